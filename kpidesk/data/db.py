@@ -1,0 +1,229 @@
+"""Engine and sessions for a database URL (SQLite or PostgreSQL), and schema upgrades."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kpidesk import paths
+
+log = logging.getLogger("kpidesk.data")
+
+ENV_URL = "KPIDESK_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+# Key of the PostgreSQL advisory lock taken while migrating (any constant unique to kpidesk).
+MIGRATION_LOCK_KEY = 0x6B706964_65736B00 & 0x7FFFFFFFFFFFFFFF
+
+
+class DatabaseError(Exception):
+    """A database problem the user can act on; the message is one clear line."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    return url or os.environ.get(ENV_URL) or paths.default_database_url()
+
+
+def normalise_url(url: str) -> str:
+    """Accept `postgresql://` as people write it and use psycopg 3 for it."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {url!r}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise DatabaseError(
+            f"unsupported database {parsed.drivername!r}: use sqlite:///FILE or postgresql://..."
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _install_sqlite_recipe(engine: Engine) -> None:
+    """pysqlite on 3.11 does not BEGIN before SELECT; take over transaction control ourselves.
+
+    Writers begin with BEGIN IMMEDIATE (execution option `sqlite_immediate`), so a
+    read-then-write transaction waits for the lock instead of failing with SQLITE_BUSY.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("sqlite_immediate"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """One database: an engine, read and write sessions, and its dialect's quirks."""
+
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        self.url = normalise_url(resolve_url(url))
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                folder = Path(database).expanduser().resolve().parent
+                if not folder.is_dir():
+                    raise DatabaseError(f"folder {folder} of the database file does not exist")
+            self.engine = create_engine(self.url, echo=echo)
+            _install_sqlite_recipe(self.engine)
+        else:
+            self.engine = create_engine(
+                self.url,
+                echo=echo,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 10, "application_name": "kpidesk"},
+            )
+        self.write_engine = self.engine.execution_options(sqlite_immediate=True)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.url).database
+        return Path(database) if database and database != ":memory:" else None
+
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Session]:
+        """A session for one user action or job: committed at the end, rolled back on error."""
+        factory = self._writer if write else self._reader
+        with translate_errors(self), factory() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def connect(self, *, write: bool = False) -> Iterator[Connection]:
+        """A Core connection inside one transaction (for set-based statements)."""
+        engine = self.write_engine if write else self.engine
+        with translate_errors(self), engine.begin() as conn:
+            yield conn
+
+    def check_connection(self) -> None:
+        with self.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def translate_errors(db: Database) -> Iterator[None]:
+    """Turn connection failures into one clear line; leave programming errors alone."""
+    try:
+        yield
+    except OperationalError as exc:
+        message = str(exc.orig) if exc.orig is not None else str(exc)
+        first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+        if "locked" in first or "busy" in first:
+            raise DatabaseError(f"database {db.display_url()} is locked by another program: {first}") from exc
+        if "unable to open" in first or "connection" in first.lower() or "could not" in first:
+            raise DatabaseError(f"cannot reach database {db.display_url()}: {first}") from exc
+        raise
+
+
+def upgrade(db: Database, revision: str = "head") -> bool:
+    """Create or upgrade the schema; never drops data. Returns whether anything was applied.
+
+    SQLite has no transactional DDL, so the file is copied beside itself first and restored
+    if the upgrade fails. PostgreSQL upgrades run under an advisory lock so that many
+    desktops starting at once do not migrate concurrently.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(db)
+    script = ScriptDirectory.from_config(config)
+    heads = set(script.get_heads()) if revision == "head" else {revision}
+    with translate_errors(db), db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if current == heads:
+        return False
+
+    backup: Path | None = None
+    source = db.sqlite_path
+    if source is not None and source.exists() and current:
+        backup = source.with_name(source.name + ".pre-upgrade")
+        shutil.copy2(source, backup)
+    try:
+        with translate_errors(db), db.write_engine.begin() as conn:
+            if db.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    except Exception:
+        if backup is not None and source is not None:
+            db.dispose()
+            shutil.copy2(backup, source)
+        raise
+    finally:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+    log.info("database %s upgraded from %s to %s", db.display_url(), current or "empty", revision)
+    return True
+
+
+def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def alembic_config(db: Database) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(paths.migrations_path()))
+    config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return config
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open the database for the app or a command: the schema is brought up to date first."""
+    db = Database(url)
+    try:
+        if migrate:
+            upgrade(db)
+        else:
+            db.check_connection()
+    except DBAPIError as exc:
+        db.dispose()
+        raise DatabaseError(f"database {db.display_url()}: {str(exc.orig).strip()}") from exc
+    except DatabaseError:
+        db.dispose()
+        raise
+    return db
+
+
+def has_table(db: Database, name: str) -> bool:
+    return inspect(db.engine).has_table(name)

@@ -1,0 +1,256 @@
+"""The one data model: CRM data (as imported) and the KPI setup, results and runs.
+
+Timestamps are stored as naive UTC in both SQLite and PostgreSQL so that the same
+set-based statements compare them the same way on both; `UTCDateTime` converts at
+the boundary and hands out aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "user")
+ACTIVITY_STATUSES = ("planned", "done", "cancelled")
+OPPORTUNITY_STAGES = ("open", "won", "lost")
+RUN_STATUSES = ("running", "success", "failed")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: kpidesk stores only aware datetimes")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQLite text, e.g. from a textual select
+            value = dt.datetime.fromisoformat(value)
+        return value.replace(tzinfo=dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime()}
+
+
+class Profile(Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+    users: Mapped[list[User]] = relationship(back_populates="profile")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'user')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(10), default="user")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="RESTRICT"), index=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+
+    profile: Mapped[Profile | None] = relationship(back_populates="users")
+
+
+class Company(Base):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    is_customer: Mapped[bool] = mapped_column(Boolean, default=True)
+    key_account_manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    key_account_manager: Mapped[User | None] = relationship()
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="status"),
+        # Covering index for the activity templates: filter on type/status/time, join company.
+        Index("ix_activities_type_status_start", "type", "status", "start_at", "company_id", "id"),
+        Index("ix_activities_start_at", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    end_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ActivityParticipant(Base):
+    __tablename__ = "activity_participants"
+    __table_args__ = (Index("ix_activity_participants_user_activity", "user_id", "activity_id"),)
+
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Opportunity(Base):
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        CheckConstraint("stage IN ('open', 'won', 'lost')", name="stage"),
+        Index("ix_opportunities_owner_stage", "owner_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(300))
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
+    stage: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expected_close: Mapped[dt.date | None] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Setting(Base):
+    """Installation settings shared by every desktop on the database."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class KpiRule(Base):
+    __tablename__ = "kpi_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    template: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    target: Mapped[float] = mapped_column(Float)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    profiles: Mapped[list[Profile]] = relationship(
+        secondary="kpi_rule_profiles", order_by="Profile.name"
+    )
+
+
+class KpiRuleProfile(Base):
+    __tablename__ = "kpi_rule_profiles"
+
+    rule_id: Mapped[int] = mapped_column(
+        ForeignKey("kpi_rules.id", ondelete="CASCADE"), primary_key=True
+    )
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+
+class KpiRun(Base):
+    __tablename__ = "kpi_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'success', 'failed')", name="status"),
+        Index("ix_kpi_runs_run_date_status", "run_date", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_date: Mapped[dt.date] = mapped_column(Date)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    host: Mapped[str] = mapped_column(String(200), default="")
+    users_count: Mapped[int] = mapped_column(Integer, default=0)
+    rules_count: Mapped[int] = mapped_column(Integer, default=0)
+    results_count: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiResult(Base):
+    """One user's value of one rule as of one date; target and score are kept as they were."""
+
+    __tablename__ = "kpi_results"
+    __table_args__ = (
+        UniqueConstraint("run_date", "user_id", "rule_id", name="uq_kpi_results_date_user_rule"),
+        Index("ix_kpi_results_user_rule_date", "user_id", "rule_id", "run_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_date: Mapped[dt.date] = mapped_column(Date)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rule_id: Mapped[int] = mapped_column(ForeignKey("kpi_rules.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_runs.id", ondelete="SET NULL"))
+    value: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_key: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
