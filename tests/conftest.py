@@ -1,0 +1,93 @@
+"""Shared fixtures: every database test runs on a real SQLite file and a real PostgreSQL server.
+
+The PostgreSQL server is a throwaway cluster started once per test session on a random
+port (as the unprivileged `postgres` user when the tests run as root, since the server
+refuses root); each test gets its own database cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports Qt, and before platformdirs is asked for a folder: tests never
+# touch the real user's data, settings or screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_HOME = tempfile.mkdtemp(prefix="kpidesk-test-home-")
+for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[_var] = os.path.join(_HOME, _var.lower())
+os.environ.pop("KPIDESK_DATABASE_URL", None)
+
+import itertools  # noqa: E402
+import shutil  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kpidesk.data.db import Database, upgrade  # noqa: E402
+from tests.pgserver import PostgresServer  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    server = PostgresServer.start()
+    try:
+        template = server.create_database("kpidesk_template")
+        db = Database(template)
+        upgrade(db)
+        db.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+def _make_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> str:
+    if backend == "sqlite":
+        path = tmp_path / f"kpidesk-{next(_counter)}.sqlite3"
+        if migrated:
+            shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"kpidesk_test_{os.getpid()}_{next(_counter)}"
+    return server.create_database(name, template="kpidesk_template" if migrated else None)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a new, migrated, empty database on each backend."""
+    return _make_url(backend, request, tmp_path, migrated=True)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """URL of a new database without any schema, on each backend."""
+    return _make_url(backend, request, tmp_path, migrated=False)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
