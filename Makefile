@@ -1,0 +1,50 @@
+# kpidesk: `make run` opens the app on the demo database, `make test` runs every test.
+# Both create .venv when it is missing and install what the project needs.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-dist lint format dist screenshots benchmark clean system-deps-run system-deps-test
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "kpidesk needs Python 3.11 or newer (python3.11, python3.12 ...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,dist]"
+	@touch $@ $(VENV)/.installed-run
+
+system-deps-run:
+	@bash .ci/system-deps run
+
+system-deps-test:
+	@bash .ci/system-deps test
+
+run: $(VENV)/.installed-run system-deps-run
+	$(BIN)/kpidesk --demo
+
+test: $(VENV)/.installed-test system-deps-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not dist" $(PYTEST_ARGS)
+
+test-dist: $(VENV)/.installed-test system-deps-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m dist $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check kpidesk tests benchmarks
+	$(BIN)/ruff format --check kpidesk tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format kpidesk tests benchmarks
+	$(BIN)/ruff check --fix kpidesk tests benchmarks
+
+clean:
+	rm -rf build dist .pytest_cache

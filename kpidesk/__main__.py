@@ -1,0 +1,5 @@
+import sys
+
+from kpidesk.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,76 @@
+"""`kpidesk db upgrade` and `kpidesk config get|set`."""
+
+from __future__ import annotations
+
+import argparse
+
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.data import settings
+from kpidesk.data.db import current_revision
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db_parser = sub.add_parser("db", help="database maintenance")
+    add_db_option(db_parser)
+    db_sub = db_parser.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    upgrade = db_sub.add_parser("upgrade", help="create or upgrade the schema (never drops data)")
+    add_db_option(upgrade)
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    config = sub.add_parser("config", help="read or change installation settings")
+    add_db_option(config)
+    config_sub = config.add_subparsers(dest="config_command", required=True, metavar="COMMAND")
+    get = config_sub.add_parser("get", help="print one setting, or all of them")
+    add_db_option(get)
+    get.add_argument("key", nargs="?", help=", ".join(sorted(settings.SPECS)))
+    get.set_defaults(handler=cmd_config_get)
+    set_ = config_sub.add_parser("set", help="change a setting (validated)")
+    add_db_option(set_)
+    set_.add_argument("key", help=", ".join(sorted(settings.SPECS)))
+    set_.add_argument("value")
+    set_.set_defaults(handler=cmd_config_set)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    db = database(args)  # opening upgrades
+    try:
+        print(f"database {db.display_url()} is at revision {current_revision(db)}")
+    finally:
+        db.dispose()
+    return ExitCode.OK
+
+
+def cmd_config_get(args: argparse.Namespace) -> int:
+    db = database(args)
+    try:
+        with db.session() as session:
+            if args.key:
+                try:
+                    print(settings.get(session, args.key))
+                except settings.SettingError as exc:
+                    raise UserError(str(exc)) from exc
+            else:
+                for key, value in settings.get_all(session).items():
+                    print(f"{key}={value}")
+    finally:
+        db.dispose()
+    return ExitCode.OK
+
+
+def cmd_config_set(args: argparse.Namespace) -> int:
+    from kpidesk.services.audit import record
+
+    db = database(args)
+    try:
+        with db.session(write=True) as session:
+            try:
+                old = settings.get(session, args.key)
+                value = settings.set_value(session, args.key, args.value)
+            except settings.SettingError as exc:
+                raise UserError(str(exc)) from exc
+            record(session, actor="cli", action="update", entity="setting", key=args.key,
+                   details={"old": old, "new": value})  # fmt: skip
+        print(f"{args.key}={value}")
+    finally:
+        db.dispose()
+    return ExitCode.OK

@@ -1,0 +1,109 @@
+"""The `kpidesk` command: no subcommand opens the desktop app; subcommands serve IT and scripts.
+
+Each subcommand lives in a small module with a `register(subparsers)` function; adding a
+command is adding its module to COMMAND_MODULES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from kpidesk import __version__
+from kpidesk.cli.common import ExitCode, UserError, add_db_option
+
+COMMAND_MODULES = (
+    "kpidesk.cli.db_commands",
+)
+
+log = logging.getLogger("kpidesk.cli")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpidesk",
+        description="KPIs for a CRM. Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"kpidesk {__version__}")
+    add_db_option(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on the demo database (created and filled on first start)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return run_gui(args)
+        return int(handler(args))
+    except KeyboardInterrupt:
+        print("kpidesk: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
+        message = user_message(exc)
+        if message is None:
+            raise
+        print(f"kpidesk: error: {message}", file=sys.stderr)
+        return ExitCode.ERROR
+
+
+def user_message(exc: BaseException) -> str | None:
+    """One line for a mistake the user can fix; None for a bug (which keeps its traceback)."""
+    from kpidesk.data.db import DatabaseError
+    from kpidesk.data.settings import SettingError
+
+    if isinstance(exc, UserError | DatabaseError | SettingError):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"file not found: {exc.filename or exc}"
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {exc.filename or exc}"
+    if isinstance(exc, IsADirectoryError | NotADirectoryError):
+        return f"{exc.strerror}: {exc.filename}"
+    return None
+
+
+def display_problem() -> str | None:
+    """Why no window can open here, or None. Checked before Qt, which would abort instead."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "no display: this machine has no screen (DISPLAY and WAYLAND_DISPLAY are unset). "
+            "Run kpidesk on a desktop, or under a virtual screen: "
+            "xvfb-run -a kpidesk --demo (Debian: apt-get install xvfb)"
+        )
+    return None
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        raise UserError(problem)
+    from kpidesk.gui.app import run
+
+    return run(db_url=getattr(args, "db", None), demo=bool(args.demo))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Installation settings, kept in the database so every desktop on it agrees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kpidesk.data.models import Setting
+
+
+class SettingError(ValueError):
+    pass
+
+
+def _timezone(value: str) -> str:
+    value = value.strip()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingError(f"unknown time zone {value!r} (e.g. Europe/Copenhagen)") from exc
+    if value not in available_timezones():
+        raise SettingError(f"unknown time zone {value!r} (e.g. Europe/Copenhagen)")
+    return value
+
+
+def _time_of_day(value: str) -> str:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise SettingError(f"invalid time {value!r}: use HH:MM, e.g. 02:00")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _currency(value: str) -> str:
+    value = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise SettingError(f"invalid currency {value!r}: use an ISO 4217 code, e.g. DKK")
+    return value
+
+
+def _positive_int(maximum: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.strip().isdigit() or not 0 <= int(value) <= maximum:
+            raise SettingError(f"invalid number {value!r}: use a whole number 0–{maximum}")
+        return str(int(value))
+
+    return check
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: str
+    help: str
+    validate: Callable[[str], str]
+
+
+SPECS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("timezone", "Europe/Copenhagen", "time zone that decides what a day is", _timezone),
+        SettingSpec("nightly_run_time", "02:00", "time of the nightly KPI run (HH:MM)", _time_of_day),
+        SettingSpec("currency", "DKK", "currency of amounts (ISO 4217)", _currency),
+        SettingSpec(
+            "catchup_days", "31", "most missed nights filled in when the app starts",
+            _positive_int(366),
+        ),  # fmt: skip
+    )
+}
+
+
+def validate(key: str, value: str) -> str:
+    spec = SPECS.get(key)
+    if spec is None:
+        raise SettingError(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}")
+    return spec.validate(value)
+
+
+def get(session: Session, key: str) -> str:
+    if key not in SPECS:
+        raise SettingError(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}")
+    stored = session.scalar(select(Setting.value).where(Setting.key == key))
+    return stored if stored is not None else SPECS[key].default
+
+
+def get_all(session: Session) -> dict[str, str]:
+    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
+
+
+def set_value(session: Session, key: str, value: str) -> str:
+    clean = validate(key, value)
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=clean))
+    else:
+        row.value = clean
+    return clean
+
+
+def timezone(session: Session) -> ZoneInfo:
+    return ZoneInfo(get(session, "timezone"))
+
+
+def nightly_run_time(session: Session) -> dt.time:
+    hours, minutes = get(session, "nightly_run_time").split(":")
+    return dt.time(int(hours), int(minutes))
