@@ -56,7 +56,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _make_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool) -> str:
+def _make_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, migrated: bool
+) -> str:
     if backend == "sqlite":
         path = tmp_path / f"kpidesk-{next(_counter)}.sqlite3"
         if migrated:

@@ -34,7 +34,11 @@ def find_bindir() -> Path:
     if initdb:
         candidates.append(str(Path(initdb).parent))
     for candidate in candidates:
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
+        if (
+            candidate
+            and (Path(candidate) / "initdb").exists()
+            and (Path(candidate) / "pg_ctl").exists()
+        ):
             return Path(candidate)
     raise PostgresUnavailable(
         "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's `postgresql` "

@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from kpidesk import __version__
 from kpidesk.cli.common import ExitCode, UserError, add_db_option
 
-COMMAND_MODULES = (
-    "kpidesk.cli.db_commands",
-)
+COMMAND_MODULES = ("kpidesk.cli.db_commands",)
 
 log = logging.getLogger("kpidesk.cli")
 

@@ -144,7 +144,9 @@ def translate_errors(db: Database) -> Iterator[None]:
         message = str(exc.orig) if exc.orig is not None else str(exc)
         first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
         if "locked" in first or "busy" in first:
-            raise DatabaseError(f"database {db.display_url()} is locked by another program: {first}") from exc
+            raise DatabaseError(
+                f"database {db.display_url()} is locked by another program: {first}"
+            ) from exc
         if "unable to open" in first or "connection" in first.lower() or "could not" in first:
             raise DatabaseError(f"cannot reach database {db.display_url()}: {first}") from exc
         raise

@@ -63,11 +63,17 @@ class SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
-        SettingSpec("timezone", "Europe/Copenhagen", "time zone that decides what a day is", _timezone),
-        SettingSpec("nightly_run_time", "02:00", "time of the nightly KPI run (HH:MM)", _time_of_day),
+        SettingSpec(
+            "timezone", "Europe/Copenhagen", "time zone that decides what a day is", _timezone
+        ),
+        SettingSpec(
+            "nightly_run_time", "02:00", "time of the nightly KPI run (HH:MM)", _time_of_day
+        ),
         SettingSpec("currency", "DKK", "currency of amounts (ISO 4217)", _currency),
         SettingSpec(
-            "catchup_days", "31", "most missed nights filled in when the app starts",
+            "catchup_days",
+            "31",
+            "most missed nights filled in when the app starts",
             _positive_int(366),
         ),  # fmt: skip
     )

@@ -26,7 +26,9 @@ def test_upgrade_old_revision_keeps_data(empty_db_url: str) -> None:
     start = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)
     with db.session(write=True) as s:
         salg = Profile(name="Salg")
-        user = User(login="anna", name="Anna", email="a@x.dk", role="user", active=True, profile=salg)
+        user = User(
+            login="anna", name="Anna", email="a@x.dk", role="user", active=True, profile=salg
+        )
         s.add_all([salg, user])
         s.flush()
         s.add(Company(id=7, name="Dansk A/S", is_customer=True, key_account_manager_id=user.id))

@@ -1,0 +1,32 @@
+"""What every window needs: the database, who is logged in, and app-wide events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from kpidesk.data.db import Database
+from kpidesk.services.caller import Caller
+
+
+class AppEvents(QObject):
+    """App-wide notifications, emitted on the GUI thread.
+
+    setupChanged: the KPI setup (profiles, users' profiles, rules) changed; e.g. "Mine KPI"
+    re-checks its visibility. runStarted(date) / runProgress(done, total) / runFinished(summary):
+    a KPI calculation (nightly, catch-up or "Beregn nu"); windows showing results refresh.
+    """
+
+    setupChanged = Signal()
+    runStarted = Signal(object)
+    runProgress = Signal(int, int)
+    runFinished = Signal(object)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    caller: Caller
+    events: AppEvents = field(default_factory=AppEvents)
+    language: str = "da"

@@ -1,0 +1,104 @@
+"""One helper for every slow call: run it on a worker thread, get the answer on the GUI thread.
+
+Like Anki's QueryOp: the job never touches widgets; `on_success`/`on_failure` run on the GUI
+thread, and are dropped silently if their owner widget is gone by then.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger("kpidesk.gui")
+
+T = TypeVar("T")
+
+_pool: QThreadPool | None = None
+_pending: set[_Delivery] = set()
+
+
+def pool() -> QThreadPool:
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(4)
+    return _pool
+
+
+class _Delivery(QObject):
+    """Lives in the GUI thread; the worker emits, Qt queues the call into the GUI thread."""
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self,
+        owner: QObject,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None,
+    ) -> None:
+        super().__init__()
+        self._owner = owner
+        self._owner_alive = True
+        owner.destroyed.connect(self._owner_gone)
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self.succeeded.connect(self._deliver_success)
+        self.failed.connect(self._deliver_failure)
+
+    @Slot()
+    def _owner_gone(self) -> None:
+        self._owner_alive = False
+
+    @Slot(object)
+    def _deliver_success(self, result: object) -> None:
+        _pending.discard(self)
+        if self._owner_alive:
+            self._on_success(result)
+
+    @Slot(object)
+    def _deliver_failure(self, exc: object) -> None:
+        _pending.discard(self)
+        if not self._owner_alive:
+            return
+        assert isinstance(exc, BaseException)
+        if self._on_failure is not None:
+            self._on_failure(exc)
+        else:
+            log.error("background job failed: %s", "".join(traceback.format_exception(exc)))
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], delivery: _Delivery) -> None:
+        super().__init__()
+        self._fn = fn
+        self._delivery = delivery
+
+    def run(self) -> None:
+        try:
+            result = self._fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+            self._delivery.failed.emit(exc)
+        else:
+            self._delivery.succeeded.emit(result)
+
+
+def run_in_background(
+    owner: QObject,
+    fn: Callable[[], T],
+    on_success: Callable[[T], None],
+    on_failure: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run `fn()` on a worker thread; call back on the GUI thread while `owner` still exists."""
+    delivery = _Delivery(owner, on_success, on_failure)
+    _pending.add(delivery)
+    pool().start(_Job(fn, delivery))
+
+
+def busy() -> bool:
+    """Whether any job's answer is still to be delivered (tests wait on this)."""
+    return bool(_pending)
