@@ -1,0 +1,602 @@
+"""The KPI setup as the "KPI opsætning" dialog edits it: profiles, users' profiles and rules.
+
+Every function takes the database and the `Caller`, refuses anyone but an administrator, and
+writes each change and its audit entry in one transaction. Results are plain dataclasses, so
+the GUI never holds an ORM object or a session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kpidesk.data import settings
+from kpidesk.data.db import Database
+from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.services import audit
+from kpidesk.services.caller import Caller
+
+NAME_MAX = 200
+PROFILE_NAME_MAX = 100
+# The advice from the product's own words: 3–5 active rules per profile are clear and
+# motivating, around 10 are not, 20 demotivate.
+GUIDANCE_AMBER_FROM = 6
+GUIDANCE_RED_FROM = 15
+GUIDANCE_FEW_BELOW = 3
+
+
+class SetupError(Exception):
+    """A setup change that cannot be made; the message is one line, safe to show."""
+
+
+class ValidationError(SetupError):
+    """Invalid input; `fields` maps each offending field ("name", "target", a param key …) to
+    its message, so an editor can show each message next to its field."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields: dict[str, str] = dict(fields)
+        super().__init__("; ".join(f"{key}: {message}" for key, message in self.fields.items()))
+
+
+@dataclass(frozen=True)
+class ProfileInfo:
+    id: int
+    name: str
+    users_count: int
+    active_rules_count: int
+    rules_count: int
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    login: str
+    name: str
+    role: str
+    active: bool
+    profile_id: int | None
+    profile_name: str | None
+    has_password: bool
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: int
+    name: str
+    template: str
+    params: dict[str, Any]
+    target: float  # machine units: a fraction for percent templates
+    active: bool
+    profile_ids: tuple[int, ...]
+    profile_names: tuple[str, ...]
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RuleDraft:
+    """What the rule editor hands in: target in machine units (a fraction for percents)."""
+
+    name: str
+    template: str
+    params: dict[str, Any] = field(default_factory=dict)
+    target: float = 0.0
+    profile_ids: tuple[int, ...] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Guidance:
+    level: str  # "green" | "amber" | "red"
+    message_da: str
+    message_en: str
+
+    def message(self, language: str) -> str:
+        return self.message_da if language == "da" else self.message_en
+
+
+@dataclass(frozen=True)
+class ProfileGuidance:
+    profile_id: int
+    profile_name: str
+    active_rules: int
+    guidance: Guidance
+
+
+def rule_guidance(count: int) -> Guidance:
+    """Advice for a profile with `count` active rules; advice only, never a blocking error."""
+    if count <= 0:
+        return Guidance(
+            "green",
+            "Ingen aktive regler endnu: 3–5 regler er klart og motiverende.",
+            "No active rules yet: 3–5 rules are clear and motivating.",
+        )
+    if count < GUIDANCE_FEW_BELOW:
+        return Guidance(
+            "green",
+            f"{count} aktive regler: få; 3–5 regler er klart og motiverende.",
+            f"{count} active rules: few; 3–5 rules are clear and motivating.",
+        )
+    if count < GUIDANCE_AMBER_FROM:
+        return Guidance(
+            "green",
+            f"{count} aktive regler: klart og motiverende.",
+            f"{count} active rules: clear and motivating.",
+        )
+    if count < GUIDANCE_RED_FROM:
+        return Guidance(
+            "amber",
+            f"{count} aktive regler: for mange til at være klart; 3–5 er bedre.",
+            f"{count} active rules: too many to be clear; 3–5 are better.",
+        )
+    return Guidance(
+        "red",
+        f"{count} aktive regler: så mange demotiverer; vælg de 3–5 vigtigste.",
+        f"{count} active rules: this many demotivate; keep the 3–5 that matter most.",
+    )
+
+
+def projected_rule_counts(
+    rules: Iterable[RuleInfo],
+    profile_ids: Iterable[int],
+    *,
+    editing_rule_id: int | None,
+    active: bool,
+) -> dict[int, int]:
+    """How many active rules each chosen profile will have once the edited rule is saved."""
+    chosen = set(profile_ids)
+    counts = {profile_id: 0 for profile_id in chosen}
+    for rule in rules:
+        if rule.id == editing_rule_id or not rule.active:
+            continue
+        for profile_id in rule.profile_ids:
+            if profile_id in counts:
+                counts[profile_id] += 1
+    if active:
+        for profile_id in counts:
+            counts[profile_id] += 1
+    return counts
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+def _clean_profile_name(session: Session, name: str, *, except_id: int | None = None) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValidationError({"name": "a profile needs a name"})
+    if len(clean) > PROFILE_NAME_MAX:
+        raise ValidationError({"name": f"at most {PROFILE_NAME_MAX} characters"})
+    clash = session.scalar(select(Profile.id).where(func.lower(Profile.name) == clean.lower()))
+    if clash is not None and clash != except_id:
+        raise ValidationError({"name": f"a profile named {clean!r} already exists"})
+    return clean
+
+
+def _profile(session: Session, profile_id: int) -> Profile:
+    profile = session.get(Profile, profile_id)
+    if profile is None:
+        raise SetupError(f"profile {profile_id} does not exist")
+    return profile
+
+
+def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
+    caller.require_admin()
+    with db.session() as session:
+        users = dict(
+            session.execute(
+                select(User.profile_id, func.count(User.id))
+                .where(User.profile_id.is_not(None))
+                .group_by(User.profile_id)
+            ).tuples()
+        )
+        rules = dict(
+            session.execute(
+                select(KpiRuleProfile.profile_id, func.count()).group_by(KpiRuleProfile.profile_id)
+            ).tuples()
+        )
+        active = dict(
+            session.execute(
+                select(KpiRuleProfile.profile_id, func.count())
+                .join(KpiRule, KpiRule.id == KpiRuleProfile.rule_id)
+                .where(KpiRule.active.is_(True))
+                .group_by(KpiRuleProfile.profile_id)
+            ).tuples()
+        )
+        profiles = session.execute(select(Profile.id, Profile.name).order_by(Profile.name)).all()
+        return [
+            ProfileInfo(pid, name, users.get(pid, 0), active.get(pid, 0), rules.get(pid, 0))
+            for pid, name in profiles
+        ]
+
+
+def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
+    caller.require_admin()
+    with _writing(db) as session:
+        clean = _clean_profile_name(session, name)
+        profile = Profile(name=clean)
+        session.add(profile)
+        session.flush()
+        audit.record(session, actor=caller.login, action="create", entity="profile", key=clean)
+        return ProfileInfo(profile.id, clean, 0, 0, 0)
+
+
+def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> None:
+    caller.require_admin()
+    with _writing(db) as session:
+        profile = _profile(session, profile_id)
+        clean = _clean_profile_name(session, name, except_id=profile_id)
+        if clean == profile.name:
+            return
+        old = profile.name
+        profile.name = clean
+        audit.record(
+            session, actor=caller.login, action="rename", entity="profile", key=clean,
+            details={"old": old, "new": clean},
+        )  # fmt: skip
+
+
+def delete_profile(db: Database, caller: Caller, profile_id: int) -> None:
+    """Refused while users or rules use the profile; the message names them."""
+    caller.require_admin()
+    with _writing(db) as session:
+        profile = _profile(session, profile_id)
+        logins = session.scalars(
+            select(User.login).where(User.profile_id == profile_id).order_by(User.login)
+        ).all()
+        rule_names = session.scalars(
+            select(KpiRule.name)
+            .join(KpiRuleProfile, KpiRuleProfile.rule_id == KpiRule.id)
+            .where(KpiRuleProfile.profile_id == profile_id)
+            .order_by(KpiRule.name)
+        ).all()
+        reasons = []
+        if logins:
+            reasons.append(f"users {_some(logins)}")
+        if rule_names:
+            reasons.append(f"rules {_some(rule_names)}")
+        if reasons:
+            raise SetupError(f"profile {profile.name!r} is still used by {' and '.join(reasons)}")
+        name = profile.name
+        session.delete(profile)
+        audit.record(session, actor=caller.login, action="delete", entity="profile", key=name)
+
+
+def _some(names: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> list[UserInfo]:
+    """All users, or only those of one profile."""
+    caller.require_admin()
+    with db.session() as session:
+        query = (
+            select(User, Profile.name)
+            .outerjoin(Profile, Profile.id == User.profile_id)
+            .order_by(User.name, User.login)
+        )
+        if profile_id is not None:
+            query = query.where(User.profile_id == profile_id)
+        return [
+            UserInfo(
+                user.id,
+                user.login,
+                user.name,
+                user.role,
+                user.active,
+                user.profile_id,
+                profile_name,
+                bool(user.password_hash),
+            )  # fmt: skip
+            for user, profile_name in session.execute(query).tuples()
+        ]
+
+
+def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int | None) -> None:
+    caller.require_admin()
+    with _writing(db) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise SetupError(f"user {user_id} does not exist")
+        new_name = _profile(session, profile_id).name if profile_id is not None else None
+        if user.profile_id == profile_id:
+            return
+        old_name = user.profile.name if user.profile is not None else None
+        user.profile_id = profile_id
+        audit.record(
+            session, actor=caller.login, action="set_profile", entity="user", key=user.login,
+            details={"old": old_name, "new": new_name},
+        )  # fmt: skip
+
+
+def set_user_password(db: Database, caller: Caller, user_id: int, password: str) -> None:
+    """Through the login service, which hashes, checks the policy and audits."""
+    caller.require_admin()
+    from kpidesk.services.auth import set_password
+
+    with db.session() as session:
+        login = session.scalar(select(User.login).where(User.id == user_id))
+    if login is None:
+        raise SetupError(f"user {user_id} does not exist")
+    set_password(db, caller, login, password)
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _rule_info(rule: KpiRule) -> RuleInfo:
+    return RuleInfo(
+        id=rule.id,
+        name=rule.name,
+        template=rule.template,
+        params=dict(rule.params or {}),
+        target=float(rule.target),
+        active=bool(rule.active),
+        profile_ids=tuple(p.id for p in rule.profiles),
+        profile_names=tuple(p.name for p in rule.profiles),
+        updated_at=rule.updated_at,
+    )
+
+
+def _rule(session: Session, rule_id: int) -> KpiRule:
+    rule = session.get(KpiRule, rule_id)
+    if rule is None:
+        raise SetupError(f"rule {rule_id} does not exist")
+    return rule
+
+
+def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
+    caller.require_admin()
+    with db.session() as session:
+        rules = session.scalars(select(KpiRule).order_by(KpiRule.name)).all()
+        return [_rule_info(rule) for rule in rules]
+
+
+def get_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
+    caller.require_admin()
+    with db.session() as session:
+        return _rule_info(_rule(session, rule_id))
+
+
+def check_rule(
+    session: Session, draft: RuleDraft, *, except_id: int | None = None
+) -> tuple[str, dict[str, Any], list[Profile]]:
+    """Validate everything about a draft before anything is written; all problems at once."""
+    from kpidesk.domain.templates import ParamError, validate_params
+    from kpidesk.engine.catalogue import get_template
+
+    problems: dict[str, str] = {}
+    name = " ".join(draft.name.split())
+    if not name:
+        problems["name"] = "a rule needs a name"
+    elif len(name) > NAME_MAX:
+        problems["name"] = f"at most {NAME_MAX} characters"
+    else:
+        clash = session.scalar(select(KpiRule.id).where(func.lower(KpiRule.name) == name.lower()))
+        if clash is not None and clash != except_id:
+            problems["name"] = f"a rule named {name!r} already exists"
+    params: dict[str, Any] = {}
+    try:
+        spec = get_template(draft.template).spec
+    except (KeyError, LookupError, ValueError):
+        problems["template"] = f"unknown template {draft.template!r}"
+    else:
+        try:
+            params = validate_params(spec, dict(draft.params))
+        except ParamError as exc:
+            problems[_param_key(exc, spec)] = str(exc)
+    target = draft.target
+    if not isinstance(target, int | float) or not math.isfinite(target):
+        problems["target"] = "the target must be a number"
+    elif target < 0:
+        problems["target"] = "the target cannot be negative"
+    profiles = []
+    for profile_id in dict.fromkeys(draft.profile_ids):
+        profile = session.get(Profile, profile_id)
+        if profile is None:
+            problems["profiles"] = f"profile {profile_id} does not exist"
+        else:
+            profiles.append(profile)
+    if problems:
+        raise ValidationError(problems)
+    return name, params, profiles
+
+
+def _param_key(exc: Exception, spec: Any) -> str:
+    """The parameter a ParamError is about, so the editor can put the message beside it."""
+    for attribute in ("key", "param", "name", "field"):
+        value = getattr(exc, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    text = str(exc)
+    for param in getattr(spec, "params", ()):
+        key = getattr(param, "key", None)
+        if isinstance(key, str) and key in text:
+            return key
+    return "params"
+
+
+def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
+    caller.require_admin()
+    with _writing(db) as session:
+        name, params, profiles = check_rule(session, draft)
+        rule = KpiRule(
+            name=name, template=draft.template, params=params, target=float(draft.target),
+            active=draft.active, profiles=profiles,
+        )  # fmt: skip
+        session.add(rule)
+        session.flush()
+        audit.record(
+            session, actor=caller.login, action="create", entity="rule", key=name,
+            details=_rule_details(rule),
+        )  # fmt: skip
+        return _rule_info(rule)
+
+
+def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) -> RuleInfo:
+    caller.require_admin()
+    with _writing(db) as session:
+        rule = _rule(session, rule_id)
+        name, params, profiles = check_rule(session, draft, except_id=rule_id)
+        before = _rule_details(rule)
+        rule.name = name
+        rule.template = draft.template
+        rule.params = params
+        rule.target = float(draft.target)
+        rule.active = draft.active
+        rule.profiles = profiles
+        session.flush()
+        after = _rule_details(rule)
+        changed = {key: {"old": before[key], "new": after[key]}
+                   for key in after if before.get(key) != after[key]}  # fmt: skip
+        if changed:
+            audit.record(
+                session, actor=caller.login, action="update", entity="rule", key=name,
+                details=changed,
+            )  # fmt: skip
+        return _rule_info(rule)
+
+
+def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
+    """A copy named "<name> (kopi)", "<name> (kopi 2)" …, inactive so it changes nothing yet."""
+    caller.require_admin()
+    with _writing(db) as session:
+        original = _rule(session, rule_id)
+        taken = {n.lower() for n in session.scalars(select(KpiRule.name)).all()}
+        base = original.name
+        candidate = f"{base} (kopi)"
+        number = 2
+        while candidate.lower() in taken or len(candidate) > NAME_MAX:
+            if len(candidate) > NAME_MAX:
+                base = base[: max(1, len(base) - (len(candidate) - NAME_MAX))]
+            candidate = f"{base} (kopi {number})" if number > 1 else f"{base} (kopi)"
+            number += 1
+        copy = KpiRule(
+            name=candidate, template=original.template, params=dict(original.params or {}),
+            target=original.target, active=False, profiles=list(original.profiles),
+        )  # fmt: skip
+        session.add(copy)
+        session.flush()
+        audit.record(
+            session, actor=caller.login, action="duplicate", entity="rule", key=candidate,
+            details={"from": original.name, **_rule_details(copy)},
+        )  # fmt: skip
+        return _rule_info(copy)
+
+
+def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
+    """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
+    caller.require_admin()
+    with _writing(db) as session:
+        rule = _rule(session, rule_id)
+        details = _rule_details(rule)
+        session.delete(rule)
+        audit.record(
+            session, actor=caller.login, action="delete", entity="rule", key=details["name"],
+            details=details,
+        )  # fmt: skip
+
+
+def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) -> RuleInfo:
+    caller.require_admin()
+    with _writing(db) as session:
+        rule = _rule(session, rule_id)
+        if rule.active != active:
+            rule.active = active
+            audit.record(
+                session, actor=caller.login, action="activate" if active else "deactivate",
+                entity="rule", key=rule.name,
+            )  # fmt: skip
+        session.flush()
+        return _rule_info(rule)
+
+
+def _rule_details(rule: KpiRule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "template": rule.template,
+        "params": dict(rule.params or {}),
+        "target": float(rule.target),
+        "active": bool(rule.active),
+        "profiles": [p.name for p in rule.profiles],
+    }
+
+
+# --- guidance, activity types, preview -------------------------------------------------------
+
+
+def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
+    """Every profile with its number of active rules and the advice for that number."""
+    return [
+        ProfileGuidance(p.id, p.name, p.active_rules_count, rule_guidance(p.active_rules_count))
+        for p in list_profiles(db, caller)
+    ]
+
+
+def activity_types(db: Database, caller: Caller) -> list[str]:
+    """The activity types found in the data, for the rule editor's multi-select."""
+    caller.require_admin()
+    with db.session() as session:
+        return list(session.scalars(select(Activity.type).distinct().order_by(Activity.type)))
+
+
+def today(db: Database) -> dt.date:
+    """Today in the installation's time zone (what a run started now would compute)."""
+    with db.session() as session:
+        tz = settings.timezone(session)
+    return dt.datetime.now(tz).date()
+
+
+def preview(
+    db: Database,
+    caller: Caller,
+    template_key: str,
+    params: Mapping[str, Any],
+    target: float,
+    profile_ids: Sequence[int],
+    run_date: dt.date | None = None,
+) -> list[Any]:
+    """What a rule (saved or not) gives today for each user of its profiles: the engine's rows."""
+    caller.require_admin()
+    from kpidesk.domain.templates import ParamError, validate_params
+    from kpidesk.engine.catalogue import get_template
+    from kpidesk.engine.preview import preview_rule
+
+    try:
+        spec = get_template(template_key).spec
+    except (KeyError, LookupError, ValueError) as exc:
+        raise ValidationError({"template": f"unknown template {template_key!r}"}) from exc
+    try:
+        clean = validate_params(spec, dict(params))
+    except ParamError as exc:
+        raise ValidationError({_param_key(exc, spec): str(exc)}) from exc
+    return list(
+        preview_rule(db, template_key, clean, float(target), list(profile_ids),
+                     run_date or today(db))
+    )  # fmt: skip
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _writing(db: Database) -> Iterator[Session]:
+    """A write session that turns a lost race on a unique name into a one-line error."""
+    try:
+        with db.session(write=True) as session:
+            yield session
+    except IntegrityError as exc:
+        raise SetupError(
+            "the change conflicts with data someone else just saved; reload and try again"
+        ) from exc
