@@ -1,0 +1,162 @@
+"""How people read KPI figures: locale-formatted values, scores, dates and traffic-light colours.
+
+Machines keep ratios as fractions (0.6); people read and type percents (60 %). Everything the
+windows show goes through here so cards, tables, charts and the editor agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
+from PySide6.QtGui import QColor, QPalette
+
+UNDEFINED = "–"
+UNITS = ("count", "percent", "currency")
+
+
+def locale_for(language: str) -> QLocale:
+    """The QLocale for the app's language: Danish (Denmark) or English."""
+    if language == "da":
+        return QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
+    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
+def _is_danish(locale: QLocale) -> bool:
+    return locale.language() == QLocale.Language.Danish
+
+
+def _number(value: float, locale: QLocale, max_decimals: int) -> str:
+    """Grouped digits, with decimals only when the value has them (6, 62,5, 1.234.567)."""
+    rounded = round(value, max_decimals)
+    decimals = 0
+    for places in range(max_decimals + 1):
+        if math.isclose(rounded, round(rounded, places), abs_tol=10 ** -(max_decimals + 2)):
+            decimals = places
+            break
+    if decimals == 0:
+        return locale.toString(int(round(rounded)))
+    return locale.toString(float(rounded), "f", decimals)
+
+
+def to_display(value: float, unit: str) -> float:
+    """Machine value to the number people read: a fraction becomes a percent."""
+    return value * 100.0 if unit == "percent" else value
+
+
+def from_display(value: float, unit: str) -> float:
+    """The number people typed back to the machine value: a percent becomes a fraction."""
+    return value / 100.0 if unit == "percent" else value
+
+
+def format_value(value: float | None, unit: str, locale: QLocale, currency: str = "DKK") -> str:
+    """`1.234.567 kr.`, `60 %`, `6`, `–` for undefined (Danish); `DKK 1,234,567`, `60%`, `6`."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return UNDEFINED
+    danish = _is_danish(locale)
+    if unit == "percent":
+        number = _number(value * 100.0, locale, 1)
+        return f"{number} %" if danish else f"{number}%"
+    if unit == "currency":
+        number = _number(value, locale, 0)
+        code = currency.upper()
+        if danish:
+            return f"{number} kr." if code == "DKK" else f"{number} {code}"
+        return f"{code} {number}"
+    return _number(value, locale, 1)
+
+
+def format_score(score: float | None, locale: QLocale) -> str:
+    """A score is a ratio of the target: shown as a whole percent (`60 %`)."""
+    if score is None or not math.isfinite(score):
+        return UNDEFINED
+    number = locale.toString(int(round(score * 100.0)))
+    return f"{number} %" if _is_danish(locale) else f"{number}%"
+
+
+def format_date(value: dt.date, locale: QLocale, long: bool = False) -> str:
+    """`28. nov. 2026` / `28 Nov 2026` (long: with the weekday and the month in full)."""
+    qdate = QDate(value.year, value.month, value.day)
+    if long:
+        return locale.toString(qdate, "dddd 'd.' d. MMMM yyyy" if _is_danish(locale)
+                               else "dddd d MMMM yyyy")  # fmt: skip
+    return locale.toString(qdate, "d. MMM yyyy" if _is_danish(locale) else "d MMM yyyy")
+
+
+def format_datetime(value: dt.datetime, locale: QLocale) -> str:
+    """A moment in local time, e.g. `28. nov. 2026 02:00`."""
+    local = value.astimezone() if value.tzinfo is not None else value
+    qdt = QDateTime(
+        QDate(local.year, local.month, local.day),
+        QTime(local.hour, local.minute, local.second),
+        QTimeZone.systemTimeZone(),
+    )
+    pattern = "d. MMM yyyy HH:mm" if _is_danish(locale) else "d MMM yyyy HH:mm"
+    return locale.toString(qdt, pattern)
+
+
+# --- traffic lights ------------------------------------------------------------------------
+
+RED_BELOW = 0.5
+GREEN_FROM = 1.0
+
+
+def score_level(score: float | None) -> str | None:
+    """red below 50 %, amber below 100 %, green at or above; None when there is no score."""
+    if score is None or not math.isfinite(score):
+        return None
+    if score < RED_BELOW:
+        return "red"
+    if score < GREEN_FROM:
+        return "amber"
+    return "green"
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+# Dark shades on light backgrounds and light shades on dark ones, each ≥ 3:1 against the
+# window colour (WCAG for graphics) and legible as text beside it.
+_LIGHT = {"red": "#b3261e", "amber": "#9a5b00", "green": "#1e7a34"}
+_DARK = {"red": "#ff8a80", "amber": "#ffc46b", "green": "#7bd88f"}
+
+
+def level_colour(level: str | None, palette: QPalette) -> QColor:
+    """The traffic-light colour for a level, derived from whether the palette is dark."""
+    if level is None:
+        return palette.color(QPalette.ColorRole.PlaceholderText)
+    return QColor((_DARK if is_dark(palette) else _LIGHT)[level])
+
+
+def level_background(level: str | None, palette: QPalette) -> QColor:
+    """A quiet cell background for a level: the colour blended into the base colour."""
+    base = palette.color(QPalette.ColorRole.Base)
+    if level is None:
+        return base
+    colour = level_colour(level, palette)
+    share = 0.28 if is_dark(palette) else 0.22
+    return QColor(
+        round(base.red() + (colour.red() - base.red()) * share),
+        round(base.green() + (colour.green() - base.green()) * share),
+        round(base.blue() + (colour.blue() - base.blue()) * share),
+    )
+
+
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(c: int) -> float:
+            s = c / 255.0
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.red())
+            + 0.7152 * channel(colour.green())
+            + 0.0722 * channel(colour.blue())
+        )
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

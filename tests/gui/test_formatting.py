@@ -1,0 +1,85 @@
+"""How figures read: Danish and English formatting, scores, and traffic-light colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+
+from kpidesk.gui.formatting import (
+    contrast_ratio,
+    format_date,
+    format_score,
+    format_value,
+    from_display,
+    level_colour,
+    locale_for,
+    score_level,
+    to_display,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "danish", "english"),
+    [
+        (1234567, "currency", "1.234.567 kr.", "DKK 1,234,567"),
+        (1234567.4, "currency", "1.234.567 kr.", "DKK 1,234,567"),
+        (0.6, "percent", "60 %", "60%"),
+        (0.625, "percent", "62,5 %", "62.5%"),
+        (6, "count", "6", "6"),
+        (6.0, "count", "6", "6"),
+        (6.5, "count", "6,5", "6.5"),
+        (12000, "count", "12.000", "12,000"),
+        (None, "count", "–", "–"),
+        (None, "percent", "–", "–"),
+        (float("nan"), "currency", "–", "–"),
+        (0, "percent", "0 %", "0%"),
+    ],
+)
+def test_format_value(
+    qapp: object, value: float | None, unit: str, danish: str, english: str
+) -> None:
+    assert format_value(value, unit, locale_for("da")) == danish
+    assert format_value(value, unit, locale_for("en")) == english
+
+
+def test_other_currency_is_named(qapp: object) -> None:
+    assert format_value(1500, "currency", locale_for("da"), "EUR") == "1.500 EUR"
+    assert format_value(1500, "currency", locale_for("en"), "EUR") == "EUR 1,500"
+
+
+def test_scores_and_percent_round_trip(qapp: object) -> None:
+    assert format_score(0.6, locale_for("da")) == "60 %"
+    assert format_score(1.25, locale_for("en")) == "125%"
+    assert format_score(None, locale_for("da")) == "–"
+    assert to_display(0.6, "percent") == pytest.approx(60)
+    assert from_display(60, "percent") == pytest.approx(0.6)
+    assert to_display(10, "count") == 10 and from_display(10, "currency") == 10
+
+
+def test_dates_use_danish_month_names(qapp: object) -> None:
+    day = dt.date(2026, 11, 28)
+    assert format_date(day, locale_for("da")) == "28. nov. 2026"
+    assert "november" in format_date(day, locale_for("da"), long=True)
+    assert "lørdag" in format_date(day, locale_for("da"), long=True)
+    assert format_date(day, locale_for("en")) == "28 Nov 2026"
+
+
+@pytest.mark.parametrize(
+    ("score", "level"),
+    [(None, None), (0.0, "red"), (0.49, "red"), (0.5, "amber"), (0.99, "amber"),
+     (1.0, "green"), (1.7, "green")],
+)  # fmt: skip
+def test_score_levels(score: float | None, level: str | None) -> None:
+    assert score_level(score) == level
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_traffic_lights_have_contrast_in_light_and_dark(qapp: object, dark: bool) -> None:
+    palette = QPalette()
+    background = QColor("#1e1e1e") if dark else QColor("#ffffff")
+    palette.setColor(QPalette.ColorRole.Window, background)
+    palette.setColor(QPalette.ColorRole.Base, background)
+    for level in ("red", "amber", "green"):
+        assert contrast_ratio(level_colour(level, palette), background) >= 4.5, level
