@@ -1,0 +1,162 @@
+"""Logins and passwords on both backends: one message for every failure, growing delays."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from kpidesk.data.db import Database
+from kpidesk.data.models import AuditEntry, Profile, User
+from kpidesk.services import auth
+from kpidesk.services.caller import SYSTEM_CLI, Caller, PermissionDenied
+
+
+@pytest.fixture(autouse=True)
+def _clean_counters() -> Iterator[None]:
+    auth.reset_failures()
+    yield
+    auth.reset_failures()
+
+
+def add_user(db: Database, login: str, *, role: str = "user", active: bool = True,
+             password: str | None = None, profile: str | None = None) -> int:  # fmt: skip
+    with db.session(write=True) as session:
+        prof = None
+        if profile is not None:
+            prof = session.scalar(select(Profile).where(Profile.name == profile))
+            if prof is None:
+                prof = Profile(name=profile)
+        user = User(login=login, name=login.title(), role=role, active=active, profile=prof,
+                    password_hash=auth.hash_password(password) if password else None)  # fmt: skip
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def test_right_password_logs_in(db: Database) -> None:
+    user_id = add_user(db, "mette", password="rigtig-kode", profile="Salg")
+    caller = auth.authenticate(db, "mette", "rigtig-kode", sleep=Sleeps())
+    assert caller == Caller(login="mette", role="user", user_id=user_id)
+    assert auth.account(db, caller) == auth.Account("mette", "Mette", "user", "Salg")
+
+
+def test_login_is_case_insensitive_and_trimmed(db: Database) -> None:
+    add_user(db, "jonas", password="rigtig-kode")
+    assert auth.authenticate(db, "  Jonas ", "rigtig-kode", sleep=Sleeps()).login == "jonas"
+
+
+def test_every_failure_has_the_same_message(db: Database) -> None:
+    add_user(db, "mette", password="rigtig-kode")
+    add_user(db, "imported")  # no password yet
+    add_user(db, "left", password="rigtig-kode", active=False)
+    messages = set()
+    for login, password in [("mette", "forkert"), ("nobody", "rigtig-kode"),
+                            ("imported", ""), ("imported", "x"), ("left", "rigtig-kode"),
+                            ("", "")]:  # fmt: skip
+        with pytest.raises(auth.LoginFailed) as info:
+            auth.authenticate(db, login, password, sleep=Sleeps())
+        messages.add(str(info.value))
+    assert messages == {auth.LOGIN_FAILED_MESSAGE}
+
+
+def test_failures_grow_the_delay_and_success_resets_it(db: Database) -> None:
+    add_user(db, "mette", password="rigtig-kode")
+    sleeps = Sleeps()
+    for _ in range(6):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate(db, "mette", "forkert", sleep=sleeps)
+    assert sleeps.calls == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0]
+    assert auth.consecutive_failures("METTE") == 6
+    auth.authenticate(db, "mette", "rigtig-kode", sleep=sleeps)
+    assert len(sleeps.calls) == 6  # success does not sleep
+    assert auth.consecutive_failures("mette") == 0
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(db, "mette", "forkert", sleep=sleeps)
+    assert sleeps.calls[-1] == 0.5
+
+
+def test_unknown_login_is_delayed_like_a_known_one(db: Database) -> None:
+    sleeps = Sleeps()
+    for _ in range(3):
+        with pytest.raises(auth.LoginFailed):
+            auth.authenticate(db, "nobody", "whatever", sleep=sleeps)
+    assert sleeps.calls == [0.5, 1.0, 2.0]
+
+
+def test_set_password_by_admin_and_by_self(db: Database) -> None:
+    admin_id = add_user(db, "admin", role="admin", password="admin-kode")
+    mette_id = add_user(db, "mette")
+    admin = Caller("admin", "admin", admin_id)
+    auth.set_password(db, admin, "mette", "ny-kode-123")
+    assert auth.authenticate(db, "mette", "ny-kode-123", sleep=Sleeps()).user_id == mette_id
+    mette = Caller("mette", "user", mette_id)
+    auth.set_password(db, mette, "mette", "endnu-en-kode")
+    assert auth.authenticate(db, "mette", "endnu-en-kode", sleep=Sleeps()).login == "mette"
+    with db.session() as session:
+        actions = session.execute(
+            select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity_key).order_by(
+                AuditEntry.id
+            )
+        ).all()
+    assert [tuple(a) for a in actions] == [
+        ("admin", "set_password", "mette"),
+        ("mette", "set_password", "mette"),
+    ]
+
+
+def test_user_cannot_set_someone_elses_password(db: Database) -> None:
+    add_user(db, "admin", role="admin", password="admin-kode")
+    mette_id = add_user(db, "mette")
+    mette = Caller("mette", "user", mette_id)
+    with pytest.raises(PermissionDenied):
+        auth.set_password(db, mette, "admin", "overtaget-kode")
+    with pytest.raises(PermissionDenied):  # an unknown login looks the same to a user
+        auth.set_password(db, mette, "nobody", "overtaget-kode")
+    assert auth.authenticate(db, "admin", "admin-kode", sleep=Sleeps()).role == "admin"
+
+
+def test_policy_and_unknown_login(db: Database) -> None:
+    add_user(db, "mette")
+    with pytest.raises(auth.PasswordPolicyError, match="at least 8"):
+        auth.set_password(db, SYSTEM_CLI, "mette", "kort")
+    with pytest.raises(auth.PasswordPolicyError, match="not be the login"):
+        auth.set_password(db, SYSTEM_CLI, "mette", "METTE   ")
+    with pytest.raises(auth.UnknownLogin):
+        auth.set_password(db, SYSTEM_CLI, "nobody", "lang-nok-kode")
+    auth.set_password(db, SYSTEM_CLI, "mette", "demo", enforce_policy=False)
+    assert auth.authenticate(db, "mette", "demo", sleep=Sleeps()).login == "mette"
+
+
+def test_first_admin_on_an_empty_database(db: Database) -> None:
+    assert auth.needs_first_admin(db)
+    with pytest.raises(auth.PasswordPolicyError):
+        auth.create_first_admin(db, "boss", "Chefen", "kort")
+    assert auth.needs_first_admin(db)
+    caller = auth.create_first_admin(db, "boss", "Chefen", "hemmelig-kode")
+    assert caller.is_admin and caller.login == "boss"
+    assert not auth.needs_first_admin(db)
+    assert auth.authenticate(db, "boss", "hemmelig-kode", sleep=Sleeps()) == caller
+    with pytest.raises(auth.FirstAdminExists):
+        auth.create_first_admin(db, "thief", "Tyv", "hemmelig-kode")
+    with db.session() as session:
+        assert session.scalar(select(User).where(User.login == "thief")) is None
+
+
+def test_first_admin_promotes_an_imported_login(db: Database) -> None:
+    add_user(db, "admin", role="admin")  # imported, no password: nobody can log in as admin
+    add_user(db, "mette", password="rigtig-kode")
+    assert auth.needs_first_admin(db)
+    caller = auth.create_first_admin(db, "mette", "", "hemmelig-kode")
+    assert caller.is_admin
+    assert auth.account(db, caller).name == "Mette"
+    assert not auth.needs_first_admin(db)
