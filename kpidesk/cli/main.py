@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from kpidesk import __version__
 from kpidesk.cli.common import ExitCode, UserError, add_db_option
 
-COMMAND_MODULES = ("kpidesk.cli.db_commands",)
+COMMAND_MODULES = ("kpidesk.cli.db_commands", "kpidesk.cli.auth_commands")
 
 log = logging.getLogger("kpidesk.cli")
 

@@ -186,6 +186,13 @@ def set_password(
         _failures.pop(_key(login), None)
 
 
+def has_login(db: Database, caller: Caller, login: str) -> bool:
+    """Whether a login exists (administrators only: users must not learn who exists)."""
+    caller.require_admin()
+    with db.session() as session:
+        return session.scalar(select(User.id).where(User.login == login.strip())) is not None
+
+
 def _admin_can_log_in(session: Session) -> bool:
     query = select(User.id).where(
         User.role == "admin", User.active.is_(True), User.password_hash.is_not(None)

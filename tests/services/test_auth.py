@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
+import io
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 
+from kpidesk.cli.main import main as cli_main
 from kpidesk.data.db import Database
 from kpidesk.data.models import AuditEntry, Profile, User
 from kpidesk.services import auth
@@ -160,3 +165,73 @@ def test_first_admin_promotes_an_imported_login(db: Database) -> None:
     assert caller.is_admin
     assert auth.account(db, caller).name == "Mette"
     assert not auth.needs_first_admin(db)
+
+
+# --- `kpidesk passwd LOGIN` -------------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_passwd_reads_one_line_from_stdin(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_user(db, "mette")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ny-kode-123\nignored\n"))
+    assert cli_main(["passwd", "mette", "--db", db_url]) == 0
+    assert "password of mette set" in capsys.readouterr().err
+    assert auth.authenticate(db, "mette", "ny-kode-123", sleep=Sleeps()).login == "mette"
+
+
+def test_passwd_errors_are_one_line(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_user(db, "mette")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("kort\n"))
+    assert cli_main(["passwd", "mette", "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert err == "kpidesk: error: the password must have at least 8 characters\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("lang-nok-kode\n"))
+    assert cli_main(["passwd", "nobody", "--db", db_url]) == 1
+    assert capsys.readouterr().err == "kpidesk: error: no user has the login 'nobody'\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli_main(["passwd", "mette", "--db", db_url]) == 1
+    assert "no password on standard input" in capsys.readouterr().err
+    with db.session() as session:
+        assert session.scalar(select(User.password_hash).where(User.login == "mette")) is None
+
+
+def test_passwd_asks_twice_on_a_terminal(
+    db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_user(db, "mette")
+    monkeypatch.setattr(sys, "stdin", FakeTerminal())
+    answers = iter(["første-kode", "anden-kode", "samme-kode", "samme-kode"])
+    prompts: list[str] = []
+
+    def fake_getpass(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    assert cli_main(["passwd", "mette", "--db", db_url]) == 1
+    assert "the two passwords differ" in capsys.readouterr().err
+    assert cli_main(["passwd", "mette", "--db", db_url]) == 0
+    assert prompts == ["New password for mette: ", "Repeat the new password: "] * 2
+    assert auth.authenticate(db, "mette", "samme-kode", sleep=Sleeps()).login == "mette"
+
+
+def test_passwd_in_a_real_process(db: Database, db_url: str) -> None:
+    add_user(db, "jonas")
+    command = [sys.executable, "-m", "kpidesk", "--db", db_url, "passwd", "jonas"]
+    done = subprocess.run(command, input="proces-kode-1\n", capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert auth.authenticate(db, "jonas", "proces-kode-1", sleep=Sleeps()).login == "jonas"
+    command[-1] = "ghost"
+    done = subprocess.run(command, input="proces-kode-1\n", capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == "kpidesk: error: no user has the login 'ghost'\n"
