@@ -195,12 +195,12 @@ def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
                 select(User.profile_id, func.count(User.id))
                 .where(User.profile_id.is_not(None))
                 .group_by(User.profile_id)
-            ).tuples()
+            ).all()
         )
         rules = dict(
             session.execute(
                 select(KpiRuleProfile.profile_id, func.count()).group_by(KpiRuleProfile.profile_id)
-            ).tuples()
+            ).all()
         )
         active = dict(
             session.execute(
@@ -208,7 +208,7 @@ def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
                 .join(KpiRule, KpiRule.id == KpiRuleProfile.rule_id)
                 .where(KpiRule.active.is_(True))
                 .group_by(KpiRuleProfile.profile_id)
-            ).tuples()
+            ).all()
         )
         profiles = session.execute(select(Profile.id, Profile.name).order_by(Profile.name)).all()
         return [
@@ -299,7 +299,7 @@ def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> l
                 profile_name,
                 bool(user.password_hash),
             )  # fmt: skip
-            for user, profile_name in session.execute(query).tuples()
+            for user, profile_name in session.execute(query)
         ]
 
 
@@ -420,10 +420,11 @@ def _param_key(exc: Exception, spec: Any) -> str:
         if isinstance(value, str) and value:
             return value
     text = str(exc)
-    for param in getattr(spec, "params", ()):
-        key = getattr(param, "key", None)
-        if isinstance(key, str) and key in text:
-            return key
+    keys = [key for key in (getattr(p, "key", None) for p in spec.params) if isinstance(key, str)]
+    for pattern in ("parameter {!r}", "{!r}", "{}"):
+        for key in keys:
+            if pattern.format(key) in text:
+                return key
     return "params"
 
 
