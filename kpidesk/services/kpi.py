@@ -1,0 +1,567 @@
+"""What "Dagens KPI", the team view, the status bar and `kpidesk kpi` show: stored results only.
+
+Nothing here computes a KPI live: every figure comes from the results of the latest successful
+run, so what a sales person sees is what the nightly run wrote (and what the history shows).
+Each function is one or a few set-based queries, never a query per rule or per user, and checks
+the caller itself: a `user` reads only their own KPIs; the team view is for administrators.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from kpidesk.data import settings
+from kpidesk.data.db import Database
+from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
+from kpidesk.domain.forecast import Forecast, forecast, horizon_for
+from kpidesk.services.caller import Caller, PermissionDenied
+
+if TYPE_CHECKING:
+    from kpidesk.engine.explain import Explanation
+
+# Nights of history read for the forecast and the cards' trend lines.
+HISTORY_DAYS = 120
+
+# (run date, value, score); value and score None where the KPI was undefined that night.
+HistoryPoint = tuple[dt.date, float | None, float | None]
+
+
+class KpiServiceError(Exception):
+    """A request the service cannot answer; the message is one line, safe to show."""
+
+
+class UnknownUser(KpiServiceError, LookupError):
+    """No user has this login or id."""
+
+
+class UnknownRule(KpiServiceError, LookupError):
+    """No rule has this name or id."""
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What a reader needs to know of a rule's template, without importing the engine."""
+
+    unit: str  # "count" | "percent" | "currency"
+    direction: str  # "higher" | "lower"
+    name_da: str
+    name_en: str
+    description_da: str
+    description_en: str
+
+
+def template_info(template_key: str, params: Mapping[str, Any]) -> TemplateInfo:
+    """Unit, direction and the rule's description in words, from the engine's catalogue."""
+    from kpidesk.domain.templates import ParamError, describe
+    from kpidesk.engine.catalogue import get_template
+
+    try:
+        spec = get_template(template_key).spec
+    except (KeyError, LookupError, ValueError):
+        # A template removed from the catalogue: its stored results are still worth showing.
+        return TemplateInfo("count", "higher", template_key, template_key, "", "")
+    try:
+        description_da = describe(spec, params, "da")
+        description_en = describe(spec, params, "en")
+    except ParamError:
+        description_da = description_en = ""
+    return TemplateInfo(
+        spec.unit, spec.direction, spec.name_da, spec.name_en, description_da, description_en
+    )
+
+
+@dataclass(frozen=True)
+class KpiItem:
+    """One card of "Dagens KPI": a rule's stored result for the user, with its forecast."""
+
+    rule_id: int
+    rule: str  # the rule's name
+    template: str
+    params: dict[str, Any]
+    unit: str
+    direction: str
+    value: float | None  # None: undefined ("–"), never 0
+    target: float  # as it was when the result was computed; a fraction for percents
+    score: float | None
+    forecast: Forecast
+    history: tuple[HistoryPoint, ...]  # oldest first, up to the run date
+    template_name_da: str = ""
+    template_name_en: str = ""
+    description_da: str = ""
+    description_en: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "template": self.template,
+            "unit": self.unit,
+            "direction": self.direction,
+            "value": self.value,
+            "target": self.target,
+            "score": self.score,
+            "forecast": self.forecast.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class TodayKpis:
+    """Everything "Dagens KPI" shows for one user, from one successful run.
+
+    `reason` says why `kpis` is empty, so every front end can explain it in its language:
+    "inactive", "no_profile", "no_rules", "no_run" (nothing calculated yet on or before the
+    date) or "no_results" (the run holds no results for this user); "" when there are KPIs.
+    """
+
+    user: str  # login
+    user_id: int
+    user_name: str
+    run_date: dt.date | None
+    computed_at: dt.datetime | None
+    kpis: list[KpiItem] = field(default_factory=list)
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            "run_date": self.run_date.isoformat() if self.run_date else None,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "kpis": [item.to_json() for item in self.kpis],
+        }
+
+    def find(self, rule_name: str) -> KpiItem | None:
+        """The KPI of the rule with this name (case-insensitive), if the user has it."""
+        wanted = " ".join(rule_name.split()).casefold()
+        for item in self.kpis:
+            if item.rule.casefold() == wanted:
+                return item
+        return None
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The latest run for the status bar: no personal data, so anyone may read it."""
+
+    run_date: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str  # "running" | "success" | "failed"
+    error: str | None
+    trigger: str
+    # The latest successful run, which is what every figure on screen comes from.
+    last_success_date: dt.date | None = None
+    last_success_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class TeamRule:
+    id: int
+    name: str
+    template: str
+    unit: str
+    direction: str
+    target: float  # the rule's current target
+
+
+@dataclass(frozen=True)
+class TeamCell:
+    value: float | None
+    target: float
+    score: float | None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    user_id: int
+    login: str
+    name: str
+    profile: str
+    cells: dict[int, TeamCell]  # rule id → the user's stored result; absent: rule not theirs
+
+
+@dataclass(frozen=True)
+class TeamScores:
+    """Users × rules with the latest successful run's values and scores (the admin team view)."""
+
+    run_date: dt.date | None
+    computed_at: dt.datetime | None
+    profile_id: int | None
+    rules: list[TeamRule]
+    rows: list[TeamRow]
+
+    def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
+        """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
+        decimal commas. Per rule the value in the unit people read (percent as 60, not 0.6)
+        and the score in percent; an undefined value or score is an empty cell, never 0.
+        Written to a temporary file first, so a failed export never leaves half a file.
+        """
+        english = language == "en"
+        header = ["Login", "Name" if english else "Navn", "Profile" if english else "Profil"]
+        for rule in self.rules:
+            unit = {"percent": " (%)", "currency": " (kr.)"}.get(rule.unit, "")
+            header.append(f"{rule.name}{unit}")
+            header.append(f"{rule.name}: score (%)")
+        target = Path(path)
+        fd, temporary = tempfile.mkstemp(prefix=".kpidesk-", suffix=".csv", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+                writer.writerow(header)
+                for row in self.rows:
+                    line = [row.login, row.name, row.profile]
+                    for rule in self.rules:
+                        cell = row.cells.get(rule.id)
+                        if cell is None:
+                            line += ["", ""]
+                            continue
+                        shown = cell.value
+                        if shown is not None and rule.unit == "percent":
+                            shown *= 100
+                        score = None if cell.score is None else cell.score * 100
+                        line += [_excel_number(shown), _excel_number(score)]
+                    writer.writerow(line)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def _excel_number(value: float | None) -> str:
+    """A number as Danish Excel parses it: decimal comma, no thousands separator."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return (text if text not in ("-0", "") else "0").replace(".", ",")
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def today(session: Session) -> dt.date:
+    """Today in the installation's time zone: the date a run started now would compute."""
+    return dt.datetime.now(settings.timezone(session)).date()
+
+
+def _latest_success(session: Session, as_of: dt.date) -> tuple[dt.date, dt.datetime | None] | None:
+    """The date and finish time of the latest successful run on or before as_of."""
+    row = session.execute(
+        select(KpiRun.run_date, KpiRun.finished_at)
+        .where(KpiRun.status == "success", KpiRun.run_date <= as_of)
+        .order_by(KpiRun.run_date.desc(), KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _user_by_login(session: Session, caller: Caller, login: str) -> User:
+    """The user behind a login, after the permission check (a user may only ask for
+    themselves, and is never told whether another login exists)."""
+    login = login.strip()
+    if not caller.is_admin and login.casefold() != caller.login.casefold():
+        raise PermissionDenied("you may only see your own KPIs")
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        user = session.scalar(select(User).where(func.lower(User.login) == login.lower()))
+    if user is None:
+        raise UnknownUser(f"unknown user {login!r}")
+    caller.require_self_or_admin(user.id)
+    return user
+
+
+def todays_kpis(
+    db: Database, caller: Caller, login: str, as_of: dt.date | None = None
+) -> TodayKpis:
+    """The user's KPIs from the latest successful run on or before as_of (default: today).
+
+    One query each for the user, the run, the rules with their results and the history.
+    """
+    with db.session() as session:
+        user = _user_by_login(session, caller, login)
+        if as_of is None:
+            as_of = today(session)
+        latest = _latest_success(session, as_of)
+        run_date, finished_at = latest if latest is not None else (None, None)
+        base = TodayKpis(user.login, user.id, user.name, run_date, finished_at)
+        if not user.active:
+            return _with_reason(base, "inactive")
+        if user.profile_id is None:
+            return _with_reason(base, "no_profile")
+        if run_date is None:
+            reason = "no_run" if _has_active_rules(session, user.profile_id) else "no_rules"
+            return _with_reason(base, reason)
+        rows = session.execute(
+            select(
+                KpiRule.id,
+                KpiRule.name,
+                KpiRule.template,
+                KpiRule.params,
+                KpiResult.value,
+                KpiResult.target,
+                KpiResult.score,
+                KpiResult.computed_at,
+            )  # fmt: skip
+            .join(KpiRuleProfile, KpiRuleProfile.rule_id == KpiRule.id)
+            .join(
+                KpiResult,
+                and_(
+                    KpiResult.rule_id == KpiRule.id,
+                    KpiResult.user_id == user.id,
+                    KpiResult.run_date == run_date,
+                ),
+            )
+            .where(KpiRuleProfile.profile_id == user.profile_id, KpiRule.active.is_(True))
+            .order_by(KpiRule.id)
+        ).all()
+        if not rows:
+            reason = "no_results" if _has_active_rules(session, user.profile_id) else "no_rules"
+            return _with_reason(base, reason)
+
+        horizons = {row.id: horizon_for(row.template, row.params or {}, run_date) for row in rows}
+        earliest = min(
+            [run_date - dt.timedelta(days=HISTORY_DAYS)]
+            + [h.start for h in horizons.values() if h.kind == "period"]
+        )
+        histories = _histories(session, user.id, list(horizons), earliest, run_date)
+
+    items: list[KpiItem] = []
+    for row in rows:
+        params = dict(row.params or {})
+        info = template_info(row.template, params)
+        history = histories.get(row.id, [])
+        prediction = forecast(
+            [(day, value) for day, value, _ in history],
+            as_of=run_date,
+            target=float(row.target),
+            direction=info.direction,
+            horizon=horizons[row.id],
+        )
+        shown_from = run_date - dt.timedelta(days=HISTORY_DAYS)
+        items.append(
+            KpiItem(
+                rule_id=row.id,
+                rule=row.name,
+                template=row.template,
+                params=params,
+                unit=info.unit,
+                direction=info.direction,
+                value=row.value,
+                target=float(row.target),
+                score=row.score,
+                forecast=prediction,
+                history=tuple(point for point in history if point[0] > shown_from),
+                template_name_da=info.name_da,
+                template_name_en=info.name_en,
+                description_da=info.description_da,
+                description_en=info.description_en,
+            )
+        )
+    computed_at = finished_at or max(row.computed_at for row in rows)
+    return TodayKpis(user.login, user.id, user.name, run_date, computed_at, items)
+
+
+def _with_reason(base: TodayKpis, reason: str) -> TodayKpis:
+    return TodayKpis(
+        base.user, base.user_id, base.user_name, base.run_date, base.computed_at, [], reason
+    )
+
+
+def _has_active_rules(session: Session, profile_id: int) -> bool:
+    found = session.scalar(
+        select(KpiRule.id)
+        .join(KpiRuleProfile, KpiRuleProfile.rule_id == KpiRule.id)
+        .where(KpiRuleProfile.profile_id == profile_id, KpiRule.active.is_(True))
+        .limit(1)
+    )
+    return found is not None
+
+
+def _histories(
+    session: Session, user_id: int, rule_ids: Sequence[int], after: dt.date, until: dt.date
+) -> dict[int, list[HistoryPoint]]:
+    """Every rule's nightly results of one user in (after, until], in one query."""
+    result: dict[int, list[HistoryPoint]] = {rule_id: [] for rule_id in rule_ids}
+    for rule_id, run_date, value, score in session.execute(
+        select(KpiResult.rule_id, KpiResult.run_date, KpiResult.value, KpiResult.score)
+        .where(
+            KpiResult.user_id == user_id,
+            KpiResult.rule_id.in_(rule_ids),
+            KpiResult.run_date > after,
+            KpiResult.run_date <= until,
+        )
+        .order_by(KpiResult.rule_id, KpiResult.run_date)
+    ).tuples():
+        result[rule_id].append((run_date, value, score))
+    return result
+
+
+def has_rules(db: Database, caller: Caller, login: str) -> bool:
+    """Whether the user has at least one active rule (the "Mine KPI" button's visibility)."""
+    with db.session() as session:
+        if not caller.is_admin and login.strip().casefold() != caller.login.casefold():
+            raise PermissionDenied("you may only see your own KPIs")
+        row = session.execute(
+            select(User.id, KpiRule.id)
+            .join(KpiRuleProfile, KpiRuleProfile.profile_id == User.profile_id)
+            .join(KpiRule, KpiRule.id == KpiRuleProfile.rule_id)
+            .where(
+                func.lower(User.login) == login.strip().lower(),
+                User.active.is_(True),
+                KpiRule.active.is_(True),
+            )
+            .limit(1)
+        ).first()
+        if row is not None:
+            caller.require_self_or_admin(row[0])
+        return row is not None
+
+
+def history(
+    db: Database,
+    caller: Caller,
+    user_id: int,
+    rule_id: int,
+    days: int = HISTORY_DAYS,
+    *,
+    until: dt.date | None = None,
+) -> list[HistoryPoint]:
+    """The user's nightly (date, value, score) of one rule over the last `days` nights up to
+    `until` (default: the latest night with a result), oldest first."""
+    caller.require_self_or_admin(user_id)
+    if days < 1:
+        raise KpiServiceError(f"days must be at least 1, not {days}")
+    with db.session() as session:
+        if until is None:
+            until = session.scalar(
+                select(func.max(KpiResult.run_date)).where(
+                    KpiResult.user_id == user_id, KpiResult.rule_id == rule_id
+                )
+            )
+            if until is None:
+                return []
+        start = until - dt.timedelta(days=days)
+        return _histories(session, user_id, [rule_id], start, until)[rule_id]
+
+
+def explain_result(
+    db: Database, caller: Caller, user_id: int, rule_id: int, run_date: dt.date
+) -> Explanation:
+    """The records behind one result (and, for coverage rules, the gap list to call)."""
+    from kpidesk.engine.explain import explain
+
+    caller.require_self_or_admin(user_id)
+    return explain(db, rule_id, user_id, run_date)
+
+
+def team_scores(
+    db: Database, caller: Caller, profile_id: int | None = None, as_of: dt.date | None = None
+) -> TeamScores:
+    """Active users (of one profile, or all with a profile) × active rules, from the latest
+    successful run on or before as_of; administrators only. Four queries whatever the size."""
+    caller.require_admin()
+    with db.session() as session:
+        if as_of is None:
+            as_of = today(session)
+        latest = _latest_success(session, as_of)
+        run_date, finished_at = latest if latest is not None else (None, None)
+
+        users_query = (
+            select(User.id, User.login, User.name, Profile.name)
+            .join(Profile, Profile.id == User.profile_id)
+            .where(User.active.is_(True))
+            .order_by(Profile.name, User.login)
+        )
+        rules_query = (
+            select(KpiRule.id, KpiRule.name, KpiRule.template, KpiRule.params, KpiRule.target)
+            .where(KpiRule.active.is_(True))
+            .order_by(KpiRule.id)
+        )
+        if profile_id is not None:
+            users_query = users_query.where(User.profile_id == profile_id)
+            applies = select(KpiRuleProfile.rule_id).where(KpiRuleProfile.profile_id == profile_id)
+            rules_query = rules_query.where(KpiRule.id.in_(applies))
+        else:
+            rules_query = rules_query.where(
+                KpiRule.id.in_(select(KpiRuleProfile.rule_id).distinct())
+            )
+        users = session.execute(users_query).tuples().all()
+        rule_rows = session.execute(rules_query).all()
+
+        cells: dict[int, dict[int, TeamCell]] = {}
+        if run_date is not None and users and rule_rows:
+            results_query = (
+                select(
+                    KpiResult.user_id,
+                    KpiResult.rule_id,
+                    KpiResult.value,
+                    KpiResult.target,
+                    KpiResult.score,
+                )  # fmt: skip
+                .join(User, User.id == KpiResult.user_id)
+                .join(KpiRule, KpiRule.id == KpiResult.rule_id)
+                .where(
+                    KpiResult.run_date == run_date,
+                    User.active.is_(True),
+                    User.profile_id.is_not(None),
+                    KpiRule.active.is_(True),
+                )
+            )
+            if profile_id is not None:
+                results_query = results_query.where(User.profile_id == profile_id)
+            for user_id, rule_id, value, target, score in session.execute(results_query).tuples():
+                cells.setdefault(user_id, {})[rule_id] = TeamCell(value, float(target), score)
+
+    rules = []
+    for row in rule_rows:
+        info = template_info(row.template, row.params or {})
+        rules.append(
+            TeamRule(row.id, row.name, row.template, info.unit, info.direction, float(row.target))
+        )
+    rows = [
+        TeamRow(user_id, login, name, profile, cells.get(user_id, {}))
+        for user_id, login, name, profile in users
+    ]
+    return TeamScores(run_date, finished_at, profile_id, rules, rows)
+
+
+def last_run_status(db: Database) -> LastRun | None:
+    """The latest run (whatever its outcome) and the latest successful one; None before any."""
+    with db.session() as session:
+        latest = session.execute(
+            select(
+                KpiRun.run_date,
+                KpiRun.started_at,
+                KpiRun.finished_at,
+                KpiRun.status,
+                KpiRun.error,
+                KpiRun.trigger,
+            )  # fmt: skip
+            .order_by(KpiRun.started_at.desc(), KpiRun.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None:
+            return None
+        success = session.execute(
+            select(KpiRun.run_date, KpiRun.finished_at)
+            .where(KpiRun.status == "success")
+            .order_by(KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
+            .limit(1)
+        ).first()
+    return LastRun(
+        run_date=latest.run_date,
+        started_at=latest.started_at,
+        finished_at=latest.finished_at,
+        status=latest.status,
+        error=latest.error,
+        trigger=latest.trigger,
+        last_success_date=success.run_date if success is not None else None,
+        last_success_at=success.finished_at if success is not None else None,
+    )
