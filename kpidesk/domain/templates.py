@@ -1,0 +1,272 @@
+"""What a KPI template is, independent of SQL: its name, parameters, unit and direction.
+
+The engine pairs each `TemplateSpec` with its statement; the GUI builds the rule editor and
+the CLI prints the catalogue from the spec alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kpidesk.domain.periods import PERIODS
+
+ParamKind = Literal["activity_types", "int", "choice"]
+Unit = Literal["count", "percent", "currency"]
+Direction = Literal["higher", "lower"]
+
+UNITS: tuple[str, ...] = ("count", "percent", "currency")
+DIRECTIONS: tuple[str, ...] = ("higher", "lower")
+LANGUAGES: tuple[str, ...] = ("da", "en")
+
+DAYS_MIN = 1
+DAYS_MAX = 730
+
+
+class ParamError(ValueError):
+    """A rule's parameters do not fit its template; the message is one clear line."""
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One typed parameter of a template, with its default and its bounds or choices."""
+
+    key: str
+    kind: ParamKind
+    default: Any
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    label_da: str = ""
+    label_en: str = ""
+
+    def label(self, lang: str = "da") -> str:
+        return self.label_en if lang == "en" else self.label_da
+
+    def to_json(self) -> dict[str, Any]:
+        """The parameter as plain JSON (for `kpidesk templates --json` and setup files)."""
+        data: dict[str, Any] = {
+            "key": self.key,
+            "kind": self.kind,
+            "default": list(self.default) if isinstance(self.default, tuple) else self.default,
+            "label_da": self.label_da,
+            "label_en": self.label_en,
+        }
+        if self.minimum is not None or self.maximum is not None:
+            data["bounds"] = [self.minimum, self.maximum]
+        if self.choices:
+            data["choices"] = list(self.choices)
+        return data
+
+
+def activity_types_param(default: Sequence[str]) -> ParamSpec:
+    """`activity_types`: activity type names; empty means all types."""
+    return ParamSpec(
+        "activity_types",
+        "activity_types",
+        tuple(default),
+        label_da="Aktivitetstyper (tom = alle)",
+        label_en="Activity types (empty = all)",
+    )
+
+
+def days_param(default: int) -> ParamSpec:
+    """`days`: a window length in whole days, 1–730."""
+    return ParamSpec(
+        "days", "int", default, DAYS_MIN, DAYS_MAX, label_da="Antal dage", label_en="Days"
+    )
+
+
+def period_param(default: str = "month") -> ParamSpec:
+    """`period`: a calendar period to date, or `rolling` (the last `days`)."""
+    return ParamSpec(
+        "period", "choice", default, choices=PERIODS, label_da="Periode", label_en="Period"
+    )
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """A built-in KPI template as people and machines see it.
+
+    `description_da`/`description_en` are format strings over the parameters: `{days}`,
+    `{period}`, `{window}` (the period in words, e.g. "this month to date" or "in the last
+    30 days") and `{types}` (the activity types in words, see `describe`).
+    """
+
+    key: str
+    name_da: str
+    name_en: str
+    description_da: str
+    description_en: str
+    params: tuple[ParamSpec, ...]
+    unit: Unit
+    direction: Direction
+    # Why a value can be undefined (no value, no score: shown as "–"), or "" if it never is.
+    undefined_da: str = ""
+    undefined_en: str = ""
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"template {self.key!r}: unknown unit {self.unit!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"template {self.key!r}: unknown direction {self.direction!r}")
+        keys = [param.key for param in self.params]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"template {self.key!r}: duplicate parameter keys {keys}")
+
+    def name(self, lang: str = "da") -> str:
+        return self.name_en if lang == "en" else self.name_da
+
+    def undefined(self, lang: str = "da") -> str:
+        return self.undefined_en if lang == "en" else self.undefined_da
+
+    def param(self, key: str) -> ParamSpec:
+        for param in self.params:
+            if param.key == key:
+                return param
+        raise KeyError(key)
+
+    def defaults(self) -> dict[str, Any]:
+        return validate_params(self, {})
+
+    def to_json(self) -> dict[str, Any]:
+        """The template as plain JSON (for `kpidesk templates --json`)."""
+        defaults = self.defaults()
+        return {
+            "key": self.key,
+            "name_da": self.name_da,
+            "name_en": self.name_en,
+            "description_da": describe(self, defaults, "da"),
+            "description_en": describe(self, defaults, "en"),
+            "unit": self.unit,
+            "direction": self.direction,
+            "params": [param.to_json() for param in self.params],
+        }
+
+
+def _check_one(spec: TemplateSpec, param: ParamSpec, value: Any) -> Any:
+    where = f"template {spec.key!r}, parameter {param.key!r}"
+    if param.kind == "activity_types":
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise ParamError(f"{where}: expected a list of activity type names, got {value!r}")
+        names: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                raise ParamError(f"{where}: activity type names must be non-empty text: {item!r}")
+            if item.strip() not in names:
+                names.append(item.strip())
+        return names
+    if param.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParamError(f"{where}: expected a whole number, got {value!r}")
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ParamError(f"{where}: expected a whole number, got {value!r}")
+            value = int(value)
+        low, high = param.minimum, param.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ParamError(f"{where}: {value} is out of bounds ({low}–{high})")
+        return value
+    if param.kind == "choice":
+        if value not in param.choices:
+            raise ParamError(f"{where}: {value!r} is not one of {', '.join(param.choices)}")
+        return value
+    raise ParamError(f"{where}: unknown parameter kind {param.kind!r}")
+
+
+def validate_params(spec: TemplateSpec, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The parameters checked against the template, with defaults filled in.
+
+    Raises `ParamError` for an unknown key, a wrong type or a value out of bounds.
+    `activity_types` may be absent or empty (all types); `None` means the default.
+    """
+    if params is None:
+        params = {}
+    if not isinstance(params, Mapping):
+        raise ParamError(f"template {spec.key!r}: parameters must be an object, got {params!r}")
+    known = {param.key for param in spec.params}
+    unknown = sorted(str(key) for key in params if key not in known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ParamError(
+            f"template {spec.key!r}: unknown parameter {', '.join(unknown)} (allowed: {allowed})"
+        )
+    clean: dict[str, Any] = {}
+    for param in spec.params:
+        value = params.get(param.key)
+        if value is None:
+            value = list(param.default) if isinstance(param.default, tuple) else param.default
+        clean[param.key] = _check_one(spec, param, value)
+    return clean
+
+
+_AND = {"da": "og", "en": "and"}
+_ALL_ACTIVITIES = {"da": "aktiviteter (alle typer)", "en": "activities (all types)"}
+_PERIOD_WORDS = {
+    "da": {"month": "måned", "quarter": "kvartal", "year": "år", "rolling": "rullende"},
+    "en": {"month": "month", "quarter": "quarter", "year": "year", "rolling": "rolling"},
+}
+_PERIOD_PHRASES = {
+    "da": {
+        "month": "i denne måned indtil i dag",
+        "quarter": "i dette kvartal indtil i dag",
+        "year": "i år indtil i dag",
+        "rolling": "de sidste {days} dage",
+    },
+    "en": {
+        "month": "this month to date",
+        "quarter": "this quarter to date",
+        "year": "this year to date",
+        "rolling": "in the last {days} days",
+    },
+}
+
+
+def period_phrase(period: str, days: int, lang: str = "da") -> str:
+    """A period in words: `i denne måned indtil i dag` / `in the last 30 days` (rolling)."""
+    return _PERIOD_PHRASES["en" if lang == "en" else "da"][period].format(days=days)
+
+
+def join_words(words: Sequence[str], lang: str = "da") -> str:
+    """`A`, `A og B`, `A, B og C` (English: `and`)."""
+    items = list(words)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {_AND.get(lang, 'and')} {items[-1]}"
+
+
+def danish_plural(noun: str) -> str:
+    """The plural of a Danish activity type name for a sentence: `Salgsmøde` → `Salgsmøder`.
+
+    Nouns ending in an unstressed -e take -r; others (`Besøg`, `Telefonopkald`) are left as
+    they are, which is right for most and never misleading.
+    """
+    return noun + "r" if noun.endswith("e") else noun
+
+
+def types_phrase(types: Sequence[str], lang: str = "da") -> str:
+    """The activity types in words: `Salgsmøder og Opgaver` / `Salgsmøde and Opgave activities`."""
+    if not types:
+        return _ALL_ACTIVITIES["en" if lang == "en" else "da"]
+    if lang == "en":
+        return f"{join_words(list(types), 'en')} activities"
+    return join_words([danish_plural(name) for name in types], "da")
+
+
+def describe(spec: TemplateSpec, params: Mapping[str, Any] | None = None, lang: str = "da") -> str:
+    """One line saying what a rule with these parameters counts, in Danish or English.
+
+    e.g. "Antal planlagte Salgsmøder de næste 14 dage, hvor brugeren deltager".
+    """
+    lang = "en" if lang == "en" else "da"
+    clean = validate_params(spec, params)
+    values: dict[str, Any] = dict(clean)
+    values["types"] = types_phrase(clean.get("activity_types", []), lang)
+    if "period" in clean:
+        values["period"] = _PERIOD_WORDS[lang][clean["period"]]
+        values["window"] = period_phrase(clean["period"], clean.get("days", 0), lang)
+    template = spec.description_en if lang == "en" else spec.description_da
+    return template.format(**values)

@@ -1,0 +1,324 @@
+"""What every template module builds on: the rule's context and set-based building blocks.
+
+A template turns a `RuleContext` into one `select()` yielding `(user_id, value)` for every
+user the rule applies to (users with nothing found get 0, or NULL where undefined), and
+into the statements behind its explanation. Windows come from `kpidesk.domain.periods`
+and are bound as UTC parameters, so the same SQL runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Select,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+)
+
+from kpidesk.data.models import Activity, ActivityParticipant, Company, Opportunity, User
+from kpidesk.domain import periods
+from kpidesk.domain.templates import TemplateSpec
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """One rule as of one date: validated params, time zone and who it applies to."""
+
+    run_date: dt.date
+    tz: ZoneInfo
+    params: Mapping[str, Any]
+    # Conditions on `users` that pick the users the statement yields a row for.
+    user_conditions: tuple[ColumnElement[bool], ...] = field(default=())
+
+    @classmethod
+    def for_profiles(
+        cls, run_date: dt.date, tz: ZoneInfo, params: Mapping[str, Any], profile_ids: Sequence[int]
+    ) -> RuleContext:
+        """Every active user whose profile is one of the rule's profiles."""
+        conditions = (User.active.is_(True), User.profile_id.in_(list(profile_ids)))
+        return cls(run_date, tz, params, conditions)
+
+    @classmethod
+    def for_user(
+        cls, run_date: dt.date, tz: ZoneInfo, params: Mapping[str, Any], user_id: int
+    ) -> RuleContext:
+        """Just one user, whatever their profile (explanations of stored results)."""
+        return cls(run_date, tz, params, (User.id == user_id,))
+
+    # Windows, as UTC (what the database stores).
+    def next_days(self, n: int) -> periods.Window:
+        return periods.next_days(self.run_date, n, self.tz).utc()
+
+    def last_days(self, n: int) -> periods.Window:
+        return periods.last_days(self.run_date, n, self.tz).utc()
+
+    def now(self) -> dt.datetime:
+        """D 00:00 local time, in UTC: the moment the run is "as of"."""
+        return periods.day_start(self.run_date, self.tz).astimezone(dt.UTC)
+
+    def period_window(self) -> periods.Window:
+        """`period` to date, or the last `days` when `period` is `rolling`."""
+        period = self.params["period"]
+        if period == "rolling":
+            return self.last_days(int(self.params["days"]))
+        return periods.period_to_date(self.run_date, period, self.tz).utc()
+
+    @property
+    def activity_types(self) -> list[str]:
+        return list(self.params.get("activity_types") or [])
+
+    def eligible_user_ids(self) -> Select[tuple[int]]:
+        return select(User.id).where(*self.user_conditions)
+
+
+@dataclass(frozen=True)
+class ExplainQuery:
+    """The statements behind one user's explanation; `explain.py` runs and formats them."""
+
+    columns: tuple[str, ...]
+    rows: Select[Any]
+    gap_columns: tuple[str, ...] = ()
+    gap_rows: Select[Any] | None = None
+
+
+class KpiTemplate(ABC):
+    """A built-in template: its spec, its set-based statement and its explanation."""
+
+    spec: TemplateSpec
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+    @abstractmethod
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        """One row `(user_id, value)` per user picked by `ctx`, in one statement."""
+
+    @abstractmethod
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        """The records that make up one user's value (and the gap list, where it applies)."""
+
+    def __repr__(self) -> str:
+        return f"<KpiTemplate {self.spec.key}>"
+
+
+# --- building blocks -------------------------------------------------------------------
+
+
+def activity_conditions(
+    ctx: RuleContext,
+    status: str,
+    *,
+    window: periods.Window | None = None,
+    before: dt.datetime | None = None,
+) -> list[ColumnElement[bool]]:
+    """Filters on activities: status, the rule's types (none = all), and the time window."""
+    conditions: list[ColumnElement[bool]] = [Activity.status == status]
+    if ctx.activity_types:
+        conditions.append(Activity.type.in_(ctx.activity_types))
+    if window is not None:
+        conditions += [Activity.start_at >= window.start, Activity.start_at < window.end]
+    if before is not None:
+        conditions.append(Activity.start_at < before)
+    return conditions
+
+
+def per_user(ctx: RuleContext, sub: Subquery, value: ColumnElement[Any]) -> Select[Any]:
+    """Every picked user LEFT JOIN a per-user subquery (keyed `user_id`), with `value`."""
+    return (
+        select(User.id.label("user_id"), value.label("value"))
+        .select_from(User)
+        .outerjoin(sub, sub.c.user_id == User.id)
+        .where(*ctx.user_conditions)
+    )
+
+
+def participant_activity_count(
+    ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]
+) -> Select[Any]:
+    """Per picked user, how many activities matching `conditions` they take part in (0 if none)."""
+    counts = (
+        select(ActivityParticipant.user_id.label("user_id"), func.count().label("n"))
+        .join(Activity, Activity.id == ActivityParticipant.activity_id)
+        .where(*conditions, ActivityParticipant.user_id.in_(ctx.eligible_user_ids()))
+        .group_by(ActivityParticipant.user_id)
+        .subquery("counts")
+    )
+    return per_user(ctx, counts, func.coalesce(counts.c.n, 0))
+
+
+def participant_activity_rows(
+    user_id: int, conditions: Sequence[ColumnElement[bool]]
+) -> ExplainQuery:
+    """One user's activities matching `conditions`, oldest first, with their company."""
+    rows = (
+        select(Activity.id, Activity.start_at, Activity.type, Activity.status, Company.name)
+        .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+        .outerjoin(Company, Company.id == Activity.company_id)
+        .where(ActivityParticipant.user_id == user_id, *conditions)
+        .order_by(Activity.start_at, Activity.id)
+    )
+    return ExplainQuery(("activity", "start", "type", "status", "company"), rows)
+
+
+def covered_companies(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
+    """Customer companies with a matching activity their key account manager took part in."""
+    return (
+        select(Activity.company_id.label("company_id"))
+        .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+        .join(
+            Company,
+            and_(
+                Company.id == Activity.company_id,
+                Company.key_account_manager_id == ActivityParticipant.user_id,
+            ),
+        )
+        .where(*conditions, Company.is_customer.is_(True))
+        .distinct()
+        .subquery("covered")
+    )
+
+
+def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]) -> Subquery:
+    """Per picked user: customers managed (`managed`) and of those covered (`covered`)."""
+    covered = covered_companies(conditions)
+    return (
+        select(
+            Company.key_account_manager_id.label("user_id"),
+            func.count(Company.id).label("managed"),
+            func.count(covered.c.company_id).label("covered"),
+        )
+        .outerjoin(covered, covered.c.company_id == Company.id)
+        .where(
+            Company.is_customer.is_(True),
+            Company.key_account_manager_id.in_(ctx.eligible_user_ids()),
+        )
+        .group_by(Company.key_account_manager_id)
+        .subquery("managed")
+    )
+
+
+def coverage_rows(
+    ctx: RuleContext,
+    user_id: int,
+    conditions: Sequence[ColumnElement[bool]],
+    window: periods.Window,
+) -> ExplainQuery:
+    """A manager's customers with their latest matching activity in `window`, and the gap list.
+
+    `conditions` are the rule's filters without the window (status, types). The gap list holds
+    the customers with no matching activity in the window, with when the manager last had one
+    with them at all (before D), never-met first: a ready call list.
+    """
+
+    def latest(*bounds: ColumnElement[bool]) -> Any:
+        return (
+            select(func.max(Activity.start_at))
+            .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+            .where(
+                Activity.company_id == Company.id,
+                ActivityParticipant.user_id == user_id,
+                *conditions,
+                *bounds,
+            )
+            .correlate(Company)
+            .scalar_subquery()
+        )
+
+    in_window = latest(Activity.start_at >= window.start, Activity.start_at < window.end)
+    ever = latest(Activity.start_at < ctx.now())
+    base = [Company.is_customer.is_(True), Company.key_account_manager_id == user_id]
+    rows = (
+        select(Company.id, Company.name, in_window.label("last_activity"))
+        .where(*base)
+        .order_by(Company.name, Company.id)
+    )
+    gaps = (
+        select(Company.id, Company.name, ever.label("last_ever"))
+        .where(*base, in_window.is_(None))
+        .order_by(ever.is_not(None), ever, Company.name, Company.id)
+    )
+    return ExplainQuery(
+        ("company_id", "company", "last_activity"),
+        rows,
+        ("company_id", "company", "last_ever"),
+        gaps,
+    )
+
+
+def money(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Amounts summed exactly in whole cents, so SQLite (REAL) and PostgreSQL (NUMERIC) agree."""
+    return func.sum(cast(func.round(column * 100), BigInteger))
+
+
+def cents_to_float(cents: ColumnElement[Any]) -> ColumnElement[Any]:
+    return cast(cents, Float) / literal(100.0, Float)
+
+
+def ratio(numerator: ColumnElement[Any], denominator: ColumnElement[Any]) -> ColumnElement[Any]:
+    """numerator / denominator as a float; NULL when the denominator is 0 or missing."""
+    return case(
+        (func.coalesce(denominator, 0) == 0, null()),
+        else_=cast(numerator, Float) / cast(denominator, Float),
+    )
+
+
+def opportunity_totals(
+    ctx: RuleContext,
+    conditions: Sequence[ColumnElement[bool]],
+    **aggregates: ColumnElement[Any],
+) -> Subquery:
+    """Per picked owner, aggregates over their opportunities matching `conditions`."""
+    return (
+        select(
+            Opportunity.owner_id.label("user_id"),
+            *(expression.label(name) for name, expression in aggregates.items()),
+        )
+        .where(*conditions, Opportunity.owner_id.in_(ctx.eligible_user_ids()))
+        .group_by(Opportunity.owner_id)
+        .subquery("opportunities")
+    )
+
+
+def opportunity_rows(
+    user_id: int,
+    conditions: Sequence[ColumnElement[bool]],
+    when: ColumnElement[Any],
+    when_key: str,
+) -> ExplainQuery:
+    """One owner's opportunities matching `conditions`, ordered by `when`."""
+    rows = (
+        select(
+            Opportunity.id,
+            Opportunity.name,
+            Company.name,
+            cast(Opportunity.amount, Float),
+            Opportunity.stage,
+            when,
+        )
+        .outerjoin(Company, Company.id == Opportunity.company_id)
+        .where(Opportunity.owner_id == user_id, *conditions)
+        .order_by(when, Opportunity.id)
+    )
+    return ExplainQuery(
+        ("opportunity_id", "opportunity", "company", "amount", "stage", when_key), rows
+    )
+
+
+def closed_in(window: periods.Window) -> list[ColumnElement[bool]]:
+    return [Opportunity.closed_at >= window.start, Opportunity.closed_at < window.end]

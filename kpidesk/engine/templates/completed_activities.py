@@ -1,0 +1,43 @@
+"""`completed_activities`: done activities in the last `days` the user took part in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select
+
+from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    activity_conditions,
+    participant_activity_count,
+    participant_activity_rows,
+)
+
+
+class CompletedActivities(KpiTemplate):
+    spec = TemplateSpec(
+        key="completed_activities",
+        name_da="Gennemførte aktiviteter",
+        name_en="Completed activities",
+        description_da="Antal gennemførte {types} de sidste {days} dage, hvor brugeren deltog",
+        description_en="Number of completed {types} in the last {days} days "
+        "in which the user participated",
+        params=(activity_types_param([]), days_param(30)),
+        unit="count",
+        direction="higher",
+    )
+
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        return activity_conditions(ctx, "done", window=ctx.last_days(ctx.params["days"]))
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        return participant_activity_count(ctx, self.conditions(ctx))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return participant_activity_rows(user_id, self.conditions(ctx))
+
+
+TEMPLATE = CompletedActivities()

@@ -1,0 +1,48 @@
+"""`kam_coverage`: share of the user's customers with a done activity in the last `days`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select
+
+from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    activity_conditions,
+    coverage_rows,
+    managed_customers,
+    per_user,
+    ratio,
+)
+
+
+class KamCoverage(KpiTemplate):
+    spec = TemplateSpec(
+        key="kam_coverage",
+        name_da="KAM-dækning",
+        name_en="Key account coverage",
+        description_da="Andel af brugerens kunder (som key account manager), hvor brugeren har "
+        "deltaget i gennemførte {types} de sidste {days} dage",
+        description_en="Share of the user's customers (as key account manager) with completed "
+        "{types} in the last {days} days in which the user participated",
+        params=(activity_types_param(["Salgsmøde"]), days_param(90)),
+        unit="percent",
+        direction="higher",
+        undefined_da="brugeren er ikke key account manager for nogen kunder",
+        undefined_en="the user is key account manager of no customers",
+    )
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        window = ctx.last_days(ctx.params["days"])
+        managed = managed_customers(ctx, activity_conditions(ctx, "done", window=window))
+        return per_user(ctx, managed, ratio(managed.c.covered, managed.c.managed))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        window = ctx.last_days(ctx.params["days"])
+        return coverage_rows(ctx, user_id, activity_conditions(ctx, "done"), window)
+
+
+TEMPLATE = KamCoverage()

@@ -1,0 +1,45 @@
+"""`new_opportunities`: opportunities the user owns created in the last `days`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func
+
+from kpidesk.data.models import Opportunity
+from kpidesk.domain.templates import TemplateSpec, days_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    opportunity_rows,
+    opportunity_totals,
+    per_user,
+)
+
+
+class NewOpportunities(KpiTemplate):
+    spec = TemplateSpec(
+        key="new_opportunities",
+        name_da="Nye salgsmuligheder",
+        name_en="New opportunities",
+        description_da="Antal salgsmuligheder, som brugeren ejer, oprettet de sidste {days} dage",
+        description_en="Number of opportunities owned by the user created in the last {days} days",
+        params=(days_param(30),),
+        unit="count",
+        direction="higher",
+    )
+
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        window = ctx.last_days(int(ctx.params["days"]))
+        return [Opportunity.created_at >= window.start, Opportunity.created_at < window.end]
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, self.conditions(ctx), n=func.count())
+        return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return opportunity_rows(user_id, self.conditions(ctx), Opportunity.created_at, "created")
+
+
+TEMPLATE = NewOpportunities()

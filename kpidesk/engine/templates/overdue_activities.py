@@ -1,0 +1,44 @@
+"""`overdue_activities`: planned activities that started before D, user as participant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select
+
+from kpidesk.domain.templates import TemplateSpec, activity_types_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    activity_conditions,
+    participant_activity_count,
+    participant_activity_rows,
+)
+
+
+class OverdueActivities(KpiTemplate):
+    spec = TemplateSpec(
+        key="overdue_activities",
+        name_da="Forfaldne aktiviteter",
+        name_en="Overdue activities",
+        description_da="Antal {types}, der stadig er planlagte, men startede før i dag, "
+        "hvor brugeren deltager",
+        description_en="Number of {types} still planned that started before today "
+        "in which the user participates",
+        params=(activity_types_param(["Opgave"]),),
+        unit="count",
+        direction="lower",
+    )
+
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        return activity_conditions(ctx, "planned", before=ctx.now())
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        return participant_activity_count(ctx, self.conditions(ctx))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return participant_activity_rows(user_id, self.conditions(ctx))
+
+
+TEMPLATE = OverdueActivities()

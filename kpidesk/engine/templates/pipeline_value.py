@@ -1,0 +1,57 @@
+"""`pipeline_value`: the amount of the user's open opportunities expected to close soon."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func
+
+from kpidesk.data.models import Opportunity
+from kpidesk.domain.templates import TemplateSpec, days_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    cents_to_float,
+    money,
+    opportunity_rows,
+    opportunity_totals,
+    per_user,
+)
+
+
+class PipelineValue(KpiTemplate):
+    spec = TemplateSpec(
+        key="pipeline_value",
+        name_da="Pipeline",
+        name_en="Pipeline value",
+        description_da="Samlet beløb af brugerens åbne salgsmuligheder med forventet lukning "
+        "de næste {days} dage",
+        description_en="Total amount of the user's open opportunities expected to close "
+        "in the next {days} days",
+        params=(days_param(30),),
+        unit="currency",
+        direction="higher",
+    )
+
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        # Expected close is a calendar date: the next n days are D … D+n−1.
+        end = ctx.run_date + dt.timedelta(days=int(ctx.params["days"]))
+        return [
+            Opportunity.stage == "open",
+            Opportunity.expected_close >= ctx.run_date,
+            Opportunity.expected_close < end,
+        ]
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, self.conditions(ctx), cents=money(Opportunity.amount))
+        return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return opportunity_rows(
+            user_id, self.conditions(ctx), Opportunity.expected_close, "expected_close"
+        )
+
+
+TEMPLATE = PipelineValue()

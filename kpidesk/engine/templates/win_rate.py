@@ -1,0 +1,54 @@
+"""`win_rate`: won / (won + lost) of the user's opportunities closed in the last `days`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, case, func
+
+from kpidesk.data.models import Opportunity
+from kpidesk.domain.templates import TemplateSpec, days_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    closed_in,
+    opportunity_rows,
+    opportunity_totals,
+    per_user,
+    ratio,
+)
+
+
+class WinRate(KpiTemplate):
+    spec = TemplateSpec(
+        key="win_rate",
+        name_da="Hitrate",
+        name_en="Win rate",
+        description_da="Andel vundne af brugerens salgsmuligheder lukket (vundet eller tabt) "
+        "de sidste {days} dage",
+        description_en="Share won of the user's opportunities closed (won or lost) "
+        "in the last {days} days",
+        params=(days_param(90),),
+        unit="percent",
+        direction="higher",
+        undefined_da="ingen af brugerens salgsmuligheder er lukket i perioden",
+        undefined_en="none of the user's opportunities closed in the period",
+    )
+
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        return [
+            Opportunity.stage.in_(["won", "lost"]),
+            *closed_in(ctx.last_days(int(ctx.params["days"]))),
+        ]
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        won = func.sum(case((Opportunity.stage == "won", 1), else_=0), type_=Integer)
+        totals = opportunity_totals(ctx, self.conditions(ctx), won=won, closed=func.count())
+        return per_user(ctx, totals, ratio(totals.c.won, totals.c.closed))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return opportunity_rows(user_id, self.conditions(ctx), Opportunity.closed_at, "closed")
+
+
+TEMPLATE = WinRate()

@@ -1,0 +1,47 @@
+"""`won_deals`: the user's opportunities won in the period to date (or the last `days`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func
+
+from kpidesk.data.models import Opportunity
+from kpidesk.domain.templates import TemplateSpec, days_param, period_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    closed_in,
+    opportunity_rows,
+    opportunity_totals,
+    per_user,
+)
+
+
+def won_conditions(ctx: RuleContext) -> list[ColumnElement[bool]]:
+    """Won, closed in `period` to date (or in the last `days` when `period` is rolling)."""
+    return [Opportunity.stage == "won", *closed_in(ctx.period_window())]
+
+
+class WonDeals(KpiTemplate):
+    spec = TemplateSpec(
+        key="won_deals",
+        name_da="Vundne ordrer",
+        name_en="Won deals",
+        description_da="Antal af brugerens salgsmuligheder vundet {window}",
+        description_en="Number of the user's opportunities won {window}",
+        params=(period_param("month"), days_param(30)),
+        unit="count",
+        direction="higher",
+    )
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, won_conditions(ctx), n=func.count())
+        return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return opportunity_rows(user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+
+
+TEMPLATE = WonDeals()

@@ -1,0 +1,44 @@
+"""`won_revenue`: the amount of the user's opportunities won in the period to date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func
+
+from kpidesk.data.models import Opportunity
+from kpidesk.domain.templates import TemplateSpec, days_param, period_param
+from kpidesk.engine.base import (
+    ExplainQuery,
+    KpiTemplate,
+    RuleContext,
+    cents_to_float,
+    money,
+    opportunity_rows,
+    opportunity_totals,
+    per_user,
+)
+from kpidesk.engine.templates.won_deals import won_conditions
+
+
+class WonRevenue(KpiTemplate):
+    spec = TemplateSpec(
+        key="won_revenue",
+        name_da="Vundet omsætning",
+        name_en="Won revenue",
+        description_da="Samlet beløb af brugerens salgsmuligheder vundet {window}",
+        description_en="Total amount of the user's opportunities won {window}",
+        params=(period_param("month"), days_param(30)),
+        unit="currency",
+        direction="higher",
+    )
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, won_conditions(ctx), cents=money(Opportunity.amount))
+        return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return opportunity_rows(user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+
+
+TEMPLATE = WonRevenue()
