@@ -46,5 +46,17 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format kpidesk tests benchmarks
 	$(BIN)/ruff check --fix kpidesk tests benchmarks
 
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' kpidesk/__init__.py)
+PLATFORM = $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
+ARCHIVE = dist/kpidesk-$(VERSION)-$(PLATFORM).tar.gz
+
+# One-folder bundle (dist/kpidesk/) and its archive, built from a clean build folder.
+dist: $(VENV)/.installed-test
+	rm -rf build/pyinstaller dist/kpidesk $(ARCHIVE)
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--workpath build/pyinstaller --distpath dist kpidesk.spec
+	tar -C dist -czf $(ARCHIVE) kpidesk
+	@du -sh dist/kpidesk $(ARCHIVE)
+
 clean:
 	rm -rf build dist .pytest_cache
