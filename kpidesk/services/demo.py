@@ -69,9 +69,16 @@ def ensure_demo_database(
 
 
 def build_demo(
-    db: Database, *, today: dt.date | None = None, progress: DemoProgress | None = None
+    db: Database,
+    *,
+    today: dt.date | None = None,
+    history_days: int = HISTORY_DAYS,
+    progress: DemoProgress | None = None,
 ) -> None:
-    """Fill an empty database as the demo: CRM data, KPI setup, passwords, 120 nights of history."""
+    """Fill an empty database as the demo: CRM data, KPI setup, passwords, nights of history.
+
+    The history is real: one nightly run per past day, exactly as `kpidesk recalc` does.
+    """
     from kpidesk.data.demo import generate_demo
     from kpidesk.engine.run import run_for_date
     from kpidesk.services.auth import set_password
@@ -98,7 +105,7 @@ def build_demo(
         set_password(db, SYSTEM_CLI, login, DEMO_PASSWORD, enforce_policy=False)
     report("setup", 1, 1)
 
-    dates = [today - dt.timedelta(days=offset) for offset in range(HISTORY_DAYS, -1, -1)]
+    dates = [today - dt.timedelta(days=offset) for offset in range(history_days, -1, -1)]
     for done, run_date in enumerate(dates, start=1):
         summary = run_for_date(db, run_date, trigger="demo")
         if summary.status != "success":
