@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller
 
@@ -31,6 +32,12 @@ PROFILE_NAME_MAX = 100
 GUIDANCE_AMBER_FROM = 6
 GUIDANCE_RED_FROM = 15
 GUIDANCE_FEW_BELOW = 3
+# The catalogue in the order the product describes it (new templates follow, by key).
+TEMPLATE_ORDER = (
+    "planned_meetings", "kam_coverage", "completed_activities", "overdue_activities",
+    "neglected_accounts", "won_deals", "won_revenue", "pipeline_value", "win_rate",
+    "new_opportunities",
+)  # fmt: skip
 
 
 class SetupError(Exception):
@@ -534,7 +541,16 @@ def _rule_details(rule: KpiRule) -> dict[str, Any]:
     }
 
 
-# --- guidance, activity types, preview -------------------------------------------------------
+# --- templates, guidance, activity types, preview -------------------------------------
+
+
+def template_specs() -> list[TemplateSpec]:
+    """The built-in templates (the catalogue is public: `kpidesk templates` prints it too)."""
+    from kpidesk.engine.catalogue import TEMPLATES
+
+    specs = [template.spec for template in TEMPLATES.values()]
+    order = {key: number for number, key in enumerate(TEMPLATE_ORDER)}
+    return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
 
 
 def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
