@@ -16,7 +16,11 @@ from collections.abc import Sequence
 from kpidesk import __version__
 from kpidesk.cli.common import ExitCode, UserError, add_db_option
 
-COMMAND_MODULES = ("kpidesk.cli.db_commands", "kpidesk.cli.auth_commands")
+COMMAND_MODULES = (
+    "kpidesk.cli.db_commands",
+    "kpidesk.cli.auth_commands",
+    "kpidesk.cli.selftest",
+)
 
 log = logging.getLogger("kpidesk.cli")
 
