@@ -1,0 +1,368 @@
+"""The nightly KPI run: catch-up, the daily firing, retries, shared by the desktop and the service.
+
+"Which nights ran" lives in `kpi_runs` only (never in an APScheduler job store): every pass
+re-reads it, plans the missed dates and runs them oldest first through the engine's
+`run_for_date(..., skip_if_done=True, wait=False)`. The engine's run lock makes the run of a
+date exclusive across processes and machines, so a doubled DST firing, a second desktop or
+the service racing us all end as "skipped". A pass that leaves a date without a successful
+run (a failure, or another process still holding the lock) is tried again with backoff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import func, select
+
+from kpidesk.data import settings
+from kpidesk.data.db import Database
+from kpidesk.data.models import KpiRun
+from kpidesk.engine.run import RunSummary, run_for_date
+from kpidesk.scheduler.plan import (
+    Clock,
+    RetryPolicy,
+    catchup_dates,
+    local_today,
+    nightly_trigger,
+    system_clock,
+)
+
+log = logging.getLogger("kpidesk.scheduler")
+
+NIGHTLY_JOB = "kpidesk-nightly"
+PASS_JOB = "kpidesk-pass"
+WATCH_JOB = "kpidesk-settings-watch"
+SETTINGS_WATCH_INTERVAL = dt.timedelta(minutes=10)
+
+StartedCallback = Callable[[dt.date], None]
+ProgressCallback = Callable[[int, int], None]
+FinishedCallback = Callable[[RunSummary], None]
+
+
+class RunInterrupted(Exception):
+    """Raised inside a run when the process is asked to stop; the engine rolls the run back."""
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The installation settings that decide the schedule, read from the database."""
+
+    tz: ZoneInfo
+    run_time: dt.time
+    catchup_days: int
+
+
+def read_schedule(db: Database) -> Schedule:
+    with db.session() as session:
+        return Schedule(
+            tz=settings.timezone(session),
+            run_time=settings.nightly_run_time(session),
+            catchup_days=int(settings.get(session, "catchup_days")),
+        )
+
+
+def latest_success(db: Database, on_or_before: dt.date) -> dt.date | None:
+    """The newest date with a successful run, not after `on_or_before`."""
+    with db.session() as session:
+        return session.scalar(
+            select(func.max(KpiRun.run_date)).where(
+                KpiRun.status == "success", KpiRun.run_date <= on_or_before
+            )
+        )
+
+
+@dataclass(frozen=True)
+class PassResult:
+    """What one pass did: the summaries of the dates it ran, and the dates still missing."""
+
+    summaries: tuple[RunSummary, ...]
+    missing: tuple[dt.date, ...]
+    interrupted: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+class NightlyRunner:
+    """Runs the missed dates of the installation, one at a time, and reports each run.
+
+    Not thread-safe by itself: `NightlyScheduler` calls it from one worker thread only. The
+    callbacks run on that worker thread; the desktop's bridge turns them into Qt signals.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock = system_clock,
+        retry: RetryPolicy | None = None,
+        on_started: StartedCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_finished: FinishedCallback | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.on_started = on_started
+        self.on_progress = on_progress
+        self.on_finished = on_finished
+        self.failures = 0  # passes in a row that left a date missing
+        self._stop = threading.Event()
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def today(self, schedule: Schedule | None = None) -> dt.date:
+        tz = (schedule or read_schedule(self.db)).tz
+        return local_today(self.clock(), tz)
+
+    def plan(self) -> list[dt.date]:
+        """The dates to run now, oldest first (see `plan.catchup_dates`)."""
+        schedule = read_schedule(self.db)
+        today = local_today(self.clock(), schedule.tz)
+        return catchup_dates(today, latest_success(self.db, today), schedule.catchup_days)
+
+    # -- stopping ---------------------------------------------------------------------------
+
+    def interrupt(self) -> None:
+        """Ask a run in progress to stop at its next progress step; it is rolled back."""
+        self._stop.set()
+
+    @property
+    def interrupted(self) -> bool:
+        return self._stop.is_set()
+
+    # -- running ----------------------------------------------------------------------------
+
+    def run_pass(self, trigger: str) -> PassResult:
+        """Run every planned date oldest first; stop at the first date that does not succeed.
+
+        A failure would most likely repeat for the later dates, and a date held by another
+        process is that process's work: the retry re-plans from `kpi_runs` either way.
+        """
+        summaries: list[RunSummary] = []
+        for day in self.plan():
+            if self.interrupted:
+                break
+            summary = self.run_date(day, trigger)
+            summaries.append(summary)
+            if summary.status != "success" and not self._succeeded(day):
+                break
+        missing = () if self.interrupted else tuple(self.plan())
+        result = PassResult(tuple(summaries), missing, self.interrupted)
+        if result.complete and not result.interrupted:
+            self.failures = 0
+        elif not result.interrupted:
+            self.failures += 1
+        return result
+
+    def run_date(self, day: dt.date, trigger: str) -> RunSummary:
+        """One date through the engine; never raises for a failed run (it is in `kpi_runs`)."""
+        if self.on_started is not None:
+            self.on_started(day)
+        try:
+            summary = run_for_date(
+                self.db,
+                day,
+                trigger=trigger,
+                skip_if_done=True,
+                wait=False,
+                progress=self._progress,
+            )
+        except RunInterrupted:
+            summary = self.failed_summary(day, "interrupted")
+        except Exception as exc:  # noqa: BLE001 - a lost connection must not kill the schedule
+            log.exception("KPI run for %s could not be started", day)
+            summary = self.failed_summary(day, f"{type(exc).__name__}: {exc}")
+        if summary.status == "failed":
+            log.error("KPI run for %s failed: %s", day, summary.reason)
+        elif summary.status == "skipped":
+            log.info("KPI run for %s skipped: %s", day, summary.reason)
+        else:
+            log.info(
+                "KPI run for %s done: %d users, %d rules, %d results in %.1f s",
+                day, summary.users, summary.rules, summary.results, summary.seconds,
+            )  # fmt: skip
+        if self.on_finished is not None:
+            self.on_finished(summary)
+        return summary
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise RunInterrupted()
+        if self.on_progress is not None:
+            self.on_progress(done, total)
+
+    def _succeeded(self, day: dt.date) -> bool:
+        with self.db.session() as session:
+            return bool(
+                session.scalar(
+                    select(func.count())
+                    .select_from(KpiRun)
+                    .where(KpiRun.run_date == day, KpiRun.status == "success")
+                )
+            )
+
+    @staticmethod
+    def failed_summary(day: dt.date, reason: str) -> RunSummary:
+        """A failed summary for a run the engine could not even record (e.g. no connection)."""
+        return RunSummary(
+            run_id=None, run_date=day, status="failed", reason=reason,
+            users=0, rules=0, results=0, seconds=0.0,
+        )  # fmt: skip
+
+    def next_retry(self) -> dt.timedelta | None:
+        """How long to wait before the next pass after `failures` unfinished passes."""
+        return self.retry.delay(self.failures)
+
+
+class NightlyScheduler:
+    """APScheduler 3 wiring: the daily firing, the catch-up at start, retries, settings watch.
+
+    One worker thread runs every job, so passes never overlap within the process; the engine's
+    lock keeps other processes out. Jobs live in memory only and are rebuilt from `kpi_runs`
+    and the settings at every start.
+    """
+
+    def __init__(
+        self, runner: NightlyRunner, *, catch_up: bool = True,
+        watch_interval: dt.timedelta = SETTINGS_WATCH_INTERVAL,
+    ) -> None:  # fmt: skip
+        self.runner = runner
+        self.catch_up = catch_up
+        self.watch_interval = watch_interval
+        self._scheduler: BackgroundScheduler | None = None
+        self._schedule: Schedule | None = None
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self.last_pass: PassResult | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
+
+    def start(self) -> None:
+        schedule = read_schedule(self.runner.db)
+        self._schedule = schedule
+        scheduler = BackgroundScheduler(
+            timezone=schedule.tz,
+            executors={"default": ThreadPoolExecutor(max_workers=1)},
+            # A late firing (laptop asleep at 02:00) still runs, once; kpi_runs decides the rest.
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+        scheduler.add_job(
+            self._nightly, trigger=nightly_trigger(schedule.run_time, schedule.tz),
+            id=NIGHTLY_JOB, name="nightly KPI run",
+        )  # fmt: skip
+        watch = IntervalTrigger(seconds=self.watch_interval.total_seconds())
+        scheduler.add_job(self._watch_settings, trigger=watch, id=WATCH_JOB, name="settings watch")
+        self._scheduler = scheduler
+        scheduler.start()
+        log.info(
+            "nightly KPI run scheduled daily at %s %s on %s (catch-up of up to %d days)",
+            schedule.run_time.strftime("%H:%M"), schedule.tz.key, self.runner.db.display_url(),
+            schedule.catchup_days,
+        )  # fmt: skip
+        if self.catch_up:
+            self.submit_pass("catchup")
+
+    def submit_pass(self, trigger: str, delay: dt.timedelta = dt.timedelta(0)) -> None:
+        """Run a pass on the worker thread after `delay` (replacing a pending one)."""
+        scheduler = self._require_started()
+        when = dt.datetime.now(dt.UTC) + delay
+        self._idle.clear()
+        scheduler.add_job(
+            self._pass, trigger=DateTrigger(run_date=when), args=(trigger,),
+            id=PASS_JOB, name=f"KPI {trigger} pass", replace_existing=True,
+        )  # fmt: skip
+
+    def submit(self, fn: Callable[[], object], name: str) -> None:
+        """Run `fn` on the worker thread, serialised with the nightly passes (e.g. "Beregn nu")."""
+        scheduler = self._require_started()
+        scheduler.add_job(
+            fn, trigger=DateTrigger(run_date=dt.datetime.now(dt.UTC)), name=name
+        )  # fmt: skip
+
+    def next_nightly(self) -> dt.datetime | None:
+        job = self._require_started().get_job(NIGHTLY_JOB)
+        return job.next_run_time if job is not None else None
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until no pass is running or pending (tests and `--once`)."""
+        return self._idle.wait(timeout)
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        """Stop scheduling; a run in progress is interrupted and rolled back."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        self.runner.interrupt()
+        if scheduler.running:
+            scheduler.shutdown(wait=wait)
+        self._idle.set()
+
+    def _require_started(self) -> BackgroundScheduler:
+        if self._scheduler is None:
+            raise RuntimeError("the scheduler is not started")
+        return self._scheduler
+
+    def _nightly(self) -> None:
+        # A new night gets its full set of tries, whatever happened to the last one.
+        self.runner.failures = 0
+        self._pass("nightly")
+
+    def _pass(self, trigger: str) -> None:
+        with self._lock:
+            try:
+                result = self.runner.run_pass(trigger)
+            except Exception:  # noqa: BLE001 - the schedule must survive a broken database
+                log.exception("KPI %s pass failed", trigger)
+                self.runner.failures += 1
+                result = PassResult((), (), False)
+            self.last_pass = result
+            retry_in = None if result.interrupted or result.complete else self.runner.next_retry()
+            if retry_in is not None and self.running:
+                log.warning(
+                    "KPI run for %s not done yet; trying again in %s (try %d of %d)",
+                    ", ".join(str(d) for d in result.missing) or "today", retry_in,
+                    self.runner.failures + 1, self.runner.retry.tries + 1,
+                )  # fmt: skip
+                self.submit_pass("retry", retry_in)
+                return
+            if not result.complete and not result.interrupted:
+                log.error("KPI run still failing after %d tries; next try at the nightly run",
+                          self.runner.retry.tries + 1)  # fmt: skip
+            self._idle.set()
+
+    def _watch_settings(self) -> None:
+        """Follow a changed run time or time zone without a restart."""
+        try:
+            schedule = read_schedule(self.runner.db)
+        except Exception:  # noqa: BLE001 - a passing connection problem; try again later
+            log.warning("could not read the schedule settings", exc_info=True)
+            return
+        current = self._schedule
+        if current is not None and (schedule.tz, schedule.run_time) == (
+            current.tz, current.run_time,
+        ):  # fmt: skip
+            self._schedule = schedule
+            return
+        self._schedule = schedule
+        self._require_started().reschedule_job(
+            NIGHTLY_JOB, trigger=nightly_trigger(schedule.run_time, schedule.tz)
+        )
+        log.info("nightly KPI run moved to %s %s", schedule.run_time.strftime("%H:%M"),
+                 schedule.tz.key)  # fmt: skip

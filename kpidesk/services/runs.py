@@ -1,0 +1,82 @@
+"""KPI runs for administrators: "Beregn nu" and the run log of the setup dialog.
+
+(What the status bar says about the latest run is `kpidesk.services.kpi.last_run_status`.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from kpidesk.data import settings
+from kpidesk.data.db import Database
+from kpidesk.data.models import KpiRun
+from kpidesk.services.caller import Caller
+
+if TYPE_CHECKING:
+    from kpidesk.engine.run import RunSummary
+
+RUN_LOG_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class RunLogRow:
+    """One line of the run log; `duration` is None while the run is still going."""
+
+    id: int
+    date: dt.date
+    started: dt.datetime
+    duration: dt.timedelta | None
+    users: int
+    rules: int
+    results: int
+    status: str  # "running" | "success" | "failed"
+    error: str | None
+    trigger: str
+    host: str
+
+
+def _row(run: KpiRun) -> RunLogRow:
+    duration = run.finished_at - run.started_at if run.finished_at is not None else None
+    return RunLogRow(
+        id=run.id, date=run.run_date, started=run.started_at, duration=duration,
+        users=run.users_count, rules=run.rules_count, results=run.results_count,
+        status=run.status, error=run.error, trigger=run.trigger, host=run.host,
+    )  # fmt: skip
+
+
+def run_now(
+    db: Database,
+    caller: Caller,
+    run_date: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Calculate one date now ("Beregn nu"), by default today in the installation's time zone.
+
+    Waits for a run of the date in progress elsewhere and then recalculates: the administrator
+    asked for fresh figures, not for "already done".
+    """
+    caller.require_admin()
+    from kpidesk.engine.run import run_for_date  # the engine loads only when a run is asked for
+
+    if run_date is None:
+        with db.session() as session:
+            run_date = dt.datetime.now(settings.timezone(session)).date()
+    return run_for_date(
+        db, run_date, trigger="manual", skip_if_done=False, wait=True, progress=progress
+    )
+
+
+def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
+    """The newest runs first, failed and interrupted ones included, with their errors."""
+    caller.require_admin()
+    limit = max(1, min(int(limit), RUN_LOG_MAX))
+    with db.session() as session:
+        runs = session.scalars(
+            select(KpiRun).order_by(KpiRun.started_at.desc(), KpiRun.id.desc()).limit(limit)
+        ).all()
+        return [_row(run) for run in runs]
