@@ -48,6 +48,12 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def busy_timeout_ms() -> int:
+    """How long a SQLite writer waits for a lock (env KPIDESK_SQLITE_BUSY_TIMEOUT_MS overrides)."""
+    value = os.environ.get("KPIDESK_SQLITE_BUSY_TIMEOUT_MS", "")
+    return int(value) if value.isdigit() else SQLITE_BUSY_TIMEOUT_MS
+
+
 def _install_sqlite_recipe(engine: Engine) -> None:
     """pysqlite on 3.11 does not BEGIN before SELECT; take over transaction control ourselves.
 
@@ -59,7 +65,7 @@ def _install_sqlite_recipe(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")

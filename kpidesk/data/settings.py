@@ -95,7 +95,7 @@ def get(session: Session, key: str) -> str:
 
 
 def get_all(session: Session) -> dict[str, str]:
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
     return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
 
 
