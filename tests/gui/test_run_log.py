@@ -139,3 +139,30 @@ def test_widget_for_a_user_says_why_it_is_empty(db: Database, qtbot: QtBot) -> N
     qtbot.waitUntil(lambda: not widget.loading, timeout=10_000)
     assert widget.model.rowCount() == 0
     assert widget.status.text() == ("Could not load the run log: only an administrator may do this")
+
+
+def test_danish_translation_is_complete(db: Database, qtbot: QtBot, qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTranslator
+
+    from kpidesk import paths
+
+    translator = QTranslator()
+    assert translator.load(str(paths.resource_path("i18n", "sched_da.qm")))
+    qapp.installTranslator(translator)
+    try:
+        add_run(db, dt.date(2026, 11, 19), "success")
+        add_run(db, dt.date(2026, 11, 20), "failed", error="boom", trigger="retry")
+        widget = RunLogWidget(AppContext(db=db, caller=ADMIN, language="da"))
+        qtbot.addWidget(widget)
+        wait_loaded(qtbot, widget, 2)
+        model = widget.model
+        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
+        assert headers == ["Dato", "Startet", "Varighed", "Brugere", "Regler", "Resultater",
+                           "Status", "Fejl", "Udløst af", "Maskine"]  # fmt: skip
+        assert cell(model, 0, RunLogModel.COL_STATUS) == "Fejlet"
+        assert cell(model, 0, RunLogModel.COL_TRIGGER) == "Nyt forsøg"
+        assert cell(model, 1, RunLogModel.COL_STATUS) == "Gennemført"
+        assert widget.status.text() == "2 kørsler, 1 fejlet"
+        assert widget.reload_button.text() == "&Genindlæs"
+    finally:
+        qapp.removeTranslator(translator)
