@@ -1,0 +1,1045 @@
+"""CRM import: the CRM's CSV export, checked completely, then written in one transaction.
+
+Rows are parsed in Python (encodings, delimiters, Danish number and boolean spellings) and
+staged in temporary tables inside the one write transaction; duplicate keys and references
+(to the other files and to rows already stored) are then checked set-based, so memory stays
+flat for millions of rows. Only when no error was found are the staged rows merged into the
+real tables with a few set-based statements; any error rolls everything back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+
+from kpidesk.data import settings
+from kpidesk.data.db import Database
+from kpidesk.data.models import (
+    ACTIVITY_STATUSES,
+    OPPORTUNITY_STAGES,
+    ROLES,
+    Activity,
+    ActivityParticipant,
+    Company,
+    Opportunity,
+    Profile,
+    User,
+    UTCDateTime,
+)
+
+# stage (a file name while reading, "checking" / "writing" afterwards), done, total
+ImportProgress = Callable[[str, int, int], None]
+
+USERS = "users.csv"
+COMPANIES = "companies.csv"
+ACTIVITIES = "activities.csv"
+PARTICIPANTS = "activity_participants.csv"
+OPPORTUNITIES = "opportunities.csv"
+FILE_NAMES = (USERS, COMPANIES, ACTIVITIES, PARTICIPANTS, OPPORTUNITIES)
+
+CHUNK_ROWS = 5_000
+MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
+TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
+FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGITS = re.compile(r"[0-9]+")
+_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+class ImportFailed(Exception):
+    """The export has errors; nothing was written. `errors` holds `file:line: column: message`."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        count = len(errors)
+        super().__init__(
+            f"import aborted, nothing was changed: {count} error{'s' if count != 1 else ''}"
+        )
+
+
+@dataclass
+class FileReport:
+    """What one file did to the database."""
+
+    name: str
+    encoding: str
+    delimiter: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0  # participants only: stored participants no longer in the export
+    ignored_columns: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        text = (
+            f"{self.name}: {self.rows} rows ({self.encoding}, '{self.delimiter}'): "
+            f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
+        )
+        if self.name == PARTICIPANTS:
+            text += f", {self.removed} removed"
+        return text
+
+
+@dataclass
+class ImportReport:
+    """Per-file counts and encodings, the profiles created and the files ignored."""
+
+    files: list[FileReport] = field(default_factory=list)
+    profiles_created: list[str] = field(default_factory=list)
+    ignored_files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def file(self, name: str) -> FileReport:
+        for report in self.files:
+            if report.name == name:
+                return report
+        raise KeyError(name)
+
+    def lines(self) -> list[str]:
+        out = [report.summary() for report in self.files]
+        for report in self.files:
+            if report.ignored_columns:
+                out.append(f"{report.name}: ignored columns: {', '.join(report.ignored_columns)}")
+        if self.profiles_created:
+            out.append(f"profiles created: {', '.join(self.profiles_created)}")
+        if self.ignored_files:
+            out.append(f"ignored files (not CRM files): {', '.join(self.ignored_files)}")
+        return out
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def _text(max_length: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if len(value) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return value
+
+    return parse
+
+
+def _login(value: str) -> str:
+    if len(value) > 100:
+        raise ValueError("longer than 100 characters")
+    if any(ch.isspace() for ch in value):
+        raise ValueError(f"login {value!r} contains a space")
+    return value
+
+
+def _email(value: str) -> str:
+    if len(value) > 200:
+        raise ValueError("longer than 200 characters")
+    if "@" not in value or any(ch.isspace() for ch in value):
+        raise ValueError(f"invalid e-mail address {value!r}")
+    return value
+
+
+def _id(value: str) -> int:
+    if not _DIGITS.fullmatch(value):
+        raise ValueError(f"invalid id {value!r}: use a whole number")
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(f"id {value} out of range 1–{MAX_ID}")
+    return number
+
+
+def _bool(value: str) -> bool:
+    word = value.lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"invalid boolean {value!r}: use true/false, 1/0, yes/no or ja/nej")
+
+
+def _choice(values: Sequence[str]) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        word = value.lower()
+        if word not in values:
+            raise ValueError(f"unknown value {value!r}: use one of {', '.join(values)}")
+        return word
+
+    return parse
+
+
+def _amount(value: str) -> Decimal:
+    """Amounts as Danish Excel writes them too: decimal comma, `.` or space between thousands."""
+    text = value.replace(" ", "").replace("\u00a0", "")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif "," in text:
+        if text.count(",") > 1:
+            raise ValueError(f"invalid amount {value!r}")
+        text = text.replace(",", ".")
+    elif text.count(".") > 1:
+        text = text.replace(".", "")
+    if not _AMOUNT.fullmatch(text):
+        raise ValueError(f"invalid amount {value!r}: use e.g. 125000,50 or 125000.50")
+    try:
+        amount = Decimal(text).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise ValueError(f"invalid amount {value!r}") from exc
+    if amount < 0:
+        raise ValueError(f"negative amount {value!r}")
+    if amount >= Decimal(10) ** 14:
+        raise ValueError(f"amount {value!r} too large")
+    return amount
+
+
+def _date(value: str) -> dt.date:
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"invalid date {value!r}: use YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"invalid date {value!r}: {exc}") from exc
+
+
+def _datetime(tz: ZoneInfo) -> Callable[[str], dt.datetime]:
+    """ISO 8601; a naive value is local time in the installation's time zone."""
+
+    def parse(value: str) -> dt.datetime:
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"invalid date-time {value!r}: use ISO 8601, e.g. 2026-03-14 09:30 "
+                "or 2026-03-14T09:30:00+01:00"
+            ) from exc
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=tz)
+        return parsed
+
+    return parse
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One CSV column: how to parse it and whether it may be left out."""
+
+    name: str
+    parse: Callable[[str], Any]
+    column_required: bool = True
+    value_required: bool = True
+    default: Any = None
+
+
+RowCheck = Callable[[dict[str, Any]], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    stage: Table
+    check: RowCheck | None = None
+
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+_stage_md = MetaData()
+
+
+def _stage(name: str, *columns: Column[Any]) -> Table:
+    return Table(
+        f"kpidesk_stage_{name}",
+        _stage_md,
+        Column("line", Integer, nullable=False),
+        *columns,
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+
+
+STAGE_USERS = _stage(
+    "users",
+    Column("login", String(100)),
+    Column("name", String(200)),
+    Column("email", String(200)),
+    Column("role", String(10)),
+    Column("active", Boolean),
+    Column("profile", String(100)),
+)
+STAGE_COMPANIES = _stage(
+    "companies",
+    Column("id", Integer),
+    Column("name", String(300)),
+    Column("is_customer", Boolean),
+    Column("key_account_manager", String(100)),
+)
+STAGE_ACTIVITIES = _stage(
+    "activities",
+    Column("id", Integer),
+    Column("type", String(100)),
+    Column("status", String(10)),
+    Column("start_at", UTCDateTime()),
+    Column("end_at", UTCDateTime()),
+    Column("company_id", Integer),
+    Column("owner", String(100)),
+)
+STAGE_PARTICIPANTS = _stage(
+    "participants",
+    Column("activity_id", Integer),
+    Column("login", String(100)),
+)
+STAGE_OPPORTUNITIES = _stage(
+    "opportunities",
+    Column("id", Integer),
+    Column("name", String(300)),
+    Column("company_id", Integer),
+    Column("owner", String(100)),
+    Column("amount", Numeric(16, 2)),
+    Column("stage", String(10)),
+    Column("created_at", UTCDateTime()),
+    Column("expected_close", Date),
+    Column("closed_at", UTCDateTime()),
+)
+# Created after the rows are loaded (cheaper than keeping them up to date row by row).
+STAGE_INDEXES = (
+    "CREATE INDEX ix_kpidesk_stage_users_login ON kpidesk_stage_users (login)",
+    "CREATE INDEX ix_kpidesk_stage_companies_id ON kpidesk_stage_companies (id)",
+    "CREATE INDEX ix_kpidesk_stage_activities_id ON kpidesk_stage_activities (id)",
+    "CREATE INDEX ix_kpidesk_stage_participants_activity "
+    "ON kpidesk_stage_participants (activity_id, login)",
+    "CREATE INDEX ix_kpidesk_stage_opportunities_id ON kpidesk_stage_opportunities (id)",
+)
+
+
+def _check_activity(row: dict[str, Any]) -> list[tuple[str, str]]:
+    start, end = row.get("start_at"), row.get("end_at")
+    if start is not None and end is not None and end < start:
+        return [("end_at", "ends before start_at")]
+    return []
+
+
+def _check_opportunity(row: dict[str, Any]) -> list[tuple[str, str]]:
+    if row.get("stage") in ("won", "lost") and row.get("closed_at") is None:
+        return [("closed_at", f"required when stage is {row['stage']}")]
+    return []
+
+
+def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
+    """The five files of a CRM export: columns, optional columns and defaults (issue 2)."""
+    when = _datetime(tz)
+    return {
+        USERS: FileSpec(
+            USERS,
+            (
+                Field("login", _login),
+                Field("name", _text(200)),
+                Field("email", _email, value_required=False, default=""),
+                Field("role", _choice(ROLES), False, False, "user"),
+                Field("active", _bool, False, False, True),
+                Field("profile", _text(100), False, False, None),
+            ),
+            ("login",),
+            STAGE_USERS,
+        ),
+        COMPANIES: FileSpec(
+            COMPANIES,
+            (
+                Field("id", _id),
+                Field("name", _text(300)),
+                Field("is_customer", _bool),
+                Field("key_account_manager", _login, False, False, None),
+            ),
+            ("id",),
+            STAGE_COMPANIES,
+        ),
+        ACTIVITIES: FileSpec(
+            ACTIVITIES,
+            (
+                Field("id", _id),
+                Field("type", _text(100)),
+                Field("status", _choice(ACTIVITY_STATUSES)),
+                Field("start_at", when),
+                Field("end_at", when, False, False, None),
+                Field("company_id", _id, False, False, None),
+                Field("owner", _login, False, False, None),
+            ),
+            ("id",),
+            STAGE_ACTIVITIES,
+            _check_activity,
+        ),
+        PARTICIPANTS: FileSpec(
+            PARTICIPANTS,
+            (Field("activity_id", _id), Field("login", _login)),
+            ("activity_id", "login"),
+            STAGE_PARTICIPANTS,
+        ),
+        OPPORTUNITIES: FileSpec(
+            OPPORTUNITIES,
+            (
+                Field("id", _id),
+                Field("name", _text(300)),
+                Field("company_id", _id, value_required=False),
+                Field("owner", _login, value_required=False),
+                Field("amount", _amount),
+                Field("stage", _choice(OPPORTUNITY_STAGES)),
+                Field("created_at", when),
+                Field("expected_close", _date, value_required=False),
+                Field("closed_at", when, False, False, None),
+            ),
+            ("id",),
+            STAGE_OPPORTUNITIES,
+            _check_opportunity,
+        ),
+    }
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    path: Path
+    label: str  # what the report says, e.g. "UTF-8 with BOM"
+    codec: str
+    lines: int
+
+
+class _Errors:
+    """Errors as (file order, line, column order, text), sorted into file:line order at the end."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int, int, str]] = []
+
+    def add(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+        names = spec.field_names()
+        order = names.index(column) if column in names else -1
+        self.items.append(
+            (FILE_NAMES.index(spec.name), line, order, f"{spec.name}:{line}: {column}: {message}")
+        )
+
+    def sorted(self) -> list[str]:
+        return [item[3] for item in sorted(self.items)]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def _line_of(data: bytes, position: int, before: int) -> int:
+    return before + data[:position].count(b"\n") + 1
+
+
+def _detect_encoding(path: Path) -> tuple[_Source | None, tuple[int, str] | None]:
+    """UTF-8 (with or without BOM), else Windows-1252; streamed, so big files stay cheap."""
+    with path.open("rb") as handle:
+        bom = handle.read(3) == codecs.BOM_UTF8
+    lines = 0
+    utf8_error: tuple[int, str] | None = None
+    cp1252_error: tuple[int, str] | None = None
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = codecs.getincrementaldecoder("cp1252")()
+    last = b""
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            if utf8_error is None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line = _line_of(chunk, exc.start, lines)
+                    utf8_error = (line, f"byte 0x{chunk[exc.start]:02x} on line {line}")
+            if utf8_error is not None and cp1252_error is None:
+                # Only needed once UTF-8 failed, but cheap: the file is read once either way.
+                try:
+                    cp1252.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    line = _line_of(chunk, exc.start, lines)
+                    cp1252_error = (line, f"byte 0x{chunk[exc.start]:02x}")
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    if utf8_error is None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_error = (lines + 1, "the file ends inside a UTF-8 character")
+    if last and last != b"\n":
+        lines += 1
+    if utf8_error is None:
+        label = "UTF-8 with BOM" if bom else "UTF-8"
+        return _Source(path, label, "utf-8-sig", lines), None
+    if bom:
+        return None, (
+            utf8_error[0],
+            f"starts as UTF-8 (BOM) but is not valid UTF-8: {utf8_error[1]}",
+        )
+    if cp1252_error is not None:
+        return None, (cp1252_error[0], f"neither UTF-8 nor Windows-1252: {cp1252_error[1]}")
+    return _Source(path, "Windows-1252", "cp1252", lines), None
+
+
+def _delimiter(header: str) -> str:
+    """Danish Excel writes `;`, everything else `,`: the header line tells which."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _numbered_rows(source: _Source, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the physical line each starts on (a quoted value may span lines)."""
+    with source.path.open(encoding=source.codec, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        last = 0
+        for values in reader:
+            yield last + 1, values
+            last = reader.line_num
+
+
+# --- the import -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Staged:
+    spec: FileSpec
+    report: FileReport
+    present: frozenset[str]  # columns the file has (absent optional ones are left alone)
+    usable: bool  # False when a required column is missing
+    bad_keys: set[Any] = field(default_factory=set)  # keys of rows with errors
+
+
+def find_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
+    """The CRM files in DIR (names matched case-insensitively) and other CSV files found."""
+    if not directory.exists():
+        raise ImportFailed([f"{directory}: folder not found"])
+    if not directory.is_dir():
+        raise ImportFailed([f"{directory}: not a folder"])
+    found: dict[str, Path] = {}
+    ignored: list[str] = []
+    for path in sorted(directory.iterdir()):
+        if not path.is_file():
+            continue
+        name = path.name.lower()
+        if name in FILE_NAMES and name not in found:
+            found[name] = path
+        elif name.endswith(".csv"):
+            ignored.append(path.name)
+    if not found:
+        raise ImportFailed([f"{directory}: no CRM files found (expected {', '.join(FILE_NAMES)})"])
+    return found, ignored
+
+
+def import_crm(
+    db: Database, directory: Path, *, progress: ImportProgress | None = None
+) -> ImportReport:
+    """Import the CSV files in `directory`: all or nothing, upserting by key.
+
+    Raises ImportFailed with every error found (`file:line: column: message`); the database
+    is then exactly as before.
+    """
+    started = time.monotonic()
+    files, ignored = find_files(Path(directory))
+    with db.session() as session:
+        tz = settings.timezone(session)
+    specs = file_specs(tz)
+    report = ImportReport(ignored_files=ignored)
+    errors = _Errors()
+
+    def tell(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    with db.connect(write=True) as conn:
+        for table in _stage_md.sorted_tables:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table.name}")
+            table.create(conn)
+        staged: dict[str, _Staged] = {}
+        for name in FILE_NAMES:
+            if name in files:
+                result = _stage_file(conn, specs[name], files[name], errors, tell)
+                if result is not None:
+                    staged[name] = result
+                    report.files.append(result.report)
+        tell("checking", 0, 1)
+        for ddl in STAGE_INDEXES:
+            conn.exec_driver_sql(ddl)
+        if conn.dialect.name == "postgresql":
+            for table in _stage_md.sorted_tables:
+                conn.exec_driver_sql(f"ANALYZE {table.name}")
+        _check_duplicates(conn, staged, errors)
+        _check_references(conn, staged, errors)
+        tell("checking", 1, 1)
+        if errors:
+            conn.rollback()
+            raise ImportFailed(errors.sorted())
+        _merge_all(conn, staged, report, tell)
+        if conn.dialect.name == "sqlite":
+            for table in reversed(_stage_md.sorted_tables):
+                conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _stage_file(
+    conn: Connection,
+    spec: FileSpec,
+    path: Path,
+    errors: _Errors,
+    tell: Callable[[str, int, int], None],
+) -> _Staged | None:
+    """Parse one file row by row into its stage table; errors are collected, not raised."""
+    source, problem = _detect_encoding(path)
+    if source is None:
+        assert problem is not None
+        errors.add(spec, problem[0], "(file)", problem[1])
+        return None
+    with path.open(encoding=source.codec, newline="") as handle:
+        header_line = handle.readline()
+    delimiter = _delimiter(header_line)
+    report = FileReport(spec.name, source.label, delimiter)
+    rows = _numbered_rows(source, delimiter)
+    try:
+        first = next(rows, None)
+    except csv.Error as exc:
+        errors.add(spec, 1, "(file)", f"malformed CSV: {exc}")
+        return None
+    if first is None:
+        errors.add(spec, 1, "(file)", "the file is empty (a header line is required)")
+        return None
+    header = [name.strip().lower() for name in first[1]]
+    known = spec.field_names()
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, name in enumerate(header):
+        if name in positions:
+            errors.add(spec, 1, name, "column appears twice in the header")
+        elif name in known:
+            positions[name] = position
+        elif name:
+            ignored.append(name)
+    report.ignored_columns = tuple(ignored)
+    usable = True
+    for fld in spec.fields:
+        if fld.column_required and fld.name not in positions:
+            errors.add(spec, 1, fld.name, f"missing required column (header: {','.join(header)})")
+            usable = False
+    staged = _Staged(spec, report, frozenset(positions), usable)
+
+    batch: list[dict[str, Any]] = []
+    width = len(header)
+    line = 1
+    try:
+        for line, values in rows:
+            if not any(value.strip() for value in values):
+                continue  # blank lines and Excel's ";;;;" rows
+            report.rows += 1
+            if report.rows % CHUNK_ROWS == 0:
+                tell(spec.name, line, source.lines)
+            if len(values) != width:
+                errors.add(
+                    spec,
+                    line,
+                    "(row)",
+                    f"expected {width} values as in the header, found {len(values)}",
+                )
+                continue
+            row, row_errors = _parse_row(spec, positions, values)
+            if not row_errors and spec.check is not None:
+                row_errors = spec.check(row)
+            if row_errors or not usable:
+                for column, message in row_errors:
+                    errors.add(spec, line, column, message)
+                key = tuple(row.get(name) for name in spec.key)
+                if None not in key:
+                    staged.bad_keys.add(key if len(key) > 1 else key[0])
+                continue
+            row["line"] = line
+            batch.append(row)
+            if len(batch) >= CHUNK_ROWS:
+                conn.execute(insert(spec.stage), batch)
+                batch.clear()
+    except csv.Error as exc:
+        errors.add(spec, line + 1, "(file)", f"malformed CSV: {exc}")
+    if batch:
+        conn.execute(insert(spec.stage), batch)
+    tell(spec.name, source.lines, source.lines)
+    return staged
+
+
+def _parse_row(
+    spec: FileSpec, positions: dict[str, int], values: list[str]
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    row: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for fld in spec.fields:
+        position = positions.get(fld.name)
+        if position is None:
+            row[fld.name] = fld.default  # a missing required column is reported once, on line 1
+            continue
+        raw = values[position].strip()
+        if not raw:
+            if fld.value_required:
+                problems.append((fld.name, "value required"))
+            row[fld.name] = fld.default
+            continue
+        try:
+            row[fld.name] = fld.parse(raw)
+        except ValueError as exc:
+            problems.append((fld.name, str(exc)))
+            row[fld.name] = None
+    return row, problems
+
+
+# --- checks across rows and files -----------------------------------------------------------
+
+
+def _key_columns(stage: Table, spec: FileSpec) -> list[Column[Any]]:
+    return [stage.c[name] for name in spec.key]
+
+
+def _check_duplicates(conn: Connection, staged: dict[str, _Staged], errors: _Errors) -> None:
+    """A key twice in one file: every repetition is an error naming the first line."""
+    for item in staged.values():
+        keys = _key_columns(item.spec.stage, item.spec)
+        dupes = select(*keys).group_by(*keys).having(func.count() > 1).subquery("dupes")
+        stage = item.spec.stage
+        query = (
+            select(stage.c.line, *keys)
+            .join(dupes, and_(*[stage.c[k.name] == dupes.c[k.name] for k in keys]))
+            .order_by(*keys, stage.c.line)
+        )
+        first_line: dict[tuple[Any, ...], int] = {}
+        for line, *key in conn.execute(query):
+            key_tuple = tuple(key)
+            if key_tuple not in first_line:
+                first_line[key_tuple] = line
+                continue
+            shown = "/".join(str(k) for k in key_tuple)
+            first = first_line[key_tuple]
+            errors.add(
+                item.spec,
+                line,
+                item.spec.key[-1] if len(key_tuple) > 1 else item.spec.key[0],
+                f"duplicate {'+'.join(item.spec.key)} {shown} (first on line {first})",
+            )
+
+
+@dataclass(frozen=True)
+class _Reference:
+    file: str
+    column: str
+    target_file: str
+    what: str
+
+
+REFERENCES = (
+    _Reference(COMPANIES, "key_account_manager", USERS, "user"),
+    _Reference(ACTIVITIES, "company_id", COMPANIES, "company"),
+    _Reference(ACTIVITIES, "owner", USERS, "user"),
+    _Reference(PARTICIPANTS, "activity_id", ACTIVITIES, "activity"),
+    _Reference(PARTICIPANTS, "login", USERS, "user"),
+    _Reference(OPPORTUNITIES, "company_id", COMPANIES, "company"),
+    _Reference(OPPORTUNITIES, "owner", USERS, "user"),
+)
+
+# Where a referenced key is stored: the real table's key column and the stage's.
+_TARGET_KEYS: dict[str, tuple[ColumnElement[Any], ColumnElement[Any]]] = {
+    USERS: (User.__table__.c.login, STAGE_USERS.c.login),
+    COMPANIES: (Company.__table__.c.id, STAGE_COMPANIES.c.id),
+    ACTIVITIES: (Activity.__table__.c.id, STAGE_ACTIVITIES.c.id),
+}
+
+
+def _check_references(conn: Connection, staged: dict[str, _Staged], errors: _Errors) -> None:
+    """Every login, company and activity referred to must be in the export or the database."""
+    for ref in REFERENCES:
+        item = staged.get(ref.file)
+        if item is None or ref.column not in item.present:
+            continue
+        stage = item.spec.stage
+        value = stage.c[ref.column]
+        stored, in_export = _TARGET_KEYS[ref.target_file]
+        query = (
+            select(stage.c.line, value)
+            .where(
+                value.is_not(None),
+                ~exists().where(stored == value),
+                ~exists().where(in_export == value),
+            )
+            .order_by(stage.c.line)
+        )
+        target = staged.get(ref.target_file)
+        bad = target.bad_keys if target is not None else set()
+        for line, missing in conn.execute(query):
+            if missing in bad:
+                continue  # that row has its own error already
+            errors.add(
+                item.spec,
+                line,
+                ref.column,
+                f"unknown {ref.what} {missing!r} "
+                f"(neither in {ref.target_file} nor in the database)",
+            )
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _merge_all(
+    conn: Connection,
+    staged: dict[str, _Staged],
+    report: ImportReport,
+    tell: Callable[[str, int, int], None],
+) -> None:
+    steps = [name for name in FILE_NAMES if name in staged]
+    for done, name in enumerate(steps):
+        tell("writing", done, len(steps))
+        item = staged[name]
+        if name == USERS:
+            report.profiles_created = _create_profiles(conn)
+            _merge_users(conn, item)
+        elif name == COMPANIES:
+            _merge_companies(conn, item)
+        elif name == ACTIVITIES:
+            _merge_activities(conn, item)
+        elif name == PARTICIPANTS:
+            _merge_participants(conn, item)
+        else:
+            _merge_opportunities(conn, item)
+    tell("writing", len(steps), len(steps))
+
+
+def _create_profiles(conn: Connection) -> list[str]:
+    profiles = Profile.__table__
+    missing = (
+        select(STAGE_USERS.c.profile)
+        .where(
+            STAGE_USERS.c.profile.is_not(None),
+            ~exists().where(profiles.c.name == STAGE_USERS.c.profile),
+        )
+        .distinct()
+    )
+    names = sorted(conn.scalars(missing).all())
+    if names:
+        conn.execute(insert(profiles), [{"name": name} for name in names])
+    return names
+
+
+def _upsert(
+    conn: Connection,
+    item: _Staged,
+    target: Table,
+    key: str,
+    source: Any,
+    always: Sequence[str],
+    optional: Sequence[str],
+) -> None:
+    """Update changed rows and insert new ones from `source` (a subquery of the stage).
+
+    Optional columns the file does not have are left as stored on update and take their
+    defaults (already in the stage) on insert.
+    """
+    compared = [*always, *(name for name in optional if _column_of(name) in item.present)]
+    changed = or_(*[target.c[name].is_distinct_from(source.c[name]) for name in compared])
+    result = conn.execute(
+        update(target)
+        .where(target.c[key] == source.c[key], changed)
+        .values({name: source.c[name] for name in compared})
+    )
+    updated = max(result.rowcount, 0)
+    columns = [key, *always, *optional]
+    result = conn.execute(
+        insert(target).from_select(
+            columns,
+            select(*[source.c[name] for name in columns]).where(
+                ~exists().where(target.c[key] == source.c[key])
+            ),
+        )
+    )
+    report = item.report
+    report.inserted = max(result.rowcount, 0)
+    report.updated = updated
+    report.unchanged = report.rows - report.inserted - report.updated
+
+
+def _column_of(target_column: str) -> str:
+    """The CSV column behind a target column (ids resolved from logins and names)."""
+    return {
+        "profile_id": "profile",
+        "key_account_manager_id": "key_account_manager",
+        "owner_id": "owner",
+    }.get(target_column, target_column)
+
+
+def _merge_users(conn: Connection, item: _Staged) -> None:
+    users, profiles, stage = User.__table__, Profile.__table__, STAGE_USERS
+    source = (
+        select(
+            stage.c.login,
+            stage.c.name,
+            stage.c.email,
+            stage.c.role,
+            stage.c.active,
+            profiles.c.id.label("profile_id"),
+        )
+        .outerjoin(profiles, profiles.c.name == stage.c.profile)
+        .subquery("src")
+    )
+    _upsert(conn, item, users, "login", source, ("name", "email"), ("role", "active", "profile_id"))
+
+
+def _merge_companies(conn: Connection, item: _Staged) -> None:
+    companies, users, stage = Company.__table__, User.__table__, STAGE_COMPANIES
+    source = (
+        select(
+            stage.c.id,
+            stage.c.name,
+            stage.c.is_customer,
+            users.c.id.label("key_account_manager_id"),
+        )
+        .outerjoin(users, users.c.login == stage.c.key_account_manager)
+        .subquery("src")
+    )
+    _upsert(
+        conn, item, companies, "id", source, ("name", "is_customer"), ("key_account_manager_id",)
+    )
+
+
+def _merge_activities(conn: Connection, item: _Staged) -> None:
+    activities, users, stage = Activity.__table__, User.__table__, STAGE_ACTIVITIES
+    source = (
+        select(
+            stage.c.id,
+            stage.c.type,
+            stage.c.status,
+            stage.c.start_at,
+            stage.c.end_at,
+            stage.c.company_id,
+            users.c.id.label("owner_id"),
+        )
+        .outerjoin(users, users.c.login == stage.c.owner)
+        .subquery("src")
+    )
+    _upsert(
+        conn,
+        item,
+        activities,
+        "id",
+        source,
+        ("type", "status", "start_at"),
+        ("end_at", "company_id", "owner_id"),
+    )
+
+
+def _merge_opportunities(conn: Connection, item: _Staged) -> None:
+    opportunities, users, stage = Opportunity.__table__, User.__table__, STAGE_OPPORTUNITIES
+    source = (
+        select(
+            stage.c.id,
+            stage.c.name,
+            stage.c.company_id,
+            users.c.id.label("owner_id"),
+            stage.c.amount,
+            stage.c.stage,
+            stage.c.created_at,
+            stage.c.expected_close,
+            stage.c.closed_at,
+        )
+        .outerjoin(users, users.c.login == stage.c.owner)
+        .subquery("src")
+    )
+    _upsert(
+        conn,
+        item,
+        opportunities,
+        "id",
+        source,
+        ("name", "company_id", "owner_id", "amount", "stage", "created_at", "expected_close"),
+        ("closed_at",),
+    )
+
+
+def _merge_participants(conn: Connection, item: _Staged) -> None:
+    """The file's participants of each activity it mentions replace the stored ones."""
+    participants, users, stage = ActivityParticipant.__table__, User.__table__, STAGE_PARTICIPANTS
+    source = (
+        select(stage.c.activity_id, users.c.id.label("user_id"))
+        .join(users, users.c.login == stage.c.login)
+        .subquery("src")
+    )
+    removed = conn.execute(
+        delete(participants).where(
+            participants.c.activity_id.in_(select(stage.c.activity_id)),
+            ~exists().where(
+                source.c.activity_id == participants.c.activity_id,
+                source.c.user_id == participants.c.user_id,
+            ),
+        )
+    )
+    inserted = conn.execute(
+        insert(participants).from_select(
+            ["activity_id", "user_id"],
+            select(source.c.activity_id, source.c.user_id).where(
+                ~exists().where(
+                    participants.c.activity_id == source.c.activity_id,
+                    participants.c.user_id == source.c.user_id,
+                )
+            ),
+        )
+    )
+    report = item.report
+    report.removed = max(removed.rowcount, 0)
+    report.inserted = max(inserted.rowcount, 0)
+    report.updated = 0
+    report.unchanged = report.rows - report.inserted
+
+
+def crm_row_counts(db: Database) -> dict[str, int]:
+    """How many users, companies and activities the database holds (the demo's guard)."""
+    with db.connect() as conn:
+        return {
+            table.name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
+            for table in (User.__table__, Company.__table__, Activity.__table__)
+        }
+
+
+__all__ = [
+    "FILE_NAMES",
+    "FileReport",
+    "ImportFailed",
+    "ImportProgress",
+    "ImportReport",
+    "crm_row_counts",
+    "file_specs",
+    "find_files",
+    "import_crm",
+]
