@@ -1,0 +1,113 @@
+"""The PyInstaller bundle, built from a clean tree, runs with no Python environment around it.
+
+Run by `make test-dist` (marker `dist`); `make test` leaves it out because the build takes
+about a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kpidesk import __version__
+
+pytestmark = pytest.mark.dist
+
+REPO = Path(__file__).resolve().parents[2]
+SIZE_LIMIT_MB = 160
+UNWANTED = ("Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Pdf", "Qt6Multimedia", "Qt63D",
+            "Qt6Designer", "_pytest", "pytestqt", "pytest_postgresql", "tkinter")  # fmt: skip
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`make dist` in a copy of the tracked files: nothing left over from development."""
+    tree = tmp_path_factory.mktemp("clean-tree")
+    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    files = subprocess.run(listing, cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
+    for name in filter(None, files):
+        source = REPO / name.decode()
+        if source.is_file():
+            target = tree / name.decode()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    (tree / ".venv").symlink_to(REPO / ".venv")
+    started = time.perf_counter()
+    subprocess.run(["make", "dist"], cwd=tree, check=True, capture_output=True, timeout=600)
+    build_seconds = time.perf_counter() - started
+    folder = tree / "dist" / "kpidesk"
+    size_mb = folder_size(folder) / 1e6
+    print(f"\nbundle built in {build_seconds:.0f} s, {size_mb:.0f} MB unpacked")
+    yield folder
+
+
+def bare_env(tmp_path: Path) -> dict[str, str]:
+    """No venv, no PYTHONPATH, a fresh home: what a customer's machine looks like."""
+    home = tmp_path / "home"
+    home.mkdir()
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "LANG": "C.UTF-8",
+    }
+
+
+def test_archive_is_built(bundle: Path) -> None:
+    machine = os.uname().machine
+    archive = bundle.parent / f"kpidesk-{__version__}-{sys.platform}-{machine}.tar.gz"
+    assert archive.exists(), sorted(p.name for p in bundle.parent.iterdir())
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert "kpidesk/kpidesk" in names
+
+
+def test_bundle_is_lean(bundle: Path) -> None:
+    size_mb = folder_size(bundle) / 1e6
+    assert size_mb <= SIZE_LIMIT_MB, f"bundle is {size_mb:.0f} MB"
+    present = [p.name for p in bundle.rglob("*") if any(u in p.name for u in UNWANTED)]
+    assert present == []
+    migrations = bundle / "_internal" / "kpidesk" / "data" / "migrations" / "versions"
+    assert sorted(p.name for p in migrations.glob("0*.py"))
+    assert list((bundle / "_internal" / "resources" / "i18n").glob("*_da.qm"))
+
+
+def test_version_without_python(bundle: Path, tmp_path: Path) -> None:
+    result = subprocess.run([str(bundle / "kpidesk"), "--version"], env=bare_env(tmp_path),
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"kpidesk {__version__}"
+
+
+def test_selftest_without_python(bundle: Path, tmp_path: Path) -> None:
+    keep = tmp_path / "selftest"
+    result = subprocess.run([str(bundle / "kpidesk"), "selftest", "--keep", str(keep)],
+                            env=bare_env(tmp_path), capture_output=True, text=True,
+                            timeout=300)  # fmt: skip
+    print(result.stdout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "selftest passed" in result.stdout
+    assert (keep / "dagens-kpi.png").stat().st_size > 10_000
+
+
+def test_default_database_in_user_data_dir(bundle: Path, tmp_path: Path) -> None:
+    env = bare_env(tmp_path)
+    result = subprocess.run([str(bundle / "kpidesk"), "db", "upgrade"], env=env,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (Path(env["XDG_DATA_HOME"]) / "kpidesk" / "kpidesk.sqlite3").exists()
+    assert not list(bundle.rglob("*.sqlite3"))
