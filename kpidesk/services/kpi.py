@@ -398,7 +398,7 @@ def _histories(
             KpiResult.run_date <= until,
         )
         .order_by(KpiResult.rule_id, KpiResult.run_date)
-    ).tuples():
+    ):
         result[rule_id].append((run_date, value, score))
     return result
 
@@ -492,7 +492,7 @@ def team_scores(
             rules_query = rules_query.where(
                 KpiRule.id.in_(select(KpiRuleProfile.rule_id).distinct())
             )
-        users = session.execute(users_query).tuples().all()
+        users = session.execute(users_query).all()
         rule_rows = session.execute(rules_query).all()
 
         cells: dict[int, dict[int, TeamCell]] = {}
@@ -516,7 +516,7 @@ def team_scores(
             )
             if profile_id is not None:
                 results_query = results_query.where(User.profile_id == profile_id)
-            for user_id, rule_id, value, target, score in session.execute(results_query).tuples():
+            for user_id, rule_id, value, target, score in session.execute(results_query):
                 cells.setdefault(user_id, {})[rule_id] = TeamCell(value, float(target), score)
 
     rules = []

@@ -83,7 +83,9 @@ def export_setup(db: Database, caller: Caller) -> dict[str, Any]:
     caller.require_admin()
     with db.session() as session:
         profiles = list(session.scalars(select(Profile.name).order_by(Profile.name)))
-        rules = session.scalars(select(KpiRule).order_by(KpiRule.id)).all()
+        rules = session.scalars(
+            select(KpiRule).options(selectinload(KpiRule.profiles)).order_by(KpiRule.id)
+        ).all()
         rule_data = [
             {
                 "name": rule.name,
@@ -100,7 +102,7 @@ def export_setup(db: Database, caller: Caller) -> dict[str, Any]:
                 select(User.login, Profile.name)
                 .join(Profile, Profile.id == User.profile_id)
                 .order_by(User.login)
-            ).tuples()
+            ).all()
         )
     return {
         "version": FORMAT_VERSION,
