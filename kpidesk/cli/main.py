@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "kpidesk.cli.db_commands",
     "kpidesk.cli.auth_commands",
     "kpidesk.cli.selftest",
+    "kpidesk.cli.engine_commands",
 )
 
 log = logging.getLogger("kpidesk.cli")

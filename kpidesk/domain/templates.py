@@ -105,6 +105,8 @@ class TemplateSpec:
     # Why a value can be undefined (no value, no score: shown as "–"), or "" if it never is.
     undefined_da: str = ""
     undefined_en: str = ""
+    # Position in the catalogue (lists, combo boxes); ties are ordered by key.
+    order: int = 1000
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:

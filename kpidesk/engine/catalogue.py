@@ -25,7 +25,7 @@ class UnknownTemplate(KeyError):
 
 
 def discover() -> dict[str, KpiTemplate]:
-    """Import every template module and index its `TEMPLATE` by key (in module-name order)."""
+    """Import every template module and index its `TEMPLATE` by key, in catalogue order."""
     found: dict[str, KpiTemplate] = {}
     modules = sorted(
         info.name for info in pkgutil.iter_modules(templates_package.__path__) if not info.ispkg
@@ -43,7 +43,7 @@ def discover() -> dict[str, KpiTemplate]:
         if key in found:
             raise ValueError(f"template key {key!r} defined twice (in {module.__name__})")
         found[key] = template
-    return found
+    return dict(sorted(found.items(), key=lambda item: (item[1].spec.order, item[0])))
 
 
 TEMPLATES: Mapping[str, KpiTemplate] = MappingProxyType(discover())

@@ -28,6 +28,7 @@ class CompletedActivities(KpiTemplate):
         params=(activity_types_param([]), days_param(30)),
         unit="count",
         direction="higher",
+        order=3,
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

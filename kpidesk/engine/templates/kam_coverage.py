@@ -31,6 +31,7 @@ class KamCoverage(KpiTemplate):
         params=(activity_types_param(["Salgsmøde"]), days_param(90)),
         unit="percent",
         direction="higher",
+        order=2,
         undefined_da="brugeren er ikke key account manager for nogen kunder",
         undefined_en="the user is key account manager of no customers",
     )

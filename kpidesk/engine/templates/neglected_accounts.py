@@ -30,6 +30,7 @@ class NeglectedAccounts(KpiTemplate):
         params=(activity_types_param([]), days_param(60)),
         unit="count",
         direction="lower",
+        order=5,
     )
 
     def values(self, ctx: RuleContext) -> Select[Any]:

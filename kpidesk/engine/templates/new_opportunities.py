@@ -28,6 +28,7 @@ class NewOpportunities(KpiTemplate):
         params=(days_param(30),),
         unit="count",
         direction="higher",
+        order=10,
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

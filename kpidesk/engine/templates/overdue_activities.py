@@ -29,6 +29,7 @@ class OverdueActivities(KpiTemplate):
         params=(activity_types_param(["Opgave"]),),
         unit="count",
         direction="lower",
+        order=4,
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

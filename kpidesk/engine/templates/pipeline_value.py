@@ -33,6 +33,7 @@ class PipelineValue(KpiTemplate):
         params=(days_param(30),),
         unit="currency",
         direction="higher",
+        order=8,
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

@@ -28,6 +28,7 @@ class PlannedMeetings(KpiTemplate):
         params=(activity_types_param(["Salgsmøde"]), days_param(14)),
         unit="count",
         direction="higher",
+        order=1,
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

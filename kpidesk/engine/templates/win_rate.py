@@ -32,6 +32,7 @@ class WinRate(KpiTemplate):
         params=(days_param(90),),
         unit="percent",
         direction="higher",
+        order=9,
         undefined_da="ingen af brugerens salgsmuligheder er lukket i perioden",
         undefined_en="none of the user's opportunities closed in the period",
     )

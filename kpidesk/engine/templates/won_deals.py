@@ -34,6 +34,7 @@ class WonDeals(KpiTemplate):
         params=(period_param("month"), days_param(30)),
         unit="count",
         direction="higher",
+        order=6,
     )
 
     def values(self, ctx: RuleContext) -> Select[Any]:

@@ -31,6 +31,7 @@ class WonRevenue(KpiTemplate):
         params=(period_param("month"), days_param(30)),
         unit="currency",
         direction="higher",
+        order=7,
     )
 
     def values(self, ctx: RuleContext) -> Select[Any]:
