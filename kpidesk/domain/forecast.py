@@ -151,7 +151,8 @@ def forecast(
     """Project a rule's value to the end of its horizon from its nightly history.
 
     `history` holds (run date, value) pairs, value None where the KPI was undefined; missing
-    nights and None values are skipped. The status is "undefined" when today's value is.
+    nights and None values are skipped. The status is "undefined" when the latest night's
+    value is (a KPI shown as "–" has no projection either), whatever the history before.
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use higher or lower")
@@ -172,10 +173,10 @@ def _window_forecast(
     first = as_of - dt.timedelta(days=FIT_NIGHTS)
     recent = [(day, value) for day, value in nights if day > first]
     usable = [(day, value) for day, value in recent if value is not None]
+    if recent and recent[-1][1] is None:
+        return _empty("undefined", horizon, len(usable))
     if len(usable) < max(min_nights, 3):
         return _empty("insufficient_history", horizon, len(usable))
-    if recent[-1][1] is None:
-        return _empty("undefined", horizon, len(usable))
 
     # x: days relative to as_of (negative in the past); y: the nightly values.
     x = np.array([(day - as_of).days for day, _ in usable], dtype=float)
@@ -229,10 +230,10 @@ def _period_forecast(
     # The night of the period's first day covers nothing yet ([start, start) is empty).
     in_period = [(day, value) for day, value in nights if horizon.start < day <= as_of]
     usable = [(day, value) for day, value in in_period if value is not None]
+    if in_period and in_period[-1][1] is None:
+        return _empty("undefined", horizon, len(usable))
     if len(usable) < min_nights:
         return _empty("insufficient_history", horizon, len(usable))
-    if in_period[-1][1] is None:
-        return _empty("undefined", horizon, len(usable))
 
     last_day, actual = usable[-1]
     assert actual is not None

@@ -452,13 +452,19 @@ def history(
 
 
 def explain_result(
-    db: Database, caller: Caller, user_id: int, rule_id: int, run_date: dt.date
+    db: Database,
+    caller: Caller,
+    user_id: int,
+    rule_id: int,
+    run_date: dt.date,
+    *,
+    lang: str = "da",
 ) -> Explanation:
     """The records behind one result (and, for coverage rules, the gap list to call)."""
     from kpidesk.engine.explain import explain
 
     caller.require_self_or_admin(user_id)
-    return explain(db, rule_id, user_id, run_date)
+    return explain(db, rule_id, user_id, run_date, lang=lang)
 
 
 def team_scores(

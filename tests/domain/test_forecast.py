@@ -259,3 +259,9 @@ def test_to_json_is_json_ready() -> None:
 def test_unknown_direction_is_refused() -> None:
     with pytest.raises(ValueError, match="direction"):
         forecast([], as_of=AS_OF, target=1, direction="up", horizon=WINDOW)
+
+
+def test_undefined_today_wins_over_too_little_history() -> None:
+    result = forecast(nightly([None, None]), as_of=AS_OF, target=0.8, direction="higher",
+                      horizon=WINDOW)  # fmt: skip
+    assert (result.status, result.nights) == ("undefined", 0)
