@@ -18,6 +18,7 @@ from kpidesk.cli.common import ExitCode, UserError, add_db_option
 
 COMMAND_MODULES = (
     "kpidesk.cli.db_commands",
+    "kpidesk.cli.crm_commands",
     "kpidesk.cli.auth_commands",
     "kpidesk.cli.selftest",
     "kpidesk.cli.engine_commands",

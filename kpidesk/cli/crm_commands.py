@@ -1,0 +1,140 @@
+"""`kpidesk import-crm DIR` and `kpidesk demo`: CRM data in, from a real export or invented."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
+from kpidesk.data.importer import ImportFailed, ImportReport
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imp = sub.add_parser(
+        "import-crm",
+        help="import the CRM's CSV export from a folder (all or nothing)",
+        description="Reads users.csv, companies.csv, activities.csv, activity_participants.csv "
+        "and opportunities.csv from DIR (whichever exist), checks every row, and only then "
+        "writes them all in one transaction. Rows are upserted by id or login.",
+    )
+    add_db_option(imp)
+    imp.add_argument("directory", metavar="DIR", type=Path, help="folder with the CSV files")
+    imp.set_defaults(handler=cmd_import_crm)
+
+    demo = sub.add_parser(
+        "demo",
+        help="fill an empty database with a deterministic Danish demo organisation",
+        description="Invents users, companies, activities and opportunities and imports them "
+        "through the same path as real CSV data. Refuses a database that already holds CRM data.",
+    )
+    add_db_option(demo)
+    demo.add_argument("--users", type=_at_least(3), default=25, metavar="N", help="default 25")
+    demo.add_argument(
+        "--activities", type=_at_least(0), default=20_000, metavar="N", help="default 20000"
+    )
+    demo.add_argument("--seed", type=int, default=1, metavar="N", help="default 1")
+    demo.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the demo's 'today' (default: today in the installation's time zone)",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+
+def _at_least(minimum: int) -> type[int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return number
+
+    return parse  # type: ignore[return-value]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {value!r}: use YYYY-MM-DD") from None
+
+
+class _Bars:
+    """One progress bar per stage of the import (a file, checking, writing)."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Progress | None = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage or self.bar is None:
+            self.close()
+            self.stage, self.bar = stage, Progress(stage, total)
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.finish()
+        self.stage, self.bar = None, None
+
+
+def _print_report(report: ImportReport) -> None:
+    for line in report.lines():
+        print(line)
+
+
+def cmd_import_crm(args: argparse.Namespace) -> int:
+    from kpidesk.data.importer import import_crm
+
+    directory: Path = args.directory
+    if not directory.is_dir():
+        raise UserError(f"{directory}: folder not found" if not directory.exists() else
+                        f"{directory}: not a folder")  # fmt: skip
+    db = database(args)
+    bars = _Bars()
+    try:
+        report = import_crm(db, directory, progress=bars)
+    except ImportFailed as exc:
+        bars.close()
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"kpidesk: error: {exc}", file=sys.stderr)
+        return ExitCode.ERROR
+    finally:
+        bars.close()
+        db.dispose()
+    print(f"imported {directory} into {db.display_url()} in {report.seconds:.1f} s")
+    _print_report(report)
+    return ExitCode.OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kpidesk.data.demo import DEMO_LOGINS, DemoRefused, generate_demo
+
+    db = database(args)
+    bars = _Bars()
+    try:
+        report = generate_demo(
+            db,
+            users=args.users,
+            activities=args.activities,
+            seed=args.seed,
+            as_of=args.as_of,
+            progress=bars,
+        )
+    except DemoRefused as exc:
+        raise UserError(str(exc)) from exc
+    finally:
+        bars.close()
+        db.dispose()
+    print(f"demo data written to {db.display_url()} in {report.seconds:.1f} s")
+    _print_report(report)
+    for login, description in DEMO_LOGINS.items():
+        print(f"login {login}: {description}")
+    return ExitCode.OK
