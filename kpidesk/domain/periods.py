@@ -28,9 +28,11 @@ class Window:
             raise ValueError(f"window ends before it starts: {self.start} > {self.end}")
 
     def __contains__(self, moment: object) -> bool:
-        if not isinstance(moment, dt.datetime):
+        if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
             return False
-        return self.start <= moment < self.end
+        # Compare instants in UTC: Python compares equal-tzinfo datetimes by wall time.
+        utc = moment.astimezone(dt.UTC)
+        return self.start.astimezone(dt.UTC) <= utc < self.end.astimezone(dt.UTC)
 
     def utc(self) -> Window:
         """The same window expressed in UTC (what the database stores)."""
@@ -38,7 +40,8 @@ class Window:
 
     @property
     def duration(self) -> dt.timedelta:
-        return self.end - self.start
+        """Elapsed time (23 or 25 hours for a day across a DST change)."""
+        return self.end.astimezone(dt.UTC) - self.start.astimezone(dt.UTC)
 
 
 def day_start(d: dt.date, tz: ZoneInfo) -> dt.datetime:

@@ -57,7 +57,7 @@ def preview_rule(
             .join(values, values.c.user_id == User.id)
             .order_by(User.name, User.login, User.id)
         )
-        rows = conn.execute(statement).tuples().all()
+        rows = conn.execute(statement).all()
     return [
         PreviewRow(
             int(user_id),

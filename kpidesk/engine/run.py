@@ -118,7 +118,7 @@ def compute_rule_values(
     """
     template, params = prepare_rule(rule)
     ctx = RuleContext.for_profiles(run_date, tz, params, rule_profile_ids(conn, rule.id))
-    rows = conn.execute(template.values(ctx)).tuples()
+    rows = conn.execute(template.values(ctx)).all()
     return {int(user_id): None if value is None else float(value) for user_id, value in rows}
 
 
