@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "kpidesk.cli.auth_commands",
     "kpidesk.cli.selftest",
     "kpidesk.cli.engine_commands",
+    "kpidesk.cli.kpi_commands",
 )
 
 log = logging.getLogger("kpidesk.cli")
