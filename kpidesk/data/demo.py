@@ -53,7 +53,7 @@ OVERDUE_DAYS = 45  # tasks left planned are at most this old
 # Relative activity volume per profile and each profile's mix of activity types.
 PROFILE_WEIGHT = {"Salg": 1.3, "Support": 1.0, "Ledelse": 0.4}
 TYPE_MIX = {
-    "Salg": (0.35, 0.25, 0.15, 0.25),
+    "Salg": (0.30, 0.27, 0.16, 0.27),
     "Support": (0.03, 0.35, 0.27, 0.35),
     "Ledelse": (0.20, 0.30, 0.30, 0.20),
 }
@@ -405,8 +405,10 @@ def _slots(
     span = (last - first).days + 1
     mix = TYPE_MIX[person.profile]
     slots: list[_Slot] = []
-    for _ in range(count):
-        day = _weekday(first + dt.timedelta(days=rng.randrange(span)), first, last)
+    for k in range(count):
+        # Jittered, evenly spaced days: a steady workload without chance clumps of meetings.
+        offset = int((k + rng.random()) * span / count)
+        day = _weekday(first + dt.timedelta(days=offset), first, last)
         slots.append(_Slot(day, rng.choices(ACTIVITY_TYPES, mix)[0]))
     slots.sort(key=lambda s: s.day)
 
@@ -485,7 +487,7 @@ def _times(rng: random.Random, slot: _Slot) -> tuple[str, str]:
 def _extra_participants(rng: random.Random, kind: str) -> int:
     draw = rng.random()
     if kind == "Salgsmøde":
-        return 2 if draw < 0.08 else 1 if draw < 0.38 else 0
+        return 2 if draw < 0.05 else 1 if draw < 0.28 else 0
     if kind == "Telefonmøde":
         return 1 if draw < 0.12 else 0
     return 0
