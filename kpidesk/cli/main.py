@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "kpidesk.cli.selftest",
     "kpidesk.cli.engine_commands",
     "kpidesk.cli.kpi_commands",
+    "kpidesk.cli.scheduler_commands",
 )
 
 log = logging.getLogger("kpidesk.cli")
