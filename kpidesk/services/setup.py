@@ -575,6 +575,12 @@ def today(db: Database) -> dt.date:
     return dt.datetime.now(tz).date()
 
 
+def currency(db: Database) -> str:
+    """The installation's currency code (not personal: every window may read it)."""
+    with db.session() as session:
+        return settings.get(session, "currency")
+
+
 def preview(
     db: Database,
     caller: Caller,
