@@ -167,7 +167,8 @@ def insert_rule_results(
     columns = [
         "run_date", "user_id", "rule_id", "run_id", "value", "target", "score", "computed_at",
     ]  # fmt: skip
-    result = conn.execute(insert(KpiResult).from_select(columns, rows))
+    statement = insert(KpiResult).from_select(columns, rows)
+    result = conn.execute(statement, execution_options={"preserve_rowcount": True})
     return max(int(result.rowcount or 0), 0)
 
 
@@ -277,24 +278,23 @@ def _compute_and_write(
         if progress is not None:
             progress(0, len(rules))
         conn.execute(delete(KpiResult).where(KpiResult.run_date == run_date))
-        results = 0
         for done, rule in enumerate(rules, start=1):
             try:
-                results += insert_rule_results(
+                written = insert_rule_results(
                     conn, rule, float(rule.target), run_date, tz, run_id, computed_at
                 )
             except RuleError as exc:
                 raise RuleError(f"rule {rule.name!r}: {exc.__cause__ or exc}") from exc
+            log.debug("rule %s (%s): %d results", rule.id, rule.template, written)
             if progress is not None:
                 progress(done, len(rules))
-        users = int(
-            conn.scalar(
-                select(func.count(func.distinct(KpiResult.user_id))).where(
-                    KpiResult.run_date == run_date
-                )
+        # Counted, not summed from rowcounts: some drivers report -1 for INSERT … SELECT.
+        counted = conn.execute(
+            select(func.count(func.distinct(KpiResult.user_id)), func.count()).where(
+                KpiResult.run_date == run_date
             )
-            or 0
-        )
+        ).one()
+        users, results = int(counted[0] or 0), int(counted[1] or 0)
         conn.execute(
             update(KpiRun)
             .where(KpiRun.id == run_id)
