@@ -222,6 +222,7 @@ class NightlyRunner:
     def _progress(self, done: int, total: int) -> None:
         if self._stop.is_set():
             raise RunInterrupted()
+        log.debug("KPI run: %d of %d rules done", done, total)
         if self.on_progress is not None:
             self.on_progress(done, total)
         delay = step_delay()

@@ -39,14 +39,7 @@ def log_file_path() -> Path:
 def configure_logging(verbose: bool = False) -> Path:
     """Send kpidesk's log lines to stdout and a rotating file; returns the file's path."""
     path = log_file_path()
-    logger = logging.getLogger("kpidesk")
-    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logger.propagate = False  # not twice on the terminal through the root logger
     formatter = logging.Formatter(LOG_FORMAT)
-    for handler in list(logger.handlers):
-        if getattr(handler, "_kpidesk_service", False):
-            logger.removeHandler(handler)
-            handler.close()
     handlers: list[logging.Handler] = [
         logging.handlers.RotatingFileHandler(
             path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
@@ -57,7 +50,22 @@ def configure_logging(verbose: bool = False) -> Path:
     for handler in handlers:
         handler.setFormatter(formatter)
         handler._kpidesk_service = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    # kpidesk's own lines, and APScheduler's warnings (a skipped or failing job).
+    levels = {"kpidesk": logging.DEBUG if verbose else logging.INFO,
+              "apscheduler": logging.INFO if verbose else logging.WARNING}  # fmt: skip
+    replaced: set[logging.Handler] = set()
+    for name, level in levels.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.propagate = False  # not twice on the terminal through the root logger
+        for old in list(logger.handlers):
+            if getattr(old, "_kpidesk_service", False):
+                logger.removeHandler(old)
+                replaced.add(old)
+        for handler in handlers:
+            logger.addHandler(handler)
+    for old in replaced:
+        old.close()
     return path
 
 
