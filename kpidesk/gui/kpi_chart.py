@@ -1,0 +1,455 @@
+"""A KPI's chart and explanation: history on a date axis, the target, the forecast, the records.
+
+The chart is pyqtgraph (PySide6 is imported first, so pyqtgraph binds to it). Dates on the axis
+are formatted with QLocale, so Danish month names read right. Beneath the chart, the records
+that make up today's value and, for coverage rules, the call list of customers without a
+meeting, loaded off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import (
+    format_date,
+    format_datetime,
+    format_score,
+    format_value,
+    level_colour,
+    locale_for,
+    score_level,
+    to_display,
+)
+from kpidesk.gui.runner import run_in_background
+
+Index = QModelIndex | QPersistentModelIndex
+
+# Only now pyqtgraph: PySide6 is loaded (above), so pyqtgraph binds to it.
+import pyqtgraph as pg  # noqa: E402
+
+DAY = 86_400.0
+NO_INDEX = QModelIndex()
+
+
+def date_to_x(day: dt.date) -> float:
+    """A date as the chart's x value: seconds since the epoch at midnight UTC of that date."""
+    return (day - dt.date(1970, 1, 1)).days * DAY
+
+
+def x_to_date(value: float) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=math.floor(value / DAY + 1e-9))
+
+
+class LocaleDateAxis(pg.DateAxisItem):
+    """A date axis whose ticks read in the app's language (`3. dec.`, `jan. 2027`)."""
+
+    def __init__(self, locale: QLocale, **kwargs: Any) -> None:
+        super().__init__(orientation="bottom", utcOffset=0, **kwargs)
+        self.locale = locale
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        danish = self.locale.language() == QLocale.Language.Danish
+        if spacing >= 360 * DAY:
+            pattern = "yyyy"
+        elif spacing >= 28 * DAY:
+            pattern = "MMM yyyy"
+        elif spacing >= DAY:
+            pattern = "d. MMM" if danish else "d MMM"
+        else:
+            return ["" for _ in values]  # no times of day: the history is nightly
+        strings = []
+        for value in values:
+            try:
+                day = x_to_date(value)
+            except (OverflowError, ValueError):
+                strings.append("")
+                continue
+            strings.append(self.locale.toString(QDate(day.year, day.month, day.day), pattern))
+        return strings
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of an explanation (tuples) with their column keys, formatted for people."""
+
+    def __init__(self, locale: QLocale, language: str, currency: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.locale = locale
+        self.language = language
+        self.currency = currency
+        self.keys: list[str] = []
+        self.labels: list[str] = []
+        self.rows: list[tuple[Any, ...]] = []
+
+    def set_rows(self, keys: Sequence[str], labels: Sequence[str], rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.keys, self.labels, self.rows = list(keys), list(labels), [tuple(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.labels)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.labels)):  # fmt: skip
+            return self.labels[section]
+        return None
+
+    def text(self, key: str, value: Any) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, dt.datetime):
+            return format_datetime(value, self.locale)
+        if isinstance(value, dt.date):
+            return format_date(value, self.locale)
+        if key == "amount" and isinstance(value, int | float):
+            return format_value(float(value), "currency", self.locale, self.currency)
+        if isinstance(value, bool):
+            return self.tr("yes") if value else self.tr("no")
+        if isinstance(value, float):
+            return format_value(value, "count", self.locale)
+        if key in ("status", "stage"):
+            return {
+                "planned": self.tr("planned"), "done": self.tr("done"),
+                "cancelled": self.tr("cancelled"), "open": self.tr("open"),
+                "won": self.tr("won"), "lost": self.tr("lost"),
+            }.get(str(value), str(value))  # fmt: skip
+        return str(value)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if index.column() >= len(row):
+            return None
+        key = self.keys[index.column()] if index.column() < len(self.keys) else ""
+        value = row[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(key, value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def as_text(self) -> str:
+        """Tab-separated with a header: pasted into a mail or a spreadsheet as a call list."""
+        lines = ["\t".join(self.labels)]
+        for row in self.rows:
+            lines.append("\t".join(self.text(k, v) for k, v in zip(self.keys, row, strict=False)))
+        return "\n".join(lines)
+
+
+def _table(parent: QWidget, name: str, model: QAbstractTableModel) -> QTableView:
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class KpiChartDialog(QDialog):
+    """One KPI of one user: its chart (history, target, forecast) and its explanation."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        item: Any,
+        user_id: int,
+        run_date: dt.date,
+        currency: str = "DKK",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiChartDialog")
+        self.ctx = ctx
+        self.item = item
+        self.user_id = user_id
+        self.run_date = run_date
+        self.currency = currency
+        self.language = ctx.language
+        self.locale = locale_for(ctx.language)
+        self.explanation: Any = None
+        self.setWindowTitle(item.rule)
+
+        title = QLabel(item.rule, self)
+        title.setObjectName("chartTitle")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        description = item.description_en if self.language == "en" else item.description_da
+        self.descriptionLabel = QLabel(description, self)
+        self.descriptionLabel.setObjectName("chartDescription")
+        self.descriptionLabel.setWordWrap(True)
+        value = format_value(item.value, item.unit, self.locale, currency)
+        target = format_value(item.target, item.unit, self.locale, currency)
+        self.figuresLabel = QLabel(
+            self.tr("Today %1 · target %2 · score %3")
+            .replace("%1", value)
+            .replace("%2", target)
+            .replace("%3", format_score(item.score, self.locale)),
+            self,
+        )
+        self.figuresLabel.setObjectName("chartFigures")
+        self.forecastLabel = QLabel(self.forecast_text(), self)
+        self.forecastLabel.setObjectName("forecastLabel")
+        self.forecastLabel.setWordWrap(True)
+
+        self.plot = self._build_plot()
+
+        self.summaryLabel = QLabel(self.tr("Loading the explanation…"), self)
+        self.summaryLabel.setObjectName("explanationSummary")
+        self.summaryLabel.setWordWrap(True)
+        self.rowsModel = RowsModel(self.locale, self.language, currency, self)
+        self.rowsTable = _table(self, "explanationTable", self.rowsModel)
+        self.gapModel = RowsModel(self.locale, self.language, currency, self)
+        self.gapTitle = QLabel(self)
+        self.gapTitle.setObjectName("gapTitle")
+        self.gapTitle.setWordWrap(True)
+        self.gapTable = _table(self, "gapTable", self.gapModel)
+        self.copyButton = QPushButton(self.tr("&Copy call list"), self)
+        self.copyButton.setObjectName("copyCallListButton")
+        self.copyButton.clicked.connect(self.copy_call_list)
+        gap_box = QWidget(self)
+        gap_layout = QVBoxLayout(gap_box)
+        gap_layout.setContentsMargins(0, 0, 0, 0)
+        gap_header = QHBoxLayout()
+        gap_header.addWidget(self.gapTitle, 1)
+        gap_header.addWidget(self.copyButton)
+        gap_layout.addLayout(gap_header)
+        gap_layout.addWidget(self.gapTable)
+        self.gapBox = gap_box
+        self.gapBox.setVisible(False)
+
+        records = QWidget(self)
+        records_layout = QVBoxLayout(records)
+        records_layout.setContentsMargins(0, 0, 0, 0)
+        records_layout.addWidget(self.summaryLabel)
+        records_layout.addWidget(self.rowsTable, 1)
+        records_layout.addWidget(self.gapBox, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.plot)
+        splitter.addWidget(records)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.descriptionLabel)
+        layout.addWidget(self.figuresLabel)
+        layout.addWidget(self.forecastLabel)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+        QShortcut(QKeySequence.StandardKey.Copy, self.gapTable, activated=self.copy_call_list,
+                  context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
+        metrics = self.fontMetrics()
+        self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 42)
+        self.load_explanation()
+
+    # --- chart -----------------------------------------------------------------------------
+
+    def _build_plot(self) -> pg.PlotWidget:
+        palette = self.palette()
+        background = palette.color(QPalette.ColorRole.Base)
+        foreground = palette.color(QPalette.ColorRole.Text)
+        muted = palette.color(QPalette.ColorRole.PlaceholderText)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        axis = LocaleDateAxis(self.locale)
+        plot = pg.PlotWidget(axisItems={"bottom": axis}, background=background)
+        plot.setObjectName("kpiChart")
+        plot.setMinimumHeight(self.fontMetrics().height() * 12)
+        item = plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        for name in ("bottom", "left"):
+            ax = item.getAxis(name)
+            ax.setPen(pg.mkPen(muted))
+            ax.setTextPen(pg.mkPen(foreground))
+        unit_label = {"percent": "%", "currency": self.currency}.get(self.item.unit, "")
+        if unit_label:
+            item.setLabel("left", unit_label, color=foreground.name())
+        legend = item.addLegend(offset=(10, 10), labelTextColor=foreground)
+        legend.setBrush(pg.mkBrush(QColor(background.red(), background.green(),
+                                          background.blue(), 200)))  # fmt: skip
+        self.legend = legend
+
+        unit = self.item.unit
+        points = [(d, to_display(v, unit)) for d, v, _s in self.item.history if v is not None]
+        xs = [date_to_x(d) for d, _v in points]
+        ys = [v for _d, v in points]
+        self.history_curve = item.plot(
+            xs, ys, pen=pg.mkPen(accent, width=2), name=self.tr("History"),
+            symbol="o" if len(points) < 20 else None, symbolSize=5, symbolBrush=accent,
+        )  # fmt: skip
+        target_value = to_display(self.item.target, unit)
+        target_pen = pg.mkPen(
+            level_colour("green", palette), width=1.5, style=Qt.PenStyle.DashDotLine
+        )
+        self.target_line = pg.InfiniteLine(pos=target_value, angle=0, pen=target_pen)
+        item.addItem(self.target_line)
+        item.plot([], [], pen=target_pen, name=self.tr("Target"))  # legend entry
+
+        self.forecast_curve: pg.PlotDataItem | None = None
+        self.band: pg.FillBetweenItem | None = None
+        self.target_date_line: pg.InfiniteLine | None = None
+        forecast = self.item.forecast
+        end_x = date_to_x(self.run_date)
+        if forecast is not None and forecast.status == "ok" and forecast.projected is not None:
+            start = points[-1] if points else (self.run_date, to_display(0.0, unit))
+            start_x, start_y = date_to_x(start[0]), start[1]
+            end_x = date_to_x(forecast.horizon.end)
+            projected = to_display(forecast.projected, unit)
+            dashed = pg.mkPen(accent, width=2, style=Qt.PenStyle.DashLine)
+            self.forecast_curve = item.plot(
+                [start_x, end_x], [start_y, projected], pen=dashed, name=self.tr("Forecast")
+            )
+            if forecast.low is not None and forecast.high is not None:
+                low = pg.PlotDataItem([start_x, end_x], [start_y, to_display(forecast.low, unit)])
+                high = pg.PlotDataItem([start_x, end_x], [start_y, to_display(forecast.high, unit)])
+                band_colour = QColor(accent)
+                band_colour.setAlpha(45)
+                self.band = pg.FillBetweenItem(low, high, brush=pg.mkBrush(band_colour))
+                item.addItem(self.band)
+            if forecast.target_date is not None:
+                reached = format_date(forecast.target_date, self.locale)
+                reached_colour = level_colour("green", palette)
+                self.target_date_line = pg.InfiniteLine(
+                    pos=date_to_x(forecast.target_date), angle=90,
+                    pen=pg.mkPen(reached_colour, width=1, style=Qt.PenStyle.DotLine),
+                    label=self.tr("Target reached %1").replace("%1", reached),
+                    labelOpts={"position": 0.9, "color": foreground, "fill": background},
+                )  # fmt: skip
+                item.addItem(self.target_date_line)
+        first_x = xs[0] if xs else date_to_x(self.run_date) - 7 * DAY
+        all_y = ys + [target_value, 0.0]
+        if self.forecast_curve is not None and forecast is not None:
+            all_y += [to_display(v, unit) for v in (forecast.low, forecast.high, forecast.projected)
+                      if v is not None]  # fmt: skip
+        item.setXRange(first_x, max(end_x, first_x + DAY), padding=0.03)
+        item.setYRange(min(all_y), max(all_y) or 1.0, padding=0.08)
+        plot.setAccessibleName(self.tr("Chart of %1").replace("%1", self.item.rule))
+        return plot
+
+    def forecast_text(self) -> str:
+        forecast = self.item.forecast
+        if forecast is None or forecast.status != "ok" or forecast.projected is None:
+            nights = getattr(forecast, "nights", 0) if forecast is not None else 0
+            return self.tr(
+                "No forecast yet: it needs at least a week of nightly history (%1 nights so far)."
+            ).replace("%1", str(nights))
+        unit = self.item.unit
+        text = (
+            self.tr("Forecast for %1: %2 (likely between %3 and %4).")
+            .replace("%1", format_date(forecast.horizon.end, self.locale))
+            .replace("%2", format_value(forecast.projected, unit, self.locale, self.currency))
+            .replace("%3", format_value(forecast.low, unit, self.locale, self.currency))
+            .replace("%4", format_value(forecast.high, unit, self.locale, self.currency))
+        )
+        if forecast.target_date is not None:
+            text += " " + self.tr("At this pace the target is reached on %1.").replace(
+                "%1", format_date(forecast.target_date, self.locale, long=True)
+            )
+        elif forecast.on_pace is True:
+            text += " " + self.tr("On pace for the target.")
+        elif forecast.on_pace is False:
+            text += " " + self.tr("Behind the pace the target needs.")
+        return text
+
+    # --- explanation -----------------------------------------------------------------------
+
+    def load_explanation(self) -> None:
+        from kpidesk.services.kpi import explain_result
+
+        db, caller = self.ctx.db, self.ctx.caller
+        user_id, rule_id, run_date = self.user_id, self.item.rule_id, self.run_date
+        run_in_background(
+            self,
+            lambda: explain_result(db, caller, user_id, rule_id, run_date),
+            self._explained,
+            self._explain_failed,
+        )
+
+    def _explained(self, explanation: Any) -> None:
+        self.explanation = explanation
+        lang = self.language
+        self.rowsModel.set_rows(explanation.columns, explanation.column_labels(lang),
+                               explanation.rows)  # fmt: skip
+        self.summaryLabel.setText(self.summary_text(explanation))
+        has_gaps = bool(explanation.gap_columns)
+        self.gapBox.setVisible(has_gaps)
+        if has_gaps:
+            self.gapModel.set_rows(explanation.gap_columns, explanation.gap_column_labels(lang),
+                                   explanation.gap_rows)  # fmt: skip
+            count = len(explanation.gap_rows)
+            self.gapTitle.setText(
+                self.tr("<b>Call list</b>: %n customer(s) still without a meeting", "", count)
+                if count
+                else self.tr("<b>Call list</b>: every customer has had a meeting.")
+            )
+            self.copyButton.setEnabled(count > 0)
+
+    def summary_text(self, explanation: Any) -> str:
+        count = len(explanation.rows)
+        unit = explanation.unit
+        value = format_value(explanation.value, unit, self.locale, self.currency)
+        text = self.tr("%n record(s) make up today's value", "", count) + f" ({value})."
+        stored = getattr(explanation, "stored_value", None)
+        live = explanation.value
+        if live is not None and stored is not None and not math.isclose(stored, live):
+            text += " " + self.tr("The data changed since the night's run, which gave %1.").replace(
+                "%1", format_value(stored, unit, self.locale, self.currency)
+            )
+        return text
+
+    def _explain_failed(self, exc: BaseException) -> None:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.summaryLabel.setText(self.tr("No explanation: %1").replace("%1", message))
+
+    def copy_call_list(self) -> None:
+        QGuiApplication.clipboard().setText(self.gapModel.as_text())
+
+    def level(self) -> str | None:
+        return score_level(self.item.score)

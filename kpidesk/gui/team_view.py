@@ -1,0 +1,215 @@
+"""The team view (administrators): users × rules with scores as a coloured table, filter by
+profile, export to CSV. Read off the GUI thread from the latest successful run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import format_date, level_colour, locale_for
+from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.setup_models import TeamModel
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class TeamViewDialog(QDialog):
+    """Scores of every user of a profile (or all) for every active rule."""
+
+    loaded = Signal()  # scores (or a refusal) arrived
+    exported = Signal(str)  # path of a finished CSV export
+
+    ALL = 0
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("teamViewDialog")
+        self.setWindowTitle(self.tr("Team view"))
+        self.ctx = ctx
+        self.locale = locale_for(ctx.language)
+        self.loading = False
+        self._reload_again = False
+
+        self.filter = QComboBox(self)
+        self.filter.setObjectName("teamProfileFilter")
+        self.filter.addItem(self.tr("All profiles"), self.ALL)
+        filter_label = QLabel(self.tr("&Profile:"), self)
+        filter_label.setBuddy(self.filter)
+        self.header = QLabel(self.tr("Loading the team's scores…"), self)
+        self.header.setObjectName("teamHeader")
+        self.header.setWordWrap(True)
+        self.model = TeamModel(self.locale, ctx.language, parent=self)
+        self.table = QTableView(self)
+        self.table.setObjectName("teamTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.legend = QLabel(self._legend_text(), self)
+        self.legend.setObjectName("teamLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.message = QLabel(self)
+        self.message.setObjectName("teamMessage")
+        self.message.setWordWrap(True)
+
+        self.exportButton = QPushButton(self.tr("&Export CSV…"), self)
+        self.exportButton.setObjectName("exportCsvButton")
+        self.exportButton.setEnabled(False)
+        self.exportButton.clicked.connect(self.choose_export)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(filter_label)
+        top.addWidget(self.filter)
+        top.addStretch(1)
+        top.addWidget(self.legend)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.exportButton)
+        bottom.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.choose_export)
+
+        self.filter.currentIndexChanged.connect(lambda _i: self.reload())
+        ctx.events.runFinished.connect(self._refresh)
+        ctx.events.setupChanged.connect(self._refresh)
+        metrics = self.fontMetrics()
+        self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 30)
+        self._load_profiles()
+        self.reload()
+
+    def _legend_text(self) -> str:
+        palette = self.palette()
+        parts = []
+        for level, words in (("green", self.tr("at target")), ("amber", self.tr("50–99 %")),
+                             ("red", self.tr("below 50 %"))):  # fmt: skip
+            colour = level_colour(level, palette).name()
+            parts.append(f"<span style='color:{colour}'>■</span> {words}")
+        return "&nbsp;&nbsp;".join(parts)
+
+    def _load_profiles(self) -> None:
+        from kpidesk.services.setup import list_profiles
+
+        db, caller = self.ctx.db, self.ctx.caller
+        run_in_background(self, lambda: list_profiles(db, caller), self._profiles_loaded,
+                          lambda _exc: None)  # fmt: skip
+
+    def _profiles_loaded(self, profiles: list[Any]) -> None:
+        self.filter.blockSignals(True)
+        for profile in profiles:
+            self.filter.addItem(profile.name, profile.id)
+        self.filter.blockSignals(False)
+
+    def filter_by(self, profile_name: str) -> None:
+        index = self.filter.findText(profile_name)
+        if index >= 0:
+            self.filter.setCurrentIndex(index)
+
+    @Slot(object)
+    def _refresh(self, *_args: object) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.loading:
+            self._reload_again = True
+            return
+        from kpidesk.services.kpi import team_scores
+
+        self.loading = True
+        db, caller = self.ctx.db, self.ctx.caller
+        profile_id = self.filter.currentData() or None
+        run_in_background(
+            self, lambda: team_scores(db, caller, profile_id), self._loaded, self._failed
+        )
+
+    def _loaded(self, scores: Any) -> None:
+        self.loading = False
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+            return
+        self.model.set_scores(scores)
+        if scores.run_date is None:
+            self.header.setText(self.tr("No KPIs have been calculated yet."))
+        else:
+            self.header.setText(
+                self.tr("Scores of %n user(s) as of %1", "", len(scores.rows)).replace(
+                    "%1", format_date(scores.run_date, self.locale, long=True)
+                )
+            )
+        self.exportButton.setEnabled(bool(scores.rows))
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self._reload_again = False
+        self.header.setText(self.tr("The team view could not be read: %1").replace(
+            "%1", _first_line(exc)))  # fmt: skip
+        self.exportButton.setEnabled(False)
+        self.loaded.emit()
+
+    # --- export ----------------------------------------------------------------------------
+
+    def choose_export(self) -> None:
+        if self.model.scores() is None or not self.exportButton.isEnabled():
+            return
+        scores = self.model.scores()
+        stamp = scores.run_date.isoformat() if scores.run_date else "team"
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export CSV"), str(Path.home() / f"kpi-team-{stamp}.csv"),
+            self.tr("CSV files (*.csv)"),
+        )  # fmt: skip
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        """Write the shown scores as CSV off the GUI thread (all or nothing)."""
+        scores = self.model.scores()
+        if scores is None:
+            return
+        if not path.lower().endswith(".csv"):
+            path += ".csv"
+        language = self.ctx.language
+        self.exportButton.setEnabled(False)
+        self.message.setText(self.tr("Exporting…"))
+
+        def done(_result: object) -> None:
+            self.exportButton.setEnabled(True)
+            self.message.setText(self.tr("Exported to %1").replace("%1", path))
+            self.exported.emit(path)
+
+        def failed(exc: BaseException) -> None:
+            self.exportButton.setEnabled(True)
+            self.message.setText(self.tr("Export failed: %1").replace("%1", _first_line(exc)))
+
+        run_in_background(self, lambda: scores.to_csv(path, language), done, failed)

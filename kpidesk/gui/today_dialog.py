@@ -1,0 +1,280 @@
+""" "Dagens KPI": the logged-in user's KPIs from the latest nightly run, one card each.
+
+The dialog opens at once with a quiet "loading" line; the figures are read off the GUI thread
+and the cards are built when they arrive. It refreshes itself when a run finishes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import format_date, format_datetime, locale_for
+from kpidesk.gui.kpi_card import KpiCard
+from kpidesk.gui.runner import run_in_background
+
+CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
+
+
+def load_today(ctx: AppContext) -> tuple[Any, str]:
+    """The user's KPIs and the currency, read together off the GUI thread."""
+    from kpidesk.services.kpi import todays_kpis
+    from kpidesk.services.setup import currency
+
+    return todays_kpis(ctx.db, ctx.caller, ctx.caller.login), currency(ctx.db)
+
+
+class TodayKpiDialog(QDialog):
+    """One card per KPI; a click (or Enter) opens the chart with its explanation."""
+
+    loaded = Signal()  # the figures arrived and the cards (or the kind message) are shown
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("todayKpiDialog")
+        self.setWindowTitle(self.tr("Today's KPIs"))
+        self.ctx = ctx
+        self.language = ctx.language
+        self.locale = locale_for(ctx.language)
+        self.today: Any = None
+        self.currency = "DKK"
+        self.cards: list[KpiCard] = []
+        self.loading = False
+        self._reload_again = False
+        self.chart: QDialog | None = None
+        self._columns = 0
+
+        self.header = QLabel(self.tr("Loading your KPIs…"), self)
+        self.header.setObjectName("todayHeader")
+        font = QFont(self.header.font())
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.header.setFont(font)
+        self.header.setWordWrap(True)
+        self.subheader = QLabel(self)
+        self.subheader.setObjectName("todaySubheader")
+        self.subheader.setWordWrap(True)
+
+        self.stack = QStackedWidget(self)
+        self.loadingLabel = QLabel(self.tr("Loading your KPIs…"), self)
+        self.loadingLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.emptyLabel = QLabel(self)
+        self.emptyLabel.setObjectName("todayEmpty")
+        self.emptyLabel.setWordWrap(True)
+        self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.emptyLabel.setMargin(24)
+        self.cardsHost = QWidget(self)
+        self.cardsHost.setObjectName("todayCards")
+        self.grid = QGridLayout(self.cardsHost)
+        self.grid.setSpacing(12)
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.cardsHost)
+        for page in (self.loadingLabel, self.emptyLabel, self.scroll):
+            self.stack.addWidget(page)
+
+        self.teamButton = QPushButton(self.tr("&Team view…"), self)
+        self.teamButton.setObjectName("teamViewButton")
+        self.teamButton.setVisible(ctx.caller.is_admin)
+        self.teamButton.clicked.connect(self.open_team_view)
+        self.refreshButton = QPushButton(self.tr("&Refresh"), self)
+        self.refreshButton.setObjectName("refreshButton")
+        self.refreshButton.clicked.connect(self.reload)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.teamButton)
+        bottom.addWidget(self.refreshButton)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.subheader)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
+
+        ctx.events.runFinished.connect(self._run_finished)
+        metrics = self.fontMetrics()
+        self.resize(metrics.horizontalAdvance("M") * 64, metrics.height() * 34)
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @Slot()
+    def reload(self) -> None:
+        if self.loading:
+            self._reload_again = True
+            return
+        self.loading = True
+        self.refreshButton.setEnabled(False)
+        if not self.cards:
+            self.stack.setCurrentWidget(self.loadingLabel)
+        run_in_background(self, lambda: load_today(self.ctx), self._loaded, self._failed)
+
+    @Slot(object)
+    def _run_finished(self, _summary: object) -> None:
+        self.reload()
+
+    def _loaded(self, result: tuple[Any, str]) -> None:
+        self.loading = False
+        self.refreshButton.setEnabled(True)
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+            return
+        self.today, self.currency = result
+        self._show()
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self._reload_again = False
+        self.refreshButton.setEnabled(True)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.header.setText(self.tr("Today's KPIs"))
+        self.subheader.setText("")
+        self._clear_cards()
+        self.emptyLabel.setText(self.tr("Your KPIs could not be read: %1").replace("%1", message))
+        self.stack.setCurrentWidget(self.emptyLabel)
+        self.loaded.emit()
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def header_text(self) -> str:
+        today = self.today
+        who = today.user_name or today.user
+        if today.run_date is None:
+            return self.tr("Today's KPIs for %1").replace("%1", who)
+        return (
+            self.tr("%1's KPIs as of %2")
+            .replace("%1", who)
+            .replace("%2", format_date(today.run_date, self.locale, long=True))
+        )
+
+    def subheader_text(self) -> str:
+        today = self.today
+        if today.computed_at is None:
+            return ""
+        return self.tr("Calculated %1. The figures stay fixed until the next nightly run.").replace(
+            "%1", format_datetime(today.computed_at, self.locale)
+        )
+
+    def empty_text(self) -> str:
+        """Why there are no cards, said kindly and with what to do."""
+        reason = getattr(self.today, "reason", "")
+        return {
+            "no_run": self.tr(
+                "Your KPIs have not been calculated yet. They are calculated every night; "
+                "tomorrow morning they are here (an administrator can also press "
+                "“Calculate now”)."
+            ),
+            "no_results": self.tr(
+                "The latest calculation has no figures for you yet; they come with the next "
+                "nightly run."
+            ),
+            "no_profile": self.tr(
+                "You have no KPIs yet: an administrator gives you a profile with rules in the "
+                "KPI setup."
+            ),
+            "no_rules": self.tr(
+                "Your profile has no active KPI rules yet: an administrator sets them up in the "
+                "KPI setup."
+            ),
+            "inactive": self.tr("Your user is not active, so no KPIs are calculated for you."),
+        }.get(reason, self.tr("There are no KPIs for you yet."))
+
+    def _show(self) -> None:
+        self.header.setText(self.header_text())
+        self.subheader.setText(self.subheader_text())
+        self._clear_cards()
+        if not self.today.kpis:
+            self.emptyLabel.setText(self.empty_text())
+            self.stack.setCurrentWidget(self.emptyLabel)
+            return
+        for item in self.today.kpis:
+            card = KpiCard(item, self.locale, self.language, self.currency, self.cardsHost)
+            card.activated.connect(self.open_chart)
+            self.cards.append(card)
+        self._columns = 0
+        self._layout_cards()
+        self.stack.setCurrentWidget(self.scroll)
+        for first, second in zip(self.cards, self.cards[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        if self.cards and self.isVisible():
+            self.cards[0].setFocus()
+
+    def _clear_cards(self) -> None:
+        for card in self.cards:
+            self.grid.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+
+    def _layout_cards(self) -> None:
+        """As many columns as fit the width: resizes reflow the cards, never clip them."""
+        if not self.cards:
+            return
+        width = self.scroll.viewport().width() or self.width()
+        card_width = self.fontMetrics().horizontalAdvance("M") * CARD_MIN_WIDTH_EM
+        columns = max(1, min(len(self.cards), width // max(card_width, 1)))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for index, card in enumerate(self.cards):
+            self.grid.addWidget(card, index // columns, index % columns)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._layout_cards()
+
+    def card(self, rule_name: str) -> KpiCard | None:
+        for card in self.cards:
+            if card.accessibleName() == rule_name:
+                return card
+        return None
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def open_chart(self, item: Any) -> None:
+        from kpidesk.gui.kpi_chart import KpiChartDialog
+
+        if self.today is None or self.today.run_date is None:
+            return
+        chart = KpiChartDialog(
+            self.ctx, item, self.today.user_id, self.today.run_date, self.currency, self
+        )
+        chart.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.chart = chart
+        chart.destroyed.connect(lambda _o=None: setattr(self, "chart", None))
+        chart.show()
+
+    def open_team_view(self) -> None:
+        from kpidesk.gui.team_view import TeamViewDialog
+
+        view = TeamViewDialog(self.ctx, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
