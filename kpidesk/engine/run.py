@@ -319,6 +319,8 @@ def _finish_failed(db: Database, run_id: int, error: str) -> None:
                 .where(KpiRun.id == run_id)
                 .values(status="failed", finished_at=utcnow(), error=error)
             )
-    except Exception:  # noqa: BLE001 - the original error matters more; the next run cleans up
-        log.exception("could not record run %s as failed", run_id)
-    log.error("run %s failed: %s", run_id, error)
+    except Exception as exc:  # noqa: BLE001 - the original error matters more; the next run
+        # under the lock marks the row failed anyway.
+        log.warning("could not record run %s as failed: %s", run_id, exc)
+    # INFO, not ERROR: the caller reports the re-raised error (CLI line, scheduler log).
+    log.info("run %s failed: %s", run_id, error)
