@@ -24,6 +24,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from kpidesk.domain.periods import CALENDAR_PERIODS, period_bounds
+
 HorizonKind = Literal["period", "window"]
 ForecastStatus = Literal["ok", "insufficient_history", "undefined"]
 
@@ -35,7 +37,6 @@ BAND_Z = 1.2816
 DEFAULT_WINDOW_DAYS = 28
 # Templates measuring a calendar period to date, with their default period.
 PERIOD_TEMPLATES: dict[str, str] = {"won_deals": "month", "won_revenue": "month"}
-CALENDAR_PERIODS = ("month", "quarter", "year")
 DIRECTIONS = ("higher", "lower")
 
 
@@ -87,22 +88,12 @@ def _round(value: float | None) -> float | None:
 
 def period_start(d: dt.date, period: str) -> dt.date:
     """First day of the calendar month, quarter or year containing d."""
-    if period == "month":
-        return d.replace(day=1)
-    if period == "quarter":
-        return dt.date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
-    if period == "year":
-        return dt.date(d.year, 1, 1)
-    raise ValueError(f"unknown calendar period {period!r}; use month, quarter or year")
+    return period_bounds(d, period)[0]
 
 
 def period_last_day(d: dt.date, period: str) -> dt.date:
     """Last day of the calendar month, quarter or year containing d."""
-    start = period_start(d, period)
-    months = {"month": 1, "quarter": 3, "year": 12}[period]
-    month_index = start.month - 1 + months
-    first_of_next = dt.date(start.year + month_index // 12, month_index % 12 + 1, 1)
-    return first_of_next - dt.timedelta(days=1)
+    return period_bounds(d, period)[1] - dt.timedelta(days=1)
 
 
 def horizon_for(template_key: str, params: Mapping[str, Any], as_of: dt.date) -> Horizon:
