@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-dist lint format dist screenshots benchmark clean system-deps-run system-deps-test
+.PHONY: run test test-dist lint format dist screenshots translations benchmark clean system-deps-run system-deps-test
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "kpidesk needs Python 3.11 or newer (python3.11, python3.12 ...)"; exit 1; }
@@ -57,6 +57,27 @@ dist: $(VENV)/.installed-test
 		--workpath build/pyinstaller --distpath dist kpidesk.spec
 	tar -C dist -czf $(ARCHIVE) kpidesk
 	@du -sh dist/kpidesk $(ARCHIVE)
+
+# Translations: every resources/i18n/<prefix>_<lang>.ts is updated from the Python files it
+# already names plus I18N_SOURCES_<prefix> (for a new file), then compiled to its .qm.
+I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
+	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py kpidesk/gui/screenshots.py
+TS_FILES ?= $(wildcard resources/i18n/*.ts)
+ts_prefix = $(firstword $(subst _, ,$(notdir $(1))))
+ts_sources = $(sort $(wildcard $(I18N_SOURCES_$(call ts_prefix,$(1))) \
+	$(shell sed -n 's/.*filename="\.\.\/\.\.\/\([^"]*\)".*/\1/p' $(1))))
+define update_ts
+	$(BIN)/pyside6-lupdate -silent -no-obsolete $(call ts_sources,$(1)) -ts $(1)
+	$(BIN)/pyside6-lrelease -silent $(1) -qm $(basename $(1)).qm
+
+endef
+
+translations: $(VENV)/.installed-run
+	$(foreach ts,$(TS_FILES),$(call update_ts,$(ts)))
+
+# Renders the real windows on a demo database, offscreen, into docs/screenshots/.
+screenshots: $(VENV)/.installed-run system-deps-run
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kpidesk.gui.screenshots docs/screenshots
 
 clean:
 	rm -rf build dist .pytest_cache

@@ -1,26 +1,210 @@
-"""Start the desktop app (until the GUI lands: a main window that shows what database is open)."""
+"""Start the desktop app: language, database, login, main window.
+
+Kept light to import: the login dialog must appear within about a second, so the main
+window, the charts (pyqtgraph, numpy) and the engine are imported only after login.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from kpidesk import paths
-from kpidesk.data.db import open_database
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from kpidesk import __version__, paths
+from kpidesk.data.db import Database, DatabaseError, open_database
+from kpidesk.gui import i18n
+from kpidesk.gui.runner import run_in_background
+from kpidesk.services.caller import Caller
+
+log = logging.getLogger("kpidesk.gui")
+
+T = TypeVar("T")
+
+ORGANISATION = "kpidesk"
+APPLICATION = "kpidesk"
+PROGRESS_DELAY_MS = 400  # a quick start shows no progress dialog at all
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with its names (for QSettings), icon and style; reused if it exists."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("kpidesk")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("kpidesk")
+    if sys.platform.startswith("linux"):
+        app.setStyle("Fusion")  # Windows and macOS keep their native look
+    from kpidesk.gui.login import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _log_to_file() -> None:
+    """Keep a log in the user log folder, so a problem can be reported after the fact."""
+    try:
+        handler = logging.FileHandler(paths.user_log_dir() / "kpidesk.log", encoding="utf-8")
+    except OSError as exc:
+        log.warning("no log file: %s", exc)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    root = logging.getLogger("kpidesk")
+    root.addHandler(handler)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
+class _Relay(QObject):
+    """Carries a worker's progress into the GUI thread (emitted there, delivered here)."""
+
+    progress = Signal(str, int, int)
+
+
+def call_with_progress(label: str, fn: Callable[[Callable[[str, int, int], None]], T],
+                       parent: QWidget | None = None) -> T:  # fmt: skip
+    """Run `fn(progress)` on a worker thread behind a progress dialog; return or raise its result.
+
+    The dialog appears only if the work takes longer than a moment; the GUI stays live.
+    """
+    holder = QObject()
+    relay = _Relay()
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setObjectName("startProgress")
+    dialog.setWindowTitle("kpidesk")
+    dialog.setCancelButton(None)  # type: ignore[arg-type]
+    dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(420)
+    stages = {
+        "data": QCoreApplication.translate("App", "Creating the CRM data…"),
+        "setup": QCoreApplication.translate("App", "Setting up the KPIs…"),
+        "history": QCoreApplication.translate("App", "Calculating 120 nights of KPI history…"),
+    }
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        dialog.setLabelText(f"{label}\n{stages.get(stage, stage)}")
+        dialog.setMaximum(max(total, 1) if stage == "history" else 0)
+        if stage == "history":
+            dialog.setValue(done)
+
+    relay.progress.connect(on_progress)
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def succeeded(result: T) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_in_background(holder, lambda: fn(relay.progress.emit), succeeded, failed)
+    loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]  # type: ignore[no-any-return]
+
+
+def open_app_database(db_url: str | None, demo: bool) -> Database:
+    """Open (and upgrade) the database; the demo database is created on first start."""
+    if demo and not db_url:
+        from kpidesk.services.demo import ensure_demo_database
+
+        def prepare(progress: Callable[[str, int, int], None]) -> Database:
+            return open_database(ensure_demo_database(progress=progress))
+
+        return call_with_progress(
+            QCoreApplication.translate("App", "Preparing the demo database…"), prepare
+        )
+    return call_with_progress(
+        QCoreApplication.translate("App", "Opening the database…"),
+        lambda _progress: open_database(db_url),
+    )
+
+
+def log_in(db: Database, parent: QWidget | None = None) -> Caller | None:
+    """The login dialog, or the first administrator's on an empty installation; None: quit."""
+    from kpidesk.gui.login import FirstAdminDialog, LoginDialog
+    from kpidesk.services.auth import needs_first_admin
+
+    first = call_with_progress(
+        QCoreApplication.translate("App", "Opening the database…"), lambda _p: needs_first_admin(db)
+    )
+    dialog: LoginDialog | FirstAdminDialog = (
+        FirstAdminDialog(db, parent) if first else LoginDialog(db, parent)
+    )
+    accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+    caller = dialog.caller if accepted else None
+    dialog.deleteLater()
+    return caller
+
+
+def show_start_error(message: str) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "kpidesk",
+        QCoreApplication.translate("App", "kpidesk cannot start."),
+    )
+    box.setObjectName("startError")
+    box.setInformativeText(message)
+    box.exec()
 
 
 def run(db_url: str | None, demo: bool) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-    url = paths.demo_database_url() if demo and not db_url else db_url
-    db = open_database(url)
-    app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle("kpidesk")
-    window.setCentralWidget(QLabel(f"kpidesk — {db.display_url()}"))
-    window.resize(900, 600)
-    window.show()
+    """The desktop app from start to quit; returns the process exit status."""
+    app = make_application()
+    _log_to_file()
+    language = i18n.choose_language()
+    i18n.install_translations(app, language)
     try:
+        db = open_app_database(db_url, demo)
+    except DatabaseError as exc:
+        log.error("cannot open the database: %s", exc)
+        show_start_error(
+            QCoreApplication.translate("App", "The database cannot be opened: {message}").format(
+                message=exc
+            )
+        )
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the details
+        log.exception("start failed")
+        show_start_error(f"{type(exc).__name__}: {exc}")
+        return 1
+    try:
+        try:
+            caller = log_in(db)
+        except DatabaseError as exc:
+            show_start_error(
+                QCoreApplication.translate(
+                    "App", "The database cannot be opened: {message}"
+                ).format(message=exc)
+            )
+            return 1
+        if caller is None:
+            return 0
+        from kpidesk.gui.context import AppContext
+        from kpidesk.gui.main_window import MainWindow
+
+        window = MainWindow(AppContext(db=db, caller=caller, language=language))
+        window.show()
         return int(app.exec())
     finally:
         db.dispose()

@@ -1,0 +1,499 @@
+"""The main window: the CRM's read-only views, the KPI toolbar, and a status bar.
+
+"KPI opsætning" is there for administrators; "Mine KPI" only while the logged-in user has an
+active rule, re-checked off the GUI thread whenever the setup changes or a run finishes. The
+status bar says who is logged in and when the KPIs were last calculated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from kpidesk import __version__
+from kpidesk.gui import i18n
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
+from kpidesk.gui.login import app_icon, error_colour
+from kpidesk.gui.runner import run_in_background
+from kpidesk.services import auth, crm
+
+log = logging.getLogger("kpidesk.gui")
+
+GEOMETRY_KEY = "mainWindow/geometry"
+STATE_KEY = "mainWindow/state"
+TAB_KEY = "mainWindow/tab"
+# A night run ends before this hour; "Beregnet i nat" rather than "i dag".
+NIGHT_ENDS_HOUR = 6
+STALE_AFTER = dt.timedelta(days=1)
+# The status bar's "calculated ..." text moves on by itself (tonight → yesterday …).
+STATUS_REFRESH_MS = 10 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class RunStatusText:
+    text: str
+    warning: bool
+    tooltip: str = ""
+
+
+def _moment_text(moment: dt.datetime, now: dt.datetime) -> str:
+    """When, as a person says it: last night 02:00, today 14:05, yesterday, or a date."""
+    time = QLocale().toString(QTime(moment.hour, moment.minute), "HH:mm")
+    if moment.date() == now.date():
+        if moment.hour < NIGHT_ENDS_HOUR:
+            return QCoreApplication.translate(
+                "MainWindow", "Calculated last night at {time}"
+            ).format(time=time)
+        return QCoreApplication.translate("MainWindow", "Calculated today at {time}").format(
+            time=time
+        )
+    if moment.date() == now.date() - dt.timedelta(days=1):
+        return QCoreApplication.translate("MainWindow", "Calculated yesterday at {time}").format(
+            time=time
+        )
+    # The date's pattern is translated too: Danish reads 27-11-2026.
+    date = QLocale().toString(
+        QDate(moment.year, moment.month, moment.day),
+        QCoreApplication.translate("MainWindow", "dd/MM/yyyy"),
+    )
+    return QCoreApplication.translate("MainWindow", "Calculated {date} {time}").format(
+        date=date, time=time
+    )
+
+
+def run_status_text(run: Any, now: dt.datetime, tz: ZoneInfo) -> RunStatusText:
+    """The status bar's words for `kpi.last_run_status()`'s answer (None: no run yet)."""
+    if run is None:
+        return RunStatusText(
+            QCoreApplication.translate("MainWindow", "The KPIs have not been calculated yet"), False
+        )
+    now = now.astimezone(tz)
+    success_at = getattr(run, "last_success_at", None)
+    if run.status == "success" and run.finished_at is not None:
+        success_at = run.finished_at
+    previous = ""
+    if success_at is not None:
+        previous = _moment_text(success_at.astimezone(tz), now)
+    if run.status == "running":
+        text = QCoreApplication.translate("MainWindow", "Calculating the KPIs…")
+        return RunStatusText(text, False, previous)
+    if run.status == "failed":
+        text = QCoreApplication.translate("MainWindow", "The last KPI calculation failed")
+        if previous:
+            text = QCoreApplication.translate(
+                "MainWindow", "{failed} – figures: {previous}"
+            ).format(failed=text, previous=previous)
+        error = (run.error or "").strip().splitlines()
+        return RunStatusText(text, True, error[0] if error else "")
+    if success_at is None:
+        return RunStatusText(
+            QCoreApplication.translate("MainWindow", "The KPIs have not been calculated yet"), False
+        )
+    if now - success_at > STALE_AFTER:
+        return RunStatusText(
+            QCoreApplication.translate("MainWindow", "{previous} – more than a day ago").format(
+                previous=previous
+            ),
+            True,
+            QCoreApplication.translate(
+                "MainWindow",
+                "The nightly calculation has not run since; it catches up when kpidesk runs.",
+            ),
+        )
+    return RunStatusText(previous, False)
+
+
+class MainWindow(QMainWindow):
+    """The window people work in after logging in."""
+
+    myKpiVisibilityChecked = Signal(bool)  # after each off-thread has_rules check
+    statusRefreshed = Signal()  # after each off-thread run-status refresh
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
+                 start_scheduler: bool = True, today: dt.date | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle("kpidesk")
+        self.timezone: ZoneInfo | None = None
+        self.scheduler_bridge: QWidget | Any = None
+        self._dialogs: dict[str, QDialog] = {}
+        self._has_rules_request = 0
+        self._status_request = 0
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("crmTabs")
+        self.tabs.setDocumentMode(True)
+        self.companies = CompaniesTab(ctx)
+        self.activities = ActivitiesTab(ctx, today=today)
+        self.opportunities = OpportunitiesTab(ctx)
+        self.tabs.addTab(self.companies, self.tr("&Companies"))
+        self.tabs.addTab(self.activities, self.tr("&Activities"))
+        self.tabs.addTab(self.opportunities, self.tr("&Opportunities"))
+        self._loaded_tabs: set[int] = set()
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.setCentralWidget(self.tabs)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+
+        events = ctx.events
+        events.setupChanged.connect(self.refresh_my_kpi)
+        events.runStarted.connect(self._run_started)
+        events.runProgress.connect(self._run_progress)
+        events.runFinished.connect(self._run_finished)
+
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.refresh_run_status)
+        self._status_timer.start()
+
+        self._restore_geometry()
+        self.refresh_account()
+        self.refresh_my_kpi()
+        self.refresh_run_status()
+        self._tab_shown(self.tabs.currentIndex())
+        if start_scheduler:
+            QTimer.singleShot(0, self.start_scheduler)
+
+    # --- building -----------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.setup_action = QAction(self.tr("KPI setup"), self)
+        self.setup_action.setObjectName("kpiSetupAction")
+        self.setup_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.setup_action.setToolTip(self.tr("Set up profiles, users and KPI rules (Ctrl+K)"))
+        self.setup_action.triggered.connect(self.open_setup)
+        self.setup_action.setVisible(self.ctx.caller.is_admin)
+
+        self.my_kpi_action = QAction(self.tr("My KPIs"), self)
+        self.my_kpi_action.setObjectName("myKpiAction")
+        self.my_kpi_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.my_kpi_action.setToolTip(self.tr("Today's KPIs: values, scores, forecast (Ctrl+M)"))
+        self.my_kpi_action.triggered.connect(self.open_my_kpi)
+        self.my_kpi_action.setVisible(False)  # until has_rules says so
+
+        self.refresh_action = QAction(self.tr("&Refresh"), self)
+        self.refresh_action.setObjectName("refreshAction")
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.triggered.connect(self.refresh_current_tab)
+
+        self.find_action = QAction(self.tr("&Find"), self)
+        self.find_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.find_action.triggered.connect(self.focus_search)
+
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+
+        self.about_action = QAction(self.tr("&About kpidesk"), self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.show_about)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("KPI"))
+        bar.setObjectName("kpiToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.setup_action)
+        bar.addAction(self.my_kpi_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+        for action, name in ((self.setup_action, "kpiSetupButton"),
+                             (self.my_kpi_action, "myKpiButton")):  # fmt: skip
+            button = bar.widgetForAction(action)
+            button.setObjectName(name)
+            button.setAccessibleName(action.text())
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            font = button.font()
+            font.setBold(True)
+            button.setFont(font)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu(self.tr("&File"))
+        self.password_action = file_menu.addAction(self.tr("Change &password…"))
+        self.password_action.setObjectName("changePasswordAction")
+        self.password_action.triggered.connect(self.change_password)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view = menu.addMenu(self.tr("&View"))
+        for index, key in enumerate(("Ctrl+1", "Ctrl+2", "Ctrl+3")):
+            action = view.addAction(self.tabs.tabText(index).replace("&", ""))
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+        view.addSeparator()
+        view.addAction(self.refresh_action)
+        view.addAction(self.find_action)
+        view.addSeparator()
+        language_menu = view.addMenu(self.tr("&Language"))
+        language_menu.setObjectName("languageMenu")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.LANGUAGES:
+            action = language_menu.addAction(i18n.NATIVE_NAMES[code])
+            action.setCheckable(True)
+            action.setChecked(code == self.ctx.language)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            self.language_actions[code] = action
+
+        kpi = menu.addMenu(self.tr("&KPI"))
+        kpi.addAction(self.setup_action)
+        kpi.addAction(self.my_kpi_action)
+
+        help_menu = menu.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.account_label = QLabel(self.ctx.caller.login)
+        self.account_label.setObjectName("accountLabel")
+        self.run_label = QLabel()
+        self.run_label.setObjectName("runStatusLabel")
+        self.run_progress = QProgressBar()
+        self.run_progress.setObjectName("runProgress")
+        self.run_progress.setMaximumWidth(160)
+        self.run_progress.setTextVisible(False)
+        self.run_progress.setVisible(False)
+        bar.addWidget(self.account_label, 1)
+        bar.addPermanentWidget(self.run_progress)
+        bar.addPermanentWidget(self.run_label)
+
+    # --- geometry -----------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value(GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1200, 760)
+        state = settings.value(STATE_KEY)
+        if state is not None:
+            self.restoreState(state)
+        tab = settings.value(TAB_KEY)
+        if tab is not None and str(tab).isdigit() and int(tab) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(tab))
+
+    def save_geometry(self) -> None:
+        settings = QSettings()
+        settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        settings.setValue(STATE_KEY, self.saveState())
+        settings.setValue(TAB_KEY, self.tabs.currentIndex())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        for dialog in list(self._dialogs.values()):
+            dialog.close()
+        if self.scheduler_bridge is not None:
+            self.scheduler_bridge.stop()
+            self.scheduler_bridge = None
+        super().closeEvent(event)
+
+    # --- CRM tabs -----------------------------------------------------------------------------
+    def current_tab(self) -> CrmTab[Any]:
+        tab = self.tabs.currentWidget()
+        assert isinstance(tab, CrmTab)
+        return tab
+
+    def _tab_shown(self, index: int) -> None:
+        """Load a tab's rows the first time it is shown."""
+        if index < 0 or index in self._loaded_tabs:
+            return
+        self._loaded_tabs.add(index)
+        tab = self.tabs.widget(index)
+        if isinstance(tab, CrmTab):
+            tab.reload()
+
+    def refresh_current_tab(self) -> None:
+        self.current_tab().reload()
+
+    def focus_search(self) -> None:
+        search = self.current_tab().search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+
+    # --- who is logged in ---------------------------------------------------------------------
+    def refresh_account(self) -> None:
+        db, caller = self.ctx.db, self.ctx.caller
+        run_in_background(self, lambda: auth.account(db, caller), self._show_account)
+
+    def _show_account(self, account: auth.Account) -> None:
+        role = self.tr("administrator") if account.role == "admin" else self.tr("user")
+        who = self.tr("Logged in as {name} ({login})")
+        parts = [who.format(name=account.name, login=account.login), role]
+        if account.profile:
+            parts.append(self.tr("profile {profile}").format(profile=account.profile))
+        self.account_label.setText(" · ".join(parts))
+        self.setWindowTitle(f"kpidesk – {account.name}")
+
+    # --- "Mine KPI" -----------------------------------------------------------------------------
+    def refresh_my_kpi(self) -> None:
+        """Ask off-thread whether the user has an active rule; show or hide "Mine KPI"."""
+        from kpidesk.services.kpi import has_rules
+
+        db, caller = self.ctx.db, self.ctx.caller
+        self._has_rules_request += 1
+        request = self._has_rules_request
+        run_in_background(
+            self,
+            lambda: has_rules(db, caller, caller.login),
+            lambda visible: self._set_my_kpi_visible(request, bool(visible)),
+            lambda exc: log.warning("could not check the user's KPI rules: %s", exc),
+        )
+
+    def _set_my_kpi_visible(self, request: int, visible: bool) -> None:
+        if request != self._has_rules_request:
+            return
+        self.my_kpi_action.setVisible(visible)
+        self.my_kpi_action.setEnabled(visible)
+        self.myKpiVisibilityChecked.emit(visible)
+
+    # --- the status bar's run status ------------------------------------------------------------
+    def refresh_run_status(self) -> None:
+        from kpidesk.services.kpi import last_run_status
+
+        db = self.ctx.db
+        known_tz = self.timezone
+        self._status_request += 1
+        request = self._status_request
+
+        def fetch() -> tuple[Any, ZoneInfo]:
+            tz = known_tz or crm.installation_timezone(db)
+            return last_run_status(db), tz
+
+        run_in_background(
+            self,
+            fetch,
+            lambda result: self._show_run_status(request, *result),
+            lambda exc: self._show_run_status_error(request, exc),
+        )
+
+    def _show_run_status(self, request: int, run: Any, tz: ZoneInfo) -> None:
+        if request != self._status_request:
+            return
+        self.timezone = tz
+        status = run_status_text(run, dt.datetime.now(tz), tz)
+        self._set_run_label(status)
+        self.statusRefreshed.emit()
+
+    def _show_run_status_error(self, request: int, exc: BaseException) -> None:
+        if request != self._status_request:
+            return
+        self._set_run_label(RunStatusText(self.tr("Run status unknown"), True, str(exc)))
+        self.statusRefreshed.emit()
+
+    def _set_run_label(self, status: RunStatusText) -> None:
+        text = status.text
+        if status.warning:
+            text = f"⚠ {text}"
+            self.run_label.setStyleSheet(f"color: {error_colour(self)}; font-weight: bold;")
+        else:
+            self.run_label.setStyleSheet("")
+            self.run_label.setForegroundRole(QPalette.ColorRole.WindowText)
+        self.run_label.setText(text)
+        self.run_label.setToolTip(status.tooltip)
+        self.run_label.setProperty("warning", status.warning)
+
+    def _run_started(self, _run_date: object) -> None:
+        self.run_progress.setRange(0, 0)
+        self.run_progress.setVisible(True)
+        self._set_run_label(RunStatusText(self.tr("Calculating the KPIs…"), False))
+
+    def _run_progress(self, done: int, total: int) -> None:
+        self.run_progress.setRange(0, max(total, 1))
+        self.run_progress.setValue(done)
+
+    def _run_finished(self, _summary: object) -> None:
+        self.run_progress.setVisible(False)
+        self.refresh_run_status()
+        self.refresh_my_kpi()
+
+    # --- the KPI windows ----------------------------------------------------------------------
+    def _open_dialog(self, key: str, make: Any) -> QDialog:
+        """One instance of each KPI window: raise it if it is open, else create it."""
+        dialog = self._dialogs.get(key)
+        if dialog is None:
+            dialog = make(self.ctx, self)
+            self._dialogs[key] = dialog
+            dialog.finished.connect(lambda _result, k=key: self._dialogs.pop(k, None))
+            dialog.destroyed.connect(lambda _obj=None, k=key: self._dialogs.pop(k, None))
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def open_setup(self) -> QDialog | None:
+        if not self.ctx.caller.is_admin:
+            return None
+        from kpidesk.gui.setup_dialog import KpiSetupDialog
+
+        return self._open_dialog("setup", KpiSetupDialog)
+
+    def open_my_kpi(self) -> QDialog | None:
+        if not self.my_kpi_action.isVisible():
+            return None
+        from kpidesk.gui.today_dialog import TodayKpiDialog
+
+        return self._open_dialog("today", TodayKpiDialog)
+
+    # --- scheduler ------------------------------------------------------------------------------
+    def start_scheduler(self) -> None:
+        """The in-app nightly schedule and catch-up (they report through ctx.events)."""
+        try:
+            from kpidesk.gui.scheduler_bridge import SchedulerBridge
+        except ImportError as exc:
+            log.warning("no in-app scheduler: %s", exc)
+            return
+        bridge = SchedulerBridge(self.ctx, self)
+        bridge.start()
+        self.scheduler_bridge = bridge
+
+    # --- menus ----------------------------------------------------------------------------------
+    def choose_language(self, language: str) -> None:
+        i18n.save_language(language)
+        if language == self.ctx.language:
+            return
+        QMessageBox.information(
+            self,
+            self.tr("Language"),
+            self.tr("The language changes when you start kpidesk again."),
+        )
+
+    def change_password(self) -> None:
+        from kpidesk.gui.login import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.ctx.db, self.ctx.caller, self)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About kpidesk"),
+            self.tr(
+                "<h3>kpidesk {version}</h3><p>KPIs for your CRM: calculated every night for "
+                "every user, with history and forecast.</p><p>Database: {database}</p>"
+            ).format(version=__version__, database=self.ctx.db.display_url()),
+        )

@@ -1,0 +1,213 @@
+"""The login flow as a user drives it: right and wrong passwords, first administrator, start."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from kpidesk.data.db import Database
+from kpidesk.gui import app as app_module
+from kpidesk.gui import i18n
+from kpidesk.gui.login import LAST_LOGIN_KEY, ChangePasswordDialog, FirstAdminDialog, LoginDialog
+from kpidesk.services import auth
+from tests.gui.test_crm_models import seed_crm
+
+WAIT_MS = 15_000
+# The offscreen platform says so whenever a dialog with a minimum size is shown.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+class Sleeps(list[float]):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture(autouse=True)
+def _clean_state() -> Iterator[None]:
+    """Each test starts with no failure counts and no remembered login."""
+    auth.reset_failures()
+    QSettings().remove(LAST_LOGIN_KEY)
+    yield
+    auth.reset_failures()
+    QSettings().remove(LAST_LOGIN_KEY)
+
+
+def type_login(qtbot: QtBot, dialog: LoginDialog, login: str, password: str) -> None:
+    dialog.user.clear()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.user, login)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+def test_right_password_logs_in_with_enter(db: Database, qtbot: QtBot) -> None:
+    people = seed_crm(db)
+    dialog = LoginDialog(db, sleep=Sleeps())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.objectName() == "loginDialog"
+    assert dialog.findChild(type(dialog.user), "loginUser") is dialog.user
+    assert dialog.findChild(type(dialog.user), "loginPassword") is dialog.password
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        type_login(qtbot, dialog, "mette", "rigtig-kode")
+    assert dialog.caller == people.mette
+    # The next start offers the same login and puts the cursor in the password field.
+    again = LoginDialog(db, sleep=Sleeps())
+    qtbot.addWidget(again)
+    assert again.user.text() == "mette"
+
+
+def test_wrong_password_and_unknown_login_read_the_same(db: Database, qtbot: QtBot) -> None:
+    seed_crm(db)
+    sleeps = Sleeps()
+    dialog = LoginDialog(db, sleep=sleeps)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = []
+    for login, password in (("mette", "forkert"), ("nobody", "rigtig-kode"),
+                             ("mette", "stadig-forkert")):  # fmt: skip
+        before = len(sleeps)
+        type_login(qtbot, dialog, login, password)
+        qtbot.waitUntil(lambda b=before: len(sleeps) > b and not dialog.busy, timeout=WAIT_MS)
+        assert dialog.isVisible() and dialog.caller is None
+        assert dialog.error.isVisible()
+        texts.append(dialog.error.text())
+    assert texts == ["The login or the password is not right."] * 3
+    # A growing delay per login: mette twice (0.5 s, 1 s), the unknown login once.
+    assert sleeps == [0.5, 0.5, 1.0]
+    assert dialog.password.hasSelectedText() or dialog.password.text() == ""
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        type_login(qtbot, dialog, "mette", "rigtig-kode")
+
+
+def test_empty_login_is_refused_in_place(db: Database, qtbot: QtBot) -> None:
+    dialog = LoginDialog(db, sleep=Sleeps())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.error.text() == "Enter your login." and not dialog.busy
+
+
+def test_escape_quits(db: Database, qtbot: QtBot) -> None:
+    dialog = LoginDialog(db, sleep=Sleeps())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.rejected, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.user, Qt.Key.Key_Escape)
+    assert dialog.caller is None
+
+
+def test_first_administrator_on_an_empty_database(db: Database, qtbot: QtBot) -> None:
+    assert auth.needs_first_admin(db)
+    dialog = FirstAdminDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.login, "chef")
+    qtbot.keyClicks(dialog.name, "Chefen")
+    qtbot.keyClicks(dialog.password, "hemmelig-kode")
+    qtbot.keyClicks(dialog.repeat, "hemmelig-kodx")
+    qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.error.text() == "The two passwords differ." and dialog.isVisible()
+    dialog.repeat.clear()
+    qtbot.keyClicks(dialog.repeat, "hemmelig-kode")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.repeat, Qt.Key.Key_Return)
+    assert dialog.caller is not None and dialog.caller.is_admin
+    assert not auth.needs_first_admin(db)
+    assert auth.authenticate(db, "chef", "hemmelig-kode", sleep=Sleeps()) == dialog.caller
+
+
+def test_short_password_for_the_first_admin(db: Database, qtbot: QtBot) -> None:
+    dialog = FirstAdminDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.login.setText("chef")
+    dialog.password.setText("kort")
+    dialog.repeat.setText("kort")
+    dialog.accept()
+    assert dialog.error.text() == "The password needs at least 8 characters."
+    assert auth.needs_first_admin(db)
+
+
+def test_log_in_asks_for_the_first_admin_only_on_an_empty_database(
+    db: Database, qtbot: QtBot
+) -> None:
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(dialog.objectName())
+        dialog.reject()
+
+    QTimer.singleShot(20, answer)
+    assert app_module.log_in(db) is None
+    seed_crm(db)
+    QTimer.singleShot(20, answer)
+    assert app_module.log_in(db) is None
+    assert seen == ["firstAdminDialog", "loginDialog"]
+
+
+def test_change_own_password(db: Database, qtbot: QtBot) -> None:
+    people = seed_crm(db)
+    sleeps = Sleeps()
+    dialog = ChangePasswordDialog(db, people.mette, sleep=sleeps)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.current.setText("forkert")
+    dialog.new.setText("ny-hemmelig")
+    dialog.repeat.setText("ny-hemmelig")
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT_MS)
+    assert dialog.error.text() == "The current password is not right." and sleeps == [0.5]
+    dialog.current.setText("rigtig-kode")
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        dialog.accept()
+    assert auth.authenticate(db, "mette", "ny-hemmelig", sleep=sleeps).login == "mette"
+
+
+def test_a_database_error_at_start_is_one_message(qtbot: QtBot, tmp_path: object) -> None:
+    shown: list[tuple[str, str]] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, close_box)
+            return
+        shown.append((box.objectName(), box.informativeText()))
+        box.close()
+
+    QTimer.singleShot(20, close_box)
+    app_module.make_application()  # the names run() gives QSettings, so the choice is found
+    i18n.save_language("en")
+    try:
+        status = app_module.run("sqlite:////no/such/folder/kpidesk.sqlite3", demo=False)
+    finally:
+        QSettings().remove(i18n.SETTINGS_KEY)
+        i18n.install_translations(QApplication.instance(), "en")  # type: ignore[arg-type]
+    assert status == 1
+    assert shown == [("startError", "The database cannot be opened: folder /no/such/folder of "
+                      "the database file does not exist")]  # fmt: skip
+
+
+def test_danish_login_dialog(db: Database, qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert app is not None
+    loaded = i18n.install_translations(app, "da")
+    try:
+        assert "shell_da.qm" in loaded
+        dialog = LoginDialog(db, sleep=Sleeps())
+        qtbot.addWidget(dialog)
+        assert dialog.windowTitle() == "Log ind – kpidesk"
+        assert dialog.login_button.text() == "Log ind"
+        dialog.show()
+        type_login(qtbot, dialog, "nobody", "x")
+        qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT_MS)
+        assert dialog.error.text() == "Login eller adgangskode er ikke rigtig."
+    finally:
+        i18n.install_translations(app, "en")
