@@ -12,7 +12,8 @@ import datetime as dt
 import logging
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, translate_errors
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, UTCDateTime, utcnow
 from kpidesk.domain.templates import ParamError, validate_params
 from kpidesk.engine.base import KpiTemplate, RuleContext
@@ -263,12 +264,26 @@ def _start_run(db: Database, run_date: dt.date, trigger: str, skip_if_done: bool
         return int(inserted.inserted_primary_key[0])
 
 
+@contextmanager
+def _run_transaction(db: Database) -> Iterator[Connection]:
+    """The run's write transaction, on one consistent snapshot of the CRM data.
+
+    PostgreSQL runs it REPEATABLE READ, so every rule sees the data as of the run's first
+    statement even while an import commits meanwhile; SQLite's BEGIN IMMEDIATE already does.
+    """
+    engine = db.write_engine
+    if db.dialect == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with translate_errors(db), engine.begin() as conn:
+        yield conn
+
+
 def _compute_and_write(
     db: Database, run_date: dt.date, run_id: int, progress: ProgressCallback | None
 ) -> tuple[int, int, int]:
     """The run's one write transaction: replace the date's results with every rule's."""
     computed_at = utcnow()
-    with db.connect(write=True) as conn:
+    with _run_transaction(db) as conn:
         tz = installation_timezone(conn)
         rules = conn.execute(
             select(KpiRule.id, KpiRule.name, KpiRule.template, KpiRule.params, KpiRule.target)
