@@ -206,3 +206,18 @@ def test_real_command_prints_only_json(built: str) -> None:
                                        "computed_at": json.loads(done.stdout)["computed_at"],
                                        "kpis": []}  # fmt: skip
     assert "no profile" in done.stderr
+
+
+def test_setup_import_from_stdin(
+    built: str, db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    setup = {"version": 1, "profiles": ["Ledelse"], "rules": [],
+             "assignments": {"nyt": "Ledelse"}}  # fmt: skip
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(setup)))
+    code, out, err = run(capsys, "--db", built, "setup", "import", "-")
+    assert code == 0 and err == ""
+    assert out.startswith("imported standard input: profiles created: 1")
+    with db.session() as session:
+        assert session.scalar(select(User.profile_id).where(User.login == "nyt")) is not None
