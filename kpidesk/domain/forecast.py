@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -138,19 +138,34 @@ def forecast(
     direction: str,
     horizon: Horizon,
     min_nights: int = 7,
+    ceiling: float | None = None,
 ) -> Forecast:
     """Project a rule's value to the end of its horizon from its nightly history.
 
     `history` holds (run date, value) pairs, value None where the KPI was undefined; missing
-    nights and None values are skipped. The status is "undefined" when the latest night's
+    nights and None values are skipped. `ceiling` caps the projection and its band (1.0 for
+    a share: a coverage cannot pass 100 %). The status is "undefined" when the latest night's
     value is (a KPI shown as "–" has no projection either), whatever the history before.
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use higher or lower")
     nights = _clean(history, as_of)
     if horizon.kind == "period":
-        return _period_forecast(nights, as_of, target, direction, horizon, min_nights)
-    return _window_forecast(nights, as_of, target, direction, horizon, min_nights)
+        result = _period_forecast(nights, as_of, target, direction, horizon, min_nights)
+    else:
+        result = _window_forecast(nights, as_of, target, direction, horizon, min_nights)
+    if ceiling is None or result.projected is None:
+        return result
+    projected = min(result.projected, ceiling)
+    return replace(
+        result,
+        projected=projected,
+        low=None if result.low is None else min(result.low, ceiling),
+        high=None if result.high is None else min(result.high, ceiling),
+        on_pace=result.on_pace
+        if horizon.kind == "period"
+        else _meets(projected, target, direction),
+    )
 
 
 def _window_forecast(

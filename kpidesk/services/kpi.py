@@ -343,6 +343,7 @@ def todays_kpis(
             target=float(row.target),
             direction=info.direction,
             horizon=horizons[row.id],
+            ceiling=1.0 if info.unit == "percent" else None,
         )
         shown_from = run_date - dt.timedelta(days=HISTORY_DAYS)
         items.append(

@@ -265,3 +265,16 @@ def test_undefined_today_wins_over_too_little_history() -> None:
     result = forecast(nightly([None, None]), as_of=AS_OF, target=0.8, direction="higher",
                       horizon=WINDOW)  # fmt: skip
     assert (result.status, result.nights) == ("undefined", 0)
+
+
+def test_a_share_is_capped_at_its_ceiling() -> None:
+    # Coverage growing 2 points a night from 80 %: the line would pass 100 % within the window.
+    history = nightly([0.8 - 0.02 * (27 - i) for i in range(28)])
+    horizon = Horizon("window", AS_OF, AS_OF + dt.timedelta(days=90))
+    free = forecast(history, as_of=AS_OF, target=0.9, direction="higher", horizon=horizon)
+    capped = forecast(history, as_of=AS_OF, target=0.9, direction="higher", horizon=horizon,
+                      ceiling=1.0)  # fmt: skip
+    assert free.projected is not None and free.projected > 1
+    assert capped.projected == pytest.approx(1.0) and capped.high == pytest.approx(1.0)
+    assert capped.target_date == free.target_date == AS_OF + dt.timedelta(days=5)
+    assert capped.on_pace is True
