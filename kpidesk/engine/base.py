@@ -176,39 +176,39 @@ def participant_activity_rows(
     return ExplainQuery(("activity", "start", "type", "status", "company"), rows)
 
 
-def covered_companies(conditions: Sequence[ColumnElement[bool]]) -> Subquery:
-    """Customer companies with a matching activity their key account manager took part in."""
-    return (
-        select(Activity.company_id.label("company_id"))
+def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]) -> Subquery:
+    """Per picked user: customers managed (`managed`) and of those covered (`covered`).
+
+    A customer is covered when it has an activity matching `conditions` that its key account
+    manager took part in. Both counts are grouped by manager on their own and joined after,
+    so no plan ever pairs every company with every covered company.
+    """
+    manager = Company.key_account_manager_id
+    managed = (
+        select(manager.label("user_id"), func.count().label("managed"))
+        .where(Company.is_customer.is_(True), manager.in_(ctx.eligible_user_ids()))
+        .group_by(manager)
+        .subquery("managed_counts")
+    )
+    covered = (
+        select(manager.label("user_id"), func.count(func.distinct(Company.id)).label("covered"))
+        .select_from(Activity)
         .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
         .join(
             Company,
-            and_(
-                Company.id == Activity.company_id,
-                Company.key_account_manager_id == ActivityParticipant.user_id,
-            ),
+            and_(Company.id == Activity.company_id, manager == ActivityParticipant.user_id),
         )
-        .where(*conditions, Company.is_customer.is_(True))
-        .distinct()
-        .subquery("covered")
+        .where(*conditions, Company.is_customer.is_(True), manager.in_(ctx.eligible_user_ids()))
+        .group_by(manager)
+        .subquery("covered_counts")
     )
-
-
-def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]) -> Subquery:
-    """Per picked user: customers managed (`managed`) and of those covered (`covered`)."""
-    covered = covered_companies(conditions)
     return (
         select(
-            Company.key_account_manager_id.label("user_id"),
-            func.count(Company.id).label("managed"),
-            func.count(covered.c.company_id).label("covered"),
+            managed.c.user_id,
+            managed.c.managed,
+            func.coalesce(covered.c.covered, 0).label("covered"),
         )
-        .outerjoin(covered, covered.c.company_id == Company.id)
-        .where(
-            Company.is_customer.is_(True),
-            Company.key_account_manager_id.in_(ctx.eligible_user_ids()),
-        )
-        .group_by(Company.key_account_manager_id)
+        .outerjoin(covered, covered.c.user_id == managed.c.user_id)
         .subquery("managed")
     )
 
