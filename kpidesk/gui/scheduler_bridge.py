@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from kpidesk.gui.context import AppContext
 from kpidesk.scheduler.nightly import NightlyRunner, NightlyScheduler
@@ -18,6 +18,8 @@ from kpidesk.scheduler.plan import Clock, RetryPolicy, system_clock
 from kpidesk.services import runs
 
 log = logging.getLogger("kpidesk.gui")
+
+RESTART_DELAY_MS = 60_000
 
 
 class SchedulerBridge(QObject):
@@ -54,18 +56,28 @@ class SchedulerBridge(QObject):
             on_finished=self._finished.emit,
         )  # fmt: skip
         self.scheduler = NightlyScheduler(self.runner, catch_up=catch_up)
+        self._stopped = False
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
     def start(self) -> None:
-        """Schedule the nightly run and start the catch-up (in the background)."""
-        if not self.scheduler.running:
+        """Schedule the nightly run and start the catch-up (in the background).
+
+        If the database cannot be read just now, the app goes on and tries again in a minute.
+        """
+        if self.scheduler.running or self._stopped:
+            return
+        try:
             self.scheduler.start()
+        except Exception as exc:  # noqa: BLE001 - the app must open even so
+            log.warning("nightly schedule not started (%s); trying again in a minute", exc)
+            QTimer.singleShot(RESTART_DELAY_MS, self, self.start)
 
     @Slot()
     def stop(self) -> None:
         """Stop scheduling; a run in progress is interrupted and rolled back."""
+        self._stopped = True
         self.scheduler.shutdown(wait=True)
 
     def next_run(self) -> dt.datetime | None:
@@ -80,6 +92,8 @@ class SchedulerBridge(QObject):
         """
         self.ctx.caller.require_admin()
         self.start()
+        if not self.scheduler.running:
+            raise RuntimeError("the calculation cannot start: the database is not reachable")
         self.scheduler.submit(lambda: self._manual(run_date), name="KPI manual run")
 
     def _manual(self, run_date: dt.date | None) -> None:

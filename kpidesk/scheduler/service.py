@@ -85,6 +85,8 @@ class StopRequest:
 def stop_signals(stop: StopRequest) -> Iterator[None]:
     """Route SIGTERM and SIGINT to `stop` for the duration, then restore the old handlers."""
     wanted = [signal.SIGINT, signal.SIGTERM]
+    if hasattr(signal, "SIGBREAK"):  # Ctrl+Break in a Windows console
+        wanted.append(signal.SIGBREAK)
     previous = {signum: signal.signal(signum, stop) for signum in wanted}
     try:
         yield
@@ -113,29 +115,29 @@ def run_service(
     scheduler can notice), 0 otherwise or when stopped by a signal.
     """
     log_path = configure_logging(verbose)
-    db = open_database(db_url)
     stop = StopRequest()
-    # --once is one catch-up pass: no retries with backoff, the exit code tells the outcome.
-    runner = NightlyRunner(db, retry=RetryPolicy(()) if once else retry)
-    scheduler = NightlyScheduler(runner, catch_up=True)
-    log.info("kpidesk scheduler started (pid %d), log file %s", os.getpid(), log_path)
-    try:
-        with stop_signals(stop):
-            scheduler.start()
-            if once:
-                finished = threading.Event()
-                waiter = threading.Thread(
-                    target=lambda: (scheduler.wait_idle(), finished.set()), daemon=True
-                )
-                waiter.start()
-                _wait(stop, finished)
-            else:
-                _wait(stop)
+    with stop_signals(stop):  # from the start: a signal while connecting is a clean stop too
+        db = open_database(db_url)
+        try:
+            # --once is one catch-up pass: no retries with backoff, the exit code tells.
+            runner = NightlyRunner(db, retry=RetryPolicy(()) if once else retry)
+            scheduler = NightlyScheduler(runner, catch_up=True)
+            log.info("kpidesk scheduler started (pid %d), log file %s", os.getpid(), log_path)
+            if not stop.event.is_set():
+                scheduler.start()
+                if once:
+                    finished = threading.Event()
+                    threading.Thread(
+                        target=lambda: (scheduler.wait_idle(), finished.set()), daemon=True
+                    ).start()
+                    _wait(stop, finished)
+                else:
+                    _wait(stop)
             if stop.event.is_set():
                 log.info("%s received: stopping", stop.signal_name)
             _shutdown(scheduler, grace_seconds)
-    finally:
-        db.dispose()
+        finally:
+            db.dispose()
     if once and not stop.event.is_set():
         result = scheduler.last_pass
         if result is not None and not result.complete:

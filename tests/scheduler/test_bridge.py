@@ -139,3 +139,17 @@ def test_many_emits_do_not_exhaust_true(qapp) -> None:  # type: ignore[no-untype
         emitter.ping.emit(n, 3)
     qapp.processEvents()
     assert sys.getrefcount(True) >= before - 5, qtfixes.FIXED
+
+
+def test_an_unreachable_database_does_not_stop_the_app(qtbot: QtBot) -> None:
+    db = Database("postgresql://nobody@127.0.0.1:1/kpidesk")
+    try:
+        bridge = SchedulerBridge(AppContext(db=db, caller=ADMIN), catch_up=True)
+        bridge.start()  # logs a warning and tries again later instead of raising
+        assert not bridge.scheduler.running
+        assert bridge.next_run() is None
+        with pytest.raises(RuntimeError, match="not reachable"):
+            bridge.run_now(DAY)
+        bridge.stop()
+    finally:
+        db.dispose()
