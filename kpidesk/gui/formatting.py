@@ -126,13 +126,13 @@ _DARK = {"red": "#ff8a80", "amber": "#ffc46b", "green": "#7bd88f"}
 def level_colour(level: str | None, palette: QPalette) -> QColor:
     """The traffic-light colour for a level, derived from whether the palette is dark."""
     if level is None:
-        return palette.color(QPalette.ColorRole.PlaceholderText)
+        return QColor(palette.color(QPalette.ColorRole.PlaceholderText))
     return QColor((_DARK if is_dark(palette) else _LIGHT)[level])
 
 
 def level_background(level: str | None, palette: QPalette) -> QColor:
     """A quiet cell background for a level: the colour blended into the base colour."""
-    base = palette.color(QPalette.ColorRole.Base)
+    base = QColor(palette.color(QPalette.ColorRole.Base))
     if level is None:
         return base
     colour = level_colour(level, palette)

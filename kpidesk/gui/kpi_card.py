@@ -60,7 +60,7 @@ class ScoreBar(QWidget):
         rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
         radius = rect.height() / 2
         palette = self.palette()
-        track = palette.color(QPalette.ColorRole.Mid)
+        track = QColor(palette.color(QPalette.ColorRole.Mid))  # a copy: setAlpha below
         track.setAlpha(90)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(track)
@@ -117,7 +117,7 @@ class Sparkline(QWidget):
         path = QPainterPath(point(0, self.values[0]))
         for index, value in enumerate(self.values[1:], start=1):
             path.lineTo(point(index, value))
-        line = palette.color(QPalette.ColorRole.Highlight)
+        line = QColor(palette.color(QPalette.ColorRole.Highlight))
         painter.setPen(QPen(line, 1.6))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
@@ -198,7 +198,8 @@ class KpiCard(QFrame):
         self.forecastLabel.setWordWrap(True)
         muted = self.forecastLabel.palette()
         muted.setColor(
-            QPalette.ColorRole.WindowText, self.palette().color(QPalette.ColorRole.PlaceholderText)
+            QPalette.ColorRole.WindowText,
+            QColor(self.palette().color(QPalette.ColorRole.PlaceholderText)),
         )
         self.forecastLabel.setPalette(muted)
 

@@ -292,10 +292,10 @@ class KpiChartDialog(QDialog):
 
     def _build_plot(self) -> pg.PlotWidget:
         palette = self.palette()
-        background = palette.color(QPalette.ColorRole.Base)
-        foreground = palette.color(QPalette.ColorRole.Text)
-        muted = palette.color(QPalette.ColorRole.PlaceholderText)
-        accent = palette.color(QPalette.ColorRole.Highlight)
+        background = QColor(palette.color(QPalette.ColorRole.Base))
+        foreground = QColor(palette.color(QPalette.ColorRole.Text))
+        muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        accent = QColor(palette.color(QPalette.ColorRole.Highlight))
         axis = LocaleDateAxis(self.locale)
         plot = pg.PlotWidget(axisItems={"bottom": axis}, background=background)
         plot.setObjectName("kpiChart")

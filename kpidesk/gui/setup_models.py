@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from kpidesk.domain.templates import TemplateSpec
@@ -178,7 +178,7 @@ class UsersModel(_Table):
             or (column == self.COL_PASSWORD and not user.has_password)
             or not user.active
         ):
-            return _palette().color(QPalette.ColorRole.PlaceholderText)
+            return QColor(_palette().color(QPalette.ColorRole.PlaceholderText))
         if role == ID_ROLE:
             return user.id
         if role == ITEM_ROLE:
@@ -259,7 +259,7 @@ class RulesModel(_Table):
                 self.tr("Yes") if rule.active else self.tr("No"),
             ][column]
         if role == Qt.ItemDataRole.ForegroundRole and not rule.active:
-            return _palette().color(QPalette.ColorRole.PlaceholderText)
+            return QColor(_palette().color(QPalette.ColorRole.PlaceholderText))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_TARGET:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:

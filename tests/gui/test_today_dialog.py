@@ -1,0 +1,168 @@
+""" "Dagens KPI" as a sales person sees it: cards, the kind empty message, chart and explanation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from kpidesk.data.db import Database
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import locale_for
+from kpidesk.gui.kpi_card import KpiCard
+from kpidesk.gui.kpi_chart import KpiChartDialog, LocaleDateAxis, date_to_x
+from kpidesk.gui.today_dialog import TodayKpiDialog
+from kpidesk.services import setup
+from kpidesk.services.runs import run_now
+from kpidesk.services.setup import RuleDraft
+from tests.services.test_setup_service import Seed, meetings_draft, seed_small
+
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+WAIT = 20_000
+NIGHTS = 10
+
+
+@pytest.fixture
+def seed(db: Database) -> Seed:
+    return seed_small(db)
+
+
+def set_up_rules(db: Database, seed: Seed) -> None:
+    setup.create_rule(db, seed.admin, meetings_draft(seed))
+    setup.create_rule(
+        db, seed.admin,
+        RuleDraft("KAM-dækning", "kam_coverage", {"activity_types": ["Salgsmøde"], "days": 90},
+                  0.8, (seed.salg,)),
+    )  # fmt: skip
+
+
+def run_history(db: Database, seed: Seed, nights: int = NIGHTS) -> None:
+    for offset in range(nights - 1, -1, -1):
+        summary = run_now(db, seed.admin, seed.today - dt.timedelta(days=offset))
+        assert summary.status == "success", summary.reason
+
+
+def open_today(qtbot: QtBot, db: Database, seed: Seed, admin: bool = False) -> TodayKpiDialog:
+    ctx = AppContext(db=db, caller=seed.admin if admin else seed.anna)
+    dialog = TodayKpiDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    return dialog
+
+
+def test_one_card_per_kpi_with_formatted_value_target_and_score(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed)
+    dialog = open_today(qtbot, db, seed)
+    assert dialog.objectName() == "todayKpiDialog"
+    cards = dialog.findChildren(KpiCard, "kpiCard")
+    assert sorted(card.accessibleName() for card in cards) == [
+        "KAM-dækning", "Planlagte salgsmøder",
+    ]  # fmt: skip
+    meetings = dialog.card("Planlagte salgsmøder")
+    coverage = dialog.card("KAM-dækning")
+    assert meetings is not None and coverage is not None
+    assert meetings.valueLabel.text() == "6"
+    assert meetings.targetLabel.text() == "Target: 10"
+    assert meetings.scoreLabel.text() == "60 %"
+    assert meetings.scoreBar.level() == "amber"
+    assert coverage.valueLabel.text() == "66,7 %"
+    assert coverage.targetLabel.text() == "Target: 80 %"
+    assert coverage.scoreLabel.text() == "83 %"
+    assert len(meetings.sparkline.values) == NIGHTS
+    assert "28. nov. 2026" not in dialog.header.text() or seed.today == dt.date(2026, 11, 28)
+    assert str(seed.today.year) in dialog.header.text()
+    assert dialog.subheader.text()  # when the figures were calculated
+    assert not dialog.teamButton.isVisible()  # a user has no team view
+
+
+def test_no_results_yet_says_so_kindly(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    set_up_rules(db, seed)
+    dialog = open_today(qtbot, db, seed)
+    assert dialog.findChildren(KpiCard) == []
+    assert dialog.stack.currentWidget() is dialog.emptyLabel
+    assert "not been calculated yet" in dialog.emptyLabel.text()
+    # a run finishing elsewhere refreshes the dialog
+    run_history(db, seed, nights=1)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.ctx.events.runFinished.emit(None)
+    assert len(dialog.findChildren(KpiCard, "kpiCard")) == 2
+
+
+def test_enter_on_a_card_opens_its_chart_with_explanation_and_call_list(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed)
+    dialog = open_today(qtbot, db, seed)
+    coverage = dialog.card("KAM-dækning")
+    assert coverage is not None
+    coverage.setFocus()
+    qtbot.keyClick(coverage, Qt.Key.Key_Return)
+    chart = dialog.chart
+    assert isinstance(chart, KpiChartDialog)
+    qtbot.waitUntil(lambda: chart.explanation is not None, timeout=WAIT)
+    assert chart.rowsModel.rowCount() == 3  # the three managed customers
+    assert chart.gapBox.isVisibleTo(chart)
+    called = [chart.gapModel.index(r, c).data() for r in range(chart.gapModel.rowCount())
+              for c in range(chart.gapModel.columnCount())]  # fmt: skip
+    assert "Cph Consult" in called
+    assert "Cph Consult" in chart.gapModel.as_text()
+    assert chart.target_line.value() == pytest.approx(80)
+    xs, ys = chart.history_curve.getData()
+    assert len(xs) == NIGHTS and ys[-1] == pytest.approx(66.666, abs=0.01)
+    chart.close()
+
+    meetings = dialog.card("Planlagte salgsmøder")
+    assert meetings is not None
+    qtbot.mouseClick(meetings, Qt.MouseButton.LeftButton)
+    chart = dialog.chart
+    assert isinstance(chart, KpiChartDialog)
+    qtbot.waitUntil(lambda: chart.explanation is not None, timeout=WAIT)
+    assert chart.rowsModel.rowCount() == 6
+    assert not chart.gapBox.isVisibleTo(chart)
+    assert "6" in chart.summaryLabel.text()
+
+
+def test_the_forecast_is_drawn_dashed_to_the_end_of_its_horizon(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed)
+    dialog = open_today(qtbot, db, seed)
+    item = dialog.card("Planlagte salgsmøder").item  # type: ignore[union-attr]
+    chart = KpiChartDialog(dialog.ctx, item, dialog.today.user_id, dialog.today.run_date)
+    qtbot.addWidget(chart)
+    if item.forecast.status == "ok":
+        assert chart.forecast_curve is not None
+        xs, _ys = chart.forecast_curve.getData()
+        assert xs[-1] == date_to_x(item.forecast.horizon.end)
+        assert chart.forecast_curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    else:
+        assert chart.forecast_curve is None and "No forecast" in chart.forecastLabel.text()
+
+
+def test_date_axis_uses_danish_month_names(qapp: object) -> None:
+    axis = LocaleDateAxis(locale_for("da"))
+    day = 86_400.0
+    assert axis.tickStrings([date_to_x(dt.date(2026, 5, 3))], 1.0, day) == ["3. maj"]
+    assert axis.tickStrings([date_to_x(dt.date(2026, 10, 1))], 1.0, 30 * day) == ["okt. 2026"]
+
+
+def test_admin_reaches_the_team_view_from_today(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed, nights=1)
+    dialog = open_today(qtbot, db, seed, admin=True)
+    assert dialog.teamButton.isVisible()
+    assert "administrator" not in dialog.emptyLabel.text() or dialog.cards == []
+    dialog.teamButton.click()
+    view = dialog.findChild(QWidget, "teamViewDialog")
+    assert view is not None
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)  # type: ignore[attr-defined]
