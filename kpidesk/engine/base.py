@@ -155,7 +155,9 @@ def participant_activity_count(
     counts = (
         select(ActivityParticipant.user_id.label("user_id"), func.count().label("n"))
         .join(Activity, Activity.id == ActivityParticipant.activity_id)
-        .where(*conditions, ActivityParticipant.user_id.in_(ctx.eligible_user_ids()))
+        # No filter on eligible users here: SQLite would turn it into one index probe per
+        # (activity, user) pair. The outer join keeps only the users the rule applies to.
+        .where(*conditions)
         .group_by(ActivityParticipant.user_id)
         .subquery("counts")
     )
