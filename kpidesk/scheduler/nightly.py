@@ -154,6 +154,10 @@ class NightlyRunner:
 
     # -- stopping ---------------------------------------------------------------------------
 
+    def resume(self) -> None:
+        """Allow runs again after `interrupt()` (a scheduler started anew)."""
+        self._stop.clear()
+
     def interrupt(self) -> None:
         """Ask a run in progress to stop at its next progress step; it is rolled back."""
         self._stop.set()
@@ -283,6 +287,7 @@ class NightlyScheduler:
     def start(self) -> None:
         schedule = read_schedule(self.runner.db)
         self._schedule = schedule
+        self.runner.resume()
         scheduler = BackgroundScheduler(
             timezone=schedule.tz,
             executors={"default": ThreadPoolExecutor(max_workers=1)},
@@ -313,6 +318,7 @@ class NightlyScheduler:
         scheduler.add_job(
             self._pass, trigger=DateTrigger(run_date=when), args=(trigger,),
             id=PASS_JOB, name=f"KPI {trigger} pass", replace_existing=True,
+            max_instances=2,  # a retry due while its predecessor finishes is queued, not lost
         )  # fmt: skip
 
     def submit(self, fn: Callable[[], object], name: str) -> None:

@@ -247,3 +247,44 @@ def test_settings_watch_moves_the_nightly_run(db: Database) -> None:
         assert moved.tzinfo is not None and str(moved.tzinfo) == "Europe/Copenhagen"
     finally:
         scheduler.shutdown()
+
+
+def test_a_desktop_skips_while_another_holds_the_lock_and_looks_again(db: Database) -> None:
+    from kpidesk.engine.runlock import acquire_run_lock
+
+    seed.seed(db, D(2026, 11, 20))
+    runner = NightlyRunner(
+        db, clock=FakeClock(at(D(2026, 11, 20), 2)), retry=RetryPolicy.seconds(1)
+    )
+    lock = acquire_run_lock(db, wait=True)  # the service (or another desktop) is running
+    assert lock is not None
+    try:
+        result = runner.run_pass("nightly")
+    finally:
+        lock.release()
+    assert [(s.status, s.reason) for s in result.summaries] == [
+        ("skipped", "in progress elsewhere")
+    ]
+    assert result.missing == (D(2026, 11, 20),)  # so the scheduler looks again later
+    assert runner.next_retry() == dt.timedelta(seconds=1)
+    assert seed.runs(db) == []  # skipping wrote nothing
+    assert runner.run_pass("retry").complete
+    assert seed.runs(db) == [(D(2026, 11, 20), "success", "retry")]
+
+
+def test_a_scheduler_started_again_after_shutdown_runs_again(db: Database) -> None:
+    seed.seed(db, D(2026, 11, 20))
+    runner = NightlyRunner(db, clock=FakeClock(at(D(2026, 11, 19), 9)))
+    scheduler = NightlyScheduler(runner, catch_up=True)
+    scheduler.start()
+    assert scheduler.wait_idle(20)
+    scheduler.shutdown()
+    assert runner.interrupted
+    runner.clock = FakeClock(at(D(2026, 11, 20), 9))
+    scheduler.start()
+    try:
+        assert not runner.interrupted
+        assert scheduler.wait_idle(20)
+    finally:
+        scheduler.shutdown()
+    assert success_dates(db) == [D(2026, 11, 19), D(2026, 11, 20)]
