@@ -108,10 +108,11 @@ class PassResult:
     summaries: tuple[RunSummary, ...]
     missing: tuple[dt.date, ...]
     interrupted: bool = False
+    error: str | None = None  # the pass itself failed, e.g. the database was unreachable
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and self.error is None
 
 
 class NightlyRunner:
@@ -364,16 +365,17 @@ class NightlyScheduler:
         with self._lock:
             try:
                 result = self.runner.run_pass(trigger)
-            except Exception:  # noqa: BLE001 - the schedule must survive a broken database
-                log.exception("KPI %s pass failed", trigger)
+            except Exception as exc:  # noqa: BLE001 - the schedule must survive a lost database
+                log.error("KPI %s pass failed: %s", trigger, exc)
+                log.debug("KPI %s pass failed", trigger, exc_info=True)
                 self.runner.failures += 1
-                result = PassResult((), (), False)
+                result = PassResult((), (), False, error=f"{type(exc).__name__}: {exc}")
             self.last_pass = result
             retry_in = None if result.interrupted or result.complete else self.runner.next_retry()
             if retry_in is not None and self.running:
                 log.warning(
                     "KPI run for %s not done yet; trying again in %s (try %d of %d)",
-                    ", ".join(str(d) for d in result.missing) or "today", retry_in,
+                    ", ".join(str(d) for d in result.missing) or "the missed nights", retry_in,
                     self.runner.failures + 1, self.runner.retry.tries + 1,
                 )  # fmt: skip
                 self.submit_pass("retry", retry_in)

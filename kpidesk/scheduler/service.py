@@ -142,7 +142,7 @@ def run_service(
         result = scheduler.last_pass
         if result is not None and not result.complete:
             log.error("dates still without a successful run: %s",
-                      ", ".join(str(d) for d in result.missing))  # fmt: skip
+                      ", ".join(str(d) for d in result.missing) or result.error)  # fmt: skip
             return 1
     log.info("kpidesk scheduler stopped")
     return 0

@@ -288,3 +288,28 @@ def test_a_scheduler_started_again_after_shutdown_runs_again(db: Database) -> No
     finally:
         scheduler.shutdown()
     assert success_dates(db) == [D(2026, 11, 19), D(2026, 11, 20)]
+
+
+def test_a_lost_database_is_retried(db: Database) -> None:
+    seed.seed(db, D(2026, 11, 20))
+    runner = NightlyRunner(
+        db, clock=FakeClock(at(D(2026, 11, 20), 2)), retry=RetryPolicy.seconds(1)
+    )
+    scheduler = NightlyScheduler(runner, catch_up=False)
+    scheduler.start()
+    unreachable = Database("postgresql://nobody@127.0.0.1:1/kpidesk")
+    try:
+        runner.db = unreachable  # the server went away just before 02:00
+        scheduler.nightly_job()
+        assert scheduler.last_pass is not None
+        assert scheduler.last_pass.error is not None and "cannot reach" in scheduler.last_pass.error
+        assert not scheduler.last_pass.complete
+        assert runner.failures == 1
+        runner.db = db  # ... and is back before the retry
+        deadline = time.monotonic() + 20
+        while success_dates(db) != [D(2026, 11, 20)] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert seed.runs(db) == [(D(2026, 11, 20), "success", "retry")]
+    finally:
+        scheduler.shutdown()
+        unreachable.dispose()
