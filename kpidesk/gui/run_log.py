@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -68,7 +68,6 @@ class RunLogModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[RunLogRow] = []
         self._locale = formatting.locale_for(language)
-        self._palette = QPalette()
 
     def headers(self) -> list[str]:
         return [
@@ -137,7 +136,7 @@ class RunLogModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
             level = {"success": "green", "failed": "red", "running": "amber"}.get(run.status)
-            return formatting.level_colour(level, self._palette)
+            return formatting.level_colour(level, QGuiApplication.palette())  # follows dark mode
         if role == Qt.ItemDataRole.UserRole:
             return run.id
         return None
