@@ -141,7 +141,7 @@ class RunLogModel(QAbstractTableModel):
             return run.id
         return None
 
-    def _display(self, run: RunLogRow, column: int) -> str | int:
+    def _display(self, run: RunLogRow, column: int) -> str:
         if column == self.COL_DATE:
             return formatting.format_date(run.date, self._locale)
         if column == self.COL_STARTED:
@@ -149,11 +149,11 @@ class RunLogModel(QAbstractTableModel):
         if column == self.COL_DURATION:
             return format_duration(run.duration)
         if column == self.COL_USERS:
-            return run.users
+            return self._locale.toString(run.users)
         if column == self.COL_RULES:
-            return run.rules
+            return self._locale.toString(run.rules)
         if column == self.COL_RESULTS:
-            return run.results
+            return self._locale.toString(run.results)
         if column == self.COL_STATUS:
             return self.status_text(run.status)
         if column == self.COL_ERROR:

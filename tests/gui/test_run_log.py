@@ -97,7 +97,7 @@ def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltest
     assert cell(model, 1, RunLogModel.COL_ERROR, Qt.ItemDataRole.ToolTipRole).endswith("at x")
     assert cell(model, 1, RunLogModel.COL_TRIGGER) == "Retry"
     assert cell(model, 2, RunLogModel.COL_DURATION) == "1:15"
-    assert cell(model, 2, RunLogModel.COL_RESULTS) == 48
+    assert cell(model, 2, RunLogModel.COL_RESULTS) == "48"
     assert cell(model, 2, RunLogModel.COL_TRIGGER) == "Catch-up"
     red = cell(model, 1, RunLogModel.COL_STATUS, Qt.ItemDataRole.ForegroundRole)
     green = cell(model, 2, RunLogModel.COL_STATUS, Qt.ItemDataRole.ForegroundRole)
@@ -107,12 +107,14 @@ def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltest
     assert widget.status.text() == "3 run(s), 1 failed"
 
 
-def test_widget_reads_danish_dates(db: Database, qtbot: QtBot) -> None:
-    add_run(db, dt.date(2026, 11, 20), "success")
+def test_widget_reads_danish_dates_and_numbers(db: Database, qtbot: QtBot) -> None:
+    add_run(db, dt.date(2026, 11, 20), "success", users=1800, results=18000)
     widget = RunLogWidget(AppContext(db=db, caller=ADMIN, language="da"))
     qtbot.addWidget(widget)
     wait_loaded(qtbot, widget, 1)
     assert cell(widget.model, 0, RunLogModel.COL_DATE) == "20. nov. 2026"
+    assert cell(widget.model, 0, RunLogModel.COL_USERS) == "1.800"
+    assert cell(widget.model, 0, RunLogModel.COL_RESULTS) == "18.000"
 
 
 def test_widget_refreshes_when_a_run_finishes(db: Database, qtbot: QtBot) -> None:
