@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Qt,
     QTime,
 )
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from kpidesk.services.crm import ActivityRow, CompanyRow, OpportunityRow
 
@@ -55,8 +55,10 @@ def _qtime(value: dt.datetime) -> QTime:
     return QTime(value.hour, value.minute)
 
 
-def _muted() -> Any:
-    return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+def _muted() -> QColor:
+    # Copy the colour: color() returns a reference into a palette that is a temporary here.
+    palette = QGuiApplication.palette()
+    return QColor(palette.color(QPalette.ColorRole.PlaceholderText))
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):

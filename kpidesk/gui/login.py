@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,7 +33,8 @@ LAST_LOGIN_KEY = "login/last"
 
 def error_colour(widget: QWidget) -> str:
     """A calm red that keeps its contrast on light and dark palettes."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    palette = widget.palette()  # kept alive: color() returns a reference into it
+    dark = QColor(palette.color(QPalette.ColorRole.Window)).lightness() < 128
     return "#ff8a80" if dark else "#b3261e"
 
 

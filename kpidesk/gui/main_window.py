@@ -42,7 +42,8 @@ TAB_KEY = "mainWindow/tab"
 # A night run ends before this hour; "Beregnet i nat" rather than "i dag".
 NIGHT_ENDS_HOUR = 6
 STALE_AFTER = dt.timedelta(days=1)
-# The status bar's "calculated ..." text moves on by itself (tonight → yesterday …).
+# The status bar's "calculated ..." text moves on by itself (tonight → yesterday …), and
+# "Mine KPI" follows setup changes made on other desktops.
 STATUS_REFRESH_MS = 10 * 60 * 1000
 
 
@@ -166,6 +167,8 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_run_status)
+        # Another desktop's administrator may change the setup: no event reaches this one.
+        self._status_timer.timeout.connect(self.refresh_my_kpi)
         self._status_timer.start()
 
         self._restore_geometry()

@@ -24,7 +24,8 @@ from tests.gui.test_crm_models import TODAY, seed_crm
 
 WAIT_MS = 15_000
 CPH = ZoneInfo("Europe/Copenhagen")
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+# The offscreen platform cannot resize to hints or raise windows, and says so.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")
 
 
 @pytest.fixture(autouse=True)
@@ -264,3 +265,25 @@ def test_about_names_the_version(db: Database, qtbot: QtBot) -> None:
     QTimer.singleShot(20, close_box)
     window.about_action.trigger()
     assert seen and f"kpidesk {__version__}" in seen[0]
+
+
+def test_toolbar_buttons_open_the_kpi_windows(db: Database, qtbot: QtBot) -> None:
+    people = seed_crm(db)
+    add_rule(db, "Salg")
+    admin_window = open_window(qtbot, db, people.admin)
+    qtbot.mouseClick(button(admin_window, "kpiSetupButton"), Qt.MouseButton.LeftButton)
+    setup = admin_window._dialogs["setup"]
+    assert setup.objectName() == "kpiSetupDialog" and setup.isVisible()
+    qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    # Ctrl+K again brings the same window forward instead of a second one.
+    assert admin_window.open_setup() is setup
+    setup.close()
+    qtbot.waitUntil(lambda: "setup" not in admin_window._dialogs, timeout=WAIT_MS)
+
+    window = open_window(qtbot, db, people.mette)
+    assert shown(qtbot, window, "myKpiButton")
+    qtbot.mouseClick(button(window, "myKpiButton"), Qt.MouseButton.LeftButton)
+    today = window._dialogs["today"]
+    assert today.objectName() == "todayKpiDialog" and today.isVisible()
+    qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    today.close()
