@@ -214,10 +214,8 @@ class KpiCard(QFrame):
         layout.addWidget(self.targetLabel)
         layout.addWidget(self.sparkline)
         layout.addWidget(self.forecastLabel)
-        score_words = format_score(item.score, locale)
-        self.setAccessibleDescription(
-            f"{self.valueLabel.text()}, {target_text}, {self.tr('score')} {score_words}"
-        )
+        score_words = self.tr("score %1").replace("%1", format_score(item.score, locale))
+        self.setAccessibleDescription(f"{self.valueLabel.text()}, {target_text}, {score_words}")
         self.setToolTip(self.tr("Open the chart and the explanation (Enter)"))
 
     def forecast_text(self) -> str:

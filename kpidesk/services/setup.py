@@ -126,10 +126,13 @@ def rule_guidance(count: int) -> Guidance:
             "No active rules yet: 3–5 rules are clear and motivating.",
         )
     if count < GUIDANCE_FEW_BELOW:
+        rules_da, rules_en = (
+            ("aktiv regel", "active rule") if count == 1 else ("aktive regler", "active rules")
+        )
         return Guidance(
             "green",
-            f"{count} aktive regler: få; 3–5 regler er klart og motiverende.",
-            f"{count} active rules: few; 3–5 rules are clear and motivating.",
+            f"{count} {rules_da}: få; 3–5 regler er klart og motiverende.",
+            f"{count} {rules_en}: few; 3–5 rules are clear and motivating.",
         )
     if count < GUIDANCE_AMBER_FROM:
         return Guidance(

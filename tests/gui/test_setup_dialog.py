@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -235,3 +237,33 @@ def test_a_user_cannot_load_the_setup(qtbot: QtBot, db: Database, seed: Seed) ->
     assert dialog.snapshot is None
     assert "administrator" in dialog.status.text()
     assert dialog.rulesPage.model.rowCount() == 0
+
+
+@pytest.fixture
+def danish(qapp: QApplication) -> Iterator[None]:
+    from kpidesk.gui.i18n import install_translations, remove_translations
+
+    assert "kpi_da.qm" in install_translations(qapp, "da")
+    try:
+        yield
+    finally:
+        remove_translations(qapp)
+
+
+@pytest.mark.usefixtures("danish")
+def test_the_dialog_speaks_danish(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    setup.create_rule(db, seed.admin, meetings_draft(seed))
+    dialog = open_setup(qtbot, db, seed)
+    assert dialog.windowTitle() == "KPI opsætning"
+    tabs = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
+    assert tabs == ["Profiler", "Brugere", "Regler", "Kørsler"]
+    page = dialog.rulesPage
+    assert [b.text().replace("&", "") for b in (page.newButton, page.editButton,
+            page.duplicateButton, page.deleteButton, page.calcButton)] == [
+        "Ny…", "Rediger…", "Dupliker", "Slet…", "Beregn nu",
+    ]  # fmt: skip
+    headers = [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers == ["Navn", "Skabelon", "Mål", "Profiler", "Aktiv"]
+    page.select("Planlagte salgsmøder")
+    assert page.detail.target.text() == "10"
+    assert "Vejledning:" in [w.text() for w in page.detail.findChildren(QLabel)]
