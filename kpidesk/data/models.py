@@ -121,6 +121,8 @@ class Activity(Base):
         CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="status"),
         # Covering index for the activity templates: filter on type/status/time, join company.
         Index("ix_activities_type_status_start", "type", "status", "start_at", "company_id", "id"),
+        # The same for rules over all types (migration 0003).
+        Index("ix_activities_status_start", "status", "start_at", "company_id", "id"),
         Index("ix_activities_start_at", "start_at"),
     )
 

@@ -200,7 +200,9 @@ def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]
             Company,
             and_(Company.id == Activity.company_id, manager == ActivityParticipant.user_id),
         )
-        .where(*conditions, Company.is_customer.is_(True), manager.in_(ctx.eligible_user_ids()))
+        # Not restricted to eligible managers (the join to `managed` does that): the filter
+        # would lead SQLite to read every participation of those users instead of the window.
+        .where(*conditions, Company.is_customer.is_(True))
         .group_by(manager)
         .subquery("covered_counts")
     )

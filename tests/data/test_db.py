@@ -14,7 +14,7 @@ from kpidesk.data.models import Activity, Company, Profile, User
 def test_upgrade_from_empty_creates_schema_and_is_idempotent(empty_db_url: str) -> None:
     db = Database(empty_db_url)
     assert upgrade(db) is True
-    assert current_revision(db) == "0002"
+    assert current_revision(db) == "0003"
     assert upgrade(db) is False
     db.dispose()
 
@@ -35,7 +35,7 @@ def test_upgrade_old_revision_keeps_data(empty_db_url: str) -> None:
         s.flush()
         s.add(Activity(id=1, type="Salgsmøde", status="planned", start_at=start, company_id=7))
     upgrade(db)
-    assert current_revision(db) == "0002"
+    assert current_revision(db) == "0003"
     with db.session() as s:
         assert s.scalars(select(User.login)).all() == ["anna"]
         assert s.get(Company, 7).key_account_manager_id is not None  # type: ignore[union-attr]
