@@ -41,6 +41,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database
@@ -72,7 +73,7 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGITS = re.compile(r"[0-9]+")
+_SPACE = re.compile(r"\s")
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -153,7 +154,7 @@ def _text(max_length: int) -> Callable[[str], str]:
 def _login(value: str) -> str:
     if len(value) > 100:
         raise ValueError("longer than 100 characters")
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         raise ValueError(f"login {value!r} contains a space")
     return value
 
@@ -161,13 +162,13 @@ def _login(value: str) -> str:
 def _email(value: str) -> str:
     if len(value) > 200:
         raise ValueError("longer than 200 characters")
-    if "@" not in value or any(ch.isspace() for ch in value):
+    if "@" not in value or _SPACE.search(value):
         raise ValueError(f"invalid e-mail address {value!r}")
     return value
 
 
 def _id(value: str) -> int:
-    if not _DIGITS.fullmatch(value):
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"invalid id {value!r}: use a whole number")
     number = int(value)
     if not 1 <= number <= MAX_ID:
@@ -260,9 +261,11 @@ class Field:
     column_required: bool = True
     value_required: bool = True
     default: Any = None
+    cached: bool = False  # few distinct values (times, flags): parse each text once
 
 
-RowCheck = Callable[[dict[str, Any]], list[tuple[str, str]]]
+# Checks across the columns of one row; they see the values as staged (comparable).
+RowCheck = Callable[[Sequence[Any]], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -275,6 +278,9 @@ class FileSpec:
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    def index(self, name: str) -> int:
+        return self.field_names().index(name)
 
 
 _stage_md = MetaData()
@@ -345,16 +351,21 @@ STAGE_INDEXES = (
 )
 
 
-def _check_activity(row: dict[str, Any]) -> list[tuple[str, str]]:
-    start, end = row.get("start_at"), row.get("end_at")
+_ACTIVITY_START, _ACTIVITY_END = 3, 4  # positions in the activities fields below
+_OPPORTUNITY_STAGE, _OPPORTUNITY_CLOSED = 5, 8
+
+
+def _check_activity(row: Sequence[Any]) -> list[tuple[str, str]]:
+    start, end = row[_ACTIVITY_START], row[_ACTIVITY_END]
     if start is not None and end is not None and end < start:
         return [("end_at", "ends before start_at")]
     return []
 
 
-def _check_opportunity(row: dict[str, Any]) -> list[tuple[str, str]]:
-    if row.get("stage") in ("won", "lost") and row.get("closed_at") is None:
-        return [("closed_at", f"required when stage is {row['stage']}")]
+def _check_opportunity(row: Sequence[Any]) -> list[tuple[str, str]]:
+    stage = row[_OPPORTUNITY_STAGE]
+    if stage in ("won", "lost") and row[_OPPORTUNITY_CLOSED] is None:
+        return [("closed_at", f"required when stage is {stage}")]
     return []
 
 
@@ -368,8 +379,8 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
                 Field("login", _login),
                 Field("name", _text(200)),
                 Field("email", _email, value_required=False, default=""),
-                Field("role", _choice(ROLES), False, False, "user"),
-                Field("active", _bool, False, False, True),
+                Field("role", _choice(ROLES), False, False, "user", cached=True),
+                Field("active", _bool, False, False, True, cached=True),
                 Field("profile", _text(100), False, False, None),
             ),
             ("login",),
@@ -380,7 +391,7 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
             (
                 Field("id", _id),
                 Field("name", _text(300)),
-                Field("is_customer", _bool),
+                Field("is_customer", _bool, cached=True),
                 Field("key_account_manager", _login, False, False, None),
             ),
             ("id",),
@@ -391,9 +402,9 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
             (
                 Field("id", _id),
                 Field("type", _text(100)),
-                Field("status", _choice(ACTIVITY_STATUSES)),
-                Field("start_at", when),
-                Field("end_at", when, False, False, None),
+                Field("status", _choice(ACTIVITY_STATUSES), cached=True),
+                Field("start_at", when, cached=True),
+                Field("end_at", when, False, False, None, cached=True),
                 Field("company_id", _id, False, False, None),
                 Field("owner", _login, False, False, None),
             ),
@@ -415,10 +426,10 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
                 Field("company_id", _id, value_required=False),
                 Field("owner", _login, value_required=False),
                 Field("amount", _amount),
-                Field("stage", _choice(OPPORTUNITY_STAGES)),
-                Field("created_at", when),
-                Field("expected_close", _date, value_required=False),
-                Field("closed_at", when, False, False, None),
+                Field("stage", _choice(OPPORTUNITY_STAGES), cached=True),
+                Field("created_at", when, cached=True),
+                Field("expected_close", _date, value_required=False, cached=True),
+                Field("closed_at", when, False, False, None, cached=True),
             ),
             ("id",),
             STAGE_OPPORTUNITIES,
@@ -533,7 +544,6 @@ class _Staged:
     report: FileReport
     present: frozenset[str]  # columns the file has (absent optional ones are left alone)
     usable: bool  # False when a required column is missing
-    bad_keys: set[Any] = field(default_factory=set)  # keys of rows with errors
 
 
 def find_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
@@ -654,12 +664,16 @@ def _stage_file(
             usable = False
     staged = _Staged(spec, report, frozenset(positions), usable)
 
-    batch: list[dict[str, Any]] = []
+    cells = _cells(conn, spec, positions)
+    key_positions = [spec.index(name) for name in spec.key]
+    write = _stage_writer(conn, spec.stage)
+    check = spec.check
+    batch: list[tuple[Any, ...]] = []
     width = len(header)
     line = 1
     try:
         for line, values in rows:
-            if not any(value.strip() for value in values):
+            if not "".join(values).strip():
                 continue  # blank lines and Excel's ";;;;" rows
             report.rows += 1
             if report.rows % CHUNK_ROWS == 0:
@@ -672,51 +686,113 @@ def _stage_file(
                     f"expected {width} values as in the header, found {len(values)}",
                 )
                 continue
-            row, row_errors = _parse_row(spec, positions, values)
-            if not row_errors and spec.check is not None:
-                row_errors = spec.check(row)
-            if row_errors or not usable:
-                for column, message in row_errors:
+            row: list[Any] = [line]
+            problems: list[tuple[str, str]] = []
+            for position, name, convert, required, default in cells:
+                if position is None:
+                    row.append(default)  # a missing required column is reported on line 1
+                    continue
+                raw = values[position].strip()
+                if not raw:
+                    if required:
+                        problems.append((name, "value required"))
+                    row.append(default)
+                    continue
+                try:
+                    row.append(convert(raw))
+                except ValueError as exc:
+                    problems.append((name, str(exc)))
+                    row.append(None)
+            if not problems and check is not None:
+                problems = check(row[1:])
+            if problems:
+                for column, message in problems:
                     errors.add(spec, line, column, message)
-                key = tuple(row.get(name) for name in spec.key)
-                if None not in key:
-                    staged.bad_keys.add(key if len(key) > 1 else key[0])
-                continue
-            row["line"] = line
-            batch.append(row)
+                if any(row[1 + k] is None for k in key_positions):
+                    continue
+            # Rows with errors are staged too (by key): duplicates of them are still found,
+            # and rows referring to them are not reported as unknown on top of their own error.
+            batch.append(tuple(row))
             if len(batch) >= CHUNK_ROWS:
-                conn.execute(insert(spec.stage), batch)
+                write(batch)
                 batch.clear()
     except csv.Error as exc:
         errors.add(spec, line + 1, "(file)", f"malformed CSV: {exc}")
     if batch:
-        conn.execute(insert(spec.stage), batch)
+        write(batch)
     tell(spec.name, source.lines, source.lines)
     return staged
 
 
-def _parse_row(
-    spec: FileSpec, positions: dict[str, int], values: list[str]
-) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    row: dict[str, Any] = {}
-    problems: list[tuple[str, str]] = []
+Cell = tuple[int | None, str, Callable[[str], Any], bool, Any]
+
+
+def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[Cell]:
+    """Per column: where it is in the file and how its text becomes a stored value.
+
+    Values are converted with the stage column's own SQLAlchemy bind processor, so the
+    stage holds exactly what the real tables store (and comparisons in SQL are exact).
+    """
+    cells: list[Cell] = []
     for fld in spec.fields:
-        position = positions.get(fld.name)
-        if position is None:
-            row[fld.name] = fld.default  # a missing required column is reported once, on line 1
-            continue
-        raw = values[position].strip()
-        if not raw:
-            if fld.value_required:
-                problems.append((fld.name, "value required"))
-            row[fld.name] = fld.default
-            continue
+        processor = spec.stage.c[fld.name].type.bind_processor(conn.dialect)
+        default = fld.default
+        if processor is not None and default is not None:
+            default = processor(default)
+        cells.append(
+            (
+                positions.get(fld.name),
+                fld.name,
+                _converter(fld.parse, processor, fld.cached),
+                fld.value_required,
+                default,
+            )
+        )
+    return cells
+
+
+def _converter(
+    parse: Callable[[str], Any], processor: Callable[[Any], Any] | None, cached: bool
+) -> Callable[[str], Any]:
+    if processor is None and not cached:
+        return parse
+    memo: dict[str, Any] = {}
+
+    def convert(raw: str) -> Any:
         try:
-            row[fld.name] = fld.parse(raw)
-        except ValueError as exc:
-            problems.append((fld.name, str(exc)))
-            row[fld.name] = None
-    return row, problems
+            return memo[raw]
+        except KeyError:
+            pass
+        value = parse(raw)
+        if processor is not None:
+            value = processor(value)
+        if cached and len(memo) < 100_000:
+            memo[raw] = value
+        return value
+
+    return convert
+
+
+def _stage_writer(conn: Connection, table: Table) -> Callable[[list[tuple[Any, ...]]], None]:
+    """Bulk writes into a stage table: COPY on PostgreSQL, executemany on SQLite."""
+    names = ", ".join(column.name for column in table.columns)
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        copy_sql = f"COPY {table.name} ({names}) FROM STDIN"
+
+        def copy(rows: list[tuple[Any, ...]]) -> None:
+            with raw.cursor() as cursor, cursor.copy(copy_sql) as stream:  # type: ignore[union-attr]
+                for row in rows:
+                    stream.write_row(row)
+
+        return copy
+    marks = ", ".join("?" for _ in table.columns)
+    insert_sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+
+    def executemany(rows: list[tuple[Any, ...]]) -> None:
+        conn.exec_driver_sql(insert_sql, rows)  # type: ignore[arg-type]
+
+    return executemany
 
 
 # --- checks across rows and files -----------------------------------------------------------
@@ -797,11 +873,7 @@ def _check_references(conn: Connection, staged: dict[str, _Staged], errors: _Err
             )
             .order_by(stage.c.line)
         )
-        target = staged.get(ref.target_file)
-        bad = target.bad_keys if target is not None else set()
         for line, missing in conn.execute(query):
-            if missing in bad:
-                continue  # that row has its own error already
             errors.add(
                 item.spec,
                 line,
@@ -870,25 +942,32 @@ def _upsert(
     """
     compared = [*always, *(name for name in optional if _column_of(name) in item.present)]
     changed = or_(*[target.c[name].is_distinct_from(source.c[name]) for name in compared])
-    result = conn.execute(
+    updated = _changed(
+        conn,
         update(target)
         .where(target.c[key] == source.c[key], changed)
-        .values({name: source.c[name] for name in compared})
+        .values({name: source.c[name] for name in compared}),
     )
-    updated = max(result.rowcount, 0)
     columns = [key, *always, *optional]
-    result = conn.execute(
+    inserted = _changed(
+        conn,
         insert(target).from_select(
             columns,
             select(*[source.c[name] for name in columns]).where(
                 ~exists().where(target.c[key] == source.c[key])
             ),
-        )
+        ),
     )
     report = item.report
-    report.inserted = max(result.rowcount, 0)
+    report.inserted = inserted
     report.updated = updated
     report.unchanged = report.rows - report.inserted - report.updated
+
+
+def _changed(conn: Connection, statement: Executable) -> int:
+    """Rows written by one statement (kept by SQLAlchemy only when asked for)."""
+    result = conn.execute(statement, execution_options={"preserve_rowcount": True})
+    return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
 
 
 def _column_of(target_column: str) -> str:
@@ -996,16 +1075,18 @@ def _merge_participants(conn: Connection, item: _Staged) -> None:
         .join(users, users.c.login == stage.c.login)
         .subquery("src")
     )
-    removed = conn.execute(
+    removed = _changed(
+        conn,
         delete(participants).where(
             participants.c.activity_id.in_(select(stage.c.activity_id)),
             ~exists().where(
                 source.c.activity_id == participants.c.activity_id,
                 source.c.user_id == participants.c.user_id,
             ),
-        )
+        ),
     )
-    inserted = conn.execute(
+    inserted = _changed(
+        conn,
         insert(participants).from_select(
             ["activity_id", "user_id"],
             select(source.c.activity_id, source.c.user_id).where(
@@ -1014,11 +1095,11 @@ def _merge_participants(conn: Connection, item: _Staged) -> None:
                     participants.c.user_id == source.c.user_id,
                 )
             ),
-        )
+        ),
     )
     report = item.report
-    report.removed = max(removed.rowcount, 0)
-    report.inserted = max(inserted.rowcount, 0)
+    report.removed = removed
+    report.inserted = inserted
     report.updated = 0
     report.unchanged = report.rows - report.inserted
 
