@@ -227,7 +227,7 @@ def test_interrupt_rolls_the_run_back(db: Database, monkeypatch: pytest.MonkeyPa
     runner.interrupt()
     worker.join(10)
     assert not worker.is_alive()
-    assert time.monotonic() - asked < 2  # woke from its 3 s pause at once
+    assert time.monotonic() - asked < 2.5  # woke from its 3 s pause at once
     last = seed.run_rows(db)[-1]
     assert (last.status, last.error) == ("failed", "interrupted: the process was asked to stop")
     assert seed.results(db, today) == {}  # rule 1's rows were written, then rolled back
