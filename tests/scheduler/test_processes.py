@@ -193,3 +193,15 @@ def test_scheduler_once_catches_up_and_reports_failure_in_its_exit_code(db_url: 
         assert rows[1].results_count == seed.USERS * RULES
     finally:
         db.dispose()
+
+
+def test_scheduler_with_a_wrong_database_says_so_in_one_line(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "kpi.sqlite3"
+    result = subprocess.run(
+        [sys.executable, "-m", "kpidesk", "scheduler", "--db", f"sqlite:///{missing}"],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"kpidesk: error: folder {missing.parent} of the database file does not exist"
+    ]
