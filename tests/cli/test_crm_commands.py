@@ -1,0 +1,138 @@
+"""`kpidesk import-crm DIR` and `kpidesk demo`: exit codes, messages, a real subprocess run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from kpidesk.cli.main import main
+from kpidesk.data.db import Database
+from kpidesk.data.models import Activity, User
+from tests.data.test_importer import base_export, snapshot, write
+
+
+def test_import_crm_prints_counts_per_file(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = base_export(tmp_path / "export")
+    assert main(["--db", db_url, "import-crm", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "users.csv: 3 rows (UTF-8, ','): 3 inserted, 0 updated, 0 unchanged" in out
+    assert "activity_participants.csv: 4 rows (UTF-8, ','): 4 inserted" in out
+    assert "profiles created: Salg, Support" in out
+    assert main(["import-crm", str(folder), "--db", db_url]) == 0
+    again = capsys.readouterr().out
+    assert "activities.csv: 3 rows (UTF-8, ','): 0 inserted, 0 updated, 3 unchanged" in again
+
+
+def test_import_crm_names_the_windows_1252_encoding(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "export"
+    write(folder, "users.csv", "login;name;email\nsoeren;Søren Ærø;s@x.dk\n", encoding="cp1252")
+    assert main(["--db", db_url, "import-crm", str(folder)]) == 0
+    assert "users.csv: 1 rows (Windows-1252, ';'): 1 inserted" in capsys.readouterr().out
+
+
+def test_import_crm_lists_every_error_and_changes_nothing(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", db_url, "import-crm", str(base_export(tmp_path / "good"))]) == 0
+    capsys.readouterr()
+    db = Database(db_url)
+    before = snapshot(db)
+    folder = tmp_path / "bad"
+    write(
+        folder,
+        "activities.csv",
+        "id,type,status,start_at,owner\n"
+        "10,Salgsmøde,done,2026-12-01 10:00,anna\n"
+        "11,Opgave,later,2026-11-02 09:00,bo\n"
+        "12,Opgave,done,yesterday,nobody\n",
+    )
+    assert main(["--db", db_url, "import-crm", str(folder)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "activities.csv:3: status: unknown value 'later': use one of planned, done, cancelled",
+        "activities.csv:4: start_at: invalid date-time 'yesterday': use ISO 8601, "
+        "e.g. 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00",
+        "activities.csv:4: owner: unknown user 'nobody' (neither in users.csv nor in the database)",
+        "kpidesk: error: import aborted, nothing was changed: 3 errors",
+    ]
+    assert snapshot(db) == before
+    db.dispose()
+
+
+def test_import_crm_missing_folder_is_one_line(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", db_url, "import-crm", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"kpidesk: error: {tmp_path / 'nowhere'}: folder not found\n"
+
+
+def _kpidesk() -> str:
+    return str(Path(sys.executable).with_name("kpidesk"))
+
+
+def test_import_crm_as_a_real_process(db_url: str, tmp_path: Path) -> None:
+    folder = base_export(tmp_path / "export")
+    env = {**os.environ, "KPIDESK_DATABASE_URL": db_url}
+    done = subprocess.run(
+        [_kpidesk(), "import-crm", str(folder)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "opportunities.csv: 2 rows (UTF-8, ','): 2 inserted" in done.stdout
+    assert done.stderr == ""  # no progress bar when stderr is not a terminal
+    write(folder, "companies.csv", "id,name,is_customer\n1,X,perhaps\n")
+    failed = subprocess.run(
+        [_kpidesk(), "import-crm", str(folder)], capture_output=True, text=True, env=env
+    )
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert failed.stderr.splitlines()[0].startswith("companies.csv:2: is_customer: invalid boolean")
+
+
+def test_demo_fills_an_empty_database_and_refuses_a_second_time(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--db", db_url, "demo", "--users", "6", "--activities", "400", "--as-of", "2026-03-30"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "activities.csv: 400 rows (UTF-8, ','): 400 inserted" in out
+    assert "login mette: Mette Kristensen" in out
+    db = Database(db_url)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(User)) == 6
+        assert s.scalar(select(func.count()).select_from(Activity)) == 400
+    before = snapshot(db)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kpidesk: error: database ")
+    assert "already holds CRM data (6 users, 120 companies, 400 activities)" in err
+    assert len(err.splitlines()) == 1
+    assert snapshot(db) == before
+    db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--users", "2"], "must be at least 3"),
+        (["--activities", "-1"], "must be at least 0"),
+        (["--as-of", "30-03-2026"], "invalid date '30-03-2026'"),
+    ],
+)
+def test_demo_rejects_bad_options(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "demo", *args])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
