@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,7 +26,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kpidesk.gui.formatting import (
-    format_date,
     format_score,
     format_value,
     level_colour,
@@ -89,7 +88,7 @@ class Sparkline(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(160, self.fontMetrics().height() * 2)
+        return QSize(160, self.fontMetrics().height() * 3)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         if len(self.values) < 2:
@@ -151,7 +150,9 @@ class KpiCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # wrapped labels: the height follows the width
+        self.setSizePolicy(policy)
         self.setStyleSheet(
             "QFrame#kpiCard { border: 1px solid palette(mid); border-radius: 6px; }"
             "QFrame#kpiCard:focus { border: 2px solid palette(highlight); }"
@@ -214,21 +215,25 @@ class KpiCard(QFrame):
         layout.addWidget(self.targetLabel)
         layout.addWidget(self.sparkline)
         layout.addWidget(self.forecastLabel)
+        layout.addStretch(1)
         score_words = self.tr("score %1").replace("%1", format_score(item.score, locale))
         self.setAccessibleDescription(f"{self.valueLabel.text()}, {target_text}, {score_words}")
         self.setToolTip(self.tr("Open the chart and the explanation (Enter)"))
 
     def forecast_text(self) -> str:
-        """The forecast in one line: where it is heading, or why there is none yet."""
+        """The forecast in a few words: where it is heading, or why there is none yet."""
         forecast = self.item.forecast
         if forecast is None or forecast.status != "ok" or forecast.projected is None:
             return self.tr("Too little history for a forecast yet.")
         projected = format_value(forecast.projected, self.item.unit, self.locale)
-        end = format_date(forecast.horizon.end, self.locale)
-        text = self.tr("Forecast: %1 by %2").replace("%1", projected).replace("%2", end)
+        end = forecast.horizon.end
+        pattern = "d. MMM" if self.locale.language() == QLocale.Language.Danish else "d MMM"
+        short = self.locale.toString(QDate(end.year, end.month, end.day), pattern)
+        text = self.tr("Forecast %1: %2").replace("%1", short).replace("%2", projected)
         if forecast.target_date is not None:
-            reached = format_date(forecast.target_date, self.locale)
-            text += " · " + self.tr("target reached %1").replace("%1", reached)
+            day = forecast.target_date
+            reached = self.locale.toString(QDate(day.year, day.month, day.day), pattern)
+            text += " · " + self.tr("target %1").replace("%1", reached)
         elif forecast.on_pace is True:
             text += " · " + self.tr("on pace")
         elif forecast.on_pace is False:

@@ -95,6 +95,19 @@ class LocaleDateAxis(pg.DateAxisItem):
         return strings
 
 
+class LocaleNumberAxis(pg.AxisItem):
+    """A value axis whose numbers read in the app's language (`250.000`, `62,5`)."""
+
+    def __init__(self, locale: QLocale, **kwargs: Any) -> None:
+        super().__init__(orientation="left", **kwargs)
+        self.locale = locale
+        self.enableAutoSIPrefix(False)
+
+    def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        decimals = 0 if spacing >= 1 else min(3, max(0, -math.floor(math.log10(spacing))))
+        return [self.locale.toString(float(v) * scale, "f", decimals) for v in values]
+
+
 class RowsModel(QAbstractTableModel):
     """Rows of an explanation (tuples) with their column keys, formatted for people."""
 
@@ -179,6 +192,8 @@ def _table(parent: QWidget, name: str, model: QAbstractTableModel) -> QTableView
     table.setWordWrap(False)
     table.setTabKeyNavigation(False)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
     return table
@@ -271,6 +286,7 @@ class KpiChartDialog(QDialog):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
@@ -286,6 +302,7 @@ class KpiChartDialog(QDialog):
                   context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
         metrics = self.fontMetrics()
         self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 42)
+        self.splitter.setSizes([metrics.height() * 20, metrics.height() * 14])
         self.load_explanation()
 
     # --- chart -----------------------------------------------------------------------------
@@ -297,7 +314,8 @@ class KpiChartDialog(QDialog):
         muted = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
         accent = QColor(palette.color(QPalette.ColorRole.Highlight))
         axis = LocaleDateAxis(self.locale)
-        plot = pg.PlotWidget(axisItems={"bottom": axis}, background=background)
+        values_axis = LocaleNumberAxis(self.locale)
+        plot = pg.PlotWidget(axisItems={"bottom": axis, "left": values_axis}, background=background)
         plot.setObjectName("kpiChart")
         plot.setMinimumHeight(self.fontMetrics().height() * 12)
         item = plot.getPlotItem()
@@ -311,7 +329,8 @@ class KpiChartDialog(QDialog):
         unit_label = {"percent": "%", "currency": self.currency}.get(self.item.unit, "")
         if unit_label:
             item.setLabel("left", unit_label, color=foreground.name())
-        legend = item.addLegend(offset=(10, 10), labelTextColor=foreground)
+        # bottom left: history starts there, the target and forecast run along the top right
+        legend = item.addLegend(offset=(10, -10), labelTextColor=foreground)
         legend.setBrush(pg.mkBrush(QColor(background.red(), background.green(),
                                           background.blue(), 200)))  # fmt: skip
         self.legend = legend

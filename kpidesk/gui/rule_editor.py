@@ -186,7 +186,7 @@ class RuleEditorDialog(QDialog):
         self.targetEdit.textEdited.connect(lambda _text: self._touch("target"))
         self.profilesList.itemChanged.connect(lambda _item: self._refresh())
         self.activeCheck.toggled.connect(lambda _on: self._refresh())
-        self.resize(self.sizeHint().expandedTo(self.fontMetrics().size(0, "M" * 48)))
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
     def _with_error(self, field: QWidget, error: QLabel) -> QWidget:
         host = QWidget(self)
@@ -224,6 +224,8 @@ class RuleEditorDialog(QDialog):
         self.profilesList.blockSignals(False)
         self._update_unit()
         self._refresh()
+        em = self.fontMetrics().horizontalAdvance("M")
+        self.resize(max(self.sizeHint().width(), em * 46), self.sizeHint().height())
         self.nameEdit.setFocus()
         self.nameEdit.selectAll()
 

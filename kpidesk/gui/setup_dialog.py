@@ -107,6 +107,9 @@ def _table(parent: QWidget, name: str) -> QTableView:
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setHighlightSections(False)
     table.setTabKeyNavigation(False)
+    rows = table.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(table.fontMetrics().height() + 10)
     return table
 
 
@@ -329,6 +332,8 @@ class UsersPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(UsersModel.COL_NAME, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(UsersModel.COL_PROFILE, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(UsersModel.COL_PROFILE, self.fontMetrics().horizontalAdvance("M") * 14)
 
         self.filter = QComboBox(self)
         self.filter.setObjectName("usersProfileFilter")
@@ -473,7 +478,9 @@ class RuleDetail(QFrame):
         self.previewModel = PreviewModel(page.dialog.locale, parent=self)
         self.preview = _table(self, "rulePreview")
         self.preview.setModel(self.previewModel)
-        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        preview_header = self.preview.horizontalHeader()
+        preview_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        preview_header.setSectionResizeMode(PreviewModel.COL_USER, QHeaderView.ResizeMode.Stretch)
         for label in (self.title, self.template, self.description, self.target, self.profiles):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -609,6 +616,8 @@ class RulesPage(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().horizontalAdvance("M")
+        self.splitter.setSizes([em * 50, em * 34])
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
 

@@ -237,15 +237,20 @@ class TodayKpiDialog(QDialog):
         width = self.scroll.viewport().width() or self.width()
         card_width = self.fontMetrics().horizontalAdvance("M") * CARD_MIN_WIDTH_EM
         columns = max(1, min(len(self.cards), width // max(card_width, 1)))
-        if columns == self._columns:
-            return
-        self._columns = columns
+        if columns != self._columns:
+            self._columns = columns
+            for card in self.cards:
+                self.grid.removeWidget(card)
+            for index, card in enumerate(self.cards):
+                self.grid.addWidget(card, index // columns, index % columns)
+            for column in range(self.grid.columnCount()):
+                self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        # Wrapped names and forecasts need more height in a narrow column: ask each card.
+        margins = self.grid.contentsMargins()
+        spacing = self.grid.horizontalSpacing() * (columns - 1)
+        column_width = (width - margins.left() - margins.right() - spacing) // columns
         for card in self.cards:
-            self.grid.removeWidget(card)
-        for index, card in enumerate(self.cards):
-            self.grid.addWidget(card, index // columns, index % columns)
-        for column in range(self.grid.columnCount()):
-            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+            card.setMinimumHeight(max(card.heightForWidth(column_width), 0))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

@@ -4,47 +4,47 @@
 <context>
     <name>KpiCard</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="177" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="178" />
         <source>Target: at most %1</source>
         <translation>Mål: højst %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="178" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="179" />
         <source>Target: %1</source>
         <translation>Mål: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="217" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="219" />
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="219" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="221" />
         <source>Open the chart and the explanation (Enter)</source>
         <translation>Åbn grafen og forklaringen (Enter)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="225" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="227" />
         <source>Too little history for a forecast yet.</source>
         <translation>For lidt historik til en prognose endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="228" />
-        <source>Forecast: %1 by %2</source>
-        <translation>Prognose: %1 den %2</translation>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="232" />
+        <source>Forecast %1: %2</source>
+        <translation>Prognose %1: %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="231" />
-        <source>target reached %1</source>
-        <translation>målet nås %1</translation>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="236" />
+        <source>target %1</source>
+        <translation>mål nået %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="233" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="238" />
         <source>on pace</source>
         <translation>i takt med målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="235" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="240" />
         <source>behind pace</source>
         <translation>bagud i forhold til målet</translation>
     </message>
@@ -52,97 +52,97 @@
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="224" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="239" />
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="237" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="252" />
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="247" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="262" />
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="276" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="292" />
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="324" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="343" />
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="333" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="352" />
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="347" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="366" />
         <source>Forecast</source>
         <translation>Prognose</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="362" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="381" />
         <source>Target reached %1</source>
         <translation>Målet nås %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="373" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="392" />
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="381" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="400" />
         <source>No forecast yet: it needs at least a week of nightly history (%1 nights so far).</source>
         <translation>Ingen prognose endnu: den kræver mindst en uges natlig historik (%1 nætter indtil nu).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="385" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="404" />
         <source>Forecast for %1: %2 (likely between %3 and %4).</source>
         <translation>Prognose for %1: %2 (sandsynligvis mellem %3 og %4).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="392" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="411" />
         <source>At this pace the target is reached on %1.</source>
         <translation>I dette tempo nås målet %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="396" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="415" />
         <source>On pace for the target.</source>
         <translation>I takt med målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="398" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="417" />
         <source>Behind the pace the target needs.</source>
         <translation>Bagud i forhold til det tempo, målet kræver.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="428" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="447" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: %n customer(s) still without a meeting</source>
         <translation><numerusform>&lt;b&gt;Ringeliste&lt;/b&gt;: %n kunde mangler stadig et møde</numerusform><numerusform>&lt;b&gt;Ringeliste&lt;/b&gt;: %n kunder mangler stadig et møde</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="430" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="449" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="438" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="457" />
         <source>%n record(s) make up today's value</source>
         <translation><numerusform>%n post udgør dagens værdi</numerusform><numerusform>%n poster udgør dagens værdi</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="442" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="461" />
         <source>The data changed since the night's run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="449" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="468" />
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -150,67 +150,67 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="868" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="877" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="888" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="897" />
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="889" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="898" />
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="890" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="899" />
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="893" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="902" />
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="896" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="905" />
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="898" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="907" />
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="901" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="910" />
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="955" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="964" />
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="966" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="975" />
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="982" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="991" />
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1009" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1018" />
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1010" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1019" />
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -259,57 +259,57 @@
 <context>
     <name>ProfilesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="150" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="153" />
         <source>Profile name, e.g. Salg</source>
         <translation>Profilens navn, f.eks. Salg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="152" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="155" />
         <source>&amp;New profile</source>
         <translation>&amp;Ny profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="154" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="157" />
         <source>&amp;Rename</source>
         <translation>&amp;Omdøb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="156" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="159" />
         <source>&amp;Delete</source>
         <translation>&amp;Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="161" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="164" />
         <source>Na&amp;me:</source>
         <translation>Na&amp;vn:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="170" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="173" />
         <source>Step 1: the profiles users can have. Each rule applies to one or more profiles; 3–5 active rules per profile are clear and motivating.</source>
         <translation>Trin 1: de profiler, brugerne kan have. Hver regel gælder for en eller flere profiler; 3–5 aktive regler pr. profil er klart og motiverende.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="238" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="241" />
         <source>Profile %1 created.</source>
         <translation>Profilen %1 er oprettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="251" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="254" />
         <source>Profile renamed.</source>
         <translation>Profilen er omdøbt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="261" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="264" />
         <source>Delete the profile %1?</source>
         <translation>Slet profilen %1?</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="262" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="265" />
         <source>Delete profile</source>
         <translation>Slet profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="268" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="271" />
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
     </message>
@@ -317,42 +317,42 @@
 <context>
     <name>RowsModel</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="139" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="152" />
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="139" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="152" />
         <source>no</source>
         <translation>nej</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="144" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="157" />
         <source>planned</source>
         <translation>planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="144" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="157" />
         <source>done</source>
         <translation>udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="145" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="158" />
         <source>cancelled</source>
         <translation>aflyst</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="145" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="158" />
         <source>open</source>
         <translation>åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="146" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="159" />
         <source>won</source>
         <translation>vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="146" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="159" />
         <source>lost</source>
         <translation>tabt</translation>
     </message>
@@ -360,62 +360,62 @@
 <context>
     <name>RuleDetail</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="482" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="489" />
         <source>Target:</source>
         <translation>Mål:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="483" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="490" />
         <source>Profiles:</source>
         <translation>Profiler:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="484" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="491" />
         <source>Advice:</source>
         <translation>Vejledning:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="490" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="497" />
         <source>&lt;b&gt;Preview: what the rule gives today&lt;/b&gt;</source>
         <translation>&lt;b&gt;Forhåndsvisning: hvad reglen giver i dag&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="503" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="510" />
         <source>Choose a rule to see what it counts.</source>
         <translation>Vælg en regel for at se, hvad den tæller.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="508" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="515" />
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="508" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="515" />
         <source>inactive</source>
         <translation>inaktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="512" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="519" />
         <source>Template: %1</source>
         <translation>Skabelon: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="518" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="525" />
         <source>Unknown template %1</source>
         <translation>Ukendt skabelon %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="522" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="529" />
         <source>at most %1 (lower is better)</source>
         <translation>højst %1 (lavere er bedre)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="524" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="531" />
         <source>none yet</source>
         <translation>ingen endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="537" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="544" />
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
@@ -464,7 +464,7 @@
     </message>
     <message>
         <location filename="../../kpidesk/gui/rule_editor.py" line="175" />
-        <location filename="../../kpidesk/gui/rule_editor.py" line="515" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="517" />
         <source>Save</source>
         <translation>Gem</translation>
     </message>
@@ -474,87 +474,87 @@
         <translation>Annullér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="252" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="254" />
         <source>count</source>
         <translation>antal</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="254" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="256" />
         <source>e.g. %1</source>
         <translation>f.eks. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="285" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="287" />
         <source> days</source>
         <translation> dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="307" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="309" />
         <source>Not found in the data</source>
         <translation>Findes ikke i data</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="308" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="310" />
         <source>None checked: every activity type counts</source>
         <translation>Ingen valgt: alle aktivitetstyper tæller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="314" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="316" />
         <source>This month to date</source>
         <translation>Denne måned indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="315" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="317" />
         <source>This quarter to date</source>
         <translation>Dette kvartal indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="316" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="318" />
         <source>This year to date</source>
         <translation>I år indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="317" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="319" />
         <source>Rolling: the last N days</source>
         <translation>Rullende: de sidste N dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="372" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="374" />
         <source>Give the rule a name.</source>
         <translation>Giv reglen et navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="377" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="379" />
         <source>Another rule already has this name.</source>
         <translation>En anden regel har allerede dette navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="381" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="383" />
         <source>Use a whole number from %1 to %2.</source>
         <translation>Brug et helt tal fra %1 til %2.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="392" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="394" />
         <source>Type the target.</source>
         <translation>Skriv målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="394" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="396" />
         <source>The target must be a number.</source>
         <translation>Målet skal være et tal.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="396" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="398" />
         <source>The target cannot be negative.</source>
         <translation>Målet kan ikke være negativt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="448" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="450" />
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="515" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="517" />
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
@@ -600,133 +600,133 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="570" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="577" />
         <source>&amp;New…</source>
         <translation>&amp;Ny…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="571" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="578" />
         <source>&amp;Edit…</source>
         <translation>R&amp;ediger…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="572" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="579" />
         <source>D&amp;uplicate</source>
         <translation>&amp;Dupliker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="573" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="580" />
         <source>&amp;Delete…</source>
         <translation>&amp;Slet…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="574" />
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="715" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="581" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="724" />
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="575" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="582" />
         <source>&amp;Calculate now</source>
         <translation>Beregn n&amp;u</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="592" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="599" />
         <source>Step 3: the rules. Each is a template with parameters and a target, calculated every night for the users of its profiles.</source>
         <translation>Trin 3: reglerne. Hver er en skabelon med parametre og et mål og beregnes hver nat for brugerne i dens profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="674" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="683" />
         <source>No profile: the rule applies to nobody.</source>
         <translation>Ingen profil: reglen gælder for ingen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="676" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="685" />
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="687" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="696" />
         <source>%n user(s) as of today (not saved; the nightly run saves).</source>
         <translation><numerusform>%n bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</numerusform><numerusform>%n brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="691" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="700" />
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="696" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="705" />
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="715" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="724" />
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="739" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="748" />
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="757" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="766" />
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="768" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="777" />
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="770" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="779" />
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="776" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="785" />
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="788" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="797" />
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="789" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="798" />
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="801" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="810" />
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="803" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="812" />
         <source>Calculating all KPIs for today…</source>
         <translation>Beregner alle KPI'er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="822" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="831" />
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="830" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="839" />
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="839" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="848" />
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="847" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="856" />
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -777,67 +777,67 @@
         <translation>Henter teamets scorer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="79" />
+        <location filename="../../kpidesk/gui/team_view.py" line="81" />
         <source>&amp;Export CSV…</source>
         <translation>&amp;Eksportér CSV…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="84" />
+        <location filename="../../kpidesk/gui/team_view.py" line="86" />
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="114" />
+        <location filename="../../kpidesk/gui/team_view.py" line="116" />
         <source>at target</source>
         <translation>nået målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="114" />
+        <location filename="../../kpidesk/gui/team_view.py" line="116" />
         <source>50–99 %</source>
         <translation>50–99 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="115" />
+        <location filename="../../kpidesk/gui/team_view.py" line="117" />
         <source>below 50 %</source>
         <translation>under 50 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="163" />
+        <location filename="../../kpidesk/gui/team_view.py" line="165" />
         <source>No KPIs have been calculated yet.</source>
         <translation>Der er ikke beregnet nogen KPI'er endnu.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/team_view.py" line="166" />
+        <location filename="../../kpidesk/gui/team_view.py" line="168" />
         <source>Scores of %n user(s) as of %1</source>
         <translation><numerusform>Score for %n bruger pr. %1</numerusform><numerusform>Scorer for %n brugere pr. %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="176" />
+        <location filename="../../kpidesk/gui/team_view.py" line="178" />
         <source>The team view could not be read: %1</source>
         <translation>Teamoversigten kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="189" />
+        <location filename="../../kpidesk/gui/team_view.py" line="191" />
         <source>Export CSV</source>
         <translation>Eksportér CSV</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="190" />
+        <location filename="../../kpidesk/gui/team_view.py" line="192" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="204" />
+        <location filename="../../kpidesk/gui/team_view.py" line="206" />
         <source>Exporting…</source>
         <translation>Eksporterer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="208" />
+        <location filename="../../kpidesk/gui/team_view.py" line="210" />
         <source>Exported to %1</source>
         <translation>Eksporteret til %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="213" />
+        <location filename="../../kpidesk/gui/team_view.py" line="215" />
         <source>Export failed: %1</source>
         <translation>Eksporten mislykkedes: %1</translation>
     </message>
@@ -983,47 +983,47 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="335" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="340" />
         <source>Set &amp;password…</source>
         <translation>Sæt &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="340" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="345" />
         <source>&amp;Show:</source>
         <translation>&amp;Vis:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="348" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="353" />
         <source>Step 2: each user's profile decides which rules they get. Double-click a profile (or press F2) to change it.</source>
         <translation>Trin 2: brugerens profil afgør, hvilke regler brugeren får. Dobbeltklik på en profil (eller tryk F2) for at skifte den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="370" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="375" />
         <source>All users</source>
         <translation>Alle brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="373" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="378" />
         <source>Users without a profile</source>
         <translation>Brugere uden profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="410" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="415" />
         <source>Profile of %1 changed.</source>
         <translation>Profilen for %1 er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="418" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="423" />
         <source>Set password</source>
         <translation>Sæt adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="419" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="424" />
         <source>New password for %1:</source>
         <translation>Ny adgangskode til %1:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="428" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="433" />
         <source>Password of %1 set.</source>
         <translation>Adgangskoden til %1 er sat.</translation>
     </message>
