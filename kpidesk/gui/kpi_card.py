@@ -215,7 +215,6 @@ class KpiCard(QFrame):
         layout.addWidget(self.targetLabel)
         layout.addWidget(self.sparkline)
         layout.addWidget(self.forecastLabel)
-        layout.addStretch(1)
         score_words = self.tr("score %1").replace("%1", format_score(item.score, locale))
         self.setAccessibleDescription(f"{self.valueLabel.text()}, {target_text}, {score_words}")
         self.setToolTip(self.tr("Open the chart and the explanation (Enter)"))
