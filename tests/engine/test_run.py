@@ -234,6 +234,50 @@ def test_stale_running_rows_are_marked_failed(db: Database) -> None:
     ]
 
 
+def test_progress_reports_every_rule(db: Database) -> None:
+    Setup(db)
+    calls: list[tuple[int, int]] = []
+    run_for_date(db, D, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+RACE = """
+import datetime as dt, os, sys, time
+from kpidesk.data.db import Database
+from kpidesk.engine.run import run_for_date
+db = Database(sys.argv[1])
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.005)
+summary = run_for_date(db, dt.date.fromisoformat(sys.argv[3]), skip_if_done=True, wait=False)
+print(summary.status, summary.reason, summary.results, flush=True)
+"""
+
+
+def test_processes_racing_for_one_date_run_it_once(
+    db_url: str, db: Database, tmp_path: Path
+) -> None:
+    Setup(db)
+    go = tmp_path / "go"
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACE, db_url, str(go), D.isoformat()],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_python_env(),
+        )  # fmt: skip
+        for _ in range(4)
+    ]
+    time.sleep(1.0)  # let every process import and wait at the start line
+    go.touch()
+    outcomes = sorted(racer.communicate(timeout=120)[0].strip() for racer in racers)
+    assert all(racer.returncode == 0 for racer in racers)
+    assert [o for o in outcomes if o.startswith("success")] == ["success  8"]
+    assert all(o in ("success  8", "skipped in progress elsewhere 0",
+                     "skipped already done 0") for o in outcomes)  # fmt: skip
+    assert [status for _, _, status, _ in runs(db)] == ["success"]
+    assert len(results(db)) == 8
+
+
 def _python_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])

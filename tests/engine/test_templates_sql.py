@@ -291,3 +291,14 @@ def test_a_rule_without_profiles_or_with_a_bad_template(world: World) -> None:
         assert compute_rule_values(conn, rows[0], D, CPH) == {}
         with pytest.raises(RuleError, match="unknown template 'no_such_template'"):
             compute_rule_values(conn, rows[1], D, CPH)
+
+
+def test_last_days_across_the_autumn_night(world: World) -> None:
+    # D = 2026-10-26: "the last 1 day" is 2026-10-25, a 25-hour day in Copenhagen.
+    w, b = world, world.b
+    d = dt.date(2026, 10, 26)
+    b.activity(dt.datetime(2026, 10, 24, 22, 0, tzinfo=dt.UTC), [w.anna], status="done")  # 00:00
+    b.activity(dt.datetime(2026, 10, 25, 22, 30, tzinfo=dt.UTC), [w.anna], status="done")  # 23:30
+    b.activity(dt.datetime(2026, 10, 25, 23, 0, tzinfo=dt.UTC), [w.anna], status="done")  # D 00:00
+    b.activity(dt.datetime(2026, 10, 24, 21, 59, tzinfo=dt.UTC), [w.anna], status="done")  # 23:59
+    assert values(w, "completed_activities", {"days": 1}, d)[w.anna] == 2.0
