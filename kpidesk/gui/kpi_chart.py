@@ -444,9 +444,13 @@ class KpiChartDialog(QDialog):
                                    explanation.gap_rows)  # fmt: skip
             count = len(explanation.gap_rows)
             self.gapTitle.setText(
-                self.tr("<b>Call list</b>: %n customer(s) still without a meeting", "", count)
-                if count
-                else self.tr("<b>Call list</b>: every customer has had a meeting.")
+                self.tr("<b>Call list</b>: every customer has had a meeting.")
+                if not count
+                else self.tr("<b>Call list</b>: 1 customer still without a meeting")
+                if count == 1
+                else self.tr("<b>Call list</b>: %1 customers still without a meeting").replace(
+                    "%1", self.locale.toString(count)
+                )
             )
             self.copyButton.setEnabled(count > 0)
 
@@ -454,7 +458,14 @@ class KpiChartDialog(QDialog):
         count = len(explanation.rows)
         unit = explanation.unit
         value = format_value(explanation.value, unit, self.locale, self.currency)
-        text = self.tr("%n record(s) make up today's value", "", count) + f" ({value})."
+        records = (
+            self.tr("1 record makes up today's value (%1).")
+            if count == 1
+            else self.tr("%2 records make up today's value (%1).").replace(
+                "%2", self.locale.toString(count)
+            )
+        )
+        text = records.replace("%1", value)
         stored = getattr(explanation, "stored_value", None)
         live = explanation.value
         if live is not None and stored is not None and not math.isclose(stored, live):

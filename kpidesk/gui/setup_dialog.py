@@ -692,10 +692,12 @@ class RulesPage(QWidget):
                 return
             self.detail.previewModel.set_preview(rows, unit)
             if rows:
-                self.detail.previewStatus.setText(
-                    self.tr("%n user(s) as of today (not saved; the nightly run saves).", "",
-                            len(rows))
-                )  # fmt: skip
+                text = (
+                    self.tr("1 user as of today (not saved; the nightly run saves).")
+                    if len(rows) == 1
+                    else self.tr("%1 users as of today (not saved; the nightly run saves).")
+                )
+                self.detail.previewStatus.setText(text.replace("%1", str(len(rows))))
             else:
                 self.detail.previewStatus.setText(self.tr("No active users in these profiles."))
 

@@ -165,9 +165,11 @@ class TeamViewDialog(QDialog):
             self.header.setText(self.tr("No KPIs have been calculated yet."))
         else:
             self.header.setText(
-                self.tr("Scores of %n user(s) as of %1", "", len(scores.rows)).replace(
-                    "%1", format_date(scores.run_date, self.locale, long=True)
-                )
+                (
+                    self.tr("Scores of 1 user as of %1")
+                    if len(scores.rows) == 1
+                    else self.tr("Scores of %2 users as of %1").replace("%2", str(len(scores.rows)))
+                ).replace("%1", format_date(scores.run_date, self.locale, long=True))
             )
         self.exportButton.setEnabled(bool(scores.rows))
         self.loaded.emit()

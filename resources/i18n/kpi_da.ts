@@ -14,37 +14,37 @@
         <translation>Mål: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="219" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="218" />
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="221" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="220" />
         <source>Open the chart and the explanation (Enter)</source>
         <translation>Åbn grafen og forklaringen (Enter)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="227" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="226" />
         <source>Too little history for a forecast yet.</source>
         <translation>For lidt historik til en prognose endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="232" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="231" />
         <source>Forecast %1: %2</source>
         <translation>Prognose %1: %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="236" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="235" />
         <source>target %1</source>
         <translation>mål nået %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="238" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="237" />
         <source>on pace</source>
         <translation>i takt med målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="240" />
+        <location filename="../../kpidesk/gui/kpi_card.py" line="239" />
         <source>behind pace</source>
         <translation>bagud i forhold til målet</translation>
     </message>
@@ -121,28 +121,38 @@
         <source>Behind the pace the target needs.</source>
         <translation>Bagud i forhold til det tempo, målet kræver.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="447" />
-        <source>&lt;b&gt;Call list&lt;/b&gt;: %n customer(s) still without a meeting</source>
-        <translation><numerusform>&lt;b&gt;Ringeliste&lt;/b&gt;: %n kunde mangler stadig et møde</numerusform><numerusform>&lt;b&gt;Ringeliste&lt;/b&gt;: %n kunder mangler stadig et møde</numerusform></translation>
-    </message>
     <message>
         <location filename="../../kpidesk/gui/kpi_chart.py" line="449" />
+        <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
+        <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="451" />
+        <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
+        <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="462" />
+        <source>1 record makes up today's value (%1).</source>
+        <translation>1 post udgør dagens værdi (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="464" />
+        <source>%2 records make up today's value (%1).</source>
+        <translation>%2 poster udgør dagens værdi (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="447" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="457" />
-        <source>%n record(s) make up today's value</source>
-        <translation><numerusform>%n post udgør dagens værdi</numerusform><numerusform>%n poster udgør dagens værdi</numerusform></translation>
-    </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="461" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="472" />
         <source>The data changed since the night's run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="468" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="479" />
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -150,67 +160,67 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="877" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="879" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="897" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="899" />
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="898" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="900" />
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="899" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="901" />
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="902" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="904" />
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="905" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="907" />
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="907" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="909" />
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="910" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="912" />
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="964" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="966" />
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="975" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="977" />
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="991" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="993" />
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1018" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1020" />
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1019" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1021" />
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -621,7 +631,7 @@
     </message>
     <message>
         <location filename="../../kpidesk/gui/setup_dialog.py" line="581" />
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="724" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="726" />
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
@@ -645,88 +655,93 @@
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location filename="../../kpidesk/gui/setup_dialog.py" line="696" />
-        <source>%n user(s) as of today (not saved; the nightly run saves).</source>
-        <translation><numerusform>%n bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</numerusform><numerusform>%n brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</numerusform></translation>
+        <source>1 user as of today (not saved; the nightly run saves).</source>
+        <translation>1 bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="700" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="698" />
+        <source>%1 users as of today (not saved; the nightly run saves).</source>
+        <translation>%1 brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="702" />
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="705" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="707" />
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="724" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="726" />
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="748" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="750" />
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="766" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="768" />
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="777" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="779" />
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="779" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="781" />
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="785" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="787" />
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="797" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="799" />
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="798" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="800" />
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="810" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="812" />
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="812" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="814" />
         <source>Calculating all KPIs for today…</source>
         <translation>Beregner alle KPI'er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="831" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="833" />
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="839" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="841" />
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="848" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="850" />
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="856" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="858" />
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -806,38 +821,43 @@
         <source>No KPIs have been calculated yet.</source>
         <translation>Der er ikke beregnet nogen KPI'er endnu.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../kpidesk/gui/team_view.py" line="168" />
-        <source>Scores of %n user(s) as of %1</source>
-        <translation><numerusform>Score for %n bruger pr. %1</numerusform><numerusform>Scorer for %n brugere pr. %1</numerusform></translation>
+    <message>
+        <location filename="../../kpidesk/gui/team_view.py" line="169" />
+        <source>Scores of 1 user as of %1</source>
+        <translation>Score for 1 bruger pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="178" />
+        <location filename="../../kpidesk/gui/team_view.py" line="171" />
+        <source>Scores of %2 users as of %1</source>
+        <translation>Scorer for %2 brugere pr. %1</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/team_view.py" line="180" />
         <source>The team view could not be read: %1</source>
         <translation>Teamoversigten kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="191" />
+        <location filename="../../kpidesk/gui/team_view.py" line="193" />
         <source>Export CSV</source>
         <translation>Eksportér CSV</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="192" />
+        <location filename="../../kpidesk/gui/team_view.py" line="194" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="206" />
+        <location filename="../../kpidesk/gui/team_view.py" line="208" />
         <source>Exporting…</source>
         <translation>Eksporterer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="210" />
+        <location filename="../../kpidesk/gui/team_view.py" line="212" />
         <source>Exported to %1</source>
         <translation>Eksporteret til %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="215" />
+        <location filename="../../kpidesk/gui/team_view.py" line="217" />
         <source>Export failed: %1</source>
         <translation>Eksporten mislykkedes: %1</translation>
     </message>
