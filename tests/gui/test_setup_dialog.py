@@ -267,3 +267,21 @@ def test_the_dialog_speaks_danish(qtbot: QtBot, db: Database, seed: Seed) -> Non
     page.select("Planlagte salgsmøder")
     assert page.detail.target.text() == "10"
     assert "Vejledning:" in [w.text() for w in page.detail.findChildren(QLabel)]
+
+
+def test_models_pass_qt_model_tester(
+    qtbot: QtBot, qtmodeltester: object, db: Database, seed: Seed
+) -> None:
+    from kpidesk.gui.setup_models import PreviewModel, TeamModel
+
+    setup.create_rule(db, seed.admin, meetings_draft(seed))
+    dialog = open_setup(qtbot, db, seed)
+    dialog.rulesPage.select("Planlagte salgsmøder")
+    detail = dialog.rulesPage.detail
+    qtbot.waitUntil(lambda: detail.previewModel.rowCount() == 2, timeout=WAIT)
+    for model in (dialog.profilesPage.model, dialog.usersPage.model, dialog.rulesPage.model,
+                  detail.previewModel):  # fmt: skip
+        qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert isinstance(detail.previewModel, PreviewModel)
+    team = TeamModel(dialog.locale)
+    qtmodeltester.check(team)  # type: ignore[attr-defined]

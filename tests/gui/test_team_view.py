@@ -57,10 +57,11 @@ def cell(view: TeamViewDialog, row_text: str, column_text: str) -> tuple[str, ob
 
 
 def test_team_scores_coloured_and_filtered_by_profile(
-    qtbot: QtBot, db: Database, seed: Seed
+    qtbot: QtBot, qtmodeltester: object, db: Database, seed: Seed
 ) -> None:
     view = open_team(qtbot, db, seed)
     model = view.model
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.rowCount() == 3  # anna, bo, carl (the admin has no profile)
     assert model.columnCount() == 4  # user, profile, two rules
     assert cell(view, "Anna Andersen (anna)", "Planlagte salgsmøder") == ("60 %", "amber")

@@ -97,7 +97,7 @@ def test_no_results_yet_says_so_kindly(qtbot: QtBot, db: Database, seed: Seed) -
 
 
 def test_enter_on_a_card_opens_its_chart_with_explanation_and_call_list(
-    qtbot: QtBot, db: Database, seed: Seed
+    qtbot: QtBot, qtmodeltester: object, db: Database, seed: Seed
 ) -> None:
     set_up_rules(db, seed)
     run_history(db, seed)
@@ -110,6 +110,8 @@ def test_enter_on_a_card_opens_its_chart_with_explanation_and_call_list(
     assert isinstance(chart, KpiChartDialog)
     qtbot.waitUntil(lambda: chart.explanation is not None, timeout=WAIT)
     assert chart.rowsModel.rowCount() == 3  # the three managed customers
+    qtmodeltester.check(chart.rowsModel)  # type: ignore[attr-defined]
+    qtmodeltester.check(chart.gapModel)  # type: ignore[attr-defined]
     assert chart.gapBox.isVisibleTo(chart)
     called = [chart.gapModel.index(r, c).data() for r in range(chart.gapModel.rowCount())
               for c in range(chart.gapModel.columnCount())]  # fmt: skip
