@@ -44,6 +44,9 @@ class RuleContext:
     params: Mapping[str, Any]
     # Conditions on `users` that pick the users the statement yields a row for.
     user_conditions: tuple[ColumnElement[bool], ...] = field(default=())
+    # Set when the statement is for one user only: inner subqueries then filter on it too, so
+    # a one-user statement reads that user's rows only (explanations, per-user baselines).
+    only_user: int | None = None
 
     @classmethod
     def for_profiles(
@@ -58,7 +61,7 @@ class RuleContext:
         cls, run_date: dt.date, tz: ZoneInfo, params: Mapping[str, Any], user_id: int
     ) -> RuleContext:
         """Just one user, whatever their profile (explanations of stored results)."""
-        return cls(run_date, tz, params, (User.id == user_id,))
+        return cls(run_date, tz, params, (User.id == user_id,), only_user=user_id)
 
     # Windows, as UTC (what the database stores).
     def next_days(self, n: int) -> periods.Window:
@@ -138,6 +141,11 @@ def activity_conditions(
     return conditions
 
 
+def _only(ctx: RuleContext, column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+    """`column = user` when the statement is for one user only, else nothing."""
+    return [] if ctx.only_user is None else [column == ctx.only_user]
+
+
 def per_user(ctx: RuleContext, sub: Subquery, value: ColumnElement[Any]) -> Select[Any]:
     """Every picked user LEFT JOIN a per-user subquery (keyed `user_id`), with `value`."""
     return (
@@ -157,7 +165,7 @@ def participant_activity_count(
         .join(Activity, Activity.id == ActivityParticipant.activity_id)
         # No filter on eligible users here: SQLite would turn it into one index probe per
         # (activity, user) pair. The outer join keeps only the users the rule applies to.
-        .where(*conditions)
+        .where(*conditions, *_only(ctx, ActivityParticipant.user_id))
         .group_by(ActivityParticipant.user_id)
         .subquery("counts")
     )
@@ -202,7 +210,7 @@ def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]
         )
         # Not restricted to eligible managers (the join to `managed` does that): the filter
         # would lead SQLite to read every participation of those users instead of the window.
-        .where(*conditions, Company.is_customer.is_(True))
+        .where(*conditions, Company.is_customer.is_(True), *_only(ctx, manager))
         .group_by(manager)
         .subquery("covered_counts")
     )

@@ -302,3 +302,29 @@ def test_last_days_across_the_autumn_night(world: World) -> None:
     b.activity(dt.datetime(2026, 10, 25, 23, 0, tzinfo=dt.UTC), [w.anna], status="done")  # D 00:00
     b.activity(dt.datetime(2026, 10, 24, 21, 59, tzinfo=dt.UTC), [w.anna], status="done")  # 23:59
     assert values(w, "completed_activities", {"days": 1}, d)[w.anna] == 2.0
+
+
+@pytest.mark.parametrize("key", list(TEMPLATES))
+def test_one_user_statement_agrees_with_the_set_based_one(world: World, key: str) -> None:
+    from kpidesk.domain.templates import validate_params
+    from kpidesk.engine.base import RuleContext
+
+    w, b = world, world.b
+    for n, user in enumerate((w.anna, w.bo)):
+        firm = b.company(f"K{n}", kam=user)
+        b.company(f"L{n}", kam=user)
+        for k in range(n + 2):
+            b.activity(local(D - (k + 1) * DAY), [user, w.carl], status="done", company=firm)
+            b.activity(local(D + k * DAY, 10), [user], company=firm)
+            b.activity(local(D - (k + 3) * DAY), [user], type="Opgave")
+            b.opportunity(user, stage="won" if k else "lost", amount=100 + k,
+                          created=local(D - (k + 2) * DAY), closed=local(D - DAY),
+                          expected_close=D)  # fmt: skip
+    template = TEMPLATES[key]
+    params = validate_params(template.spec, {})
+    everyone = values(w, key)
+    with w.b.db.connect() as conn:
+        for user, value in everyone.items():
+            ctx = RuleContext.for_user(D, CPH, params, user)
+            rows = conn.execute(template.values(ctx)).all()
+            assert [(r.user_id, r.value) for r in rows] == [(user, value)]
