@@ -300,6 +300,10 @@ class KpiChartDialog(QDialog):
         layout.addWidget(buttons)
         QShortcut(QKeySequence.StandardKey.Copy, self.gapTable, activated=self.copy_call_list,
                   context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
+        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         metrics = self.fontMetrics()
         self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 42)
         self.splitter.setSizes([metrics.height() * 20, metrics.height() * 14])

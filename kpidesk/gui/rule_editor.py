@@ -388,7 +388,7 @@ class RuleEditorDialog(QDialog):
             try:
                 validate_params(self.spec(), self.params())
             except ParamError as exc:
-                problems[setup._param_key(exc, self.spec())] = str(exc)
+                problems[setup.param_field(exc, self.spec())] = str(exc)
         target = self.parse_target()
         if not self.targetEdit.text().strip():
             problems["target"] = self.tr("Type the target.")

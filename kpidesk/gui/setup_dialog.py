@@ -923,6 +923,10 @@ class KpiSetupDialog(QDialog):
             QShortcut(QKeySequence(f"Alt+{number + 1}"), self,
                       activated=lambda n=number: self.tabs.setCurrentIndex(n))  # fmt: skip
 
+        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         ctx.events.setupChanged.connect(self.reload)
         metrics = self.fontMetrics()
         self.resize(metrics.horizontalAdvance("M") * 90, metrics.height() * 38)

@@ -102,6 +102,10 @@ class TeamViewDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.choose_export)
 
+        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         ctx.events.runFinished.connect(self._refresh)
         ctx.events.setupChanged.connect(self._refresh)

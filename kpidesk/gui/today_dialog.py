@@ -114,6 +114,10 @@ class TodayKpiDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
 
+        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         ctx.events.runFinished.connect(self._run_finished)
         metrics = self.fontMetrics()
         self.resize(metrics.horizontalAdvance("M") * 64, metrics.height() * 34)

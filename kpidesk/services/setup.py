@@ -405,7 +405,7 @@ def check_rule(
         try:
             params = validate_params(spec, dict(draft.params))
         except ParamError as exc:
-            problems[_param_key(exc, spec)] = str(exc)
+            problems[param_field(exc, spec)] = str(exc)
     target = draft.target
     if not isinstance(target, int | float) or not math.isfinite(target):
         problems["target"] = "the target must be a number"
@@ -423,7 +423,7 @@ def check_rule(
     return name, params, profiles
 
 
-def _param_key(exc: Exception, spec: Any) -> str:
+def param_field(exc: Exception, spec: Any) -> str:
     """The parameter a ParamError is about, so the editor can put the message beside it."""
     for attribute in ("key", "param", "name", "field"):
         value = getattr(exc, attribute, None)
@@ -606,7 +606,7 @@ def preview(
     try:
         clean = validate_params(spec, dict(params))
     except ParamError as exc:
-        raise ValidationError({_param_key(exc, spec): str(exc)}) from exc
+        raise ValidationError({param_field(exc, spec): str(exc)}) from exc
     return list(
         preview_rule(db, template_key, clean, float(target), list(profile_ids),
                      run_date or today(db))

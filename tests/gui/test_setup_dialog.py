@@ -285,3 +285,32 @@ def test_models_pass_qt_model_tester(
     assert isinstance(detail.previewModel, PreviewModel)
     team = TeamModel(dialog.locale)
     qtmodeltester.check(team)  # type: ignore[attr-defined]
+
+
+def test_keyboard_enter_creates_and_edits_escape_closes(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    setup.create_rule(db, seed.admin, meetings_draft(seed))
+    dialog = open_setup(qtbot, db, seed)
+    page = dialog.profilesPage
+    dialog.tabs.setCurrentWidget(page)
+    page.nameEdit.setFocus()
+    qtbot.keyClicks(page.nameEdit, "Ledelse")
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        qtbot.keyClick(page.nameEdit, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "Ledelse" in [p.name for p in page.model.items()]
+
+    rules = dialog.rulesPage
+    dialog.tabs.setCurrentWidget(rules)
+    rules.select("Planlagte salgsmøder")
+    rules.table.setFocus()
+    qtbot.keyClick(rules.table, Qt.Key.Key_Return)
+    editor = dialog.editor
+    assert editor is not None and editor.isVisible()
+    assert editor.nameEdit.text() == "Planlagte salgsmøder"
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert not editor.isVisible()
+    assert dialog.isVisible()
+    qtbot.keyClick(rules.table, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
