@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
@@ -36,15 +37,17 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    inspect,
     or_,
     select,
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 from sqlalchemy.sql.expression import Executable
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, translate_errors
 from kpidesk.data.models import (
     ACTIVITY_STATUSES,
     OPPORTUNITY_STAGES,
@@ -69,6 +72,7 @@ OPPORTUNITIES = "opportunities.csv"
 FILE_NAMES = (USERS, COMPANIES, ACTIVITIES, PARTICIPANTS, OPPORTUNITIES)
 
 CHUNK_ROWS = 5_000
+BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
@@ -264,7 +268,8 @@ class Field:
     cached: bool = False  # few distinct values (times, flags): parse each text once
 
 
-# Checks across the columns of one row; they see the values as staged (comparable).
+# Checks across the columns of one row; they see the row as staged (line first, values
+# converted but comparable).
 RowCheck = Callable[[Sequence[Any]], list[tuple[str, str]]]
 
 
@@ -351,8 +356,9 @@ STAGE_INDEXES = (
 )
 
 
-_ACTIVITY_START, _ACTIVITY_END = 3, 4  # positions in the activities fields below
-_OPPORTUNITY_STAGE, _OPPORTUNITY_CLOSED = 5, 8
+# Positions in a staged row: the line number, then the fields below in order.
+_ACTIVITY_START, _ACTIVITY_END = 4, 5
+_OPPORTUNITY_STAGE, _OPPORTUNITY_CLOSED = 6, 9
 
 
 def _check_activity(row: Sequence[Any]) -> list[tuple[str, str]]:
@@ -587,7 +593,7 @@ def import_crm(
         if progress is not None:
             progress(stage, done, total)
 
-    with db.connect(write=True) as conn:
+    with _write_transaction(db) as conn:
         for table in _stage_md.sorted_tables:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table.name}")
@@ -609,14 +615,36 @@ def import_crm(
         _check_references(conn, staged, errors)
         tell("checking", 1, 1)
         if errors:
-            conn.rollback()
-            raise ImportFailed(errors.sorted())
+            raise ImportFailed(errors.sorted())  # leaving the block rolls everything back
         _merge_all(conn, staged, report, tell)
         if conn.dialect.name == "sqlite":
             for table in reversed(_stage_md.sorted_tables):
                 conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")
     report.seconds = time.monotonic() - started
     return report
+
+
+@contextmanager
+def _write_transaction(db: Database) -> Iterator[Connection]:
+    """The import's one write transaction.
+
+    On SQLite the connection's row-by-row foreign key enforcement is switched off for it
+    (it can only be switched outside a transaction, and costs more than the inserts): every
+    reference was checked set-based before writing, and BEGIN IMMEDIATE keeps other writers
+    out until the commit, so nothing can invalidate them in between.
+    """
+    if not db.is_sqlite:
+        with db.connect(write=True) as conn:
+            yield conn
+        return
+    with translate_errors(db), db.write_engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _stage_file(
@@ -686,25 +714,11 @@ def _stage_file(
                     f"expected {width} values as in the header, found {len(values)}",
                 )
                 continue
-            row: list[Any] = [line]
-            problems: list[tuple[str, str]] = []
-            for position, name, convert, required, default in cells:
-                if position is None:
-                    row.append(default)  # a missing required column is reported on line 1
-                    continue
-                raw = values[position].strip()
-                if not raw:
-                    if required:
-                        problems.append((name, "value required"))
-                    row.append(default)
-                    continue
-                try:
-                    row.append(convert(raw))
-                except ValueError as exc:
-                    problems.append((name, str(exc)))
-                    row.append(None)
-            if not problems and check is not None:
-                problems = check(row[1:])
+            try:  # the common case: every value fine, one list comprehension
+                row = (line, *[cell(values[position]) for position, _, cell in cells])
+                problems = check(row) if check is not None else []
+            except ValueError:
+                row, problems = _row_with_problems(line, values, cells)
             if problems:
                 for column, message in problems:
                     errors.add(spec, line, column, message)
@@ -724,14 +738,32 @@ def _stage_file(
     return staged
 
 
-Cell = tuple[int | None, str, Callable[[str], Any], bool, Any]
+Cell = tuple[int, str, Callable[[str], Any]]  # position in the record, column, converter
+_MISSING = object()
+
+
+def _row_with_problems(
+    line: int, values: list[str], cells: list[Cell]
+) -> tuple[tuple[Any, ...], list[tuple[str, str]]]:
+    """The slow path for a row with errors: every bad value is reported, not only the first."""
+    row: list[Any] = [line]
+    problems: list[tuple[str, str]] = []
+    for position, name, cell in cells:
+        try:
+            row.append(cell(values[position]))
+        except ValueError as exc:
+            problems.append((name, str(exc)))
+            row.append(None)
+    return tuple(row), problems
 
 
 def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[Cell]:
-    """Per column: where it is in the file and how its text becomes a stored value.
+    """Per column: where it is in the record and how its text becomes a stored value.
 
     Values are converted with the stage column's own SQLAlchemy bind processor, so the
     stage holds exactly what the real tables store (and comparisons in SQL are exact).
+    A column the file does not have gives its default (a missing required column is
+    reported once, on line 1).
     """
     cells: list[Cell] = []
     for fld in spec.fields:
@@ -739,38 +771,40 @@ def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
+        position = positions.get(fld.name)
+        if position is None:
+            cells.append((0, fld.name, lambda _raw, value=default: value))
+            continue
         cells.append(
-            (
-                positions.get(fld.name),
-                fld.name,
-                _converter(fld.parse, processor, fld.cached),
-                fld.value_required,
-                default,
-            )
+            (position, fld.name, _cell(fld, processor, default)),
         )
     return cells
 
 
-def _converter(
-    parse: Callable[[str], Any], processor: Callable[[Any], Any] | None, cached: bool
-) -> Callable[[str], Any]:
-    if processor is None and not cached:
-        return parse
+def _cell(fld: Field, processor: Callable[[Any], Any] | None, default: Any) -> Callable[[str], Any]:
+    """One column's text to its stored value; raises ValueError with the user's message."""
+    parse, required, cached = fld.parse, fld.value_required, fld.cached
     memo: dict[str, Any] = {}
 
-    def convert(raw: str) -> Any:
-        try:
-            return memo[raw]
-        except KeyError:
-            pass
-        value = parse(raw)
-        if processor is not None:
-            value = processor(value)
+    def cell(raw: str) -> Any:
+        if cached:
+            hit = memo.get(raw, _MISSING)
+            if hit is not _MISSING:
+                return hit
+        text = raw.strip()
+        if not text:
+            if required:
+                raise ValueError("value required")
+            value = default
+        else:
+            value = parse(text)
+            if processor is not None:
+                value = processor(value)
         if cached and len(memo) < 100_000:
             memo[raw] = value
         return value
 
-    return convert
+    return cell
 
 
 def _stage_writer(conn: Connection, table: Table) -> Callable[[list[tuple[Any, ...]]], None]:
@@ -899,15 +933,57 @@ def _merge_all(
         if name == USERS:
             report.profiles_created = _create_profiles(conn)
             _merge_users(conn, item)
-        elif name == COMPANIES:
-            _merge_companies(conn, item)
-        elif name == ACTIVITIES:
-            _merge_activities(conn, item)
-        elif name == PARTICIPANTS:
-            _merge_participants(conn, item)
-        else:
-            _merge_opportunities(conn, item)
+            continue
+        merge, table = {
+            COMPANIES: (_merge_companies, Company.__table__),
+            ACTIVITIES: (_merge_activities, Activity.__table__),
+            PARTICIPANTS: (_merge_participants, ActivityParticipant.__table__),
+            OPPORTUNITIES: (_merge_opportunities, Opportunity.__table__),
+        }[name]
+        with _bulk_load(conn, table, item.report.rows):
+            merge(conn, item)
     tell("writing", len(steps), len(steps))
+
+
+@contextmanager
+def _bulk_load(conn: Connection, table: Table, rows: int) -> Iterator[None]:
+    """For a load that at least doubles a big table: indexes and checks built once, after it.
+
+    Keeping secondary indexes (and on PostgreSQL the per-row foreign key triggers) up to date
+    row by row costs several times the inserts themselves; building them once afterwards is
+    one sort per index and one set-based check per key. Both databases run this DDL inside
+    the import's transaction, so a failure restores everything. The table is locked
+    exclusively until the commit (a big import is an administrator's job, not a daily one).
+    """
+    existing = int(conn.scalar(select(func.count()).select_from(table)) or 0)
+    if rows < BULK_ROWS or rows < existing:
+        yield
+        return
+    stored = inspect(conn)
+    index_names = {index["name"] for index in stored.get_indexes(table.name)}
+    indexes = sorted((index for index in table.indexes if _name(index) in index_names), key=_name)
+    constraints: list[Any] = []
+    if conn.dialect.name == "postgresql":
+        fk_names = {fk["name"] for fk in stored.get_foreign_keys(table.name)}
+        constraints = sorted(
+            (fk for fk in table.foreign_key_constraints if _name(fk) in fk_names), key=_name
+        )
+    for constraint in constraints:
+        conn.execute(DropConstraint(constraint))
+    for index in indexes:
+        conn.execute(DropIndex(index))
+    yield
+    for index in indexes:
+        conn.execute(CreateIndex(index))
+    for constraint in constraints:
+        conn.execute(AddConstraint(constraint))
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {table.name}")
+
+
+def _name(item: Any) -> str:
+    """The name an index or constraint has in the database (the naming convention's)."""
+    return str(item.name)
 
 
 def _create_profiles(conn: Connection) -> list[str]:
