@@ -426,6 +426,15 @@ class UsersPage(QWidget):
         )  # fmt: skip
         if not ok or not password:
             return
+        again, ok = QInputDialog.getText(
+            self, self.tr("Set password"), self.tr("The same password again:"),
+            QLineEdit.EchoMode.Password,
+        )  # fmt: skip
+        if not ok:
+            return
+        if again != password:
+            self.message.error(self.tr("The two passwords differ; nothing was changed."))
+            return
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.change(
             lambda: setup.set_user_password(db, caller, user.id, password),

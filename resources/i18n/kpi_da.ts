@@ -72,87 +72,87 @@
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="343" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="347" />
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="352" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="356" />
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="366" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="370" />
         <source>Forecast</source>
         <translation>Prognose</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="381" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="385" />
         <source>Target reached %1</source>
         <translation>Målet nås %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="392" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="396" />
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="400" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="404" />
         <source>No forecast yet: it needs at least a week of nightly history (%1 nights so far).</source>
         <translation>Ingen prognose endnu: den kræver mindst en uges natlig historik (%1 nætter indtil nu).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="404" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="408" />
         <source>Forecast for %1: %2 (likely between %3 and %4).</source>
         <translation>Prognose for %1: %2 (sandsynligvis mellem %3 og %4).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="411" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="415" />
         <source>At this pace the target is reached on %1.</source>
         <translation>I dette tempo nås målet %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="415" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="419" />
         <source>On pace for the target.</source>
         <translation>I takt med målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="417" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="421" />
         <source>Behind the pace the target needs.</source>
         <translation>Bagud i forhold til det tempo, målet kræver.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="449" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="453" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="451" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="455" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="462" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="466" />
         <source>1 record makes up today's value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="464" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="468" />
         <source>%2 records make up today's value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="447" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="451" />
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="472" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="476" />
         <source>The data changed since the night's run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="479" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="483" />
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -160,67 +160,67 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="879" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="888" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="899" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="908" />
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="900" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="909" />
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="901" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="910" />
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="904" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="913" />
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="907" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="916" />
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="909" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="918" />
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="912" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="921" />
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="966" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="979" />
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="977" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="990" />
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="993" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1006" />
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1020" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1033" />
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1021" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1034" />
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -370,62 +370,62 @@
 <context>
     <name>RuleDetail</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="489" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="498" />
         <source>Target:</source>
         <translation>Mål:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="490" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="499" />
         <source>Profiles:</source>
         <translation>Profiler:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="491" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="500" />
         <source>Advice:</source>
         <translation>Vejledning:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="497" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="506" />
         <source>&lt;b&gt;Preview: what the rule gives today&lt;/b&gt;</source>
         <translation>&lt;b&gt;Forhåndsvisning: hvad reglen giver i dag&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="510" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="519" />
         <source>Choose a rule to see what it counts.</source>
         <translation>Vælg en regel for at se, hvad den tæller.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="515" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="524" />
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="515" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="524" />
         <source>inactive</source>
         <translation>inaktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="519" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="528" />
         <source>Template: %1</source>
         <translation>Skabelon: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="525" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="534" />
         <source>Unknown template %1</source>
         <translation>Ukendt skabelon %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="529" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="538" />
         <source>at most %1 (lower is better)</source>
         <translation>højst %1 (lavere er bedre)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="531" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="540" />
         <source>none yet</source>
         <translation>ingen endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="544" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="553" />
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
@@ -610,138 +610,138 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="577" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="586" />
         <source>&amp;New…</source>
         <translation>&amp;Ny…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="578" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="587" />
         <source>&amp;Edit…</source>
         <translation>R&amp;ediger…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="579" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="588" />
         <source>D&amp;uplicate</source>
         <translation>&amp;Dupliker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="580" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="589" />
         <source>&amp;Delete…</source>
         <translation>&amp;Slet…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="581" />
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="726" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="590" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="735" />
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="582" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="591" />
         <source>&amp;Calculate now</source>
         <translation>Beregn n&amp;u</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="599" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="608" />
         <source>Step 3: the rules. Each is a template with parameters and a target, calculated every night for the users of its profiles.</source>
         <translation>Trin 3: reglerne. Hver er en skabelon med parametre og et mål og beregnes hver nat for brugerne i dens profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="683" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="692" />
         <source>No profile: the rule applies to nobody.</source>
         <translation>Ingen profil: reglen gælder for ingen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="685" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="694" />
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="696" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="705" />
         <source>1 user as of today (not saved; the nightly run saves).</source>
         <translation>1 bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="698" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="707" />
         <source>%1 users as of today (not saved; the nightly run saves).</source>
         <translation>%1 brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="702" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="711" />
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="707" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="716" />
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="726" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="735" />
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="750" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="759" />
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="768" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="777" />
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="779" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="788" />
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="781" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="790" />
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="787" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="796" />
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="799" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="808" />
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="800" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="809" />
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="812" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="821" />
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="814" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="823" />
         <source>Calculating all KPIs for today…</source>
         <translation>Beregner alle KPI'er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="833" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="842" />
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="841" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="850" />
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="850" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="859" />
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="858" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="867" />
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -802,62 +802,62 @@
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="116" />
+        <location filename="../../kpidesk/gui/team_view.py" line="120" />
         <source>at target</source>
         <translation>nået målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="116" />
+        <location filename="../../kpidesk/gui/team_view.py" line="120" />
         <source>50–99 %</source>
         <translation>50–99 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="117" />
+        <location filename="../../kpidesk/gui/team_view.py" line="121" />
         <source>below 50 %</source>
         <translation>under 50 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="165" />
+        <location filename="../../kpidesk/gui/team_view.py" line="169" />
         <source>No KPIs have been calculated yet.</source>
         <translation>Der er ikke beregnet nogen KPI'er endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="169" />
+        <location filename="../../kpidesk/gui/team_view.py" line="173" />
         <source>Scores of 1 user as of %1</source>
         <translation>Score for 1 bruger pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="171" />
+        <location filename="../../kpidesk/gui/team_view.py" line="175" />
         <source>Scores of %2 users as of %1</source>
         <translation>Scorer for %2 brugere pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="180" />
+        <location filename="../../kpidesk/gui/team_view.py" line="184" />
         <source>The team view could not be read: %1</source>
         <translation>Teamoversigten kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="193" />
+        <location filename="../../kpidesk/gui/team_view.py" line="197" />
         <source>Export CSV</source>
         <translation>Eksportér CSV</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="194" />
+        <location filename="../../kpidesk/gui/team_view.py" line="198" />
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="208" />
+        <location filename="../../kpidesk/gui/team_view.py" line="212" />
         <source>Exporting…</source>
         <translation>Eksporterer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="212" />
+        <location filename="../../kpidesk/gui/team_view.py" line="216" />
         <source>Exported to %1</source>
         <translation>Eksporteret til %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="217" />
+        <location filename="../../kpidesk/gui/team_view.py" line="221" />
         <source>Export failed: %1</source>
         <translation>Eksporten mislykkedes: %1</translation>
     </message>
@@ -866,7 +866,7 @@
     <name>TodayKpiDialog</name>
     <message>
         <location filename="../../kpidesk/gui/today_dialog.py" line="51" />
-        <location filename="../../kpidesk/gui/today_dialog.py" line="155" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="159" />
         <source>Today's KPIs</source>
         <translation>Dagens KPI</translation>
     </message>
@@ -892,52 +892,52 @@
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="158" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="162" />
         <source>Your KPIs could not be read: %1</source>
         <translation>Dine KPI'er kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="168" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="172" />
         <source>Today's KPIs for %1</source>
         <translation>Dagens KPI for %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="170" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="174" />
         <source>%1's KPIs as of %2</source>
         <translation>KPI for %1 pr. %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="179" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="183" />
         <source>Calculated %1. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="188" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="192" />
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
         <translation>Dine KPI'er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="193" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="197" />
         <source>The latest calculation has no figures for you yet; they come with the next nightly run.</source>
         <translation>Den seneste beregning har endnu ingen tal for dig; de kommer med næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="197" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="201" />
         <source>You have no KPIs yet: an administrator gives you a profile with rules in the KPI setup.</source>
         <translation>Du har ingen KPI'er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="201" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="205" />
         <source>Your profile has no active KPI rules yet: an administrator sets them up in the KPI setup.</source>
         <translation>Din profil har ingen aktive KPI-regler endnu: en administrator sætter dem op i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="204" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="208" />
         <source>Your user is not active, so no KPIs are calculated for you.</source>
         <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI'er for dig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="205" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="209" />
         <source>There are no KPIs for you yet.</source>
         <translation>Der er ingen KPI'er til dig endnu.</translation>
     </message>
@@ -1034,6 +1034,7 @@
     </message>
     <message>
         <location filename="../../kpidesk/gui/setup_dialog.py" line="423" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="430" />
         <source>Set password</source>
         <translation>Sæt adgangskode</translation>
     </message>
@@ -1043,7 +1044,17 @@
         <translation>Ny adgangskode til %1:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="433" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="430" />
+        <source>The same password again:</source>
+        <translation>Den samme adgangskode igen:</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="436" />
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation>De to adgangskoder er forskellige; intet er ændret.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="442" />
         <source>Password of %1 set.</source>
         <translation>Adgangskoden til %1 er sat.</translation>
     </message>

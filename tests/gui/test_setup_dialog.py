@@ -314,3 +314,26 @@ def test_keyboard_enter_creates_and_edits_escape_closes(
     assert dialog.isVisible()
     qtbot.keyClick(rules.table, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_admin_sets_a_password_twice_typed(
+    qtbot: QtBot, db: Database, seed: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from kpidesk.services.auth import authenticate
+
+    dialog = open_setup(qtbot, db, seed)
+    page = dialog.usersPage
+    dialog.tabs.setCurrentWidget(page)
+    row = [u.login for u in page.model.items()].index("bo")
+    page.table.setCurrentIndex(page.model.index(row, 0))
+    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-43"])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (next(typed), True))
+    page.passwordButton.click()
+    assert "differ" in page.message.text()
+    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-42"])
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        page.passwordButton.click()
+    assert authenticate(db, "bo", "Kaffe-og-kage-42", sleep=lambda _s: None).login == "bo"
+    assert "bo" in page.message.text()
