@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
@@ -83,3 +87,37 @@ def test_traffic_lights_have_contrast_in_light_and_dark(qapp: object, dark: bool
     palette.setColor(QPalette.ColorRole.Base, background)
     for level in ("red", "amber", "green"):
         assert contrast_ratio(level_colour(level, palette), background) >= 4.5, level
+
+
+KPI_SOURCES = ("setup_models", "setup_dialog", "rule_editor", "today_dialog", "kpi_card",
+               "kpi_chart", "team_view")  # fmt: skip
+
+
+def _messages(ts: Path) -> dict[str, list[str]]:
+    root = ElementTree.parse(ts).getroot()
+    found: dict[str, list[str]] = {}
+    for message in root.iter("message"):
+        translation = message.find("translation")
+        assert translation is not None
+        texts = [form.text or "" for form in translation.findall("numerusform")] or [
+            translation.text or ""
+        ]
+        if translation.get("type") in ("unfinished", "obsolete", "vanished"):
+            texts = []
+        found[message.findtext("source") or ""] = texts
+    return found
+
+
+def test_danish_translation_is_complete_and_current(tmp_path: Path) -> None:
+    """Every string of the KPI windows is in kpi_da.ts with a Danish translation."""
+    root = Path(__file__).resolve().parents[2]
+    shipped = _messages(root / "resources" / "i18n" / "kpi_da.ts")
+    assert shipped and all(texts and all(texts) for texts in shipped.values()), [
+        source for source, texts in shipped.items() if not texts or not all(texts)
+    ]
+    lupdate = Path(sys.executable).with_name("pyside6-lupdate")
+    fresh = tmp_path / "kpi_da.ts"
+    sources = [str(root / "kpidesk" / "gui" / f"{name}.py") for name in KPI_SOURCES]
+    subprocess.run([str(lupdate), "-silent", *sources, "-ts", str(fresh)], check=True)
+    assert set(_messages(fresh)) <= set(shipped), set(_messages(fresh)) - set(shipped)
+    assert (root / "resources" / "i18n" / "kpi_da.qm").stat().st_size > 1000
