@@ -724,7 +724,8 @@ class RulesPage(QWidget):
         )  # fmt: skip
 
     def _update_buttons(self) -> None:
-        busy = self.dialog.busy
+        # While "Beregn nu" runs, the rules stay as the run read them.
+        busy = self.dialog.busy or self.dialog.running
         rule = self.selected()
         ready = self.dialog.snapshot is not None
         self.newButton.setEnabled(ready and not busy)
@@ -742,7 +743,7 @@ class RulesPage(QWidget):
         from kpidesk.gui.rule_editor import RuleEditorDialog
 
         snapshot = self.dialog.snapshot
-        if snapshot is None or self.dialog.busy:
+        if snapshot is None or self.dialog.busy or self.dialog.running:
             return
         editor = RuleEditorDialog(
             self.dialog.ctx, snapshot.specs, snapshot.profiles, snapshot.rules,
@@ -768,7 +769,7 @@ class RulesPage(QWidget):
 
     def duplicate_rule(self) -> None:
         rule = self.selected()
-        if rule is None or self.dialog.busy:
+        if rule is None or self.dialog.busy or self.dialog.running:
             return
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
 
@@ -782,7 +783,7 @@ class RulesPage(QWidget):
 
     def delete_rule(self) -> None:
         rule = self.selected()
-        if rule is None or self.dialog.busy:
+        if rule is None or self.dialog.busy or self.dialog.running:
             return
         question = self.tr(
             "Delete the rule %1? Its history of results is deleted with it."
@@ -798,7 +799,7 @@ class RulesPage(QWidget):
 
     def toggle_active(self) -> None:
         rule = self.selected()
-        if rule is None or self.dialog.busy:
+        if rule is None or self.dialog.busy or self.dialog.running:
             return
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.pending_rule_id = rule.id

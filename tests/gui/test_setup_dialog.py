@@ -220,6 +220,7 @@ def test_calculate_now_runs_off_thread_and_results_appear(
     page.calcButton.click()
     # the button is off while it runs, and the GUI keeps answering
     assert not page.calcButton.isEnabled() and page.progress.isVisible()
+    assert not page.newButton.isEnabled()
     qtbot.waitUntil(lambda: bool(finished), timeout=60_000)
     summary = finished[0]
     assert getattr(summary, "status", None) == "success"
