@@ -24,7 +24,7 @@ class Window:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("a window needs aware datetimes")
-        if self.end < self.start:
+        if self.end.astimezone(dt.UTC) < self.start.astimezone(dt.UTC):
             raise ValueError(f"window ends before it starts: {self.start} > {self.end}")
 
     def __contains__(self, moment: object) -> bool:
