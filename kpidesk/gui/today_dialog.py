@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -88,6 +88,7 @@ class TodayKpiDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.cardsHost)
+        self.scroll.viewport().installEventFilter(self)
         for page in (self.loadingLabel, self.emptyLabel, self.scroll):
             self.stack.addWidget(page)
 
@@ -256,9 +257,11 @@ class TodayKpiDialog(QDialog):
         for card in self.cards:
             card.setMinimumHeight(max(card.heightForWidth(column_width), 0))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        self._layout_cards()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        """The cards follow the scroll area's visible width, whenever it changes."""
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._layout_cards()
+        return super().eventFilter(watched, event)
 
     def card(self, rule_name: str) -> KpiCard | None:
         for card in self.cards:
