@@ -35,6 +35,7 @@ Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole  # the row's id (profile, user or rule)
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's dataclass
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2  # "green" | "amber" | "red" | None
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # what a column sorts by (scores as numbers)
 NO_INDEX = QModelIndex()
 
 
@@ -382,13 +383,13 @@ class TeamModel(QAbstractTableModel):
         row = self._scores.rows[index.row()]
         column = index.column()
         if column == 0:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
                 return f"{row.name} ({row.login})" if row.name else row.login
             if role == ID_ROLE:
                 return row.user_id
             return None
         if column == 1:
-            return row.profile if role == Qt.ItemDataRole.DisplayRole else None
+            return row.profile if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE) else None
         if column - self.FIXED_COLUMNS >= len(self._scores.rules):
             return None
         rule = self._scores.rules[column - self.FIXED_COLUMNS]
@@ -406,6 +407,8 @@ class TeamModel(QAbstractTableModel):
             return level_background(level, _palette())
         if role == LEVEL_ROLE:
             return level
+        if role == SORT_ROLE:  # no result or no score sorts below every score
+            return -1.0 if cell is None or cell.score is None else float(cell.score)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

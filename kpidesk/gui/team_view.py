@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.runner import run_in_background
-from kpidesk.gui.setup_models import TeamModel
+from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
 
 
 def _first_line(exc: BaseException) -> str:
@@ -62,7 +62,13 @@ class TeamViewDialog(QDialog):
         self.model = TeamModel(self.locale, ctx.language, parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("teamTable")
-        self.table.setModel(self.model)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as the service orders them
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)

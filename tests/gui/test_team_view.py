@@ -102,3 +102,16 @@ def test_a_user_is_refused(qtbot: QtBot, db: Database, seed: Seed) -> None:
     assert view.model.rowCount() == 0
     assert "administrator" in view.header.text()
     assert not view.exportButton.isEnabled()
+
+
+def test_sorting_by_a_rule_puts_the_best_score_first(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    view = open_team(qtbot, db, seed)
+    column = [view.model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(view.model.columnCount())].index("Planlagte salgsmøder")  # fmt: skip
+    view.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    shown = [view.proxy.index(r, 0).data() for r in range(view.proxy.rowCount())]
+    assert shown == ["Anna Andersen (anna)", "Bo Berg (bo)", "Carl Clausen (carl)"]
+    view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    assert view.proxy.index(0, 0).data() == "Carl Clausen (carl)"  # no score sorts lowest
