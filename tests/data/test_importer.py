@@ -564,3 +564,40 @@ def test_progress_reports_each_stage(db: Database, tmp_path: Path) -> None:
     stages = [stage for stage, _, _ in seen]
     assert stages[0] == "users.csv" and "checking" in stages and stages[-1] == "writing"
     assert seen[-1][1] == seen[-1][2]
+
+
+def _schema(db: Database) -> dict[str, Any]:
+    from sqlalchemy import inspect
+
+    inspector = inspect(db.engine)
+    return {
+        table: (
+            sorted((i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(table)),
+            sorted(
+                (fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"])
+                for fk in inspector.get_foreign_keys(table)
+            ),
+        )
+        for table in TABLES
+    }
+
+
+def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big load builds indexes (and PostgreSQL's foreign keys) once after the rows."""
+    import kpidesk.data.importer as importer
+
+    monkeypatch.setattr(importer, "BULK_ROWS", 2)
+    before = _schema(db)
+    report = import_crm(db, base_export(tmp_path / "export"))
+    assert counts(report, "activities.csv") == (3, 0, 0)
+    assert _schema(db) == before
+    # The keys are enforced again afterwards, and SQLite's connection checks them again.
+    with pytest.raises(Exception, match="(?i)foreign key"), db.connect(write=True) as conn:
+        conn.execute(text("INSERT INTO activity_participants VALUES (9999, 1)"))
+    with db.connect() as conn:
+        if db.is_sqlite:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    again = import_crm(db, tmp_path / "export")
+    assert counts(again, "activities.csv") == (0, 0, 3)
