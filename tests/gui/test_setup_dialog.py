@@ -130,6 +130,10 @@ def test_duplicate_and_delete_with_confirmation(qtbot: QtBot, db: Database, seed
         "Planlagte salgsmøder", "Planlagte salgsmøder (kopi)",
     ]  # fmt: skip
     assert page.selected() is not None and page.selected().name.endswith("(kopi)")
+    assert not page.selected().active
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        page.activeButton.click()
+    assert page.selected() is not None and page.selected().active
 
     # "No" keeps it
     answer_confirmation(False)
@@ -145,7 +149,7 @@ def test_duplicate_and_delete_with_confirmation(qtbot: QtBot, db: Database, seed
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.entity == "rule").order_by(AuditEntry.id)
         ).all()
-    assert actions == ["create", "duplicate", "delete"]
+    assert actions == ["create", "duplicate", "activate", "delete"]
 
 
 def test_profile_delete_refused_while_used_and_created_profile_deleted(

@@ -168,3 +168,26 @@ def test_admin_reaches_the_team_view_from_today(qtbot: QtBot, db: Database, seed
     view = dialog.findChild(QWidget, "teamViewDialog")
     assert view is not None
     qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=WAIT)  # type: ignore[attr-defined]
+
+
+def test_english_cards_use_english_formats(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    set_up_rules(db, seed)
+    setup.create_rule(
+        db, seed.admin,
+        RuleDraft("Won revenue", "won_revenue", {"period": "rolling", "days": 30}, 2_000_000,
+                  (seed.salg,)),
+    )  # fmt: skip
+    run_history(db, seed, nights=1)
+    ctx = AppContext(db=db, caller=seed.anna, language="en")
+    dialog = TodayKpiDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    revenue = dialog.card("Won revenue")
+    coverage = dialog.card("KAM-dækning")
+    assert revenue is not None and coverage is not None
+    assert revenue.valueLabel.text() == "DKK 1,234,567"
+    assert revenue.targetLabel.text() == "Target: DKK 2,000,000"
+    assert revenue.scoreLabel.text() == "62%" and revenue.scoreBar.level() == "amber"
+    assert coverage.valueLabel.text() == "66.7%"
+    assert "Too little history" in revenue.forecastLabel.text()
