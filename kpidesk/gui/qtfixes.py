@@ -48,10 +48,10 @@ def apply() -> bool:
     original = SignalInstance.emit
 
     def emit(self: SignalInstance, *args: Any) -> Any:
-        result = original(self, *args)
-        if result is True:
-            _incref(True)
-        return result
+        # Given back before the call, so that nothing runs between the emit and the return
+        # (a worker thread must not hold the emitting objects any longer than before).
+        _incref(True)
+        return original(self, *args)
 
     emit._kpidesk_fixed = True  # type: ignore[attr-defined]
     SignalInstance.emit = emit  # type: ignore[method-assign]
@@ -59,3 +59,37 @@ def apply() -> bool:
 
 
 FIXED = apply()
+
+
+# The same bug is wider for None: in PySide6 6.12 on Python 3.11 every call of a method that
+# returns void (setText, processEvents, QThreadPool.start, ...) drops one reference to None,
+# so a long-running app or test session ends in "Fatal Python error: none_dealloc" (or a
+# segfault) at a random moment. Python 3.12 made None, True and False immortal; on 3.11 the
+# same effect is a reference count no leak can exhaust (2**40: days of leaking a million a
+# second). A singleton is never freed anyway, so extra references cannot do harm.
+IMMORTAL_BOOST = 1 << 40
+
+
+def void_calls_leak_none() -> bool:
+    """Whether a void method call drops a reference to None (measured, not guessed)."""
+    probe = _Probe()
+    before = sys.getrefcount(None)
+    for _ in range(PROBE_EMITS):
+        probe.setObjectName("probe")
+    leaked = before - sys.getrefcount(None)
+    for _ in range(max(leaked, 0)):
+        _incref(None)
+    return leaked >= PROBE_EMITS
+
+
+def immortalize_singletons() -> bool:
+    """On Python 3.11 with the leak, raise None's, True's and False's reference counts."""
+    if sys.version_info >= (3, 12) or not void_calls_leak_none():
+        return False
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every CPython object.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += IMMORTAL_BOOST
+    return True
+
+
+SINGLETONS_IMMORTAL = immortalize_singletons()
