@@ -226,11 +226,8 @@ class ProfilesPage(QWidget):
         self.deleteButton.setEnabled(has and not busy)
 
     def _enter(self) -> None:
-        profile = self.selected()
-        if profile is not None and profile.name != self.nameEdit.text().strip():
-            self.rename()
-        else:
-            self.create()
+        """Enter creates; renaming takes the button, so a typed name never renames by accident."""
+        self.create()
 
     def create(self) -> None:
         name = self.nameEdit.text()
