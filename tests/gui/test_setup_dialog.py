@@ -170,10 +170,14 @@ def test_profile_delete_refused_while_used_and_created_profile_deleted(
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.createButton.click()
     assert page.selected() is not None and page.selected().name == "Ledelse"
+    page.nameEdit.setText("Direktion")
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        page.renameButton.click()
+    assert page.selected() is not None and page.selected().name == "Direktion"
     answer_confirmation(True)
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.deleteButton.click()
-    assert "Ledelse" not in [p.name for p in page.model.items()]
+    assert [p.name for p in page.model.items()] == ["Salg", "Support"]
 
 
 def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, seed: Seed) -> None:
