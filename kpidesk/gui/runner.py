@@ -19,6 +19,17 @@ T = TypeVar("T")
 
 _pool: QThreadPool | None = None
 _pending: set[_Delivery] = set()
+# Parent of every delivery: Qt, not Python's reference count, decides when one is deleted
+# (with deleteLater, on the GUI thread, after its slot has returned). A delivery owned by
+# Python could otherwise be freed on the worker thread, or inside its own slot, and crash.
+_anchor: QObject | None = None
+
+
+def _deliveries_parent() -> QObject:
+    global _anchor
+    if _anchor is None:
+        _anchor = QObject()
+    return _anchor
 
 
 def pool() -> QThreadPool:
@@ -27,6 +38,10 @@ def pool() -> QThreadPool:
         _pool = QThreadPool()
         _pool.setMaxThreadCount(4)
     return _pool
+
+
+def _ignore(_result: object) -> None:
+    """What a finished delivery calls back: nothing (it holds no callback any more)."""
 
 
 class _Delivery(QObject):
@@ -41,8 +56,8 @@ class _Delivery(QObject):
         on_success: Callable[[Any], None],
         on_failure: Callable[[BaseException], None] | None,
     ) -> None:
-        super().__init__()
-        self._owner = owner
+        super().__init__(_deliveries_parent())
+        self._owner: QObject | None = owner
         self._owner_alive = True
         owner.destroyed.connect(self._owner_gone)
         self._on_success = on_success
@@ -54,22 +69,41 @@ class _Delivery(QObject):
     def _owner_gone(self) -> None:
         self._owner_alive = False
 
-    @Slot(object)
-    def _deliver_success(self, result: object) -> None:
+    def _done(self) -> None:
+        """Let go of the owner first: the callbacks may hold its last reference, and its
+        `destroyed` must not reach this object while Qt deletes it."""
         _pending.discard(self)
         if self._owner_alive:
-            self._on_success(result)
+            try:
+                self._owner.destroyed.disconnect(self._owner_gone)
+            except (RuntimeError, TypeError):  # already gone on the C++ side
+                pass
+        self._owner_alive = False
+        self._owner = None
+        self._on_success = _ignore
+        self._on_failure = None
+        self.deleteLater()
+
+    @Slot(object)
+    def _deliver_success(self, result: object) -> None:
+        try:
+            if self._owner_alive:
+                self._on_success(result)
+        finally:
+            self._done()
 
     @Slot(object)
     def _deliver_failure(self, exc: object) -> None:
-        _pending.discard(self)
-        if not self._owner_alive:
-            return
-        assert isinstance(exc, BaseException)
-        if self._on_failure is not None:
-            self._on_failure(exc)
-        else:
-            log.error("background job failed: %s", "".join(traceback.format_exception(exc)))
+        try:
+            if not self._owner_alive:
+                return
+            assert isinstance(exc, BaseException)
+            if self._on_failure is not None:
+                self._on_failure(exc)
+            else:
+                log.error("background job failed: %s", "".join(traceback.format_exception(exc)))
+        finally:
+            self._done()
 
 
 class _Job(QRunnable):
