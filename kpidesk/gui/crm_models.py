@@ -42,9 +42,20 @@ _DANISH_ORDER = str.maketrans({"æ": "z\U0010fff1", "ø": "z\U0010fff2", "å": "
                                "ä": "z\U0010fff1", "ö": "z\U0010fff2"})  # fmt: skip
 
 
+_collation = {"aa_is_å": False}
+
+
+def use_danish_collation(on: bool) -> None:
+    """In Danish, "aa" sorts as "å" (Aabenraa after Viborg); other languages sort it as a."""
+    _collation["aa_is_å"] = on
+
+
 def text_key(value: str) -> str:
     """A sort key for names that reads right to Danish eyes (and is harmless in English)."""
-    return value.casefold().translate(_DANISH_ORDER)
+    key = value.casefold()
+    if _collation["aa_is_å"]:
+        key = key.replace("aa", "å")
+    return key.translate(_DANISH_ORDER)
 
 
 def _qdate(value: dt.date) -> QDate:
@@ -151,6 +162,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         """One Python key-sort; persistent indexes (the selection) follow their rows."""
         if not 0 <= column < self.columnCount():
             return
+        use_danish_collation(QLocale().language() == QLocale.Language.Danish)
         self.layoutAboutToBeChanged.emit()
         rows = self._rows
         keys = [self.sort_key(row, column) for row in rows]
@@ -391,8 +403,7 @@ class RowFilterProxy(QSortFilterProxyModel, Generic[R]):
     def _refilter(self) -> None:
         self._mask = None
         # A full rebuild: filtering 100,000 rows incrementally removes them range by range.
-        self.beginResetModel()
-        self.endResetModel()
+        self.invalidate()
 
     def _compute_mask(self) -> list[bool]:
         rows = self._source.rows()

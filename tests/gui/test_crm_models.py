@@ -31,6 +31,7 @@ from kpidesk.gui.crm_models import (
     OpportunityModel,
     RowFilterProxy,
     text_key,
+    use_danish_collation,
 )
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, OpportunitiesTab
 from kpidesk.services import crm
@@ -238,8 +239,35 @@ def test_filters_and_sorting(db: Database) -> None:
 
 
 def test_danish_sort_key() -> None:
-    names = ["Ålborg", "Zebra", "Æble", "Øster", "anders"]
-    assert sorted(names, key=text_key) == ["anders", "Zebra", "Æble", "Øster", "Ålborg"]
+    names = ["Ålborg", "Zebra", "Æble", "Øster", "anders", "Aabenraa"]
+    use_danish_collation(False)
+    assert sorted(names, key=text_key) == ["Aabenraa", "anders", "Zebra", "Æble", "Øster",
+                                           "Ålborg"]  # fmt: skip
+    use_danish_collation(True)
+    try:
+        assert sorted(names, key=text_key) == ["anders", "Zebra", "Æble", "Øster", "Aabenraa",
+                                               "Ålborg"]  # fmt: skip
+    finally:
+        use_danish_collation(False)
+
+
+def test_models_sort_by_the_locales_rules(qtbot: QtBot) -> None:
+    names = ["Aalborg Data", "Viborg Vin", "Aabenraa Is", "Bager"]
+    rows = [crm.CompanyRow(i, name, True, None, None, False) for i, name in enumerate(names)]
+    model = CompanyModel()
+    model.set_rows(rows)
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+        model.sort(CompanyModel.COL_NAME)
+        assert [r.name for r in model.rows()] == ["Bager", "Viborg Vin", "Aabenraa Is",
+                                                  "Aalborg Data"]  # fmt: skip
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        model.sort(CompanyModel.COL_NAME)
+        assert [r.name for r in model.rows()][:2] == ["Aabenraa Is", "Aalborg Data"]
+    finally:
+        QLocale.setDefault(before)
+        use_danish_collation(False)
 
 
 # --- the tabs, loaded off the GUI thread --------------------------------------------------------

@@ -287,3 +287,19 @@ def test_toolbar_buttons_open_the_kpi_windows(db: Database, qtbot: QtBot) -> Non
     assert today.objectName() == "todayKpiDialog" and today.isVisible()
     qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
     today.close()
+
+
+def test_void_calls_cannot_exhaust_none(qtbot: QtBot) -> None:
+    """PySide6 6.12 on Python 3.11 drops a reference to None per void call (see qtfixes)."""
+    import sys
+
+    from kpidesk.gui import qtfixes
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    for _ in range(20_000):
+        label.setText("x")
+    if qtfixes.SINGLETONS_IMMORTAL:
+        assert sys.getrefcount(None) > qtfixes.IMMORTAL_BOOST // 2
+    else:
+        assert not qtfixes.void_calls_leak_none()
