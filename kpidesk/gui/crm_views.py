@@ -78,7 +78,8 @@ class CrmTab(QWidget, Generic[R]):
 
     def __init__(self, ctx: AppContext, model: RowTableModel[R], name: str,
                  parent: QWidget | None = None, *, sort_column: int = 0,
-                 sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:  # fmt: skip
+                 sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
+                 stretch_column: int | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.ctx = ctx
         self.model = model
@@ -102,6 +103,10 @@ class CrmTab(QWidget, Generic[R]):
         self.table = make_table(f"{name}Table")
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(sort_column, sort_order)
+        if stretch_column is not None:  # the name takes the room, not the last column
+            header = self.table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
         self.count = QLabel()
         self.count.setObjectName(f"{name}Count")
         self.count.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -189,7 +194,8 @@ class CompaniesTab(CrmTab[crm.CompanyRow]):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, CompanyModel(), "companies", parent,
-                         sort_column=CompanyModel.COL_NAME)  # fmt: skip
+                         sort_column=CompanyModel.COL_NAME,
+                         stretch_column=CompanyModel.COL_NAME)  # fmt: skip
         self.customers_only = QCheckBox(self.tr("Customers only"))
         self.customers_only.setObjectName("companiesCustomersOnly")
         self.mine = QCheckBox(self.tr("Mine"))
@@ -356,7 +362,8 @@ class OpportunitiesTab(CrmTab[crm.OpportunityRow]):
         self.opportunity_model = OpportunityModel()
         super().__init__(ctx, self.opportunity_model, "opportunities", parent,
                          sort_column=OpportunityModel.COL_CREATED,
-                         sort_order=Qt.SortOrder.DescendingOrder)  # fmt: skip
+                         sort_order=Qt.SortOrder.DescendingOrder,
+                         stretch_column=OpportunityModel.COL_NAME)  # fmt: skip
         self.stage_filter = QComboBox()
         self.stage_filter.setObjectName("opportunitiesStage")
         self.stage_filter.setAccessibleName(self.tr("Stage"))
