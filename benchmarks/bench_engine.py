@@ -279,16 +279,24 @@ def explain_plans(db: Database) -> None:
                 say("   " + " | ".join(str(cell) for cell in row))
 
 
+class _Captured(Exception):
+    """Stops a statement right before it reaches the database: only its SQL is wanted."""
+
+
 def capture(conn: Connection, statement: Any) -> tuple[str, Any]:
-    """The SQL and driver parameters SQLAlchemy sends for a statement (it runs once)."""
+    """The SQL and driver parameters SQLAlchemy would send for a statement (not run)."""
     seen: list[tuple[str, Any]] = []
 
     def listener(_conn: Any, _cursor: Any, sql: str, parameters: Any, *_: Any) -> None:
         seen.append((sql, parameters))
+        raise _Captured
 
     event.listen(conn, "before_cursor_execute", listener)
     try:
-        conn.execute(statement).all()
+        conn.execute(statement)
+    except Exception:  # noqa: BLE001 - SQLAlchemy may wrap our stop signal
+        if not seen:
+            raise
     finally:
         event.remove(conn, "before_cursor_execute", listener)
     return seen[-1]
