@@ -549,7 +549,6 @@ class _Staged:
     spec: FileSpec
     report: FileReport
     present: frozenset[str]  # columns the file has (absent optional ones are left alone)
-    usable: bool  # False when a required column is missing
 
 
 def find_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
@@ -685,12 +684,10 @@ def _stage_file(
         elif name:
             ignored.append(name)
     report.ignored_columns = tuple(ignored)
-    usable = True
     for fld in spec.fields:
         if fld.column_required and fld.name not in positions:
             errors.add(spec, 1, fld.name, f"missing required column (header: {','.join(header)})")
-            usable = False
-    staged = _Staged(spec, report, frozenset(positions), usable)
+    staged = _Staged(spec, report, frozenset(positions))
 
     cells = _cells(conn, spec, positions)
     key_positions = [spec.index(name) for name in spec.key]
@@ -726,7 +723,7 @@ def _stage_file(
                     continue
             # Rows with errors are staged too (by key): duplicates of them are still found,
             # and rows referring to them are not reported as unknown on top of their own error.
-            batch.append(tuple(row))
+            batch.append(row)
             if len(batch) >= CHUNK_ROWS:
                 write(batch)
                 batch.clear()
