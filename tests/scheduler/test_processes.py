@@ -205,3 +205,31 @@ def test_scheduler_with_a_wrong_database_says_so_in_one_line(tmp_path: Path) -> 
     assert result.stderr.strip().splitlines() == [
         f"kpidesk: error: folder {missing.parent} of the database file does not exist"
     ]
+
+
+def test_scheduler_killed_midway_then_the_next_start_catches_up(db_url: str) -> None:
+    db = Database(db_url)
+    try:
+        seed.seed(db, DAY)
+        proc = spawn("-m", "kpidesk", "-v", "scheduler", "--db", db_url,
+                     env={"KPIDESK_RUN_STEP_DELAY": "3"}, stderr=subprocess.DEVNULL)  # fmt: skip
+        assert proc.stdout is not None
+        LineReader(proc.stdout).wait_for("1 of 3 rules done")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        rows = seed.run_rows(db)
+        assert [r.status for r in rows] == ["running"]  # what a killed process leaves behind
+        day = rows[0].run_date
+        assert seed.results(db, day) == {}
+        done = subprocess.run(
+            [sys.executable, "-m", "kpidesk", "scheduler", "--db", db_url, "--once"],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = seed.run_rows(db)
+        assert [(r.run_date, r.status, r.error) for r in rows] == [
+            (day, "failed", INTERRUPTED_ERROR), (day, "success", None),
+        ]  # fmt: skip
+        assert len(seed.results(db, day)) == seed.USERS * RULES
+    finally:
+        db.dispose()
