@@ -71,6 +71,18 @@ def _parse_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"invalid date {value!r}: use YYYY-MM-DD") from None
 
 
+def emit(text: str) -> None:
+    """Write to stdout; a reader that stops early (`| head`) is not an error."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Point stdout at nothing, so the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 # --- formatting for people -------------------------------------------------------------------
 
 
@@ -173,10 +185,9 @@ def cmd_kpi(args: argparse.Namespace) -> int:
         if args.explain is not None:
             return _explain(db, today, args.explain, as_json=args.json)
         if args.json:
-            json.dump(today.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            emit(json.dumps(today.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
-            print(_today_text(db, today))
+            emit(_today_text(db, today) + "\n")
         if not today.kpis:
             print(f"kpidesk: {no_kpis_message(today)}", file=sys.stderr)
     finally:
@@ -248,8 +259,7 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
             "gap_columns": explanation.gap_columns,
             "gap_rows": [[_json_cell(cell) for cell in row] for row in explanation.gap_rows],
         }
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return ExitCode.OK
     lines = [
         f"{explanation.rule}: {explanation.description}",
@@ -268,7 +278,7 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
             lines.append(render_table(explanation.gap_column_labels("da"), gaps, set()))
         else:
             lines.append("(ingen: alle er dækket)")
-    print("\n".join(lines))
+    emit("\n".join(lines) + "\n")
     return ExitCode.OK
 
 
@@ -308,7 +318,7 @@ def cmd_setup_export(args: argparse.Namespace) -> int:
         db.dispose()
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if args.file == "-":
-        sys.stdout.write(text)
+        emit(text)
         return ExitCode.OK
     write_atomically(Path(args.file), text)
     print(
