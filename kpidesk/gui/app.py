@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
@@ -157,6 +158,69 @@ def log_in(db: Database, parent: QWidget | None = None) -> Caller | None:
     return caller
 
 
+FIRST_ADMIN = 2  # the login dialog's result when the installation has no administrator yet
+
+
+def _open_and_check(open_db: Callable[[], Database]) -> tuple[Database, bool]:
+    from kpidesk.services.auth import needs_first_admin
+
+    db = open_db()
+    try:
+        return db, needs_first_admin(db)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def log_in_while_opening(open_db: Callable[[], Database]) -> tuple[Database | None, Caller | None]:
+    """Show the login dialog at once and open the database behind it (start-up stays quick).
+
+    Returns (database, caller); caller None when the person quit. A database error is raised
+    (after the dialog closed); on an installation without administrator the first
+    administrator's dialog follows instead.
+    """
+    from kpidesk.gui.login import FirstAdminDialog, LoginDialog
+
+    dialog = LoginDialog(None)
+    outcome: dict[str, Any] = {}
+    holder = QObject()  # outlives the dialog, so a late answer is still received
+
+    def opened(result: tuple[Database, bool]) -> None:
+        outcome["db"], first = result
+        if dialog.isVisible() and first:
+            dialog.done(FIRST_ADMIN)
+        elif dialog.isVisible():
+            dialog.set_database(outcome["db"])
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        dialog.done(LoginDialog.DialogCode.Rejected)
+
+    run_in_background(holder, lambda: _open_and_check(open_db), opened, failed)
+    code = dialog.exec()
+    caller = dialog.caller if code == LoginDialog.DialogCode.Accepted else None
+    dialog.deleteLater()
+    if "db" not in outcome and "error" not in outcome:
+        # Quit before the database answered: wait for it, so it can be closed properly.
+        loop = QEventLoop()
+        while "db" not in outcome and "error" not in outcome:
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    if "error" in outcome:
+        raise outcome["error"]
+    db: Database = outcome["db"]
+    if code == FIRST_ADMIN:
+        first_dialog = FirstAdminDialog(db)
+        if first_dialog.exec() == FirstAdminDialog.DialogCode.Accepted:
+            caller = first_dialog.caller
+        first_dialog.deleteLater()
+    return db, caller
+
+
+def _demo_file_exists() -> bool:
+    url = paths.demo_database_url()
+    return Path(url.removeprefix("sqlite:///")).exists()
+
+
 def show_start_error(message: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Critical,
@@ -175,7 +239,19 @@ def run(db_url: str | None, demo: bool) -> int:
     language = i18n.choose_language()
     i18n.install_translations(app, language)
     try:
-        db = open_app_database(db_url, demo)
+        if demo and not db_url and not _demo_file_exists():
+            # The first demo start builds the database: a progress dialog, then the login.
+            db = open_app_database(db_url, demo)
+            try:
+                caller = log_in(db)
+            except BaseException:
+                db.dispose()
+                raise
+        else:
+            opener = _demo_opener() if demo and not db_url else (lambda: open_database(db_url))
+            opened, caller = log_in_while_opening(opener)
+            assert opened is not None
+            db = opened
     except DatabaseError as exc:
         log.error("cannot open the database: %s", exc)
         show_start_error(
@@ -189,15 +265,6 @@ def run(db_url: str | None, demo: bool) -> int:
         show_start_error(f"{type(exc).__name__}: {exc}")
         return 1
     try:
-        try:
-            caller = log_in(db)
-        except DatabaseError as exc:
-            show_start_error(
-                QCoreApplication.translate(
-                    "App", "The database cannot be opened: {message}"
-                ).format(message=exc)
-            )
-            return 1
         if caller is None:
             return 0
         from kpidesk.gui.context import AppContext
@@ -208,3 +275,12 @@ def run(db_url: str | None, demo: bool) -> int:
         return int(app.exec())
     finally:
         db.dispose()
+
+
+def _demo_opener() -> Callable[[], Database]:
+    def open_demo() -> Database:
+        from kpidesk.services.demo import ensure_demo_database
+
+        return open_database(ensure_demo_database())
+
+    return open_demo

@@ -78,7 +78,7 @@ class _Header(QWidget):
 class _CheckingDialog(QDialog):
     """What both dialogs share: an error line in place and a busy state while checking."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.caller: Caller | None = None
@@ -130,12 +130,17 @@ class _CheckingDialog(QDialog):
 
 
 class LoginDialog(_CheckingDialog):
-    """Login and password; Enter logs in, Escape quits. `caller` is set when accepted."""
+    """Login and password; Enter logs in, Escape quits. `caller` is set when accepted.
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *,
+    It may open before the database is ready (`db=None`): people type while it opens, and a
+    login asked for meanwhile goes ahead once `set_database()` brings it.
+    """
+
+    def __init__(self, db: Database | None, parent: QWidget | None = None, *,
                  sleep: auth.SleepFn = time.sleep) -> None:  # fmt: skip
         super().__init__(db, parent)
         self._sleep = sleep
+        self.waiting_for_database = False
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("Log in – kpidesk"))
         self.setWindowIcon(app_icon())
@@ -164,7 +169,8 @@ class LoginDialog(_CheckingDialog):
         self.buttons.addButton(self.login_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(quit_button, QDialogButtonBox.ButtonRole.RejectRole)
 
-        where = QLabel(self.tr("Database: {url}").format(url=db.display_url()))
+        where = QLabel()
+        self.where = where
         where.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -182,6 +188,10 @@ class LoginDialog(_CheckingDialog):
         layout.addWidget(self.buttons)
         layout.addWidget(where)
         self.setMinimumWidth(420)
+        if db is not None:
+            self.set_database(db)
+        else:
+            where.setText(self.tr("Opening the database…"))
 
         last = QSettings().value(LAST_LOGIN_KEY)
         if last:
@@ -196,6 +206,15 @@ class LoginDialog(_CheckingDialog):
         if not busy:
             self.login_button.setDefault(True)  # disabling it took away Enter's default button
 
+    def set_database(self, db: Database) -> None:
+        """The database is open: log in now if that was asked for while it opened."""
+        self.db = db
+        self.where.setText(self.tr("Database: {url}").format(url=db.display_url()))
+        if self.waiting_for_database:
+            self.waiting_for_database = False
+            self.set_busy(False)
+            self.accept()
+
     def accept(self) -> None:
         """Start the check off the GUI thread; the dialog closes only when it succeeds."""
         if self.busy:
@@ -204,6 +223,10 @@ class LoginDialog(_CheckingDialog):
         if not login:
             self.show_error(self.tr("Enter your login."))
             self.user.setFocus()
+            return
+        if self.db is None:
+            self.waiting_for_database = True
+            self.set_busy(True, self.tr("Opening the database…"))
             return
         password = self.password.text()
         db, sleep = self.db, self._sleep
@@ -315,6 +338,7 @@ class FirstAdminDialog(_CheckingDialog):
             self.show_error(problem)
             return
         db = self.db
+        assert db is not None
         login, name, password = self.login.text().strip(), self.name.text(), self.password.text()
         self.set_busy(True, self.tr("Creating the administrator…"))
         run_in_background(
@@ -403,6 +427,7 @@ class ChangePasswordDialog(_CheckingDialog):
             self.show_error(problem)
             return
         db, caller, sleep = self.db, self.caller, self._sleep
+        assert db is not None
         current, new = self.current.text(), self.new.text()
 
         def change() -> None:

@@ -32,6 +32,7 @@ MAIN_SIZE = (1280, 800)
 DIALOG_SIZE = (1180, 760)
 ADMIN, SALES = "admin", "mette"
 SETUP_RULE = "Planlagte salgsmøder"  # the README's seed example
+PREVIEW_BUSY = "Calculating the preview…"  # what the rule detail says until its preview is in
 
 
 class ScreenshotError(RuntimeError):
@@ -131,7 +132,8 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     names = [rule.name for rule in rules.model.items()]
     rules.select(SETUP_RULE if SETUP_RULE in names else names[0])
     status = rules.detail.previewStatus
-    settle(lambda: status.text() != rules.tr("Calculating the preview…"), "the rule preview")
+    busy = rules.tr(PREVIEW_BUSY)  # the setup dialog's own words, in the current language
+    settle(lambda: status.text() != busy, "the rule preview")
     taken.append(shoot(setup, folder, "kpi-setup"))
     setup.close()
 

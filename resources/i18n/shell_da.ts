@@ -1,72 +1,72 @@
-<?xml version="1.0" encoding="utf-8"?>
+<?xml version='1.0' encoding='utf-8'?>
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK">
 <context>
     <name>ActivitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="233"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="239" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="234"/>
-        <location filename="../../kpidesk/gui/crm_views.py" line="309"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="240" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="315" />
         <source>All types</source>
         <translation>Alle typer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="237"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="243" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="238"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="244" />
         <source>All statuses</source>
         <translation>Alle statusser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="244"/>
-        <location filename="../../kpidesk/gui/crm_views.py" line="253"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="250" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="259" />
         <source>From</source>
         <translation>Fra</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="245"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="251" />
         <source>To</source>
         <translation>Til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="246"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="252" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="248"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="254" />
         <source>Only activities I own or take part in</source>
         <translation>Kun aktiviteter, jeg ejer eller deltager i</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="249"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="255" />
         <source>Today</source>
         <translation>I dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="251"/>
-        <source>Go to today&apos;s first activity</source>
+        <location filename="../../kpidesk/gui/crm_views.py" line="257" />
+        <source>Go to today's first activity</source>
         <translation>Gå til dagens første aktivitet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="255"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="261" />
         <source>to</source>
         <translation>til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="281"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="287" />
         <source>activities</source>
         <translation>aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="335"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="341" />
         <source>(only the first {limit}: choose a shorter date range)</source>
         <translation>(kun de første {limit}: vælg en kortere periode)</translation>
     </message>
@@ -74,52 +74,52 @@
 <context>
     <name>ActivityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
         <source>Date</source>
         <translation>Dato</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
         <source>Time</source>
         <translation>Tid</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="239"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="239"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="239"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
         <source>Participants</source>
         <translation>Deltagere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="242"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="256" />
         <source>Planned</source>
         <translation>Planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="242"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="256" />
         <source>Done</source>
         <translation>Udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="243"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="257" />
         <source>Cancelled</source>
         <translation>Aflyst</translation>
     </message>
@@ -127,39 +127,38 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="94"/>
+        <location filename="../../kpidesk/gui/app.py" line="95" />
         <source>Creating the CRM data…</source>
         <translation>Opretter CRM-data…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="95"/>
+        <location filename="../../kpidesk/gui/app.py" line="96" />
         <source>Setting up the KPIs…</source>
-        <translation>Opsætter KPI&apos;erne…</translation>
+        <translation>Opsætter KPI'erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="96"/>
+        <location filename="../../kpidesk/gui/app.py" line="97" />
         <source>Calculating 120 nights of KPI history…</source>
         <translation>Beregner 120 nætters KPI-historik…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="135"/>
+        <location filename="../../kpidesk/gui/app.py" line="136" />
         <source>Preparing the demo database…</source>
         <translation>Forbereder demodatabasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="138"/>
-        <location filename="../../kpidesk/gui/app.py" line="149"/>
+        <location filename="../../kpidesk/gui/app.py" line="139" />
+        <location filename="../../kpidesk/gui/app.py" line="150" />
         <source>Opening the database…</source>
         <translation>Åbner databasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="164"/>
+        <location filename="../../kpidesk/gui/app.py" line="228" />
         <source>kpidesk cannot start.</source>
         <translation>kpidesk kan ikke starte.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="182"/>
-        <location filename="../../kpidesk/gui/app.py" line="196"/>
+        <location filename="../../kpidesk/gui/app.py" line="258" />
         <source>The database cannot be opened: {message}</source>
         <translation>Databasen kan ikke åbnes: {message}</translation>
     </message>
@@ -167,72 +166,72 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="350"/>
+        <location filename="../../kpidesk/gui/login.py" line="375" />
         <source>Change password – kpidesk</source>
         <translation>Skift adgangskode – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="359"/>
+        <location filename="../../kpidesk/gui/login.py" line="384" />
         <source>Current password</source>
         <translation>Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="360"/>
+        <location filename="../../kpidesk/gui/login.py" line="385" />
         <source>New password</source>
         <translation>Ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="361"/>
+        <location filename="../../kpidesk/gui/login.py" line="386" />
         <source>Repeat new password</source>
         <translation>Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="364"/>
+        <location filename="../../kpidesk/gui/login.py" line="389" />
         <source>&amp;Current password</source>
         <translation>&amp;Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="365"/>
+        <location filename="../../kpidesk/gui/login.py" line="390" />
         <source>&amp;New password</source>
         <translation>N&amp;y adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="366"/>
+        <location filename="../../kpidesk/gui/login.py" line="391" />
         <source>&amp;Repeat new password</source>
         <translation>&amp;Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="371"/>
+        <location filename="../../kpidesk/gui/login.py" line="396" />
         <source>Change password</source>
         <translation>Skift adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="373"/>
+        <location filename="../../kpidesk/gui/login.py" line="398" />
         <source>Cancel</source>
         <translation>Annuller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="385"/>
+        <location filename="../../kpidesk/gui/login.py" line="410" />
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="389"/>
+        <location filename="../../kpidesk/gui/login.py" line="414" />
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="391"/>
+        <location filename="../../kpidesk/gui/login.py" line="416" />
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="411"/>
+        <location filename="../../kpidesk/gui/login.py" line="437" />
         <source>Changing the password…</source>
         <translation>Skifter adgangskoden…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="422"/>
+        <location filename="../../kpidesk/gui/login.py" line="448" />
         <source>The current password is not right.</source>
         <translation>Den nuværende adgangskode er ikke rigtig.</translation>
     </message>
@@ -240,22 +239,22 @@
 <context>
     <name>CompaniesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="193"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="199" />
         <source>Customers only</source>
         <translation>Kun kunder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="195"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="201" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="197"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="203" />
         <source>Only companies where I am key account manager</source>
         <translation>Kun firmaer, hvor jeg er key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="204"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="210" />
         <source>companies</source>
         <translation>firmaer</translation>
     </message>
@@ -263,32 +262,32 @@
 <context>
     <name>CompanyModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="193"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="193"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="193"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="194"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="208" />
         <source>Key account manager</source>
         <translation>Key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="202"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="216" />
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="202"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="216" />
         <source>No</source>
         <translation>Nej</translation>
     </message>
@@ -296,32 +295,32 @@
 <context>
     <name>CrmTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="94"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="95" />
         <source>Search…</source>
         <translation>Søg…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="139"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="144" />
         <source>Loading…</source>
         <translation>Henter…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="166"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="171" />
         <source>Could not load the data: {message}</source>
         <translation>Data kunne ikke hentes: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="171"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="176" />
         <source>rows</source>
         <translation>rækker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="179"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="184" />
         <source>{total} {noun}</source>
         <translation>{total} {noun}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="181"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="186" />
         <source>{shown} of {total} {noun}</source>
         <translation>{shown} af {total} {noun}</translation>
     </message>
@@ -329,102 +328,102 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="238"/>
+        <location filename="../../kpidesk/gui/login.py" line="262" />
         <source>First administrator – kpidesk</source>
         <translation>Første administrator – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="249"/>
+        <location filename="../../kpidesk/gui/login.py" line="273" />
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="250"/>
+        <location filename="../../kpidesk/gui/login.py" line="274" />
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="251"/>
+        <location filename="../../kpidesk/gui/login.py" line="275" />
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="252"/>
+        <location filename="../../kpidesk/gui/login.py" line="276" />
         <source>Repeat password</source>
         <translation>Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="257"/>
+        <location filename="../../kpidesk/gui/login.py" line="281" />
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="258"/>
+        <location filename="../../kpidesk/gui/login.py" line="282" />
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="259"/>
+        <location filename="../../kpidesk/gui/login.py" line="283" />
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="260"/>
+        <location filename="../../kpidesk/gui/login.py" line="284" />
         <source>&amp;Repeat password</source>
         <translation>&amp;Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="266"/>
+        <location filename="../../kpidesk/gui/login.py" line="290" />
         <source>Create administrator</source>
         <translation>Opret administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="269"/>
+        <location filename="../../kpidesk/gui/login.py" line="293" />
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="273"/>
+        <location filename="../../kpidesk/gui/login.py" line="297" />
         <source>This installation has no administrator yet. Create the first one: they set up the KPIs and give the other users their passwords. The password needs at least {count} characters.</source>
-        <translation>Denne installation har endnu ingen administrator. Opret den første: administratoren sætter KPI&apos;erne op og giver de andre brugere deres adgangskoder. Adgangskoden skal have mindst {count} tegn.</translation>
+        <translation>Denne installation har endnu ingen administrator. Opret den første: administratoren sætter KPI'erne op og giver de andre brugere deres adgangskoder. Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="283"/>
+        <location filename="../../kpidesk/gui/login.py" line="307" />
         <source>Welcome to kpidesk.</source>
         <translation>Velkommen til kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="296"/>
+        <location filename="../../kpidesk/gui/login.py" line="320" />
         <source>Enter a login.</source>
         <translation>Skriv et login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="298"/>
+        <location filename="../../kpidesk/gui/login.py" line="322" />
         <source>The login must be one word.</source>
         <translation>Login skal være ét ord.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="300"/>
+        <location filename="../../kpidesk/gui/login.py" line="324" />
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="304"/>
+        <location filename="../../kpidesk/gui/login.py" line="328" />
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="306"/>
+        <location filename="../../kpidesk/gui/login.py" line="330" />
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="318"/>
+        <location filename="../../kpidesk/gui/login.py" line="343" />
         <source>Creating the administrator…</source>
         <translation>Opretter administratoren…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="334"/>
+        <location filename="../../kpidesk/gui/login.py" line="359" />
         <source>An administrator already exists. Restart kpidesk and log in.</source>
         <translation>Der findes allerede en administrator. Start kpidesk igen, og log ind.</translation>
     </message>
@@ -432,57 +431,63 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="139"/>
+        <location filename="../../kpidesk/gui/login.py" line="145" />
         <source>Log in – kpidesk</source>
         <translation>Log ind – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="144"/>
+        <location filename="../../kpidesk/gui/login.py" line="150" />
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="148"/>
+        <location filename="../../kpidesk/gui/login.py" line="154" />
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="155"/>
+        <location filename="../../kpidesk/gui/login.py" line="161" />
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="156"/>
+        <location filename="../../kpidesk/gui/login.py" line="162" />
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="158"/>
+        <location filename="../../kpidesk/gui/login.py" line="164" />
         <source>Log in</source>
         <translation>Log ind</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="161"/>
+        <location filename="../../kpidesk/gui/login.py" line="167" />
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="166"/>
+        <location filename="../../kpidesk/gui/login.py" line="194" />
+        <location filename="../../kpidesk/gui/login.py" line="229" />
+        <source>Opening the database…</source>
+        <translation>Åbner databasen…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/login.py" line="212" />
         <source>Database: {url}</source>
         <translation>Database: {url}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="177"/>
+        <location filename="../../kpidesk/gui/login.py" line="184" />
         <source>Your KPIs from the CRM, calculated every night.</source>
-        <translation>Dine KPI&apos;er fra CRM-systemet, beregnet hver nat.</translation>
+        <translation>Dine KPI'er fra CRM-systemet, beregnet hver nat.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="204"/>
+        <location filename="../../kpidesk/gui/login.py" line="224" />
         <source>Enter your login.</source>
         <translation>Skriv dit login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="209"/>
+        <location filename="../../kpidesk/gui/login.py" line="233" />
         <source>Checking…</source>
         <translation>Kontrollerer…</translation>
     </message>
@@ -490,222 +495,222 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="61"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="62" />
         <source>Calculated last night at {time}</source>
         <translation>Beregnet i nat {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="64"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="65" />
         <source>Calculated today at {time}</source>
         <translation>Beregnet i dag {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="68"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="69" />
         <source>Calculated yesterday at {time}</source>
         <translation>Beregnet i går {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="74"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="75" />
         <source>dd/MM/yyyy</source>
         <translation>dd-MM-yyyy</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="76"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="77" />
         <source>Calculated {date} {time}</source>
         <translation>Beregnet {date} {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="85"/>
-        <location filename="../../kpidesk/gui/main_window.py" line="107"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="86" />
+        <location filename="../../kpidesk/gui/main_window.py" line="108" />
         <source>The KPIs have not been calculated yet</source>
-        <translation>KPI&apos;erne er ikke beregnet endnu</translation>
+        <translation>KPI'erne er ikke beregnet endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="95"/>
-        <location filename="../../kpidesk/gui/main_window.py" line="422"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="96" />
+        <location filename="../../kpidesk/gui/main_window.py" line="425" />
         <source>Calculating the KPIs…</source>
-        <translation>Beregner KPI&apos;erne…</translation>
+        <translation>Beregner KPI'erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="98"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="99" />
         <source>The last KPI calculation failed</source>
         <translation>Seneste KPI-beregning mislykkedes</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="100"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="101" />
         <source>{failed} – figures: {previous}</source>
         <translation>{failed} – tallene: {previous}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="111"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="112" />
         <source>{previous} – more than a day ago</source>
         <translation>{previous} – mere end et døgn siden</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="115"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="116" />
         <source>The nightly calculation has not run since; it catches up when kpidesk runs.</source>
         <translation>Den natlige beregning har ikke kørt siden; den indhenter det, når kpidesk kører.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="148"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="149" />
         <source>&amp;Companies</source>
         <translation>&amp;Firmaer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="149"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="150" />
         <source>&amp;Activities</source>
         <translation>&amp;Aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="150"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="151" />
         <source>&amp;Opportunities</source>
         <translation>&amp;Salgsmuligheder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="181"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="184" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="184"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="187" />
         <source>Set up profiles, users and KPI rules (Ctrl+K)</source>
         <translation>Opsæt profiler, brugere og KPI-regler (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="188"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="191" />
         <source>My KPIs</source>
         <translation>Mine KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="191"/>
-        <source>Today&apos;s KPIs: values, scores, forecast (Ctrl+M)</source>
+        <location filename="../../kpidesk/gui/main_window.py" line="194" />
+        <source>Today's KPIs: values, scores, forecast (Ctrl+M)</source>
         <translation>Dagens KPI: værdier, score og prognose (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="195"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="198" />
         <source>&amp;Refresh</source>
         <translation>&amp;Opdater</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="200"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="203" />
         <source>&amp;Find</source>
         <translation>&amp;Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="204"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="207" />
         <source>&amp;Quit</source>
         <translation>&amp;Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="208"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="211" />
         <source>&amp;About kpidesk</source>
         <translation>&amp;Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="213"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="216" />
         <source>KPI</source>
         <translation>KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="233"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="236" />
         <source>&amp;File</source>
         <translation>&amp;Filer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="234"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="237" />
         <source>Change &amp;password…</source>
         <translation>Skift &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="240"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="243" />
         <source>&amp;View</source>
         <translation>&amp;Vis</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="249"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="252" />
         <source>&amp;Language</source>
         <translation>&amp;Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="262"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="265" />
         <source>&amp;KPI</source>
         <translation>&amp;KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="266"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="269" />
         <source>&amp;Help</source>
         <translation>&amp;Hjælp</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="343"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="346" />
         <source>administrator</source>
         <translation>administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="343"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="346" />
         <source>user</source>
         <translation>bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="344"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="347" />
         <source>Logged in as {name} ({login})</source>
         <translation>Logget ind som {name} ({login})</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="347"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="350" />
         <source>profile {profile}</source>
         <translation>profil {profile}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="404"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="407" />
         <source>Run status unknown</source>
         <translation>Beregningsstatus ukendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="480"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="483" />
         <source>Language</source>
         <translation>Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="481"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="484" />
         <source>The language changes when you start kpidesk again.</source>
         <translation>Sproget skifter, næste gang du starter kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="494"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="497" />
         <source>About kpidesk</source>
         <translation>Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="496"/>
+        <location filename="../../kpidesk/gui/main_window.py" line="499" />
         <source>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPIs for your CRM: calculated every night for every user, with history and forecast.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI&apos;er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI'er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
     <name>OpportunitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="362"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="369" />
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="363"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="370" />
         <source>All stages</source>
         <translation>Alle faser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="366"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="373" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="368"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="375" />
         <source>Only opportunities I own</source>
         <translation>Kun salgsmuligheder, jeg ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="376"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="383" />
         <source>opportunities</source>
         <translation>salgsmuligheder</translation>
     </message>
@@ -713,57 +718,57 @@
 <context>
     <name>OpportunityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="304"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
         <source>Opportunity</source>
         <translation>Salgsmulighed</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="304"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="304"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="304"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
         <source>Amount</source>
         <translation>Beløb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="305"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="305"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
         <source>Created</source>
         <translation>Oprettet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="305"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
         <source>Expected close</source>
         <translation>Forventet lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="306"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="320" />
         <source>Closed</source>
         <translation>Lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="309"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
         <source>Open</source>
         <translation>Åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="309"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
         <source>Won</source>
         <translation>Vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="309"/>
+        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
         <source>Lost</source>
         <translation>Tabt</translation>
     </message>
@@ -771,22 +776,22 @@
 <context>
     <name>_CheckingDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="89"/>
+        <location filename="../../kpidesk/gui/login.py" line="90" />
         <source>Error</source>
         <translation>Fejl</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="123"/>
+        <location filename="../../kpidesk/gui/login.py" line="124" />
         <source>The login or the password is not right.</source>
         <translation>Login eller adgangskode er ikke rigtig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="125"/>
+        <location filename="../../kpidesk/gui/login.py" line="126" />
         <source>The database cannot be reached: {message}</source>
         <translation>Databasen kan ikke nås: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="126"/>
+        <location filename="../../kpidesk/gui/login.py" line="127" />
         <source>Something went wrong: {message}</source>
         <translation>Noget gik galt: {message}</translation>
     </message>

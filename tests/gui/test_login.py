@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -11,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from kpidesk.data.db import Database
 from kpidesk.gui import app as app_module
-from kpidesk.gui import i18n
+from kpidesk.gui import i18n, runner
 from kpidesk.gui.login import LAST_LOGIN_KEY, ChangePasswordDialog, FirstAdminDialog, LoginDialog
 from kpidesk.services import auth
 from tests.gui.test_crm_models import seed_crm
@@ -209,5 +214,119 @@ def test_danish_login_dialog(db: Database, qtbot: QtBot) -> None:
         type_login(qtbot, dialog, "nobody", "x")
         qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=WAIT_MS)
         assert dialog.error.text() == "Login eller adgangskode er ikke rigtig."
+    finally:
+        i18n.install_translations(app, "en")
+
+
+def test_the_whole_start_logs_in_and_opens_the_main_window(db_url: str, db: Database,
+                                                           qtbot: QtBot) -> None:  # fmt: skip
+    """`run()` as `kpidesk --db URL` does it: login shown at once, database opened behind it."""
+    seed_crm(db)
+    seen: list[str] = []
+
+    def log_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LoginDialog):
+            QTimer.singleShot(20, log_in)
+            return
+        seen.append(dialog.objectName())
+        dialog.user.setText("mette")
+        dialog.password.setText("rigtig-kode")
+        dialog.accept()  # may come before the database is open: it goes ahead once it is
+        QTimer.singleShot(20, close_main)
+
+    def close_main() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if w.objectName() == "mainWindow" and w.isVisible()]  # fmt: skip
+        if not windows or runner.busy():
+            QTimer.singleShot(20, close_main)
+            return
+        seen.append(windows[0].windowTitle())
+        windows[0].close()
+
+    QTimer.singleShot(0, log_in)
+    app_module.make_application()
+    i18n.save_language("en")
+    try:
+        status = app_module.run(db_url, demo=False)
+    finally:
+        QSettings().remove(i18n.SETTINGS_KEY)
+        i18n.install_translations(QApplication.instance(), "en")  # type: ignore[arg-type]
+    assert status == 0
+    assert seen == ["loginDialog", "kpidesk – Mette Hansen"]
+
+
+def test_login_typed_before_the_database_is_open(db: Database, qtbot: QtBot) -> None:
+    seed_crm(db)
+    dialog = LoginDialog(None, sleep=Sleeps())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_login(qtbot, dialog, "mette", "rigtig-kode")
+    assert dialog.waiting_for_database and dialog.busy
+    assert dialog.status.text() == "Opening the database…"
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        dialog.set_database(db)
+    assert dialog.caller is not None and dialog.caller.login == "mette"
+
+
+# --- languages ----------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SHELL_SOURCES = ["kpidesk/gui/app.py", "kpidesk/gui/login.py", "kpidesk/gui/main_window.py",
+                 "kpidesk/gui/crm_views.py", "kpidesk/gui/crm_models.py"]  # fmt: skip
+
+
+def messages(ts: Path) -> dict[tuple[str, str], str]:
+    tree = ElementTree.parse(ts)
+    found = {}
+    for context in tree.iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            assert translation is not None
+            unfinished = translation.get("type") == "unfinished"
+            found[(name, message.findtext("source") or "")] = (
+                "" if unfinished else (translation.text or "")
+            )
+    return found
+
+
+def test_every_shell_string_has_a_danish_translation(tmp_path: Path) -> None:
+    """lupdate over the sources finds nothing new, and every message is translated."""
+    committed = messages(REPO / "resources/i18n/shell_da.ts")
+    fresh = tmp_path / "shell_da.ts"
+    shutil.copy(REPO / "resources/i18n/shell_da.ts", fresh)
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    subprocess.run([str(lupdate), "-silent", "-no-obsolete", *SHELL_SOURCES, "-ts", str(fresh)],
+                   cwd=REPO, check=True, capture_output=True, timeout=120)  # fmt: skip
+    assert set(messages(fresh)) == set(committed)
+    assert [key for key, text in committed.items() if not text.strip()] == []
+
+
+def test_language_choice(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QLocale
+
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    german = QLocale(QLocale.Language.German, QLocale.Country.Germany)
+    assert i18n.choose_language(store, english) == "en"
+    assert i18n.choose_language(store, german) == "da"  # Danish first for anyone else
+    i18n.save_language("da", store)
+    assert i18n.choose_language(store, english) == "da"  # the menu's choice wins
+    with pytest.raises(ValueError):
+        i18n.save_language("sv", store)
+
+
+def test_installing_a_language_sets_the_locale(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QLocale
+
+    app = QApplication.instance()
+    assert app is not None
+    try:
+        loaded = i18n.install_translations(app, "da")
+        assert "shell_da.qm" in loaded and "qtbase_da.qm" in loaded
+        assert QLocale().toString(1234567) == "1.234.567"
+        assert i18n.install_translations(app, "en") == []
+        assert QLocale().toString(1234567) == "1,234,567"
     finally:
         i18n.install_translations(app, "en")
