@@ -601,3 +601,17 @@ def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     again = import_crm(db, tmp_path / "export")
     assert counts(again, "activities.csv") == (0, 0, 3)
+
+
+def test_broken_files_are_reported_not_guessed(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "users.csv").write_bytes(b"\xef\xbb\xbflogin,name,email\nanna,Ann\xe6,a@x.dk\n")
+    write(folder, "companies.csv", 'id,name,is_customer\n1,"Holm "og" Søn ApS",ja\n')
+    write(folder, "activities.csv", "id,type,status,start_at,status\n1,Opgave,done,2026-01-05,x\n")
+    errors = failed(db, folder)
+    assert errors[0] == (
+        "users.csv:2: (file): starts as UTF-8 (BOM) but is not valid UTF-8: byte 0xe6 on line 2"
+    )
+    assert errors[1].startswith("companies.csv:2: (file): malformed CSV:")
+    assert errors[2:] == ["activities.csv:1: status: column appears twice in the header"]
