@@ -18,6 +18,7 @@ from kpidesk.gui import i18n
 from kpidesk.gui import runner as gui_runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.main_window import GEOMETRY_KEY, STATE_KEY, TAB_KEY, MainWindow, run_status_text
+from kpidesk.services import setup
 from kpidesk.services.caller import Caller
 from kpidesk.services.kpi import LastRun
 from tests.gui.test_crm_models import TODAY, seed_crm
@@ -100,7 +101,11 @@ def test_my_kpi_appears_without_restart_when_the_setup_changes(db: Database, qtb
     people = seed_crm(db)
     window = open_window(qtbot, db, people.mette)
     assert not shown(qtbot, window, "myKpiButton")
-    add_rule(db, "Salg")
+    # The administrator adds a rule for Salg through the setup service (as the dialog does).
+    salg = next(p for p in setup.list_profiles(db, people.admin) if p.name == "Salg")
+    setup.create_rule(db, people.admin, setup.RuleDraft(
+        name="Planlagte salgsmøder", template="planned_meetings", params={"days": 14},
+        target=10, profile_ids=(salg.id,)))  # fmt: skip
     with qtbot.waitSignal(window.myKpiVisibilityChecked, timeout=WAIT_MS) as checked:
         window.ctx.events.setupChanged.emit()
     assert checked.args == [True]
