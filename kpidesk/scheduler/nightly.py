@@ -300,7 +300,7 @@ class NightlyScheduler:
             id=NIGHTLY_JOB, name="nightly KPI run",
         )  # fmt: skip
         watch = IntervalTrigger(seconds=self.watch_interval.total_seconds())
-        scheduler.add_job(self._watch_settings, trigger=watch, id=WATCH_JOB, name="settings watch")
+        scheduler.add_job(self.watch_settings, trigger=watch, id=WATCH_JOB, name="settings watch")
         self._scheduler = scheduler
         scheduler.start()
         log.info(
@@ -385,7 +385,7 @@ class NightlyScheduler:
                           self.runner.retry.tries + 1)  # fmt: skip
             self._idle.set()
 
-    def _watch_settings(self) -> None:
+    def watch_settings(self) -> None:
         """Follow a changed run time or time zone without a restart."""
         try:
             schedule = read_schedule(self.runner.db)

@@ -241,7 +241,7 @@ def test_settings_watch_moves_the_nightly_run(db: Database) -> None:
         first = scheduler.next_nightly()
         assert first is not None and (first.hour, first.minute) == (2, 0)
         seed.set_setting(db, "nightly_run_time", "03:30")
-        scheduler._watch_settings()
+        scheduler.watch_settings()
         moved = scheduler.next_nightly()
         assert moved is not None and (moved.hour, moved.minute) == (3, 30)
         assert moved.tzinfo is not None and str(moved.tzinfo) == "Europe/Copenhagen"
