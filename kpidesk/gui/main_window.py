@@ -14,7 +14,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings, Qt, QTime, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QFont,
+    QKeySequence,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -408,16 +416,19 @@ class MainWindow(QMainWindow):
         self.statusRefreshed.emit()
 
     def _set_run_label(self, status: RunStatusText) -> None:
-        text = status.text
+        # Font and colour through QFont/QPalette (not a style sheet), so the label's size hint
+        # knows the bold text and the status bar does not clip it.
+        palette = QPalette(self.palette())
         if status.warning:
-            text = f"⚠ {text}"
-            self.run_label.setStyleSheet(f"color: {error_colour(self)}; font-weight: bold;")
-        else:
-            self.run_label.setStyleSheet("")
-            self.run_label.setForegroundRole(QPalette.ColorRole.WindowText)
-        self.run_label.setText(text)
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(error_colour(self)))
+        font = QFont(self.font())
+        font.setBold(status.warning)
+        self.run_label.setPalette(palette)
+        self.run_label.setFont(font)
+        self.run_label.setText(f"⚠ {status.text}" if status.warning else status.text)
         self.run_label.setToolTip(status.tooltip)
         self.run_label.setProperty("warning", status.warning)
+        self.run_label.updateGeometry()
 
     def _run_started(self, _run_date: object) -> None:
         self.run_progress.setRange(0, 0)
