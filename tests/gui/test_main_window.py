@@ -308,3 +308,19 @@ def test_void_calls_cannot_exhaust_none(qtbot: QtBot) -> None:
         assert sys.getrefcount(None) > qtfixes.IMMORTAL_BOOST // 2
     else:
         assert not qtfixes.void_calls_leak_none()
+
+
+def test_background_answers_survive_owners_held_only_by_their_callbacks(qtbot: QtBot) -> None:
+    """A callback may hold its owner's last reference: the runner lets go of both safely."""
+    from PySide6.QtWidgets import QWidget
+
+    delivered: list[int] = []
+    for _round in range(100):
+        owner = QWidget()
+        for job in range(5):
+            gui_runner.run_in_background(
+                owner, lambda j=job: j, lambda value, o=owner: delivered.append(value)
+            )
+        del owner  # only the callbacks keep it now
+        qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    assert len(delivered) == 500
