@@ -89,6 +89,19 @@ def test_wrong_password_and_unknown_login_read_the_same(db: Database, qtbot: QtB
         type_login(qtbot, dialog, "mette", "rigtig-kode")
 
 
+def test_tab_order_and_mnemonics(db: Database, qtbot: QtBot) -> None:
+    dialog = LoginDialog(db, sleep=Sleeps())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.user.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClick(dialog.user, Qt.Key.Key_Tab)
+    assert dialog.password.hasFocus()
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Tab)
+    assert dialog.login_button.hasFocus()
+    qtbot.keyClick(dialog.login_button, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    assert dialog.user.hasFocus()  # Alt+L: the "&Login" label's buddy
+
+
 def test_empty_login_is_refused_in_place(db: Database, qtbot: QtBot) -> None:
     dialog = LoginDialog(db, sleep=Sleeps())
     qtbot.addWidget(dialog)
