@@ -111,7 +111,6 @@ class DemoRefused(Exception):
 
 @dataclass
 class _Person:
-    index: int
     login: str
     name: str
     profile: str
@@ -225,6 +224,7 @@ def _spread(rng: random.Random, count: int, low: float, high: float) -> list[flo
 
 
 def _organisation(rng: random.Random, users: int) -> _Org:
+    """People with their traits, and the companies with their key account managers."""
     split = _split(users)
     taken = {"admin", "mette", "jonas"}
     people: list[_Person] = []
@@ -246,7 +246,7 @@ def _organisation(rng: random.Random, users: int) -> _Org:
                         break
                 used_names.add(name)
                 login = _login_for(first, last, taken)
-            person = _Person(len(people), login, name, profile, busy=rng.uniform(0.6, 1.4))
+            person = _Person(login, name, profile, busy=rng.uniform(0.6, 1.4))
             if login == "admin":
                 person.role = "admin"
             people.append(person)
