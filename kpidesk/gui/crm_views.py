@@ -10,7 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -68,6 +71,24 @@ def make_table(name: str) -> QTableView:
     horizontal.setResizeContentsPrecision(200)  # size columns from a sample, not every row
     horizontal.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
+
+
+class DayColumnDelegate(QStyledItemDelegate):
+    """Calendar-like dates: a day's first row shows it in bold, the rows below leave it blank.
+
+    The top row of the view always shows its date (the view repaints fully on scrolling).
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if index.row() > 0 and option.rect.top() > 0:  # type: ignore[attr-defined]
+            above = index.model().index(index.row() - 1, index.column()).data()
+            if above == option.text:  # type: ignore[attr-defined]
+                option.text = ""  # type: ignore[attr-defined]
+                return
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        font.setBold(True)
+        option.font = font  # type: ignore[attr-defined]
 
 
 class CrmTab(QWidget, Generic[R]):
@@ -275,6 +296,9 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         self.status_filter.currentIndexChanged.connect(self._refilter)
         self.mine.toggled.connect(self._refilter)
         self.today_button.clicked.connect(self.go_to_today)
+        self.table.setItemDelegateForColumn(ActivityModel.COL_DATE, DayColumnDelegate(self.table))
+        # Scrolling moves painted pixels; the new top row must show its date, so repaint.
+        self.table.verticalScrollBar().valueChanged.connect(self.table.viewport().update)
 
     def _date_edit(self, name: str, value: dt.date) -> QDateEdit:
         edit = QDateEdit(QDate(value.year, value.month, value.day))

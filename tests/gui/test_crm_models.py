@@ -361,3 +361,35 @@ def test_tabs_sort_their_natural_way(db: Database, qtbot: QtBot) -> None:
     tab.table.sortByColumn(CompanyModel.COL_KAM, Qt.SortOrder.DescendingOrder)
     managers = [tab.proxy.index(i, CompanyModel.COL_KAM).data() for i in range(4)]
     assert managers == ["Mette Hansen", "Mette Hansen", "Jonas Ørsted", ""]
+
+
+@pytest.mark.usefixtures("british")
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_activity_dates_read_like_a_calendar(db: Database, qtbot: QtBot) -> None:
+    """A day's first row shows the date (bold); the rows below it on the same day leave it blank."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    people = seed_crm(db)
+    with db.session(write=True) as session:  # a second activity on TODAY, after the 09:00 one
+        session.add(Activity(id=20, type="Opgave", status="planned", start_at=at(TODAY, 13),
+                             company_id=2, owner_id=people.mette.user_id))  # fmt: skip
+    tab = ActivitiesTab(AppContext(db=db, caller=people.mette), today=TODAY)
+    qtbot.addWidget(tab)
+    tab.resize(900, 500)
+    tab.show()
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.set_date_range(TODAY - dt.timedelta(7), TODAY + dt.timedelta(7))
+    delegate = tab.table.itemDelegateForColumn(ActivityModel.COL_DATE)
+
+    def shown(row: int) -> tuple[str, bool]:
+        option = QStyleOptionViewItem()
+        index = tab.proxy.index(row, ActivityModel.COL_DATE)
+        option.rect = tab.table.visualRect(index)
+        delegate.initStyleOption(option, index)
+        return option.text, option.font.bold()
+
+    rows = [tab.proxy.data(tab.proxy.index(r, 0), ROW_ROLE).id for r in range(tab.proxy.rowCount())]
+    assert rows[2:4] == [10, 20]
+    assert shown(2) == ("Fri 27/11/2026", True)
+    assert shown(3) == ("", False)
+    assert shown(0)[1] and shown(0)[0]  # the top row always names its day
