@@ -72,6 +72,7 @@ OPPORTUNITIES = "opportunities.csv"
 FILE_NAMES = (USERS, COMPANIES, ACTIVITIES, PARTICIPANTS, OPPORTUNITIES)
 
 CHUNK_ROWS = 5_000
+MAX_ERRORS = 100_000  # errors kept (and printed); more are only counted
 BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
@@ -84,11 +85,13 @@ _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 class ImportFailed(Exception):
     """The export has errors; nothing was written. `errors` holds `file:line: column: message`."""
 
-    def __init__(self, errors: list[str]) -> None:
+    def __init__(self, errors: list[str], omitted: int = 0) -> None:
         self.errors = errors
-        count = len(errors)
+        self.omitted = omitted  # errors beyond MAX_ERRORS, counted but not kept
+        count = len(errors) + omitted
+        more = f" ({omitted} not listed)" if omitted else ""
         super().__init__(
-            f"import aborted, nothing was changed: {count} error{'s' if count != 1 else ''}"
+            f"import aborted, nothing was changed: {count} error{'s' if count != 1 else ''}{more}"
         )
 
 
@@ -460,8 +463,12 @@ class _Errors:
 
     def __init__(self) -> None:
         self.items: list[tuple[int, int, int, str]] = []
+        self.omitted = 0
 
     def add(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+        if len(self.items) >= MAX_ERRORS:
+            self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
+            return
         names = spec.field_names()
         order = names.index(column) if column in names else -1
         self.items.append(
@@ -473,6 +480,9 @@ class _Errors:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+    def failure(self) -> ImportFailed:
+        return ImportFailed(self.sorted(), self.omitted)
 
 
 def _line_of(data: bytes, position: int, before: int) -> int:
@@ -614,7 +624,7 @@ def import_crm(
         _check_references(conn, staged, errors)
         tell("checking", 1, 1)
         if errors:
-            raise ImportFailed(errors.sorted())  # leaving the block rolls everything back
+            raise errors.failure()  # leaving the block rolls everything back
         _merge_all(conn, staged, report, tell)
         if conn.dialect.name == "sqlite":
             for table in reversed(_stage_md.sorted_tables):

@@ -615,3 +615,18 @@ def test_broken_files_are_reported_not_guessed(db: Database, tmp_path: Path) -> 
     )
     assert errors[1].startswith("companies.csv:2: (file): malformed CSV:")
     assert errors[2:] == ["activities.csv:1: status: column appears twice in the header"]
+
+
+def test_a_hopeless_export_keeps_a_bounded_error_list(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kpidesk.data.importer as importer
+
+    monkeypatch.setattr(importer, "MAX_ERRORS", 5)
+    folder = tmp_path / "bad"
+    rows = "".join(f"{k},Opgave,done,2026-13-01\n" for k in range(1, 51))
+    write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
+    with pytest.raises(ImportFailed) as info:
+        import_crm(db, folder)
+    assert len(info.value.errors) == 5 and info.value.omitted == 45
+    assert str(info.value) == "import aborted, nothing was changed: 50 errors (45 not listed)"
