@@ -50,6 +50,8 @@ TAB_KEY = "mainWindow/tab"
 # A night run ends before this hour; "Beregnet i nat" rather than "i dag".
 NIGHT_ENDS_HOUR = 6
 STALE_AFTER = dt.timedelta(days=1)
+# A run still "running" after this long was killed (its process is gone).
+STALE_RUNNING = dt.timedelta(hours=3)
 # The status bar's "calculated ..." text moves on by itself (tonight → yesterday …), and
 # "Mine KPI" follows setup changes made on other desktops.
 STATUS_REFRESH_MS = 10 * 60 * 1000
@@ -100,9 +102,11 @@ def run_status_text(run: Any, now: dt.datetime, tz: ZoneInfo) -> RunStatusText:
     previous = ""
     if success_at is not None:
         previous = _moment_text(success_at.astimezone(tz), now)
-    if run.status == "running":
+    started = getattr(run, "started_at", None)
+    if run.status == "running" and (started is None or now - started < STALE_RUNNING):
         text = QCoreApplication.translate("MainWindow", "Calculating the KPIs…")
         return RunStatusText(text, False, previous)
+    # A run "running" for hours was killed: what counts is the last success.
     if run.status == "failed":
         text = QCoreApplication.translate("MainWindow", "The last KPI calculation failed")
         if previous:
@@ -143,7 +147,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setWindowTitle("kpidesk")
         self.timezone: ZoneInfo | None = None
-        self.scheduler_bridge: QWidget | Any = None
+        self.scheduler_bridge: Any = None  # SchedulerBridge, imported lazily
         self._dialogs: dict[str, QDialog] = {}
         self._has_rules_request = 0
         self._status_request = 0

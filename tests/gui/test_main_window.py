@@ -198,11 +198,19 @@ def test_status_texts_in_english() -> None:
     failed = run_status_text(last_run("failed", cph(27, 2, 1), cph(26, 2, 0), "boom"), now, CPH)
     assert failed.warning and failed.tooltip == "boom"
     assert failed.text == "The last KPI calculation failed – figures: Calculated yesterday at 02:00"
-    running = run_status_text(last_run("running", None, cph(26, 2, 0)), now, CPH)
+    busy = LastRun(run_date=dt.date(2026, 11, 27), started_at=cph(27, 9, 0), finished_at=None,
+                   status="running", error=None, trigger="manual",
+                   last_success_at=cph(26, 2, 0))  # fmt: skip
+    running = run_status_text(busy, now, CPH)
     assert (running.text, running.warning) == ("Calculating the KPIs…", False)
+    killed = LastRun(run_date=dt.date(2026, 11, 27), started_at=cph(27, 2, 30), finished_at=None,
+                     status="running", error=None, trigger="manual",
+                     last_success_at=cph(27, 2, 0))  # fmt: skip
+    stale = run_status_text(killed, now, CPH)  # "running" for 7 hours: its process is gone
+    assert (stale.text, stale.warning) == ("Calculated last night at 02:00", False)
 
 
-def test_status_texts_in_danish() -> None:
+def test_status_texts_in_danish(qtbot: QtBot) -> None:
     app = QApplication.instance()
     assert app is not None
     i18n.install_translations(app, "da")
