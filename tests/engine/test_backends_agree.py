@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from kpidesk.data.db import Database
@@ -76,6 +77,7 @@ def _fill(url: str) -> list[tuple[Any, ...]]:
         db.dispose()
 
 
+@pytest.mark.slow
 def test_catalogue_agrees_on_both_backends(
     pg_server: PostgresServer, sqlite_template: Path, tmp_path: Path
 ) -> None:
