@@ -141,3 +141,22 @@ def test_preview_is_the_run_computed_live(db: Database) -> None:
         preview_rule(db, "planned_meetings", {"days": 999}, 10, [salg], D)
     with pytest.raises(UnknownTemplate):
         preview_rule(db, "nope", {}, 10, [salg], D)
+
+
+def test_explain_neglected_accounts_and_an_undefined_win_rate(db: Database) -> None:
+    b = Builder(db)
+    salg = b.profile("Salg")
+    anna = b.user("anna", salg)
+    seen = b.company("Set", kam=anna)
+    b.company("Glemt", kam=anna)
+    b.activity(local(D - 10 * DAY, 10), [anna], status="done", type="Opgave", company=seen)
+    neglected = b.rule("Forsømte", "neglected_accounts", None, 0, [salg])
+    e = explain(db, neglected, anna, D, lang="en")
+    assert e.value == 1.0 and e.score == 0.0
+    assert [row[1] for row in e.rows] == ["Glemt", "Set"]
+    assert [row[1] for row in e.gap_rows] == ["Glemt"]
+    assert e.summary == "1 against a target of 0 (0 %); 1 of 2 customers missing"
+    rate = b.rule("Hitrate", "win_rate", None, 0.5, [salg])
+    e = explain(db, rate, anna, D)
+    assert (e.value, e.score, e.rows) == (None, None, [])
+    assert e.summary == "Ingen værdi (ingen af brugerens salgsmuligheder er lukket i perioden)"
