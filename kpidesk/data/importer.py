@@ -78,7 +78,7 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SPACE = re.compile(r"\s")
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -153,6 +153,8 @@ def _text(max_length: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if len(value) > max_length:
             raise ValueError(f"longer than {max_length} characters")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character (a binary file?)")
         return value
 
     return parse
@@ -162,7 +164,7 @@ def _login(value: str) -> str:
     if len(value) > 100:
         raise ValueError("longer than 100 characters")
     if _SPACE.search(value):
-        raise ValueError(f"login {value!r} contains a space")
+        raise ValueError(f"login {value!r} contains a space or control character")
     return value
 
 

@@ -630,3 +630,14 @@ def test_a_hopeless_export_keeps_a_bounded_error_list(
         import_crm(db, folder)
     assert len(info.value.errors) == 5 and info.value.omitted == 45
     assert str(info.value) == "import aborted, nothing was changed: 50 errors (45 not listed)"
+
+
+def test_nul_characters_are_refused_before_the_database_sees_them(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "nul"
+    write(folder, "users.csv", "login,name,email\nanna,An\x00na,a@x.dk\nb\x00o,Bo,b@x.dk\n")
+    assert failed(db, folder) == [
+        "users.csv:2: name: contains a NUL character (a binary file?)",
+        "users.csv:3: login: login 'b\\x00o' contains a space or control character",
+    ]
