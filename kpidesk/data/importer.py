@@ -78,6 +78,7 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CURRENCY = re.compile(r"^\s*(kr\.?|dkk)\s*|\s*(kr\.?|dkk)\s*$", re.IGNORECASE)
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
@@ -205,8 +206,9 @@ def _choice(values: Sequence[str]) -> Callable[[str], str]:
 
 
 def _amount(value: str) -> Decimal:
-    """Amounts as Danish Excel writes them too: decimal comma, `.` or space between thousands."""
-    text = value.replace(" ", "").replace("\u00a0", "")
+    """Amounts as Danish Excel writes them too: decimal comma, `.` or space between thousands,
+    optionally with the currency (`kr.`, `DKK`)."""
+    text = _CURRENCY.sub("", value).replace(" ", "").replace("\u00a0", "")
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             text = text.replace(".", "").replace(",", ".")

@@ -250,7 +250,9 @@ def test_semicolon_delimiter_and_decimal_comma(db: Database, tmp_path: Path) -> 
         "2;B;;anna;1.234.567,89;open;2026-01-05 09:00;;\n"
         "3;C;;anna;2 500,5;open;2026-01-05 09:00;;\n"
         "4;D;;anna;99.95;open;2026-01-05 09:00;;\n"
-        "5;E;;anna;1,234.50;open;2026-01-05 09:00;;\n",
+        "5;E;;anna;1,234.50;open;2026-01-05 09:00;;\n"
+        "6;F;;anna;12.500,00 kr.;open;2026-01-05 09:00;;\n"
+        "7;G;;anna;DKK 3000;open;2026-01-05 09:00;;\n",
     )
     report = import_crm(db, folder)
     assert report.file("opportunities.csv").delimiter == ";"
@@ -263,6 +265,8 @@ def test_semicolon_delimiter_and_decimal_comma(db: Database, tmp_path: Path) -> 
         3: Decimal("2500.50"),
         4: Decimal("99.95"),
         5: Decimal("1234.50"),
+        6: Decimal("12500.00"),
+        7: Decimal("3000.00"),
     }
 
 
@@ -297,7 +301,9 @@ def test_naive_datetimes_are_local_time_across_dst(db: Database, tmp_path: Path)
         "4,Opgave,done,2026-10-25 12:00,\n"  # back to winter time
         "5,Opgave,done,2026-07-01T10:00:00+05:00,\n"  # an explicit offset wins
         "6,Opgave,done,2026-07-01T10:00:00Z,\n"
-        "7,Opgave,done,2026-07-01,\n",  # a date alone is local midnight
+        "7,Opgave,done,2026-07-01,\n"  # a date alone is local midnight
+        "8,Opgave,done,2026-10-25 02:30,\n"  # twice that night: the first (summer time)
+        "9,Opgave,done,2026-03-29 02:30,\n",  # not on the clock that night: winter offset
     )
     import_crm(db, folder)
     with db.session() as s:
@@ -311,6 +317,8 @@ def test_naive_datetimes_are_local_time_across_dst(db: Database, tmp_path: Path)
         5: dt.datetime(2026, 7, 1, 5, 0, tzinfo=UTC),
         6: dt.datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
         7: dt.datetime(2026, 6, 30, 22, 0, tzinfo=UTC),
+        8: dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        9: dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
     }
     assert across is not None and across.end_at == dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
