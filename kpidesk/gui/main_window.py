@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -449,7 +450,7 @@ class MainWindow(QMainWindow):
         self.refresh_my_kpi()
 
     # --- the KPI windows ----------------------------------------------------------------------
-    def _open_dialog(self, key: str, make: Any) -> QDialog:
+    def _open_dialog(self, key: str, make: Callable[[AppContext, QWidget], QDialog]) -> QDialog:
         """One instance of each KPI window: raise it if it is open, else create it."""
         dialog = self._dialogs.get(key)
         if dialog is None:
