@@ -128,6 +128,8 @@ class CrmTab(QWidget, Generic[R]):
             header = self.table.horizontalHeader()
             header.setStretchLastSection(False)
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(self.noun())
+        self.search.setAccessibleName(self.tr("Search"))
         self.count = QLabel()
         self.count.setObjectName(f"{name}Count")
         self.count.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

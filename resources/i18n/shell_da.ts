@@ -4,69 +4,69 @@
 <context>
     <name>ActivitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="239" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="262" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="240" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="315" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="263" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="341" />
         <source>All types</source>
         <translation>Alle typer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="243" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="266" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="244" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="267" />
         <source>All statuses</source>
         <translation>Alle statusser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="250" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="259" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="273" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="282" />
         <source>From</source>
         <translation>Fra</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="251" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="274" />
         <source>To</source>
         <translation>Til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="252" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="275" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="254" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="277" />
         <source>Only activities I own or take part in</source>
         <translation>Kun aktiviteter, jeg ejer eller deltager i</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="255" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="278" />
         <source>Today</source>
         <translation>I dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="257" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="280" />
         <source>Go to today's first activity</source>
         <translation>Gå til dagens første aktivitet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="261" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="284" />
         <source>to</source>
         <translation>til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="287" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="313" />
         <source>activities</source>
         <translation>aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="341" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="367" />
         <source>(only the first {limit}: choose a shorter date range)</source>
         <translation>(kun de første {limit}: vælg en kortere periode)</translation>
     </message>
@@ -239,22 +239,22 @@
 <context>
     <name>CompaniesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="199" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="222" />
         <source>Customers only</source>
         <translation>Kun kunder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="201" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="224" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="203" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="226" />
         <source>Only companies where I am key account manager</source>
         <translation>Kun firmaer, hvor jeg er key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="210" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="233" />
         <source>companies</source>
         <translation>firmaer</translation>
     </message>
@@ -295,32 +295,37 @@
 <context>
     <name>CrmTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="95" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="116" />
         <source>Search…</source>
         <translation>Søg…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="144" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="132" />
+        <source>Search</source>
+        <translation>Søg</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/crm_views.py" line="167" />
         <source>Loading…</source>
         <translation>Henter…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="171" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="194" />
         <source>Could not load the data: {message}</source>
         <translation>Data kunne ikke hentes: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="176" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="199" />
         <source>rows</source>
         <translation>rækker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="184" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="207" />
         <source>{total} {noun}</source>
         <translation>{total} {noun}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="186" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="209" />
         <source>{shown} of {total} {noun}</source>
         <translation>{shown} af {total} {noun}</translation>
     </message>
@@ -495,194 +500,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="62" />
+        <location filename="../../kpidesk/gui/main_window.py" line="73" />
         <source>Calculated last night at {time}</source>
         <translation>Beregnet i nat {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="65" />
+        <location filename="../../kpidesk/gui/main_window.py" line="76" />
         <source>Calculated today at {time}</source>
         <translation>Beregnet i dag {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="69" />
+        <location filename="../../kpidesk/gui/main_window.py" line="80" />
         <source>Calculated yesterday at {time}</source>
         <translation>Beregnet i går {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="75" />
+        <location filename="../../kpidesk/gui/main_window.py" line="86" />
         <source>dd/MM/yyyy</source>
         <translation>dd-MM-yyyy</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="77" />
+        <location filename="../../kpidesk/gui/main_window.py" line="88" />
         <source>Calculated {date} {time}</source>
         <translation>Beregnet {date} {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="86" />
-        <location filename="../../kpidesk/gui/main_window.py" line="108" />
+        <location filename="../../kpidesk/gui/main_window.py" line="97" />
+        <location filename="../../kpidesk/gui/main_window.py" line="121" />
         <source>The KPIs have not been calculated yet</source>
         <translation>KPI'erne er ikke beregnet endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="96" />
-        <location filename="../../kpidesk/gui/main_window.py" line="425" />
+        <location filename="../../kpidesk/gui/main_window.py" line="108" />
+        <location filename="../../kpidesk/gui/main_window.py" line="441" />
         <source>Calculating the KPIs…</source>
         <translation>Beregner KPI'erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="99" />
+        <location filename="../../kpidesk/gui/main_window.py" line="112" />
         <source>The last KPI calculation failed</source>
         <translation>Seneste KPI-beregning mislykkedes</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="101" />
+        <location filename="../../kpidesk/gui/main_window.py" line="114" />
         <source>{failed} – figures: {previous}</source>
         <translation>{failed} – tallene: {previous}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="112" />
+        <location filename="../../kpidesk/gui/main_window.py" line="125" />
         <source>{previous} – more than a day ago</source>
         <translation>{previous} – mere end et døgn siden</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="116" />
+        <location filename="../../kpidesk/gui/main_window.py" line="129" />
         <source>The nightly calculation has not run since; it catches up when kpidesk runs.</source>
         <translation>Den natlige beregning har ikke kørt siden; den indhenter det, når kpidesk kører.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="149" />
+        <location filename="../../kpidesk/gui/main_window.py" line="162" />
         <source>&amp;Companies</source>
         <translation>&amp;Firmaer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="150" />
+        <location filename="../../kpidesk/gui/main_window.py" line="163" />
         <source>&amp;Activities</source>
         <translation>&amp;Aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="151" />
+        <location filename="../../kpidesk/gui/main_window.py" line="164" />
         <source>&amp;Opportunities</source>
         <translation>&amp;Salgsmuligheder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="184" />
+        <location filename="../../kpidesk/gui/main_window.py" line="197" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="187" />
+        <location filename="../../kpidesk/gui/main_window.py" line="200" />
         <source>Set up profiles, users and KPI rules (Ctrl+K)</source>
         <translation>Opsæt profiler, brugere og KPI-regler (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="191" />
+        <location filename="../../kpidesk/gui/main_window.py" line="204" />
         <source>My KPIs</source>
         <translation>Mine KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="194" />
+        <location filename="../../kpidesk/gui/main_window.py" line="207" />
         <source>Today's KPIs: values, scores, forecast (Ctrl+M)</source>
         <translation>Dagens KPI: værdier, score og prognose (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="198" />
+        <location filename="../../kpidesk/gui/main_window.py" line="211" />
         <source>&amp;Refresh</source>
         <translation>&amp;Opdater</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="203" />
+        <location filename="../../kpidesk/gui/main_window.py" line="216" />
         <source>&amp;Find</source>
         <translation>&amp;Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="207" />
+        <location filename="../../kpidesk/gui/main_window.py" line="220" />
         <source>&amp;Quit</source>
         <translation>&amp;Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="211" />
+        <location filename="../../kpidesk/gui/main_window.py" line="224" />
         <source>&amp;About kpidesk</source>
         <translation>&amp;Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="216" />
+        <location filename="../../kpidesk/gui/main_window.py" line="229" />
         <source>KPI</source>
         <translation>KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="236" />
+        <location filename="../../kpidesk/gui/main_window.py" line="249" />
         <source>&amp;File</source>
         <translation>&amp;Filer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="237" />
+        <location filename="../../kpidesk/gui/main_window.py" line="250" />
         <source>Change &amp;password…</source>
         <translation>Skift &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="243" />
+        <location filename="../../kpidesk/gui/main_window.py" line="256" />
         <source>&amp;View</source>
         <translation>&amp;Vis</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="252" />
+        <location filename="../../kpidesk/gui/main_window.py" line="265" />
         <source>&amp;Language</source>
         <translation>&amp;Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="265" />
+        <location filename="../../kpidesk/gui/main_window.py" line="278" />
         <source>&amp;KPI</source>
         <translation>&amp;KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="269" />
+        <location filename="../../kpidesk/gui/main_window.py" line="282" />
         <source>&amp;Help</source>
         <translation>&amp;Hjælp</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="346" />
+        <location filename="../../kpidesk/gui/main_window.py" line="359" />
         <source>administrator</source>
         <translation>administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="346" />
+        <location filename="../../kpidesk/gui/main_window.py" line="359" />
         <source>user</source>
         <translation>bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="347" />
+        <location filename="../../kpidesk/gui/main_window.py" line="360" />
         <source>Logged in as {name} ({login})</source>
         <translation>Logget ind som {name} ({login})</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="350" />
+        <location filename="../../kpidesk/gui/main_window.py" line="363" />
         <source>profile {profile}</source>
         <translation>profil {profile}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="407" />
+        <location filename="../../kpidesk/gui/main_window.py" line="420" />
         <source>Run status unknown</source>
         <translation>Beregningsstatus ukendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="483" />
+        <location filename="../../kpidesk/gui/main_window.py" line="499" />
         <source>Language</source>
         <translation>Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="484" />
+        <location filename="../../kpidesk/gui/main_window.py" line="500" />
         <source>The language changes when you start kpidesk again.</source>
         <translation>Sproget skifter, næste gang du starter kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="497" />
+        <location filename="../../kpidesk/gui/main_window.py" line="513" />
         <source>About kpidesk</source>
         <translation>Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="499" />
+        <location filename="../../kpidesk/gui/main_window.py" line="515" />
         <source>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPIs for your CRM: calculated every night for every user, with history and forecast.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
         <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI'er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
     </message>
@@ -690,27 +695,27 @@
 <context>
     <name>OpportunitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="369" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="395" />
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="370" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="396" />
         <source>All stages</source>
         <translation>Alle faser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="373" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="399" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="375" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="401" />
         <source>Only opportunities I own</source>
         <translation>Kun salgsmuligheder, jeg ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="383" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="409" />
         <source>opportunities</source>
         <translation>salgsmuligheder</translation>
     </message>
