@@ -282,6 +282,8 @@ RowCheck = Callable[[Sequence[Any]], list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class FileSpec:
+    """One file of the export: its columns, key, stage table and checks across columns."""
+
     name: str
     fields: tuple[Field, ...]
     key: tuple[str, ...]
