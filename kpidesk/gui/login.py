@@ -7,6 +7,7 @@ same, whatever its cause.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from PySide6.QtCore import QSettings, Qt
@@ -27,6 +28,8 @@ from kpidesk.data.db import Database, DatabaseError
 from kpidesk.gui.runner import run_in_background
 from kpidesk.services import auth
 from kpidesk.services.caller import Caller
+
+log = logging.getLogger("kpidesk.gui")
 
 LAST_LOGIN_KEY = "login/last"
 
@@ -124,6 +127,7 @@ class _CheckingDialog(QDialog):
             return self.tr("The login or the password is not right.")
         if isinstance(exc, DatabaseError):
             return self.tr("The database cannot be reached: {message}").format(message=str(exc))
+        log.error("unexpected failure in %s", type(self).__name__, exc_info=exc)
         return self.tr("Something went wrong: {message}").format(
             message=str(exc) or type(exc).__name__
         )
