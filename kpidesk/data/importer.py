@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 from sqlalchemy.sql.expression import Executable
 
@@ -631,7 +632,12 @@ def import_crm(
         tell("checking", 1, 1)
         if errors:
             raise errors.failure()  # leaving the block rolls everything back
-        _merge_all(conn, staged, report, tell)
+        try:
+            _merge_all(conn, staged, report, tell)
+        except IntegrityError as exc:
+            # Only possible when another program changed the referenced rows meanwhile.
+            first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise ImportFailed([f"the database changed during the import: {first}"]) from exc
         if conn.dialect.name == "sqlite":
             for table in reversed(_stage_md.sorted_tables):
                 conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")

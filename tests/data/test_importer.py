@@ -649,3 +649,25 @@ def test_nul_characters_are_refused_before_the_database_sees_them(
         "users.csv:2: name: contains a NUL character (a binary file?)",
         "users.csv:3: login: login 'b\\x00o' contains a space or control character",
     ]
+
+
+def test_a_reference_broken_behind_the_checks_fails_cleanly(
+    db: Database, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another program deleting a referenced row mid-import: PostgreSQL's keys still hold.
+
+    (SQLite's writer lock keeps other programs out for the whole import, so there the import's
+    own reference checks, tested above, are the whole story.)
+    """
+    if backend == "sqlite":
+        pytest.skip("SQLite holds the write lock for the whole import")
+    import kpidesk.data.importer as importer
+
+    monkeypatch.setattr(importer, "_check_references", lambda *args: None)
+    folder = tmp_path / "export"
+    write(
+        folder, "activities.csv", "id,type,status,start_at,company_id\n1,Opgave,done,2026-01-05,9\n"
+    )
+    errors = failed(db, folder)
+    assert len(errors) == 1 and errors[0].startswith("the database changed during the import:")
+    assert snapshot(db) == {table: [] for table in TABLES}
