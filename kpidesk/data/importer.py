@@ -499,7 +499,10 @@ def _line_of(data: bytes, position: int, before: int) -> int:
 def _detect_encoding(path: Path) -> tuple[_Source | None, tuple[int, str] | None]:
     """UTF-8 (with or without BOM), else Windows-1252; streamed, so big files stay cheap."""
     with path.open("rb") as handle:
-        bom = handle.read(3) == codecs.BOM_UTF8
+        head = handle.read(3)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, (1, "UTF-16 is not supported: save it as 'CSV UTF-8' (or plain CSV) instead")
+    bom = head == codecs.BOM_UTF8
     lines = 0
     utf8_error: tuple[int, str] | None = None
     cp1252_error: tuple[int, str] | None = None

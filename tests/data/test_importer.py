@@ -671,3 +671,36 @@ def test_a_reference_broken_behind_the_checks_fails_cleanly(
     errors = failed(db, folder)
     assert len(errors) == 1 and errors[0].startswith("the database changed during the import:")
     assert snapshot(db) == {table: [] for table in TABLES}
+
+
+def test_utf16_is_refused_with_advice(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    write(folder, "users.csv", "\ufefflogin,name,email\nanna,Anna,a@x.dk\n", encoding="utf-16-le")
+    assert failed(db, folder) == [
+        "users.csv:1: (file): UTF-16 is not supported: save it as 'CSV UTF-8' (or plain CSV) "
+        "instead"
+    ]
+
+
+def test_the_demo_export_reimports_without_changes(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Realistic data (local times across DST, amounts, many participants), bulk path included."""
+    import kpidesk.data.importer as importer
+    from kpidesk.data.demo import write_demo_export
+
+    monkeypatch.setattr(importer, "BULK_ROWS", 500)
+    folder = tmp_path / "demo"
+    write_demo_export(folder, users=6, activities=2000, seed=2, as_of=dt.date(2026, 10, 26))
+    first = import_crm(db, folder)
+    assert first.file("activities.csv").inserted == 2000
+    before = snapshot(db)
+    again = import_crm(db, folder)
+    for item in again.files:
+        assert (item.inserted, item.updated, item.removed, item.unchanged) == (
+            0,
+            0,
+            0,
+            item.rows,
+        ), item.summary()
+    assert snapshot(db) == before
