@@ -41,6 +41,7 @@ from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
 from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.warmup import start_warmup
 from kpidesk.services import auth, crm
 
 log = logging.getLogger("kpidesk.gui")
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.refresh_my_kpi()
         self.refresh_run_status()
         self._tab_shown(self.tabs.currentIndex())
+        self.warmup = start_warmup(ctx, self)  # the first Dagens KPI opens as fast as later ones
         if start_scheduler:
             QTimer.singleShot(0, self.start_scheduler)
 
