@@ -235,3 +235,36 @@ def test_passwd_in_a_real_process(db: Database, db_url: str) -> None:
                           timeout=120, check=False)  # fmt: skip
     assert done.returncode == 1
     assert done.stderr == "kpidesk: error: no user has the login 'ghost'\n"
+
+
+def test_two_first_admins_at_once_make_one(db_url: str) -> None:
+    """Two desktops creating the first administrator at the same moment: one wins."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def create(login: str) -> None:
+        own = Database(db_url)  # each desktop has its own connections
+        try:
+            barrier.wait(timeout=30)
+            auth.create_first_admin(own, login, login.title(), "hemmelig-kode")
+            outcomes[login] = "created"
+        except auth.FirstAdminExists:
+            outcomes[login] = "refused"
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=create, args=(name,)) for name in ("anna", "bent")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes.values()) == ["created", "refused"]
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            admins = session.scalars(select(User.login).where(User.role == "admin")).all()
+    finally:
+        db.dispose()
+    assert len(admins) == 1
