@@ -956,20 +956,35 @@ def _merge_all(
             report.profiles_created = _create_profiles(conn)
             _merge_users(conn, item)
             continue
-        merge, table = {
-            COMPANIES: (_merge_companies, Company.__table__),
-            ACTIVITIES: (_merge_activities, Activity.__table__),
-            PARTICIPANTS: (_merge_participants, ActivityParticipant.__table__),
-            OPPORTUNITIES: (_merge_opportunities, Opportunity.__table__),
+        merge, table, stage, key = {
+            COMPANIES: (_merge_companies, Company.__table__, STAGE_COMPANIES, "id"),
+            ACTIVITIES: (_merge_activities, Activity.__table__, STAGE_ACTIVITIES, "id"),
+            PARTICIPANTS: (
+                _merge_participants,
+                ActivityParticipant.__table__,
+                STAGE_PARTICIPANTS,
+                "activity_id",
+            ),
+            OPPORTUNITIES: (_merge_opportunities, Opportunity.__table__, STAGE_OPPORTUNITIES, "id"),
         }[name]
-        with _bulk_load(conn, table, item.report.rows):
+        # Rows whose key the table does not have yet (participants: activities without any).
+        new_rows = int(
+            conn.scalar(
+                select(func.count())
+                .select_from(stage)
+                .where(~exists().where(table.c[key] == stage.c[key]))
+            )
+            or 0
+        )
+        with _bulk_load(conn, table, new_rows):
             merge(conn, item)
     tell("writing", len(steps), len(steps))
 
 
 @contextmanager
-def _bulk_load(conn: Connection, table: Table, rows: int) -> Iterator[None]:
-    """For a load that at least doubles a big table: indexes and checks built once, after it.
+def _bulk_load(conn: Connection, table: Table, new_rows: int) -> Iterator[None]:
+    """For a load that at least doubles a table (≥ BULK_ROWS new rows): indexes and key
+    checks are built once, after the rows.
 
     Keeping secondary indexes (and on PostgreSQL the per-row foreign key triggers) up to date
     row by row costs several times the inserts themselves; building them once afterwards is
@@ -977,8 +992,11 @@ def _bulk_load(conn: Connection, table: Table, rows: int) -> Iterator[None]:
     the import's transaction, so a failure restores everything. The table is locked
     exclusively until the commit (a big import is an administrator's job, not a daily one).
     """
+    if new_rows < BULK_ROWS:
+        yield
+        return
     existing = int(conn.scalar(select(func.count()).select_from(table)) or 0)
-    if rows < BULK_ROWS or rows < existing:
+    if new_rows < existing:
         yield
         return
     stored = inspect(conn)

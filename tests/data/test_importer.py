@@ -597,9 +597,13 @@ def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
     import kpidesk.data.importer as importer
 
     monkeypatch.setattr(importer, "BULK_ROWS", 2)
+    dropped: list[str] = []
+    real_drop = importer.DropIndex
+    monkeypatch.setattr(importer, "DropIndex", lambda i: dropped.append(i.name) or real_drop(i))
     before = _schema(db)
     report = import_crm(db, base_export(tmp_path / "export"))
     assert counts(report, "activities.csv") == (3, 0, 0)
+    assert "ix_activities_type_status_start" in dropped
     assert _schema(db) == before
     # The keys are enforced again afterwards, and SQLite's connection checks them again.
     with pytest.raises(Exception, match="(?i)foreign key"), db.connect(write=True) as conn:
@@ -607,8 +611,10 @@ def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
     with db.connect() as conn:
         if db.is_sqlite:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    dropped.clear()
     again = import_crm(db, tmp_path / "export")
     assert counts(again, "activities.csv") == (0, 0, 3)
+    assert dropped == []  # nothing new: no index is rebuilt
 
 
 def test_broken_files_are_reported_not_guessed(db: Database, tmp_path: Path) -> None:
