@@ -57,6 +57,8 @@ def test_kpi_table_for_people(built: str, capsys: pytest.CaptureFixture[str]) ->
     assert " 6 " in meetings and " 10 " in meetings and "60 %" in meetings
     coverage = next(line for line in out.splitlines() if line.startswith("KAM-dækning"))
     assert "60 %" in coverage and "80 %" in coverage and "75 %" in coverage
+    revenue = next(line for line in out.splitlines() if line.startswith("Vundet omsætning"))
+    assert "80.000 kr." in revenue and "100.000 kr." in revenue and "ved periodens slut" in revenue
     code, out, _ = run(capsys, "--db", built, "kpi", "--user", "lars", "--date", DATE)
     coverage = next(line for line in out.splitlines() if line.startswith("KAM-dækning"))
     assert coverage.split()[1] == "–"  # undefined, never 0
@@ -122,7 +124,7 @@ def test_setup_export_then_import_round_trips(
 ) -> None:
     path = tmp_path / "setup.json"
     code, out, _ = run(capsys, "--db", built, "setup", "export", str(path))
-    assert code == 0 and "4 rules" in out
+    assert code == 0 and "5 rules" in out
     exported = json.loads(path.read_text(encoding="utf-8"))
     assert exported["version"] == 1 and exported["assignments"]["mette"] == "Salg"
 
@@ -130,7 +132,7 @@ def test_setup_export_then_import_round_trips(
     path.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
     code, out, err = run(capsys, "--db", built, "setup", "import", str(path))
     assert code == 0 and err == ""
-    assert "updated: 1" in out and "unchanged: 3" in out
+    assert "updated: 1" in out and "unchanged: 4" in out
     with db.session() as session:
         target = session.scalar(select(KpiRule.target).where(KpiRule.name == exported["rules"][0]
                                                                ["name"]))  # fmt: skip

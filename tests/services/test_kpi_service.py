@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from kpidesk.data.models import (
     KpiResult,
     KpiRule,
     KpiRun,
+    Opportunity,
     Profile,
     User,
 )
@@ -48,6 +50,8 @@ SETUP = {
          "profiles": ["Support"], "active": True},
         {"name": "Gammel regel", "template": "new_opportunities", "params": {}, "target": 3,
          "profiles": ["Salg"], "active": False},
+        {"name": "Vundet omsætning", "template": "won_revenue", "params": {"period": "month"},
+         "target": 100000, "profiles": ["Salg"], "active": True},
     ],
     "assignments": {"mette": "Salg", "lars": "Salg", "jonas": "Support", "inaktiv": "Salg"},
 }  # fmt: skip
@@ -58,9 +62,10 @@ def local(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def build(db: Database) -> dict[str, int]:
-    """Mette (Salg) has 6 planned sales meetings in the 14 days from AS_OF and met 3 of her 5
-    customers in the last 90 days; Lars (Salg) manages no customers; Jonas (Support) has 3
-    overdue tasks. Runs the engine for the NIGHTS nights up to AS_OF."""
+    """Mette (Salg) has 6 planned sales meetings in the 14 days from AS_OF, met 3 of her 5
+    customers in the last 90 days and won 80,000 kr. this month (50,000 by the 12th); Lars
+    (Salg) manages no customers; Jonas (Support) has 3 overdue tasks. Runs the engine for the
+    NIGHTS nights up to AS_OF."""
     with db.session(write=True) as session:
         users = {
             login: User(login=login, name=name, role=role, active=active)
@@ -106,6 +111,14 @@ def build(db: Database) -> dict[str, int]:
             ActivityParticipant(activity_id=id_, user_id=owner)
             for id_, _, _, _, _, owner in activities
         )
+        deals = [(2, 10_000, "won"), (5, 20_000, "won"), (9, 5_000, "won"), (12, 15_000, "won"),
+                 (16, 30_000, "won"), (20, 99_000, "won"), (10, 70_000, "lost")]  # fmt: skip
+        for number, (day, amount, stage) in enumerate(deals, start=1):
+            closed = local(dt.date(2026, 3, day))
+            session.add(Opportunity(id=number, name=f"Aftale {number}", company_id=1,
+                                    owner_id=mette, amount=Decimal(amount), stage=stage,
+                                    created_at=closed - dt.timedelta(days=40),
+                                    closed_at=closed))  # fmt: skip
     import_setup(db, ADMIN, SETUP)
     for offset in range(NIGHTS - 1, -1, -1):
         summary = run_for_date(db, AS_OF - dt.timedelta(days=offset), trigger="test")
@@ -143,8 +156,10 @@ def test_todays_kpis_seed_example(kpi_db: tuple[Database, dict[str, int]]) -> No
     today = kpi.todays_kpis(db, as_user(ids, "mette"), "mette", as_of=AS_OF)
     assert (today.user, today.user_id, today.run_date) == ("mette", ids["mette"], AS_OF)
     assert today.computed_at is not None and today.reason == ""
-    assert [item.rule for item in today.kpis] == ["Planlagte salgsmøder", "KAM-dækning"]
-    meetings, coverage = today.kpis
+    assert [item.rule for item in today.kpis] == [
+        "Planlagte salgsmøder", "KAM-dækning", "Vundet omsætning",
+    ]  # fmt: skip
+    meetings, coverage, _revenue = today.kpis
     assert (meetings.value, meetings.target, meetings.score) == (6, 10, pytest.approx(0.6))
     assert (meetings.unit, meetings.direction, meetings.template) == (
         "count", "higher", "planned_meetings",
@@ -297,7 +312,7 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
     team = kpi.team_scores(db, ADMIN, as_of=AS_OF)
     assert team.run_date == AS_OF
     assert [rule.name for rule in team.rules] == [
-        "Planlagte salgsmøder", "KAM-dækning", "Forfaldne opgaver",
+        "Planlagte salgsmøder", "KAM-dækning", "Forfaldne opgaver", "Vundet omsætning",
     ]  # fmt: skip
     assert [row.login for row in team.rows] == ["lars", "mette", "jonas"]  # by profile, login
     rules = {rule.name: rule.id for rule in team.rules}
@@ -311,7 +326,9 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
         salg = session.scalar(select(Profile.id).where(Profile.name == "Salg"))
     only_salg = kpi.team_scores(db, ADMIN, profile_id=salg, as_of=AS_OF)
     assert [row.login for row in only_salg.rows] == ["lars", "mette"]
-    assert [rule.name for rule in only_salg.rules] == ["Planlagte salgsmøder", "KAM-dækning"]
+    assert [rule.name for rule in only_salg.rules] == [
+        "Planlagte salgsmøder", "KAM-dækning", "Vundet omsætning",
+    ]  # fmt: skip
 
     folder = tmp_path / "export"
     folder.mkdir()
@@ -323,11 +340,12 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
     assert lines[0] == [
         "Login", "Navn", "Profil", "Planlagte salgsmøder", "Planlagte salgsmøder: score (%)",
         "KAM-dækning (%)", "KAM-dækning: score (%)", "Forfaldne opgaver",
-        "Forfaldne opgaver: score (%)",
+        "Forfaldne opgaver: score (%)", "Vundet omsætning (kr.)", "Vundet omsætning: score (%)",
     ]  # fmt: skip
-    assert lines[1] == ["lars", "Lars Nielsen", "Salg", "0", "0", "", "", "", ""]
-    assert lines[2] == ["mette", "Mette Sørensen", "Salg", "6", "60", "60", "75", "", ""]
-    assert lines[3][-2:] == ["3", "66,67"]
+    assert lines[1] == ["lars", "Lars Nielsen", "Salg", "0", "0", "", "", "", "", "0", "0"]
+    assert lines[2] == ["mette", "Mette Sørensen", "Salg", "6", "60", "60", "75", "", "",
+                        "80000", "80"]  # fmt: skip
+    assert lines[3][-4:] == ["3", "66,67", "", ""]
     assert list(folder.iterdir()) == [path]  # no temporary file left behind
 
 
@@ -369,7 +387,7 @@ def test_few_queries_whatever_the_number_of_rules(
     assert run_for_date(db, AS_OF, trigger="test").status == "success"
     with counting_queries(db) as many_rules:
         today = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
-    assert len(today.kpis) == 12
+    assert len(today.kpis) == 13
     assert len(many_rules) == len(few_rules) <= 6
     with counting_queries(db) as team_queries:
         kpi.team_scores(db, ADMIN, as_of=AS_OF)
@@ -384,3 +402,23 @@ def test_results_are_only_read(kpi_db: tuple[Database, dict[str, int]]) -> None:
     kpi.team_scores(db, ADMIN, as_of=AS_OF)
     with db.session() as session:
         assert session.execute(select(KpiResult.id, KpiResult.value)).all() == before
+
+
+def test_period_forecast_from_real_runs(kpi_db: tuple[Database, dict[str, int]]) -> None:
+    db, ids = kpi_db
+    revenue = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF).find("Vundet omsætning")
+    assert revenue is not None
+    assert (revenue.value, revenue.score, revenue.unit) == (80_000, 0.8, "currency")
+    # The history is the month-to-date total, night by night (the 16th's deal from the 17th).
+    assert [value for _, value, _ in revenue.history] == [50_000] * 4 + [80_000] * 4
+    result = revenue.forecast
+    assert result.status == "ok" and result.nights == NIGHTS
+    assert (result.horizon.kind, result.horizon.start, result.horizon.end) == (
+        "period", dt.date(2026, 3, 1), dt.date(2026, 3, 31),
+    )  # fmt: skip
+    assert result.projected == pytest.approx(80_000 / 19 * 31)  # 19 days covered of 31
+    assert result.pace_target == pytest.approx(100_000 * 19 / 31)
+    assert result.on_pace is True
+    assert result.target_date == dt.date(2026, 3, 24)  # 20,000 more at 4,210 kr. a day
+    assert result.low is not None and result.high is not None
+    assert 80_000 <= result.low < result.projected < result.high
