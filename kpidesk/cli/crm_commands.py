@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo.set_defaults(handler=cmd_demo)
 
 
-def _at_least(minimum: int) -> type[int]:
+def _at_least(minimum: int) -> Callable[[str], int]:
     def parse(value: str) -> int:
         try:
             number = int(value)
@@ -55,7 +56,7 @@ def _at_least(minimum: int) -> type[int]:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}")
         return number
 
-    return parse  # type: ignore[return-value]
+    return parse
 
 
 def _date(value: str) -> dt.date:
