@@ -80,6 +80,18 @@ def template_info(template_key: str, params: Mapping[str, Any]) -> TemplateInfo:
     )
 
 
+def clean_params(template_key: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A rule's parameters with the template's defaults filled in (as stored if they no longer
+    fit the template: its stored results are still worth showing)."""
+    from kpidesk.domain.templates import ParamError, validate_params
+    from kpidesk.engine.catalogue import get_template
+
+    try:
+        return validate_params(get_template(template_key).spec, dict(params or {}))
+    except (KeyError, LookupError, ValueError, ParamError):
+        return dict(params or {})
+
+
 @dataclass(frozen=True)
 class KpiItem:
     """One card of "Dagens KPI": a rule's stored result for the user, with its forecast."""
@@ -325,7 +337,8 @@ def todays_kpis(
             reason = "no_results" if _has_active_rules(session, user.profile_id) else "no_rules"
             return _with_reason(base, reason)
 
-        horizons = {row.id: horizon_for(row.template, row.params or {}, run_date) for row in rows}
+        params_of = {row.id: clean_params(row.template, row.params) for row in rows}
+        horizons = {row.id: horizon_for(row.template, params_of[row.id], run_date) for row in rows}
         earliest = min(
             [run_date - dt.timedelta(days=HISTORY_DAYS)]
             + [h.start for h in horizons.values() if h.kind == "period"]
@@ -334,7 +347,7 @@ def todays_kpis(
 
     items: list[KpiItem] = []
     for row in rows:
-        params = dict(row.params or {})
+        params = params_of[row.id]
         info = template_info(row.template, params)
         history = histories.get(row.id, [])
         prediction = forecast(

@@ -422,3 +422,13 @@ def test_period_forecast_from_real_runs(kpi_db: tuple[Database, dict[str, int]])
     assert result.target_date == dt.date(2026, 3, 24)  # 20,000 more at 4,210 kr. a day
     assert result.low is not None and result.high is not None
     assert 80_000 <= result.low < result.projected < result.high
+
+
+def test_rules_stored_without_defaults_get_them(kpi_db: tuple[Database, dict[str, int]]) -> None:
+    db, ids = kpi_db
+    with db.session(write=True) as session:  # e.g. written by an older version, not validated
+        session.execute(update(KpiRule).where(KpiRule.name == "KAM-dækning").values(params={}))
+    coverage = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF).find("KAM-dækning")
+    assert coverage is not None
+    assert coverage.params == {"activity_types": ["Salgsmøde"], "days": 90}
+    assert coverage.forecast.horizon.end == AS_OF + dt.timedelta(days=90)
