@@ -173,6 +173,11 @@ class LastRun:
     last_success_date: dt.date | None = None
     last_success_at: dt.datetime | None = None
 
+    @property
+    def date(self) -> dt.date:
+        """The run's date (what it computed "as of"); the same as `run_date`."""
+        return self.run_date
+
 
 @dataclass(frozen=True)
 class TeamRule:

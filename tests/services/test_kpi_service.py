@@ -359,7 +359,7 @@ def test_last_run_status(db: Database) -> None:
     build(db)
     last = kpi.last_run_status(db)
     assert last is not None
-    assert (last.run_date, last.status, last.error) == (AS_OF, "success", None)
+    assert (last.run_date, last.date, last.status, last.error) == (AS_OF, AS_OF, "success", None)
     assert last.last_success_date == AS_OF and last.finished_at is not None
     with db.session(write=True) as session:
         session.add(KpiRun(run_date=AS_OF + dt.timedelta(days=1), status="failed",
