@@ -332,3 +332,24 @@ def test_background_answers_survive_owners_held_only_by_their_callbacks(qtbot: Q
         del owner  # only the callbacks keep it now
         qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
     assert len(delivered) == 500
+
+
+def test_my_kpi_follows_a_profile_changed_in_the_setup_dialog(db: Database, qtbot: QtBot) -> None:
+    """The whole way: Ctrl+K, Brugere, the administrator's own profile set to Salg in place."""
+    from kpidesk.gui.setup_models import UsersModel
+
+    people = seed_crm(db)
+    add_rule(db, "Salg")
+    window = open_window(qtbot, db, people.admin)
+    assert not shown(qtbot, window, "myKpiButton")
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._dialogs["setup"]
+    qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    users = dialog.usersPage.model  # type: ignore[attr-defined]
+    row = next(r for r in range(users.rowCount()) if users.index(r, 0).data() == "admin")
+    salg = next(p.id for p in setup.list_profiles(db, people.admin) if p.name == "Salg")
+    with qtbot.waitSignal(window.myKpiVisibilityChecked, timeout=WAIT_MS) as checked:
+        assert users.setData(users.index(row, UsersModel.COL_PROFILE), salg)
+    assert checked.args == [True]
+    assert shown(qtbot, window, "myKpiButton")
+    dialog.close()
