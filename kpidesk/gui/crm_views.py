@@ -107,6 +107,7 @@ class CrmTab(QWidget, Generic[R]):
         self.model.setParent(self)
         self.proxy: RowFilterProxy[R] = RowFilterProxy(model, self)
         self.loading = False
+        self.after_load: Callable[[], None] | None = None  # once, after the next load
         self._request = 0
         self._sized = False
 
@@ -185,6 +186,9 @@ class CrmTab(QWidget, Generic[R]):
         self.loading = False
         self.update_count()
         self.loaded.emit()
+        follow_up, self.after_load = self.after_load, None
+        if follow_up is not None:
+            follow_up()
 
     def _failed(self, request: int, exc: BaseException) -> None:
         if request != self._request:
@@ -370,12 +374,25 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
             )
 
     def go_to_today(self) -> None:
-        """Scroll to the first activity of today (or the next one after it)."""
-        source = self.model
-        for proxy_row in range(self.proxy.rowCount()):
-            row = source.row_at(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
-            if row.start_at.date() >= self.today:
-                index = self.proxy.index(proxy_row, 0)
+        """Select today's first activity (or the next one), whatever the sort and filters.
+
+        When today is outside the chosen dates, the range moves around today first.
+        """
+        first, last = self.date_range()
+        if not first <= self.today <= last:
+            self.after_load = self.go_to_today
+            self.set_date_range(self.today - dt.timedelta(DAYS_BACK),
+                                self.today + dt.timedelta(DAYS_AHEAD))  # fmt: skip
+            return
+        rows = self.model.rows()
+        upcoming = sorted(
+            (row.start_at, row.id, source_row)
+            for source_row, row in enumerate(rows)
+            if row.start_at.date() >= self.today
+        )
+        for _start, _id, source_row in upcoming:
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+            if index.isValid():  # not hidden by a filter
                 self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
                 self.table.setCurrentIndex(index)
                 return

@@ -393,3 +393,22 @@ def test_activity_dates_read_like_a_calendar(db: Database, qtbot: QtBot) -> None
     assert shown(2) == ("Fri 27/11/2026", True)
     assert shown(3) == ("", False)
     assert shown(0)[1] and shown(0)[0]  # the top row always names its day
+
+
+def test_today_moves_the_range_and_respects_sort_and_filters(db: Database, qtbot: QtBot) -> None:
+    people = seed_crm(db)
+    tab = ActivitiesTab(AppContext(db=db, caller=people.mette), today=TODAY)
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.set_date_range(TODAY - dt.timedelta(400), TODAY - dt.timedelta(300))
+    assert tab.model.rowCount() == 0
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.today_button.click()  # today is outside: the range moves around it, then selects
+    qtbot.waitUntil(lambda: tab.table.currentIndex().isValid(), timeout=10_000)
+    assert tab.date_range() == (TODAY - dt.timedelta(30), TODAY + dt.timedelta(60))
+    assert tab.proxy.data(tab.table.currentIndex(), ROW_ROLE).id == 10
+    # Sorted by company and showing only Telefonmøder: the next one after today is 13.
+    tab.table.sortByColumn(ActivityModel.COL_COMPANY, Qt.SortOrder.AscendingOrder)
+    tab.type_filter.setCurrentIndex(tab.type_filter.findData("Telefonmøde"))
+    tab.go_to_today()
+    assert tab.proxy.data(tab.table.currentIndex(), ROW_ROLE).id == 13
