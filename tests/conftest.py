@@ -66,7 +66,11 @@ def _make_url(
         return f"sqlite:///{path}"
     server: PostgresServer = request.getfixturevalue("pg_server")
     name = f"kpidesk_test_{os.getpid()}_{next(_counter)}"
-    return server.create_database(name, template="kpidesk_template" if migrated else None)
+    url = server.create_database(name, template="kpidesk_template" if migrated else None)
+    # Dropped right after the test (FORCE ends connections a test left open): a few hundred
+    # cloned databases would otherwise fill the disk and slow the server's shutdown.
+    request.addfinalizer(lambda: server.drop_database(name))
+    return url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -105,6 +105,9 @@ class PostgresServer:
         janitor.init()
         return self.url(name)
 
+    def drop_database(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     def execute(self, sql: str, dbname: str = "postgres") -> None:
         with psycopg.connect(host=self.host, port=self.port, user=self.user, dbname=dbname,
                              autocommit=True) as conn:  # fmt: skip

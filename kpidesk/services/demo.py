@@ -61,8 +61,9 @@ def ensure_demo_database(
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.dispose()
-    for suffix in ("-wal", "-shm"):
-        Path(str(building) + suffix).unlink(missing_ok=True)
+    # The SQLite files beside the one being built (WAL, shared memory, the engine's run lock).
+    for leftover in building.parent.glob(building.name + "?*"):
+        leftover.unlink(missing_ok=True)
     os.replace(building, target_path)
     log.info("demo database created at %s", target_path)
     return url
