@@ -36,7 +36,11 @@ def demo_setup_file() -> Path:
 
 
 def ensure_demo_database(
-    url: str | None = None, *, today: dt.date | None = None, progress: DemoProgress | None = None
+    url: str | None = None,
+    *,
+    today: dt.date | None = None,
+    history_days: int = HISTORY_DAYS,
+    progress: DemoProgress | None = None,
 ) -> str:
     """Return the demo database's URL, creating and filling it first if it does not exist yet."""
     url = url or paths.demo_database_url()
@@ -56,7 +60,7 @@ def ensure_demo_database(
         leftover.unlink(missing_ok=True)
     db = Database(f"sqlite:///{building.as_posix()}")
     try:
-        build_demo(db, today=today, progress=progress)
+        build_demo(db, today=today, history_days=history_days, progress=progress)
         with db.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
