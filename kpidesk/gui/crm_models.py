@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -37,6 +38,12 @@ _ROOT = QModelIndex()
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+# Plain ints: comparing with them costs no enum lookup in the per-cell paths.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 # Danish collation puts æ, ø, å after z; code points order them å, æ, ø.
 _DANISH_ORDER = str.maketrans({"æ": "z\U0010fff1", "ø": "z\U0010fff2", "å": "z\U0010fff3",
                                "ä": "z\U0010fff1", "ö": "z\U0010fff2"})  # fmt: skip
@@ -157,6 +164,32 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def index(self, row: int, column: int, parent: AnyIndex = _ROOT) -> QModelIndex:
+        """One Python call where Qt's hasIndex() would make two (rowCount and columnCount)."""
+        if 0 <= row < len(self._rows) and 0 <= column < self.COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+        """Every role a delegate asks for a cell in one call (Qt 6 asks seven, one by one)."""
+        if index.isValid():
+            self.fill_roles(index.row(), index.column(), roleDataSpan)
+
+    def fill_roles(self, row_number: int, column: int, span: QModelRoleDataSpan) -> None:
+        """What data() answers, for the roles in `span` (the scrolling hot path)."""
+        if row_number >= len(self._rows):
+            return
+        row = self._rows[row_number]
+        for i in range(len(span)):
+            item = span[i]
+            role = item.role()
+            if role == _DISPLAY or role == _TOOLTIP:
+                item.setData(self.display(row, column))
+            elif role == _ALIGNMENT:
+                item.setData(_ALIGN_RIGHT if column in self.RIGHT_ALIGNED else _ALIGN_LEFT)
+            elif role == _FOREGROUND and self.is_muted(row):
+                item.setData(_muted())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """One Python key-sort; persistent indexes (the selection) follow their rows."""
@@ -423,6 +456,21 @@ class RowFilterProxy(QSortFilterProxyModel, Generic[R]):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._source.sort(column, order)
+
+    def multiData(self, index: AnyIndex, roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+        """A cell's roles in one call; unfiltered, proxy rows are the source's (sorting happens
+        in the source), so painting a cell costs two Python calls (this and flags), not 24."""
+        if not index.isValid():
+            return
+        if self._predicate is None and not self._text:
+            self._source.fill_roles(index.row(), index.column(), roleDataSpan)
+            return
+        source = self.mapToSource(index)
+        if source.isValid():
+            self._source.fill_roles(source.row(), source.column(), roleDataSpan)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        return _FLAGS if index.isValid() else _NO_FLAGS
 
     def accepted_count(self) -> int:
         return self.rowCount()

@@ -412,3 +412,46 @@ def test_today_moves_the_range_and_respects_sort_and_filters(db: Database, qtbot
     tab.type_filter.setCurrentIndex(tab.type_filter.findData("Telefonmøde"))
     tab.go_to_today()
     assert tab.proxy.data(tab.table.currentIndex(), ROW_ROLE).id == 13
+
+
+def test_painted_cells_show_what_data_answers(qtbot: QtBot) -> None:
+    """A delegate fills a cell in one multiData call; it must read exactly like data()."""
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    base = at(TODAY, 8)
+    statuses = ("planned", "done", "cancelled")
+    rows = [crm.ActivityRow(i, ("Salgsmøde", "Opgave")[i % 2], statuses[i % 3],
+                            base + dt.timedelta(hours=i), base + dt.timedelta(hours=i, minutes=30),
+                            f"Firma {i % 5}", "Ejer", "Anna", i % 4 == 0)
+            for i in range(30)]  # fmt: skip
+    model = ActivityModel()
+    model.set_rows(rows)
+    proxy = RowFilterProxy(model)
+    delegate = QStyledItemDelegate()
+
+    def check() -> int:
+        for row in range(proxy.rowCount()):
+            for column in range(proxy.columnCount()):
+                index = proxy.index(row, column)
+                option = QStyleOptionViewItem()
+                delegate.initStyleOption(option, index)
+                assert option.text == proxy.data(index)  # type: ignore[attr-defined]
+                alignment = proxy.data(index, Qt.ItemDataRole.TextAlignmentRole)
+                assert int(option.displayAlignment.value) == alignment  # type: ignore[attr-defined]
+                muted = proxy.data(index, Qt.ItemDataRole.ForegroundRole)
+                if muted is not None:
+                    palette = option.palette  # type: ignore[attr-defined]
+                    assert QColor(palette.color(QPalette.ColorRole.Text)) == muted
+        return proxy.rowCount()
+
+    assert check() == 30  # unfiltered: the proxy's rows are the source's
+    model.sort(ActivityModel.COL_COMPANY, Qt.SortOrder.DescendingOrder)
+    assert check() == 30
+    proxy.set_predicate(ActivityFilter(statuses={"cancelled"}))
+    assert check() == 10
+    proxy.set_text("firma 3")
+    assert check() == 2
+    proxy.set_predicate(None)
+    proxy.set_text("")
+    assert check() == 30
