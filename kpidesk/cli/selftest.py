@@ -171,15 +171,18 @@ def _check_render(state: dict[str, object]) -> str:
 
     from kpidesk.gui import runner
     from kpidesk.gui.context import AppContext
+    from kpidesk.gui.formatting import set_display_timezone
     from kpidesk.gui.i18n import install_translations
     from kpidesk.gui.today_dialog import TodayKpiDialog
     from kpidesk.services.auth import authenticate
+    from kpidesk.services.crm import installation_timezone
     from kpidesk.services.demo import DEMO_PASSWORD
     from kpidesk.services.kpi import todays_kpis
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
     install_translations(app, "da")  # type: ignore[arg-type]
     db = state["db"]
+    set_display_timezone(installation_timezone(db))  # type: ignore[arg-type]
     caller = authenticate(db, DEMO_USER, DEMO_PASSWORD)  # type: ignore[arg-type]
     expected = len(todays_kpis(db, caller, DEMO_USER).kpis)  # type: ignore[arg-type]
     if expected == 0:

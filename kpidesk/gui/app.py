@@ -268,8 +268,11 @@ def run(db_url: str | None, demo: bool) -> int:
         if caller is None:
             return 0
         from kpidesk.gui.context import AppContext
+        from kpidesk.gui.formatting import set_display_timezone
         from kpidesk.gui.main_window import MainWindow
+        from kpidesk.services.crm import installation_timezone
 
+        set_display_timezone(installation_timezone(db))
         window = MainWindow(AppContext(db=db, caller=caller, language=language))
         window.show()
         return int(app.exec())

@@ -84,9 +84,22 @@ def format_date(value: dt.date, locale: QLocale, long: bool = False) -> str:
     return locale.toString(qdate, "d. MMM yyyy" if _is_danish(locale) else "d MMM yyyy")
 
 
+_display_timezone: dt.tzinfo | None = None
+
+
+def set_display_timezone(tz: dt.tzinfo | None) -> None:
+    """Show moments in the installation's time zone (like `QLocale.setDefault`, app-wide).
+
+    Every desktop on a shared database then reads "02:00" for the nightly run, whatever the
+    PC's own zone; None means the PC's zone.
+    """
+    global _display_timezone
+    _display_timezone = tz
+
+
 def format_datetime(value: dt.datetime, locale: QLocale) -> str:
-    """A moment in local time, e.g. `28. nov. 2026 02:00`."""
-    local = value.astimezone() if value.tzinfo is not None else value
+    """A moment in the installation's time zone, e.g. `28. nov. 2026 02:00`."""
+    local = value.astimezone(_display_timezone) if value.tzinfo is not None else value
     qdt = QDateTime(
         QDate(local.year, local.month, local.day),
         QTime(local.hour, local.minute, local.second),

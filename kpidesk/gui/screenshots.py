@@ -108,6 +108,10 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     taken.append(shoot(login, folder, "login"))
     login.close()
 
+    from kpidesk.gui.formatting import set_display_timezone
+    from kpidesk.services.crm import installation_timezone
+
+    set_display_timezone(installation_timezone(db))
     ctx = AppContext(db=db, caller=admin, language=language)
     window = MainWindow(ctx, start_scheduler=False)
     window.resize(*MAIN_SIZE)

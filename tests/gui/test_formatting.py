@@ -121,3 +121,21 @@ def test_danish_translation_is_complete_and_current(tmp_path: Path) -> None:
     subprocess.run([str(lupdate), "-silent", *sources, "-ts", str(fresh)], check=True)
     assert set(_messages(fresh)) <= set(shipped), set(_messages(fresh)) - set(shipped)
     assert (root / "resources" / "i18n" / "kpi_da.qm").stat().st_size > 1000
+
+
+def test_moments_show_in_the_installation_time_zone(qapp: object) -> None:
+    from zoneinfo import ZoneInfo
+
+    from PySide6.QtCore import QLocale
+
+    from kpidesk.gui.formatting import format_datetime, set_display_timezone
+
+    danish = QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
+    computed = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)  # 02:00 in Copenhagen
+    set_display_timezone(ZoneInfo("Europe/Copenhagen"))
+    try:
+        assert format_datetime(computed, danish) == "28. nov. 2026 02:00"
+        set_display_timezone(ZoneInfo("America/New_York"))
+        assert format_datetime(computed, danish) == "27. nov. 2026 20:00"
+    finally:
+        set_display_timezone(None)
