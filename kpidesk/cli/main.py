@@ -51,10 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The terminal keeps its level even when a log file asks kpidesk's loggers for more.
+    for stream_handler in logging.getLogger().handlers:
+        stream_handler.setLevel(level)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
