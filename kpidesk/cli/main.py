@@ -55,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The terminal keeps its level even when a log file asks kpidesk's loggers for more.
     for stream_handler in logging.getLogger().handlers:
-        stream_handler.setLevel(level)
+        if type(stream_handler) is logging.StreamHandler:
+            stream_handler.setLevel(level)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
