@@ -73,10 +73,19 @@ def _qtime(value: dt.datetime) -> QTime:
     return QTime(value.hour, value.minute)
 
 
+_muted_cache: dict[int, QColor] = {}
+
+
 def _muted() -> QColor:
-    # Copy the colour: color() returns a reference into a palette that is a temporary here.
+    """The palette's placeholder colour, computed once per palette."""
     palette = QGuiApplication.palette()
-    return QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+    colour = _muted_cache.get(palette.cacheKey())
+    if colour is None:
+        # Copy the colour: color() returns a reference into the palette.
+        colour = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        _muted_cache.clear()
+        _muted_cache[palette.cacheKey()] = colour
+    return colour
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -285,21 +294,52 @@ class ActivityModel(RowTableModel[ActivityRow]):
         return (self.tr("Date"), self.tr("Time"), self.tr("Type"), self.tr("Status"),
                 self.tr("Company"), self.tr("Owner"), self.tr("Participants"))  # fmt: skip
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        # Texts many rows share, formatted once per load (scrolling formats nothing twice).
+        self._days: dict[dt.date, str] = {}
+        self._spans: dict[tuple[int, int, int, int], str] = {}
+        self._statuses: dict[str, str] = {}
+
+    def set_rows(self, rows: Sequence[ActivityRow]) -> None:
+        self._days, self._spans, self._statuses = {}, {}, {}
+        super().set_rows(rows)
+
     def status_text(self, status: str) -> str:
-        names = {"planned": self.tr("Planned"), "done": self.tr("Done"),
-                 "cancelled": self.tr("Cancelled")}  # fmt: skip
-        return names.get(status, status)
+        text = self._statuses.get(status)
+        if text is None:
+            names = {"planned": self.tr("Planned"), "done": self.tr("Done"),
+                     "cancelled": self.tr("Cancelled")}  # fmt: skip
+            text = self._statuses[status] = names.get(status, status)
+        return text
+
+    def day_text(self, date: dt.date) -> str:
+        """The weekday and the date, e.g. `man. 30.11.2026`."""
+        text = self._days.get(date)
+        if text is None:
+            locale = QLocale()
+            text = f"{locale.toString(_qdate(date), 'ddd')} {_date_text(date, locale)}"
+            self._days[date] = text
+        return text
+
+    def span_text(self, start: dt.datetime, end: dt.datetime | None) -> str:
+        """`09:00–10:00`, or the start alone for an activity without a (later) end."""
+        until = end if end is not None and end > start else start
+        key = (start.hour, start.minute, until.hour, until.minute)
+        text = self._spans.get(key)
+        if text is None:
+            locale = QLocale()
+            text = locale.toString(_qtime(start), "HH:mm")
+            if until is not start:
+                text = f"{text}–{locale.toString(_qtime(until), 'HH:mm')}"
+            self._spans[key] = text
+        return text
 
     def display(self, row: ActivityRow, column: int) -> str:
-        locale = QLocale()
         if column == self.COL_DATE:
-            date = row.start_at.date()
-            return f"{locale.toString(_qdate(date), 'ddd')} {_date_text(date, locale)}"
+            return self.day_text(row.start_at.date())
         if column == self.COL_TIME:
-            start = locale.toString(_qtime(row.start_at), "HH:mm")
-            if row.end_at is None or row.end_at <= row.start_at:
-                return start
-            return f"{start}–{locale.toString(_qtime(row.end_at), 'HH:mm')}"
+            return self.span_text(row.start_at, row.end_at)
         if column == self.COL_TYPE:
             return row.type
         if column == self.COL_STATUS:
