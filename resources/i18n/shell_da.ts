@@ -4,69 +4,69 @@
 <context>
     <name>ActivitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="262" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="266" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="263" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="341" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="267" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="345" />
         <source>All types</source>
         <translation>Alle typer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="266" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="270" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="267" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="271" />
         <source>All statuses</source>
         <translation>Alle statusser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="273" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="282" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="277" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="286" />
         <source>From</source>
         <translation>Fra</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="274" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="278" />
         <source>To</source>
         <translation>Til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="275" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="279" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="277" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="281" />
         <source>Only activities I own or take part in</source>
         <translation>Kun aktiviteter, jeg ejer eller deltager i</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="278" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="282" />
         <source>Today</source>
         <translation>I dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="280" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="284" />
         <source>Go to today's first activity</source>
         <translation>Gå til dagens første aktivitet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="284" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="288" />
         <source>to</source>
         <translation>til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="313" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="317" />
         <source>activities</source>
         <translation>aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="367" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="371" />
         <source>(only the first {limit}: choose a shorter date range)</source>
         <translation>(kun de første {limit}: vælg en kortere periode)</translation>
     </message>
@@ -74,52 +74,52 @@
 <context>
     <name>ActivityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
         <source>Date</source>
         <translation>Dato</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
         <source>Time</source>
         <translation>Tid</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="252" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="253" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
         <source>Participants</source>
         <translation>Deltagere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="256" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="311" />
         <source>Planned</source>
         <translation>Planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="256" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="311" />
         <source>Done</source>
         <translation>Udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="257" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="312" />
         <source>Cancelled</source>
         <translation>Aflyst</translation>
     </message>
@@ -166,72 +166,72 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="375" />
+        <location filename="../../kpidesk/gui/login.py" line="379" />
         <source>Change password – kpidesk</source>
         <translation>Skift adgangskode – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="384" />
+        <location filename="../../kpidesk/gui/login.py" line="388" />
         <source>Current password</source>
         <translation>Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="385" />
+        <location filename="../../kpidesk/gui/login.py" line="389" />
         <source>New password</source>
         <translation>Ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="386" />
+        <location filename="../../kpidesk/gui/login.py" line="390" />
         <source>Repeat new password</source>
         <translation>Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="389" />
+        <location filename="../../kpidesk/gui/login.py" line="393" />
         <source>&amp;Current password</source>
         <translation>&amp;Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="390" />
+        <location filename="../../kpidesk/gui/login.py" line="394" />
         <source>&amp;New password</source>
         <translation>N&amp;y adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="391" />
+        <location filename="../../kpidesk/gui/login.py" line="395" />
         <source>&amp;Repeat new password</source>
         <translation>&amp;Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="396" />
+        <location filename="../../kpidesk/gui/login.py" line="400" />
         <source>Change password</source>
         <translation>Skift adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="398" />
+        <location filename="../../kpidesk/gui/login.py" line="402" />
         <source>Cancel</source>
         <translation>Annuller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="410" />
+        <location filename="../../kpidesk/gui/login.py" line="414" />
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="414" />
+        <location filename="../../kpidesk/gui/login.py" line="418" />
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="416" />
+        <location filename="../../kpidesk/gui/login.py" line="420" />
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="437" />
+        <location filename="../../kpidesk/gui/login.py" line="441" />
         <source>Changing the password…</source>
         <translation>Skifter adgangskoden…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="448" />
+        <location filename="../../kpidesk/gui/login.py" line="452" />
         <source>The current password is not right.</source>
         <translation>Den nuværende adgangskode er ikke rigtig.</translation>
     </message>
@@ -239,22 +239,22 @@
 <context>
     <name>CompaniesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="222" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="226" />
         <source>Customers only</source>
         <translation>Kun kunder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="224" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="228" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="226" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="230" />
         <source>Only companies where I am key account manager</source>
         <translation>Kun firmaer, hvor jeg er key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="233" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="237" />
         <source>companies</source>
         <translation>firmaer</translation>
     </message>
@@ -262,32 +262,32 @@
 <context>
     <name>CompanyModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
         <source>No.</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="207" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="208" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="250" />
         <source>Key account manager</source>
         <translation>Key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="216" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="258" />
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="216" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="258" />
         <source>No</source>
         <translation>Nej</translation>
     </message>
@@ -295,37 +295,37 @@
 <context>
     <name>CrmTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="116" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="117" />
         <source>Search…</source>
         <translation>Søg…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="132" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="133" />
         <source>Search</source>
         <translation>Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="167" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="168" />
         <source>Loading…</source>
         <translation>Henter…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="194" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="198" />
         <source>Could not load the data: {message}</source>
         <translation>Data kunne ikke hentes: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="199" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="203" />
         <source>rows</source>
         <translation>rækker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="207" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="211" />
         <source>{total} {noun}</source>
         <translation>{total} {noun}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="209" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="213" />
         <source>{shown} of {total} {noun}</source>
         <translation>{shown} af {total} {noun}</translation>
     </message>
@@ -333,102 +333,102 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="262" />
+        <location filename="../../kpidesk/gui/login.py" line="266" />
         <source>First administrator – kpidesk</source>
         <translation>Første administrator – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="273" />
+        <location filename="../../kpidesk/gui/login.py" line="277" />
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="274" />
+        <location filename="../../kpidesk/gui/login.py" line="278" />
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="275" />
+        <location filename="../../kpidesk/gui/login.py" line="279" />
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="276" />
+        <location filename="../../kpidesk/gui/login.py" line="280" />
         <source>Repeat password</source>
         <translation>Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="281" />
+        <location filename="../../kpidesk/gui/login.py" line="285" />
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="282" />
+        <location filename="../../kpidesk/gui/login.py" line="286" />
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="283" />
+        <location filename="../../kpidesk/gui/login.py" line="287" />
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="284" />
+        <location filename="../../kpidesk/gui/login.py" line="288" />
         <source>&amp;Repeat password</source>
         <translation>&amp;Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="290" />
+        <location filename="../../kpidesk/gui/login.py" line="294" />
         <source>Create administrator</source>
         <translation>Opret administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="293" />
+        <location filename="../../kpidesk/gui/login.py" line="297" />
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="297" />
+        <location filename="../../kpidesk/gui/login.py" line="301" />
         <source>This installation has no administrator yet. Create the first one: they set up the KPIs and give the other users their passwords. The password needs at least {count} characters.</source>
         <translation>Denne installation har endnu ingen administrator. Opret den første: administratoren sætter KPI'erne op og giver de andre brugere deres adgangskoder. Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="307" />
+        <location filename="../../kpidesk/gui/login.py" line="311" />
         <source>Welcome to kpidesk.</source>
         <translation>Velkommen til kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="320" />
+        <location filename="../../kpidesk/gui/login.py" line="324" />
         <source>Enter a login.</source>
         <translation>Skriv et login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="322" />
+        <location filename="../../kpidesk/gui/login.py" line="326" />
         <source>The login must be one word.</source>
         <translation>Login skal være ét ord.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="324" />
+        <location filename="../../kpidesk/gui/login.py" line="328" />
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="328" />
+        <location filename="../../kpidesk/gui/login.py" line="332" />
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="330" />
+        <location filename="../../kpidesk/gui/login.py" line="334" />
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="343" />
+        <location filename="../../kpidesk/gui/login.py" line="347" />
         <source>Creating the administrator…</source>
         <translation>Opretter administratoren…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="359" />
+        <location filename="../../kpidesk/gui/login.py" line="363" />
         <source>An administrator already exists. Restart kpidesk and log in.</source>
         <translation>Der findes allerede en administrator. Start kpidesk igen, og log ind.</translation>
     </message>
@@ -436,63 +436,63 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="145" />
+        <location filename="../../kpidesk/gui/login.py" line="149" />
         <source>Log in – kpidesk</source>
         <translation>Log ind – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="150" />
+        <location filename="../../kpidesk/gui/login.py" line="154" />
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="154" />
+        <location filename="../../kpidesk/gui/login.py" line="158" />
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="161" />
+        <location filename="../../kpidesk/gui/login.py" line="165" />
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="162" />
+        <location filename="../../kpidesk/gui/login.py" line="166" />
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="164" />
+        <location filename="../../kpidesk/gui/login.py" line="168" />
         <source>Log in</source>
         <translation>Log ind</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="167" />
+        <location filename="../../kpidesk/gui/login.py" line="171" />
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="194" />
-        <location filename="../../kpidesk/gui/login.py" line="229" />
+        <location filename="../../kpidesk/gui/login.py" line="198" />
+        <location filename="../../kpidesk/gui/login.py" line="233" />
         <source>Opening the database…</source>
         <translation>Åbner databasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="212" />
+        <location filename="../../kpidesk/gui/login.py" line="216" />
         <source>Database: {url}</source>
         <translation>Database: {url}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="184" />
+        <location filename="../../kpidesk/gui/login.py" line="188" />
         <source>Your KPIs from the CRM, calculated every night.</source>
         <translation>Dine KPI'er fra CRM-systemet, beregnet hver nat.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="224" />
+        <location filename="../../kpidesk/gui/login.py" line="228" />
         <source>Enter your login.</source>
         <translation>Skriv dit login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="233" />
+        <location filename="../../kpidesk/gui/login.py" line="237" />
         <source>Checking…</source>
         <translation>Kontrollerer…</translation>
     </message>
@@ -500,194 +500,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="73" />
+        <location filename="../../kpidesk/gui/main_window.py" line="74" />
         <source>Calculated last night at {time}</source>
         <translation>Beregnet i nat {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="76" />
+        <location filename="../../kpidesk/gui/main_window.py" line="77" />
         <source>Calculated today at {time}</source>
         <translation>Beregnet i dag {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="80" />
+        <location filename="../../kpidesk/gui/main_window.py" line="81" />
         <source>Calculated yesterday at {time}</source>
         <translation>Beregnet i går {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="86" />
+        <location filename="../../kpidesk/gui/main_window.py" line="87" />
         <source>dd/MM/yyyy</source>
         <translation>dd-MM-yyyy</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="88" />
+        <location filename="../../kpidesk/gui/main_window.py" line="89" />
         <source>Calculated {date} {time}</source>
         <translation>Beregnet {date} {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="97" />
-        <location filename="../../kpidesk/gui/main_window.py" line="121" />
+        <location filename="../../kpidesk/gui/main_window.py" line="98" />
+        <location filename="../../kpidesk/gui/main_window.py" line="122" />
         <source>The KPIs have not been calculated yet</source>
         <translation>KPI'erne er ikke beregnet endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="108" />
-        <location filename="../../kpidesk/gui/main_window.py" line="441" />
+        <location filename="../../kpidesk/gui/main_window.py" line="109" />
+        <location filename="../../kpidesk/gui/main_window.py" line="443" />
         <source>Calculating the KPIs…</source>
         <translation>Beregner KPI'erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="112" />
+        <location filename="../../kpidesk/gui/main_window.py" line="113" />
         <source>The last KPI calculation failed</source>
         <translation>Seneste KPI-beregning mislykkedes</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="114" />
+        <location filename="../../kpidesk/gui/main_window.py" line="115" />
         <source>{failed} – figures: {previous}</source>
         <translation>{failed} – tallene: {previous}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="125" />
+        <location filename="../../kpidesk/gui/main_window.py" line="126" />
         <source>{previous} – more than a day ago</source>
         <translation>{previous} – mere end et døgn siden</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="129" />
+        <location filename="../../kpidesk/gui/main_window.py" line="130" />
         <source>The nightly calculation has not run since; it catches up when kpidesk runs.</source>
         <translation>Den natlige beregning har ikke kørt siden; den indhenter det, når kpidesk kører.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="162" />
+        <location filename="../../kpidesk/gui/main_window.py" line="163" />
         <source>&amp;Companies</source>
         <translation>&amp;Firmaer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="163" />
+        <location filename="../../kpidesk/gui/main_window.py" line="164" />
         <source>&amp;Activities</source>
         <translation>&amp;Aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="164" />
+        <location filename="../../kpidesk/gui/main_window.py" line="165" />
         <source>&amp;Opportunities</source>
         <translation>&amp;Salgsmuligheder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="197" />
+        <location filename="../../kpidesk/gui/main_window.py" line="199" />
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="200" />
+        <location filename="../../kpidesk/gui/main_window.py" line="202" />
         <source>Set up profiles, users and KPI rules (Ctrl+K)</source>
         <translation>Opsæt profiler, brugere og KPI-regler (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="204" />
+        <location filename="../../kpidesk/gui/main_window.py" line="206" />
         <source>My KPIs</source>
         <translation>Mine KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="207" />
+        <location filename="../../kpidesk/gui/main_window.py" line="209" />
         <source>Today's KPIs: values, scores, forecast (Ctrl+M)</source>
         <translation>Dagens KPI: værdier, score og prognose (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="211" />
+        <location filename="../../kpidesk/gui/main_window.py" line="213" />
         <source>&amp;Refresh</source>
         <translation>&amp;Opdater</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="216" />
+        <location filename="../../kpidesk/gui/main_window.py" line="218" />
         <source>&amp;Find</source>
         <translation>&amp;Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="220" />
+        <location filename="../../kpidesk/gui/main_window.py" line="222" />
         <source>&amp;Quit</source>
         <translation>&amp;Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="224" />
+        <location filename="../../kpidesk/gui/main_window.py" line="226" />
         <source>&amp;About kpidesk</source>
         <translation>&amp;Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="229" />
+        <location filename="../../kpidesk/gui/main_window.py" line="231" />
         <source>KPI</source>
         <translation>KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="249" />
+        <location filename="../../kpidesk/gui/main_window.py" line="251" />
         <source>&amp;File</source>
         <translation>&amp;Filer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="250" />
+        <location filename="../../kpidesk/gui/main_window.py" line="252" />
         <source>Change &amp;password…</source>
         <translation>Skift &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="256" />
+        <location filename="../../kpidesk/gui/main_window.py" line="258" />
         <source>&amp;View</source>
         <translation>&amp;Vis</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="265" />
+        <location filename="../../kpidesk/gui/main_window.py" line="267" />
         <source>&amp;Language</source>
         <translation>&amp;Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="278" />
+        <location filename="../../kpidesk/gui/main_window.py" line="280" />
         <source>&amp;KPI</source>
         <translation>&amp;KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="282" />
+        <location filename="../../kpidesk/gui/main_window.py" line="284" />
         <source>&amp;Help</source>
         <translation>&amp;Hjælp</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="359" />
+        <location filename="../../kpidesk/gui/main_window.py" line="361" />
         <source>administrator</source>
         <translation>administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="359" />
+        <location filename="../../kpidesk/gui/main_window.py" line="361" />
         <source>user</source>
         <translation>bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="360" />
+        <location filename="../../kpidesk/gui/main_window.py" line="362" />
         <source>Logged in as {name} ({login})</source>
         <translation>Logget ind som {name} ({login})</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="363" />
+        <location filename="../../kpidesk/gui/main_window.py" line="365" />
         <source>profile {profile}</source>
         <translation>profil {profile}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="420" />
+        <location filename="../../kpidesk/gui/main_window.py" line="422" />
         <source>Run status unknown</source>
         <translation>Beregningsstatus ukendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="499" />
+        <location filename="../../kpidesk/gui/main_window.py" line="501" />
         <source>Language</source>
         <translation>Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="500" />
+        <location filename="../../kpidesk/gui/main_window.py" line="502" />
         <source>The language changes when you start kpidesk again.</source>
         <translation>Sproget skifter, næste gang du starter kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="513" />
+        <location filename="../../kpidesk/gui/main_window.py" line="515" />
         <source>About kpidesk</source>
         <translation>Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="515" />
+        <location filename="../../kpidesk/gui/main_window.py" line="517" />
         <source>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPIs for your CRM: calculated every night for every user, with history and forecast.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
         <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI'er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
     </message>
@@ -695,27 +695,27 @@
 <context>
     <name>OpportunitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="395" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="412" />
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="396" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="413" />
         <source>All stages</source>
         <translation>Alle faser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="399" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="416" />
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="401" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="418" />
         <source>Only opportunities I own</source>
         <translation>Kun salgsmuligheder, jeg ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="409" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="426" />
         <source>opportunities</source>
         <translation>salgsmuligheder</translation>
     </message>
@@ -723,57 +723,57 @@
 <context>
     <name>OpportunityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
         <source>Opportunity</source>
         <translation>Salgsmulighed</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="318" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
         <source>Amount</source>
         <translation>Beløb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
         <source>Created</source>
         <translation>Oprettet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="319" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
         <source>Expected close</source>
         <translation>Forventet lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="320" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="393" />
         <source>Closed</source>
         <translation>Lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
         <source>Open</source>
         <translation>Åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
         <source>Won</source>
         <translation>Vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="323" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
         <source>Lost</source>
         <translation>Tabt</translation>
     </message>
@@ -781,22 +781,22 @@
 <context>
     <name>_CheckingDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="90" />
+        <location filename="../../kpidesk/gui/login.py" line="93" />
         <source>Error</source>
         <translation>Fejl</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="124" />
+        <location filename="../../kpidesk/gui/login.py" line="127" />
         <source>The login or the password is not right.</source>
         <translation>Login eller adgangskode er ikke rigtig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="126" />
+        <location filename="../../kpidesk/gui/login.py" line="129" />
         <source>The database cannot be reached: {message}</source>
         <translation>Databasen kan ikke nås: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="127" />
+        <location filename="../../kpidesk/gui/login.py" line="131" />
         <source>Something went wrong: {message}</source>
         <translation>Noget gik galt: {message}</translation>
     </message>
