@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from kpidesk import __version__, paths
 from kpidesk.data.db import Database, DatabaseError, open_database
-from kpidesk.gui import i18n
+from kpidesk.gui import i18n, runner
 from kpidesk.gui.runner import run_in_background
 from kpidesk.services.caller import Caller
 
@@ -29,6 +29,7 @@ T = TypeVar("T")
 ORGANISATION = "kpidesk"
 APPLICATION = "kpidesk"
 PROGRESS_DELAY_MS = 400  # a quick start shows no progress dialog at all
+SHUTDOWN_WAIT_MS = 10_000
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -277,6 +278,9 @@ def run(db_url: str | None, demo: bool) -> int:
         window.show()
         return int(app.exec())
     finally:
+        # Background jobs (a warm-up, a late reload) finish before the interpreter goes away:
+        # a worker thread running Python during shutdown can crash the process on its way out.
+        runner.pool().waitForDone(SHUTDOWN_WAIT_MS)
         db.dispose()
 
 
