@@ -542,17 +542,22 @@ def bench_preview(repeats: int) -> None:
 # --- 4. 100,000-row activity view -------------------------------------------------------------
 
 
-def page_through(tab: Any, counter: PaintCounter, limit: int) -> tuple[list[float], list[float]]:
-    """Step the table's scroll bar a page at a time: each step's repaint in seconds, wall clock
-    and the GUI thread's CPU time (which the machine's load hardly changes)."""
+def page_through(tab: Any, counter: PaintCounter, limit: int,
+                 rows_per_step: int = 0) -> tuple[list[float], list[float]]:  # fmt: skip
+    """Step the table's scroll bar a page (or `rows_per_step` rows) at a time: each step's
+    repaint in seconds, wall clock and the GUI thread's CPU time (which the machine's load
+    hardly changes)."""
     from PySide6.QtWidgets import QApplication
 
     view = tab.table
     bar = view.verticalScrollBar()
     bar.setValue(0)
     QApplication.processEvents()
-    step = max(bar.pageStep(), 1)
+    step = max(rows_per_step or bar.pageStep(), 1)  # the view scrolls per item: 1 = a row
     values = list(range(step, bar.maximum() + 1, step))
+    if rows_per_step and limit:  # a run of consecutive small steps from the middle
+        middle = len(values) // 2
+        values = values[middle : middle + limit]
     if limit and len(values) > limit:  # spread evenly over the whole view
         stride = len(values) / limit
         values = [values[int(i * stride)] for i in range(limit)]
@@ -577,6 +582,7 @@ def bench_scroll(limit: int) -> None:
     app = qt_app()
     import datetime as dt
 
+    from PySide6.QtWidgets import QApplication
     from sqlalchemy import func, select
 
     from kpidesk.data.db import open_database
@@ -619,6 +625,9 @@ def bench_scroll(limit: int) -> None:
     empty, empty_cpu = page_through(tab, counter, limit)
     for column in hidden:
         tab.table.setColumnHidden(column, False)
+    app.processEvents()
+    notch = QApplication.wheelScrollLines()
+    wheel, wheel_cpu = page_through(tab, counter, 1000, notch)
 
     print(f"  loaded {rows:,} rows in {load_seconds:.2f} s (off the GUI thread); "
           f"{len(frames)} page steps of {tab.table.verticalScrollBar().pageStep()} rows",
@@ -632,6 +641,10 @@ def bench_scroll(limit: int) -> None:
         line(f"{what}: repaint per page step, p95", percentile(values, 0.95),
              TARGET_FRAME_P95_S, base)  # fmt: skip
         line(f"{what}: repaint per page step, max", max(values), TARGET_FRAME_P95_S, base)
+    for what, values in (("wall clock", wheel), ("GUI-thread CPU", wheel_cpu)):
+        line(f"{what}: {len(values)} wheel notches ({notch} rows), p95",
+             percentile(values, 0.95), TARGET_FRAME_P95_S, None,
+             f"(median {ms(statistics.median(values)).strip()})")  # fmt: skip
     tab.close()
     db.dispose()
 
