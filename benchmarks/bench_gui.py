@@ -1,6 +1,6 @@
 """GUI speed benchmark (issue 4, "Quality bar: Speed"), offscreen, on the demo database.
 
-    .venv/bin/python benchmarks/bench_gui.py              # everything, ≈ 1–2 minutes
+    .venv/bin/python benchmarks/bench_gui.py              # everything, ≈ 2.5 minutes
     .venv/bin/python benchmarks/bench_gui.py --only start today
     .venv/bin/python benchmarks/bench_gui.py --rebuild    # build the demo databases again
 
@@ -16,7 +16,7 @@ Four targets, each printed with its ratio to the target and to a baseline of the
    warm-up. Target ≤ 150 ms.
 3. preview: a click on a rule in `rulesTable` until `ruleDetail`'s preview table is filled and
    painted, and the bare `services.setup.preview` call, for every rule of the demo setup.
-   Baseline: the same rule's stored results read back (`kpi.team_scores`). Target ≤ 300 ms.
+   Baseline: the stored results of every rule read back (`kpi.team_scores`). Target ≤ 300 ms.
 4. scroll: a 100,000-row activity view (its own demo database of 100 users and 100,000
    activities), paged through with `verticalScrollBar().setValue` + `processEvents`; the time of
    each step is one repaint, timed by the wall clock and by the GUI thread's CPU time (which
@@ -25,7 +25,8 @@ Four targets, each printed with its ratio to the target and to a baseline of the
 
 The demo databases are built once in `benchmarks/.data/` (git-ignored) and never written to by
 the benchmark. On a shared machine absolute times depend on the load: each figure is a median
-of several runs, and the CPU time of the measured process is printed beside start-up times.
+of several runs, and CPU times (the start-up process's, the GUI thread's per repaint) are
+printed beside the wall clock.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ dialog.exec()
 
 
 def ms(seconds: float) -> str:
+    """Milliseconds, aligned in a column."""
     return f"{seconds * 1000:7.1f} ms"
 
 
@@ -137,11 +139,13 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 def verdict(value: float, target: float) -> str:
+    """The ratio to the target (≤ 1 meets it) and the word for it."""
     return f"{value / target:5.2f}× target ({'met' if value <= target else 'MISSED'})"
 
 
 def line(label: str, value: float, target: float | None = None, baseline: float | None = None,
          extra: str = "") -> None:  # fmt: skip
+    """One figure with its ratios to the target and to the run's baseline."""
     parts = [f"  {label:<44} {ms(value)}"]
     if target is not None:
         parts.append(verdict(value, target))
