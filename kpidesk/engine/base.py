@@ -17,18 +17,23 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ColumnElement,
     Float,
     Select,
     Subquery,
-    and_,
     case,
     cast,
+    exists,
     func,
     literal,
     null,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from kpidesk.data.models import Activity, ActivityParticipant, Company, Opportunity, User
 from kpidesk.domain import periods
@@ -156,16 +161,62 @@ def per_user(ctx: RuleContext, sub: Subquery, value: ColumnElement[Any]) -> Sele
     )
 
 
+class AmongIds(ColumnElement[bool]):
+    """`column IN (ids)`, written `column = ANY (ARRAY(ids))` on PostgreSQL.
+
+    PostgreSQL plans `IN (subquery)` and joins as a hash over a sequential scan of the other
+    table (all 2.2M participants for a 30-day window of 63,000 activities). With the ids
+    collected into an array first it walks the index on `column` once per id instead,
+    about 10x faster. SQLite already probes the index once per id for `IN`.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    # A comparison already: SQLite must not get `... IN (...) = 1`, which hides the IN from
+    # its planner (it then scans every participation instead of probing the ids).
+    _is_implicitly_boolean = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("ids", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], ids: Select[Any]) -> None:
+        self.column = column
+        self.ids: ScalarSelect[Any] = ids.scalar_subquery()
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return list(self.column._from_objects)
+
+
+@compiles(AmongIds)
+def _among_ids(element: AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.ids, **kw)}"
+
+
+@compiles(AmongIds, "postgresql")
+def _among_ids_postgresql(element: AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    return f"{column} = ANY (ARRAY{compiler.process(element.ids, **kw)})"
+
+
 def participant_activity_count(
     ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]
 ) -> Select[Any]:
-    """Per picked user, how many activities matching `conditions` they take part in (0 if none)."""
+    """Per picked user, how many activities matching `conditions` they take part in (0 if none).
+
+    Driven from the matching activities' ids into the participants' primary key
+    `(activity_id, user_id)`: each matching participation is read once, and no other.
+    """
+    matching = select(Activity.id).where(*conditions)
     counts = (
         select(ActivityParticipant.user_id.label("user_id"), func.count().label("n"))
-        .join(Activity, Activity.id == ActivityParticipant.activity_id)
         # No filter on eligible users here: SQLite would turn it into one index probe per
         # (activity, user) pair. The outer join keeps only the users the rule applies to.
-        .where(*conditions, *_only(ctx, ActivityParticipant.user_id))
+        .where(
+            AmongIds(ActivityParticipant.activity_id, matching),
+            *_only(ctx, ActivityParticipant.user_id),
+        )
         .group_by(ActivityParticipant.user_id)
         .subquery("counts")
     )
@@ -200,17 +251,23 @@ def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]
         .group_by(manager)
         .subquery("managed_counts")
     )
+    took_part = (
+        select(literal(1))
+        .where(
+            ActivityParticipant.activity_id == Activity.id,
+            ActivityParticipant.user_id == manager,
+        )
+        # OFFSET 0 keeps PostgreSQL from turning EXISTS into a hash semi-join over a sequential
+        # scan of all participants: it stays one primary-key probe per (activity, manager).
+        .suffix_with("OFFSET 0", dialect="postgresql")
+    )
     covered = (
         select(manager.label("user_id"), func.count(func.distinct(Company.id)).label("covered"))
         .select_from(Activity)
-        .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
-        .join(
-            Company,
-            and_(Company.id == Activity.company_id, manager == ActivityParticipant.user_id),
-        )
+        .join(Company, Company.id == Activity.company_id)
         # Not restricted to eligible managers (the join to `managed` does that): the filter
         # would lead SQLite to read every participation of those users instead of the window.
-        .where(*conditions, Company.is_customer.is_(True), *_only(ctx, manager))
+        .where(*conditions, Company.is_customer.is_(True), exists(took_part), *_only(ctx, manager))
         .group_by(manager)
         .subquery("covered_counts")
     )
