@@ -205,18 +205,28 @@ def participant_activity_count(
 ) -> Select[Any]:
     """Per picked user, how many activities matching `conditions` they take part in (0 if none).
 
-    Driven from the matching activities' ids into the participants' primary key
-    `(activity_id, user_id)`: each matching participation is read once, and no other.
+    For all users, driven from the matching activities' ids into the participants' primary
+    key `(activity_id, user_id)`: each matching participation is read once, and no other.
+    For one user the other way round: that user's participations through
+    `(user_id, activity_id)`, each activity probed by its key with the filters.
     """
+    if ctx.only_user is not None:
+        mine = select(ActivityParticipant.activity_id).where(
+            ActivityParticipant.user_id == ctx.only_user
+        )
+        counts = (
+            select(literal(ctx.only_user).label("user_id"), func.count().label("n"))
+            .select_from(Activity)
+            .where(AmongIds(Activity.id, mine), *conditions)
+            .subquery("counts")
+        )
+        return per_user(ctx, counts, func.coalesce(counts.c.n, 0))
     matching = select(Activity.id).where(*conditions)
     counts = (
         select(ActivityParticipant.user_id.label("user_id"), func.count().label("n"))
         # No filter on eligible users here: SQLite would turn it into one index probe per
         # (activity, user) pair. The outer join keeps only the users the rule applies to.
-        .where(
-            AmongIds(ActivityParticipant.activity_id, matching),
-            *_only(ctx, ActivityParticipant.user_id),
-        )
+        .where(AmongIds(ActivityParticipant.activity_id, matching))
         .group_by(ActivityParticipant.user_id)
         .subquery("counts")
     )
