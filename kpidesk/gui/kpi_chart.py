@@ -428,9 +428,10 @@ class KpiChartDialog(QDialog):
 
         db, caller = self.ctx.db, self.ctx.caller
         user_id, rule_id, run_date = self.user_id, self.item.rule_id, self.run_date
+        lang = self.language
         run_in_background(
             self,
-            lambda: explain_result(db, caller, user_id, rule_id, run_date),
+            lambda: explain_result(db, caller, user_id, rule_id, run_date, lang=lang),
             self._explained,
             self._explain_failed,
         )
