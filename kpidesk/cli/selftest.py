@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 class CheckFailed(Exception):
-    pass
+    """A check found the installation wrong; its message says how."""
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:

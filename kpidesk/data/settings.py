@@ -15,7 +15,7 @@ from kpidesk.data.models import Setting
 
 
 class SettingError(ValueError):
-    pass
+    """An unknown setting or an invalid value; the message is one line for the user."""
 
 
 def _timezone(value: str) -> str:
