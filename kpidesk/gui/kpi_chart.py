@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -48,6 +48,7 @@ from kpidesk.gui.formatting import (
     to_display,
 )
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.widgets import heading
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -223,12 +224,7 @@ class KpiChartDialog(QDialog):
         self.explanation: Any = None
         self.setWindowTitle(item.rule)
 
-        title = QLabel(item.rule, self)
-        title.setObjectName("chartTitle")
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        title.setFont(font)
+        title = heading(item.rule, self, scale=1.3, name="chartTitle")
         description = item.description_en if self.language == "en" else item.description_da
         self.descriptionLabel = QLabel(description, self)
         self.descriptionLabel.setObjectName("chartDescription")

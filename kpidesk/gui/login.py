@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.data.db import Database, DatabaseError
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.widgets import heading
 from kpidesk.services import auth
 from kpidesk.services.caller import Caller
 
@@ -60,11 +61,7 @@ class _Header(QWidget):
         super().__init__(parent)
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(48, 48))
-        title = QLabel("kpidesk")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = heading("kpidesk", None, scale=1.6)
         sub = QLabel(subtitle)
         sub.setWordWrap(True)
         texts = QVBoxLayout()

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -57,6 +57,7 @@ from kpidesk.gui.setup_models import (
     RulesModel,
     UsersModel,
 )
+from kpidesk.gui.widgets import heading
 from kpidesk.services import setup
 from kpidesk.services.setup import ProfileInfo, RuleInfo, UserInfo
 
@@ -457,13 +458,7 @@ class RuleDetail(QFrame):
         self.setObjectName("ruleDetail")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.page = page
-        self.title = QLabel(self)
-        self.title.setObjectName("ruleTitle")
-        font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setWordWrap(True)
+        self.title = heading("", self, scale=1.25, name="ruleTitle")
         self.template = QLabel(self)
         self.template.setObjectName("ruleTemplate")
         self.description = QLabel(self)
@@ -500,8 +495,8 @@ class RuleDetail(QFrame):
         layout.addWidget(self.template)
         layout.addWidget(self.description)
         layout.addLayout(form)
-        heading = QLabel(self.tr("<b>Preview: what the rule gives today</b>"), self)
-        layout.addWidget(heading)
+        preview_title = QLabel(self.tr("<b>Preview: what the rule gives today</b>"), self)
+        layout.addWidget(preview_title)
         layout.addWidget(self.previewStatus)
         layout.addWidget(self.preview, 1)
         self.show_rule(None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,7 @@ from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, format_datetime, locale_for
 from kpidesk.gui.kpi_card import KpiCard
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.widgets import heading
 
 CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
 
@@ -60,13 +61,7 @@ class TodayKpiDialog(QDialog):
         self.chart: QDialog | None = None
         self._columns = 0
 
-        self.header = QLabel(self.tr("Loading your KPIs…"), self)
-        self.header.setObjectName("todayHeader")
-        font = QFont(self.header.font())
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        font.setBold(True)
-        self.header.setFont(font)
-        self.header.setWordWrap(True)
+        self.header = heading(self.tr("Loading your KPIs…"), self, scale=1.15, name="todayHeader")
         self.subheader = QLabel(self)
         self.subheader.setObjectName("todaySubheader")
         self.subheader.setWordWrap(True)
