@@ -6,6 +6,7 @@ thread, and are dropped silently if their owner widget is gone by then.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -74,10 +75,9 @@ class _Delivery(QObject):
         `destroyed` must not reach this object while Qt deletes it."""
         _pending.discard(self)
         if self._owner_alive:
-            try:
+            # Already gone on the C++ side: nothing left to disconnect.
+            with contextlib.suppress(RuntimeError, TypeError):
                 self._owner.destroyed.disconnect(self._owner_gone)
-            except (RuntimeError, TypeError):  # already gone on the C++ side
-                pass
         self._owner_alive = False
         self._owner = None
         self._on_success = _ignore
