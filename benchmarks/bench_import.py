@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kpidesk.data.crm_import import ImportReport, import_crm  # noqa: E402
 from kpidesk.data.db import Database, upgrade  # noqa: E402
 from kpidesk.data.demo import write_demo_export  # noqa: E402
-from kpidesk.data.importer import ImportReport, import_crm  # noqa: E402
 from tests.pgserver import PostgresServer  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 2)

@@ -19,7 +19,7 @@ FORBIDDEN = {
     "services": ("PySide6", "pyqtgraph", "kpidesk.gui", "kpidesk.cli"),
     "scheduler": ("PySide6", "pyqtgraph", "kpidesk.gui", "kpidesk.cli"),
     # The GUI talks to services; it never builds queries or runs the engine itself.
-    "gui": ("sqlalchemy", "kpidesk.engine", "kpidesk.data.models", "kpidesk.data.importer"),
+    "gui": ("sqlalchemy", "kpidesk.engine", "kpidesk.data.models", "kpidesk.data.crm_import"),
 }  # fmt: skip
 
 

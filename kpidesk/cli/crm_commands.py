@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
-from kpidesk.data.importer import ImportFailed, ImportReport
+from kpidesk.data.crm_import import ImportFailed, ImportReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,7 +91,7 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kpidesk.data.importer import import_crm
+    from kpidesk.data.crm_import import import_crm
 
     directory: Path = args.directory
     if not directory.is_dir():

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, text
 
 from kpidesk.data import settings
+from kpidesk.data.crm_import import ImportFailed, ImportReport, import_crm
 from kpidesk.data.db import Database
-from kpidesk.data.importer import ImportFailed, ImportReport, import_crm
 from kpidesk.data.models import Activity, ActivityParticipant, Company, Opportunity, Profile, User
 
 TABLES = ("profiles", "users", "companies", "activities", "activity_participants", "opportunities")
@@ -594,12 +594,12 @@ def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A big load builds indexes (and PostgreSQL's foreign keys) once after the rows."""
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import merge
 
-    monkeypatch.setattr(importer, "BULK_ROWS", 2)
+    monkeypatch.setattr(merge, "BULK_ROWS", 2)
     dropped: list[str] = []
-    real_drop = importer.DropIndex
-    monkeypatch.setattr(importer, "DropIndex", lambda i: dropped.append(i.name) or real_drop(i))
+    real_drop = merge.DropIndex
+    monkeypatch.setattr(merge, "DropIndex", lambda i: dropped.append(i.name) or real_drop(i))
     before = _schema(db)
     report = import_crm(db, base_export(tmp_path / "export"))
     assert counts(report, "activities.csv") == (3, 0, 0)
@@ -634,9 +634,9 @@ def test_broken_files_are_reported_not_guessed(db: Database, tmp_path: Path) -> 
 def test_a_hopeless_export_keeps_a_bounded_error_list(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import report
 
-    monkeypatch.setattr(importer, "MAX_ERRORS", 5)
+    monkeypatch.setattr(report, "MAX_ERRORS", 5)
     folder = tmp_path / "bad"
     rows = "".join(f"{k},Opgave,done,2026-13-01\n" for k in range(1, 51))
     write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
@@ -667,9 +667,9 @@ def test_a_reference_broken_behind_the_checks_fails_cleanly(
     """
     if backend == "sqlite":
         pytest.skip("SQLite holds the write lock for the whole import")
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import run
 
-    monkeypatch.setattr(importer, "_check_references", lambda *args: None)
+    monkeypatch.setattr(run, "check_references", lambda *args: None)
     folder = tmp_path / "export"
     write(
         folder, "activities.csv", "id,type,status,start_at,company_id\n1,Opgave,done,2026-01-05,9\n"
@@ -692,10 +692,10 @@ def test_the_demo_export_reimports_without_changes(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Realistic data (local times across DST, amounts, many participants), bulk path included."""
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import merge
     from kpidesk.data.demo import write_demo_export
 
-    monkeypatch.setattr(importer, "BULK_ROWS", 500)
+    monkeypatch.setattr(merge, "BULK_ROWS", 500)
     folder = tmp_path / "demo"
     write_demo_export(folder, users=6, activities=2000, seed=2, as_of=dt.date(2026, 10, 26))
     first = import_crm(db, folder)
