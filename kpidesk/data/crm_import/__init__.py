@@ -15,11 +15,11 @@ delimiters), `checks` (across rows and files), `merge` (the set-based writes), `
 from kpidesk.data.crm_import.entities import (
     ACTIVITIES,
     COMPANIES,
+    ENTITIES,
     FILE_NAMES,
     OPPORTUNITIES,
     PARTICIPANTS,
     USERS,
-    file_specs,
 )
 from kpidesk.data.crm_import.reader import find_files
 from kpidesk.data.crm_import.report import FileReport, ImportFailed, ImportReport
@@ -37,7 +37,7 @@ __all__ = [
     "ImportProgress",
     "ImportReport",
     "crm_row_counts",
-    "file_specs",
+    "ENTITIES",
     "find_files",
     "import_crm",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kpidesk.data.crm_import.entities import FILE_NAMES, PARTICIPANTS, FileSpec
+from kpidesk.data.crm_import.entities import FILE_NAMES, PARTICIPANTS, Entity
 
 MAX_ERRORS = 100_000  # errors kept (and printed); more are only counted
 
@@ -80,7 +80,7 @@ class Errors:
         self.items: list[tuple[int, int, int, str]] = []
         self.omitted = 0
 
-    def add(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+    def add(self, spec: Entity, line: int, column: str, message: str) -> None:
         if len(self.items) >= MAX_ERRORS:
             self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
             return

@@ -14,15 +14,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from kpidesk.data import settings
-from kpidesk.data.crm_import.checks import check_duplicates, check_references
+from kpidesk.data.crm_import.checks import check_duplicates, check_logins, check_references
 from kpidesk.data.crm_import.entities import (
+    ENTITIES,
     FILE_NAMES,
-    STAGE_INDEXES,
     STAGE_METADATA,
+    Entity,
     Field,
-    FileSpec,
+    Parser,
     Staged,
-    file_specs,
+    default_parsers,
 )
 from kpidesk.data.crm_import.merge import merge_all
 from kpidesk.data.crm_import.reader import (
@@ -32,6 +33,7 @@ from kpidesk.data.crm_import.reader import (
     sniff_delimiter,
 )
 from kpidesk.data.crm_import.report import Errors, FileReport, ImportFailed, ImportReport
+from kpidesk.data.crm_import.values import key_number
 from kpidesk.data.db import Database, translate_errors
 from kpidesk.data.models import Activity, Company, User
 
@@ -53,7 +55,6 @@ def import_crm(
     files, ignored = find_files(Path(directory))
     with db.session() as session:
         tz = settings.timezone(session)
-    specs = file_specs(tz)
     report = ImportReport(ignored_files=ignored)
     errors = Errors()
 
@@ -69,18 +70,22 @@ def import_crm(
         staged: dict[str, Staged] = {}
         for name in FILE_NAMES:
             if name in files:
-                result = _stage_file(conn, specs[name], files[name], errors, tell)
+                entity = ENTITIES[name]
+                parsers = default_parsers(entity, tz)
+                result = _stage_file(conn, entity, parsers, files[name], errors, tell)
                 if result is not None:
                     staged[name] = result
                     report.files.append(result.report)
         tell("checking", 0, 1)
-        for ddl in STAGE_INDEXES:
-            conn.exec_driver_sql(ddl)
+        for item in staged.values():
+            for ddl in item.entity.stage_indexes():
+                conn.exec_driver_sql(ddl)
         if conn.dialect.name == "postgresql":
             for table in STAGE_METADATA.sorted_tables:
                 conn.exec_driver_sql(f"ANALYZE {table.name}")
         check_duplicates(conn, staged, errors)
         check_references(conn, staged, errors)
+        check_logins(conn, staged, errors)
         tell("checking", 1, 1)
         if errors:
             raise errors.failure()  # leaving the block rolls everything back
@@ -122,7 +127,8 @@ def _write_transaction(db: Database) -> Iterator[Connection]:
 
 def _stage_file(
     conn: Connection,
-    spec: FileSpec,
+    spec: Entity,
+    parsers: dict[str, Parser],
     path: Path,
     errors: Errors,
     tell: Callable[[str, int, int], None],
@@ -163,8 +169,10 @@ def _stage_file(
             errors.add(spec, 1, fld.name, f"missing required column (header: {','.join(header)})")
     staged = Staged(spec, report, frozenset(positions))
 
-    cells = _cells(conn, spec, positions)
+    cells = _cells(conn, spec, parsers, positions)
     key_positions = [spec.index(name) for name in spec.key]
+    # Surrogate ids: the key as a number (kept as the id when free), the id assigned later.
+    number_at = 1 + spec.index(spec.key[0]) if spec.surrogate else 0
     write = _stage_writer(conn, spec.stage)
     check = spec.check
     batch: list[tuple[Any, ...]] = []
@@ -195,6 +203,8 @@ def _stage_file(
                     errors.add(spec, line, column, message)
                 if any(row[1 + k] is None for k in key_positions):
                     continue
+            if number_at:
+                row = (*row, key_number(row[number_at]), None)
             # Rows with errors are staged too (by key): duplicates of them are still found,
             # and rows referring to them are not reported as unknown on top of their own error.
             batch.append(row)
@@ -228,7 +238,9 @@ def _row_with_problems(
     return tuple(row), problems
 
 
-def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[Cell]:
+def _cells(
+    conn: Connection, spec: Entity, parsers: dict[str, Parser], positions: dict[str, int]
+) -> list[Cell]:
     """Per column: where it is in the record and how its text becomes a stored value.
 
     Values are converted with the stage column's own SQLAlchemy bind processor, so the
@@ -243,18 +255,35 @@ def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[
         if processor is not None and default is not None:
             default = processor(default)
         position = positions.get(fld.name)
+        parse = parsers[fld.name]
+        if position is None and fld.default_from is not None:
+            # Stands in for the other column, whose errors that column reports itself.
+            position = positions.get(fld.default_from)
+            parse = _quiet(parsers[fld.default_from])
         if position is None:
             cells.append((0, fld.name, lambda _raw, value=default: value))
             continue
         cells.append(
-            (position, fld.name, _cell(fld, processor, default)),
+            (position, fld.name, _cell(fld, parse, processor, default)),
         )
     return cells
 
 
-def _cell(fld: Field, processor: Callable[[Any], Any] | None, default: Any) -> Callable[[str], Any]:
+def _quiet(parse: Parser) -> Parser:
+    def quiet(value: str) -> Any:
+        try:
+            return parse(value)
+        except ValueError:
+            return None
+
+    return quiet
+
+
+def _cell(
+    fld: Field, parse: Parser, processor: Callable[[Any], Any] | None, default: Any
+) -> Callable[[str], Any]:
     """One column's text to its stored value; raises ValueError with the user's message."""
-    parse, required, cached = fld.parse, fld.value_required, fld.cached
+    required, cached = fld.value_required, fld.cached
     memo: dict[str, Any] = {}
 
     def cell(raw: str) -> Any:

@@ -10,10 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
+KEY_LENGTH = 64  # the longest CRM key (Salesforce: 18, SuiteCRM: 36, anything else: text)
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nej"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CURRENCY = re.compile(r"^\s*(kr\.?|dkk)\s*|\s*(kr\.?|dkk)\s*$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 _AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
@@ -45,13 +47,21 @@ def parse_email(value: str) -> str:
     return value
 
 
-def parse_id(value: str) -> int:
-    if not (value.isascii() and value.isdigit()):
-        raise ValueError(f"invalid id {value!r}: use a whole number")
-    number = int(value)
-    if not 1 <= number <= MAX_ID:
-        raise ValueError(f"id {value} out of range 1–{MAX_ID}")
-    return number
+def parse_key(value: str) -> str:
+    """A CRM key: any text up to 64 characters (already trimmed), compared exactly."""
+    if len(value) > KEY_LENGTH:
+        raise ValueError(f"key {value[:20]!r}… longer than {KEY_LENGTH} characters")
+    if _CONTROL.search(value):
+        raise ValueError(f"key {value!r} contains a control character")
+    return value
+
+
+def key_number(key: str) -> int | None:
+    """The key as a whole number when it is written as one (`42`, not `042`): kept as the id."""
+    if key.isascii() and key.isdigit() and key[0] != "0" and len(key) <= 10:
+        number = int(key)
+        return number if number <= MAX_ID else None
+    return None
 
 
 def parse_bool(value: str) -> bool:
