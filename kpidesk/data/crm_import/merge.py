@@ -38,7 +38,7 @@ from kpidesk.data.crm_import.entities import (
     Staged,
     target_table,
 )
-from kpidesk.data.crm_import.report import ImportReport
+from kpidesk.data.crm_import.report import ImportFailed, ImportReport
 
 BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
 
@@ -59,6 +59,7 @@ def merge_all(
             _take_over_kpidesk_users(conn, entity)
             _upsert(conn, item, _source(entity), "crm_key")
             continue
+        _check_resolved(conn, entity)
         if name == PARTICIPANTS:
             with _bulk_load(conn, entity.table, _new_participant_rows(conn, entity)):
                 _merge_participants(conn, item)
@@ -109,6 +110,36 @@ def _assign_ids(conn: Connection, entity: Entity) -> None:
     conn.execute(
         update(stage).where(stage.c.line == numbered.c.line).values(row_id=base + numbered.c.n)
     )
+
+
+def _check_resolved(conn: Connection, entity: Entity) -> None:
+    """Every reference still names a stored row (PostgreSQL: another program may have
+    deleted one since the checks; SQLite's write lock keeps others out for the whole import).
+
+    A key deleted after this is caught by the foreign keys, as the id it resolved to is gone.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    stage = entity.stage
+    for fld in entity.references():
+        if fld.refers_to is None or fld.refers_to == "profiles":
+            continue
+        target = target_table(fld.refers_to)
+        missing = conn.execute(
+            select(stage.c[fld.name])
+            .where(
+                stage.c[fld.name].is_not(None),
+                ~exists().where(target.c.crm_key == stage.c[fld.name]),
+            )
+            .limit(1)
+        ).scalar()
+        if missing is not None:
+            raise ImportFailed(
+                [
+                    f"the database changed during the import: {entity.name}: "
+                    f"{fld.name} {missing!r} was deleted from {target.name}"
+                ]
+            )
 
 
 def _source(entity: Entity) -> Subquery:
