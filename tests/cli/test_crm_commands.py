@@ -136,3 +136,44 @@ def test_demo_rejects_bad_options(
         main(["--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "demo", *args])
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_import_crm_with_a_mapping_check_writes_nothing(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export, mapping_file
+
+    export = crm_export(tmp_path / "export")
+    mapping = str(mapping_file(tmp_path))
+    args = ["--db", db_url, "import-crm", str(export), "--mapping", mapping]
+    assert main([*args, "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("mapping Test CRM: checked, nothing was written\n")
+    assert "activities.csv from Meetings.csv, Calls_2017.csv: 3 of 3 rows map" in out
+    assert "  left out: 1 rows (Deleted = '1')" in out
+    db = Database(db_url)
+    try:
+        with db.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(User)) == 0
+        assert main(args) == 0
+        assert "companies.csv from Accounts.csv: 3 rows" in capsys.readouterr().out
+        with db.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(Activity)) == 3
+    finally:
+        db.dispose()
+
+
+def test_a_broken_mapping_is_one_line_per_problem(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export, mapping_file
+
+    export = crm_export(tmp_path / "export")
+    mapping = mapping_file(tmp_path, '[mapping]\ntimezone = "Nowhere/City"\n')
+    assert main(["--db", db_url, "import-crm", str(export), "--mapping", str(mapping)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "crm.toml: timezone: unknown time zone 'Nowhere/City'",
+        "crm.toml: no [[users]], [[companies]], [[activities]] … table",
+        "kpidesk: error: the mapping has 2 problem(s)",
+    ]

@@ -21,6 +21,13 @@ from kpidesk.data.crm_import.entities import (
     PARTICIPANTS,
     USERS,
 )
+from kpidesk.data.crm_import.mapping import (
+    Mapping,
+    builtin_mapping,
+    derive_login,
+    load_mapping,
+    presets,
+)
 from kpidesk.data.crm_import.reader import find_files
 from kpidesk.data.crm_import.report import FileReport, ImportFailed, ImportReport
 from kpidesk.data.crm_import.run import ImportProgress, crm_row_counts, import_crm
@@ -33,6 +40,11 @@ __all__ = [
     "PARTICIPANTS",
     "USERS",
     "FileReport",
+    "Mapping",
+    "builtin_mapping",
+    "derive_login",
+    "load_mapping",
+    "presets",
     "ImportFailed",
     "ImportProgress",
     "ImportReport",

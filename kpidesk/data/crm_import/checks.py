@@ -21,23 +21,24 @@ def check_duplicates(conn: Connection, staged: dict[str, Staged], errors: Errors
             keys = [stage.c[name] for name in names]
             dupes = select(*keys).group_by(*keys).having(func.count() > 1).subquery("dupes")
             query = (
-                select(stage.c.line, *keys)
+                select(stage.c.line, stage.c.src, *keys)
                 .join(dupes, and_(*[stage.c[k.name] == dupes.c[k.name] for k in keys]))
-                .order_by(*keys, stage.c.line)
+                .order_by(*keys, stage.c.src, stage.c.line)
             )
-            first_line: dict[tuple[Any, ...], int] = {}
-            for line, *key in conn.execute(query):
+            first_line: dict[tuple[Any, ...], tuple[int, int]] = {}
+            for line, src, *key in conn.execute(query):
                 key_tuple = tuple(key)
                 if key_tuple not in first_line:
-                    first_line[key_tuple] = line
+                    first_line[key_tuple] = (line, src)
                     continue
                 shown = "/".join(str(k) for k in key_tuple)
-                first = first_line[key_tuple]
+                first, first_src = first_line[key_tuple]
+                where = "" if first_src == src else f" of {item.places[first_src].label}"
                 errors.add(
-                    entity,
+                    item.places[src],
                     line,
                     names[-1],
-                    f"duplicate {'+'.join(names)} {shown} (first on line {first})",
+                    f"duplicate {'+'.join(names)} {shown} (first on line {first}{where})",
                 )
 
 
@@ -54,7 +55,7 @@ def check_references(conn: Connection, staged: dict[str, Staged], errors: Errors
             stored = target.table.c.crm_key
             in_export = target.stage.c[target.key[0]]
             query = (
-                select(stage.c.line, value)
+                select(stage.c.line, stage.c.src, value)
                 .where(
                     value.is_not(None),
                     ~exists().where(stored == value),
@@ -63,9 +64,9 @@ def check_references(conn: Connection, staged: dict[str, Staged], errors: Errors
                 .order_by(stage.c.line)
             )
             what = {"users.csv": "user", "companies.csv": "company"}.get(target.name, "activity")
-            for line, missing in conn.execute(query):
+            for line, src, missing in conn.execute(query):
                 errors.add(
-                    item.entity,
+                    item.places[src],
                     line,
                     fld.name,
                     f"unknown {what} {missing!r} (neither in {target.name} nor in the database)",
@@ -89,14 +90,14 @@ def check_logins(conn: Connection, staged: dict[str, Staged], errors: Errors) ->
         ~exists().where(other_users.c.crm_key == stage.c.id),
     )
     query = (
-        select(stage.c.line, stage.c.login, users.c.crm_key)
+        select(stage.c.line, stage.c.src, stage.c.login, users.c.crm_key)
         .join(users, users.c.login == stage.c.login)
         .where(users.c.crm_key != stage.c.id, ~taken_over)
-        .order_by(stage.c.line)
+        .order_by(stage.c.src, stage.c.line)
     )
-    for line, login, key in conn.execute(query):
+    for line, src, login, key in conn.execute(query):
         errors.add(
-            item.entity,
+            item.places[src],
             line,
             "login",
             f"login {login!r} belongs to another user in the database (CRM key {key!r})",

@@ -46,7 +46,7 @@ from kpidesk.data.models import (
 )
 
 if TYPE_CHECKING:
-    from kpidesk.data.crm_import.report import FileReport
+    from kpidesk.data.crm_import.report import FileReport, Place
 
 USERS = "users.csv"
 COMPANIES = "companies.csv"
@@ -141,6 +141,7 @@ class Entity:
             f"kpidesk_stage_{self.table.name}",
             STAGE_METADATA,
             Column("line", Integer, nullable=False),
+            Column("src", Integer, nullable=False),  # which source file (errors name it)
             *[Column(f.name, f.kind.type) for f in self.fields],
             *extra,
             prefixes=["TEMPORARY"],
@@ -169,9 +170,12 @@ class Entity:
         ]
 
 
-# Positions in a staged row: the line number, then the fields in order.
+# Positions in a staged row: the line number, the source file, then the fields in order.
+FIRST_FIELD = 2
+
+
 def _position(fields: Sequence[Field], name: str) -> int:
-    return 1 + [f.name for f in fields].index(name)
+    return FIRST_FIELD + [f.name for f in fields].index(name)
 
 
 _ACTIVITY_FIELDS = (
@@ -304,8 +308,10 @@ def default_parsers(entity: Entity, tz: ZoneInfo) -> dict[str, Parser]:
 
 @dataclass
 class Staged:
-    """One file as staged in this run: its entity, its report and the columns it has."""
+    """One kpidesk file as staged in this run: its entity, its report, the columns its
+    source files have and the source files themselves (by the stage's `src`)."""
 
     entity: Entity
     report: FileReport
     present: frozenset[str]  # columns the file has (absent optional ones are left alone)
+    places: dict[int, Place] = field(default_factory=dict)

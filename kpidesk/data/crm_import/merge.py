@@ -64,7 +64,7 @@ def merge_all(
             with _bulk_load(conn, entity.table, _new_participant_rows(conn, entity)):
                 _merge_participants(conn, item)
             continue
-        _assign_ids(conn, entity)
+        base = _assign_ids(conn, entity)
         table, stage = entity.table, entity.stage
         new_rows = int(
             conn.scalar(
@@ -75,13 +75,14 @@ def merge_all(
             or 0
         )
         with _bulk_load(conn, table, new_rows):
-            _upsert(conn, item, _source(entity), "id")
+            _upsert(conn, item, _source(entity, base), "id")
     tell("writing", len(steps), len(steps))
 
 
-def _assign_ids(conn: Connection, entity: Entity) -> None:
+def _assign_ids(conn: Connection, entity: Entity) -> int:
     """Each staged row's id: the stored row's with the same CRM key, else the key itself
-    when it is a free whole number, else the next free numbers in file order."""
+    when it is a free whole number; the rest get numbers above the returned base in file
+    order (see `_source`)."""
     table, stage = entity.table, entity.stage
     key = stage.c[entity.key[0]]
     conn.execute(
@@ -98,17 +99,9 @@ def _assign_ids(conn: Connection, entity: Entity) -> None:
         )
         .values(row_id=stage.c.num)
     )
-    base = max(
+    return max(
         int(conn.scalar(select(func.max(table.c.id))) or 0),
         int(conn.scalar(select(func.max(stage.c.row_id))) or 0),
-    )
-    numbered = (
-        select(stage.c.line, func.row_number().over(order_by=stage.c.line).label("n"))
-        .where(stage.c.row_id.is_(None))
-        .subquery("numbered")
-    )
-    conn.execute(
-        update(stage).where(stage.c.line == numbered.c.line).values(row_id=base + numbered.c.n)
     )
 
 
@@ -142,13 +135,15 @@ def _check_resolved(conn: Connection, entity: Entity) -> None:
             )
 
 
-def _source(entity: Entity) -> Subquery:
-    """The stage as the real table's columns: references resolved to ids."""
+def _source(entity: Entity, base: int = 0) -> Subquery:
+    """The stage as the real table's columns: references resolved to ids, new rows numbered
+    above `base` (one statement: no UPDATE of the stage that reads itself while it runs)."""
     stage = entity.stage
     columns: list[ColumnElement[Any]] = []
     joined: Any = stage
     if entity.surrogate:
-        columns.append(stage.c.row_id.label("id"))
+        numbered = base + func.row_number().over(order_by=(stage.c.src, stage.c.line))
+        columns.append(func.coalesce(stage.c.row_id, numbered).label("id"))
     for fld in entity.fields:
         if fld.refers_to is None:
             columns.append(stage.c[fld.name].label(fld.column))
