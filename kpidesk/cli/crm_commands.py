@@ -36,6 +36,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     imp.set_defaults(handler=cmd_import_crm)
 
+    mapping = sub.add_parser(
+        "mapping",
+        help="write a starting mapping for a CRM's own export",
+        description="Helpers for mapping files (see `import-crm --mapping`).",
+    )
+    mapping_sub = mapping.add_subparsers(dest="mapping_command", required=True)
+    init = mapping_sub.add_parser(
+        "init",
+        help="draft a mapping from the files' headers and values",
+        description="Reads the CSV files in DIR and writes a starting mapping: obvious "
+        "columns mapped, date formats guessed, the distinct values of columns that need a "
+        "value map listed; what is still to decide is marked TODO.",
+    )
+    init.add_argument("directory", metavar="DIR", type=Path, help="folder with the CSV files")
+    init.add_argument(
+        "-o", "--output", type=Path, metavar="FILE.toml", help="write here (default: print)"
+    )
+    init.set_defaults(handler=cmd_mapping_init)
+
     demo = sub.add_parser(
         "demo",
         help="fill an empty database with a deterministic Danish demo organisation",
@@ -135,6 +154,24 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
         return ExitCode.OK
     print(f"imported {directory} into {db.display_url()} in {report.seconds:.1f} s")
     _print_report(report)
+    return ExitCode.OK
+
+
+def cmd_mapping_init(args: argparse.Namespace) -> int:
+    from kpidesk.data.crm_import import draft_mapping
+
+    try:
+        text = draft_mapping(args.directory)
+    except ImportFailed as exc:
+        raise UserError("; ".join(exc.errors)) from exc
+    if args.output is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    if args.output.exists():
+        raise UserError(f"{args.output}: already exists (not overwritten)")
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}: check every TODO, then run "
+          f"kpidesk import-crm {args.directory} --mapping {args.output} --check")  # fmt: skip
     return ExitCode.OK
 
 

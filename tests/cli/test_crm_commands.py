@@ -177,3 +177,42 @@ def test_a_broken_mapping_is_one_line_per_problem(
         "crm.toml: no [[users]], [[companies]], [[activities]] … table",
         "kpidesk: error: the mapping has 2 problem(s)",
     ]
+
+
+def test_mapping_init_drafts_a_mapping_that_check_accepts_once_completed(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export
+
+    export = crm_export(tmp_path / "export")
+    target = tmp_path / "draft.toml"
+    assert main(["mapping", "init", str(export), "-o", str(target)]) == 0
+    capsys.readouterr()
+    draft = target.read_text(encoding="utf-8")
+    # The values that need a map are listed with counts; the obvious ones are filled in.
+    assert "# values found: Prospecting (2), Closed Won (1), Closed Lost (1)" in draft
+    assert 'map = { "Prospecting" = "?", "Closed Won" = "won", "Closed Lost" = "lost" }' in draft
+    assert 'start_at = { column = "Start Date", formats = ["%m/%d/%Y %H:%M", "%m/%d/%Y"] }' in draft
+    # As drafted, the check refuses the "?" still to decide.
+    args = ["--db", db_url, "import-crm", str(export), "--mapping", str(target), "--check"]
+    assert main(args) == 1
+    assert "'Prospecting' = '?': unknown value '?'" in capsys.readouterr().err
+    # Decided: the check reads every file; the undecided amount format is an error then.
+    completed = draft.replace('"Prospecting" = "?"', '"Prospecting" = "open"').replace(
+        "# [mapping.number]", "[mapping.number]"
+    )
+    completed = completed.replace('# decimal = "."', 'decimal = "."').replace(
+        '# thousands = ","', 'thousands = ","'
+    )
+    completed = completed.replace('# currency = ["$", "USD"]', 'currency = ["$", "USD"]')
+    completed = completed.replace(
+        "[opportunities.columns.stage]",
+        'closed_at = { column = "Date Closed", formats = ["%Y-%m-%d %H:%M:%S"] }\n'
+        "[opportunities.columns.stage]",
+    )
+    target.write_text(completed, encoding="utf-8")
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "opportunities.csv from Opportunities.csv: 3 of 4 rows map" not in out
+    assert "opportunities.csv from Opportunities.csv: 4 of 4 rows map" in out
+    assert main(["mapping", "init", str(export), "-o", str(target)]) == 1  # not overwritten

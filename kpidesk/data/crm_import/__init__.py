@@ -12,6 +12,7 @@ delimiters), `checks` (across rows and files), `merge` (the set-based writes), `
 (what the user is told) and `run` (one import, in one transaction).
 """
 
+from kpidesk.data.crm_import.draft import draft_mapping
 from kpidesk.data.crm_import.entities import (
     ACTIVITIES,
     COMPANIES,
@@ -43,6 +44,7 @@ __all__ = [
     "Mapping",
     "builtin_mapping",
     "derive_login",
+    "draft_mapping",
     "load_mapping",
     "presets",
     "ImportFailed",
