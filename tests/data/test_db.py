@@ -5,16 +5,29 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
-from kpidesk.data.db import Database, DatabaseError, current_revision, open_database, upgrade
-from kpidesk.data.models import Activity, Company, Profile, User
+from kpidesk.data.db import (
+    Database,
+    DatabaseError,
+    alembic_config,
+    current_revision,
+    open_database,
+    upgrade,
+)
+from kpidesk.data.models import Activity, Company, User, UTCDateTime
+
+
+def head_revision(db: Database) -> str:
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(alembic_config(db)).get_current_head())
 
 
 def test_upgrade_from_empty_creates_schema_and_is_idempotent(empty_db_url: str) -> None:
     db = Database(empty_db_url)
     assert upgrade(db) is True
-    assert current_revision(db) == "0003"
+    assert current_revision(db) == head_revision(db)
     assert upgrade(db) is False
     db.dispose()
 
@@ -24,18 +37,32 @@ def test_upgrade_old_revision_keeps_data(empty_db_url: str) -> None:
     upgrade(db, "0001")
     assert current_revision(db) == "0001"
     start = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)
-    with db.session(write=True) as s:
-        salg = Profile(name="Salg")
-        user = User(
-            login="anna", name="Anna", email="a@x.dk", role="user", active=True, profile=salg
+    # The columns revision 0001 has (the models describe the newest schema).
+    with db.connect(write=True) as conn:
+        conn.execute(text("INSERT INTO profiles (id, name) VALUES (1, 'Salg')"))
+        conn.execute(
+            text(
+                "INSERT INTO users (id, login, name, email, role, active, profile_id) "
+                "VALUES (1, 'anna', 'Anna', 'a@x.dk', 'user', :t, 1)"
+            ),
+            {"t": True},
         )
-        s.add_all([salg, user])
-        s.flush()
-        s.add(Company(id=7, name="Dansk A/S", is_customer=True, key_account_manager_id=user.id))
-        s.flush()
-        s.add(Activity(id=1, type="Salgsmøde", status="planned", start_at=start, company_id=7))
+        conn.execute(
+            text(
+                "INSERT INTO companies (id, name, is_customer, key_account_manager_id) "
+                "VALUES (7, 'Dansk A/S', :t, 1)"
+            ),
+            {"t": True},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO activities (id, type, status, start_at, company_id) "
+                "VALUES (1, 'Salgsmøde', 'planned', :start, 7)"
+            ).bindparams(bindparam("start", type_=UTCDateTime())),
+            {"start": start},
+        )
     upgrade(db)
-    assert current_revision(db) == "0003"
+    assert current_revision(db) == head_revision(db)
     with db.session() as s:
         assert s.scalars(select(User.login)).all() == ["anna"]
         assert s.get(Company, 7).key_account_manager_id is not None  # type: ignore[union-attr]

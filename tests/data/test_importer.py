@@ -422,7 +422,9 @@ def test_every_error_kind_is_reported_with_file_line_and_column(
         "12,Salgsmøde,done,2026-01-05 10:00,,999,anna\n"  # 4
         "13,Salgsmøde,done,2026-01-05 10:00,,1,ghost\n"  # 5
         "14,Salgsmøde,done,2026-01-05 10:00,,1\n"  # 6: a value short
-        "x15,Salgsmøde,done,2026-01-05 10:00,,1,anna\n"  # 7
+        + "x"
+        * 65
+        + ",Salgsmøde,done,2026-01-05 10:00,,1,anna\n"  # 7: a key longer than 64 characters
         "16,,done,2026-01-05 10:00,,1,anna\n"  # 8
         "17,Opgave,done,2026-01-05 10:00,2026-01-05 09:00,,anna\n"  # 9
         "17,Opgave,done,2026-01-05 10:00,,,anna\n",  # 10
@@ -452,14 +454,14 @@ def test_every_error_kind_is_reported_with_file_line_and_column(
         "(neither in users.csv nor in the database)",
         "activities.csv:2: status: unknown value 'open': use one of planned, done, cancelled",
         "activities.csv:3: start_at: invalid date-time '5/1/2026 10:00'",
-        "activities.csv:4: company_id: unknown company 999",
+        "activities.csv:4: company_id: unknown company '999'",
         "activities.csv:5: owner: unknown user 'ghost'",
         "activities.csv:6: (row): expected 7 values as in the header, found 6",
-        "activities.csv:7: id: invalid id 'x15': use a whole number",
+        "activities.csv:7: id: key 'xxxxxxxxxxxxxxxxxxxx'… longer than 64 characters",
         "activities.csv:8: type: value required",
         "activities.csv:9: end_at: ends before start_at",
         "activities.csv:10: id: duplicate id 17 (first on line 9)",
-        "activity_participants.csv:2: activity_id: unknown activity 777",
+        "activity_participants.csv:2: activity_id: unknown activity '777'",
         "activity_participants.csv:4: login: duplicate activity_id+login 17/anna (first on line 3)",
         "opportunities.csv:2: closed_at: required when stage is won",
         "opportunities.csv:3: expected_close: invalid date '01-02-2026': use YYYY-MM-DD",

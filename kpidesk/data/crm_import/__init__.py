@@ -12,14 +12,22 @@ delimiters), `checks` (across rows and files), `merge` (the set-based writes), `
 (what the user is told) and `run` (one import, in one transaction).
 """
 
+from kpidesk.data.crm_import.draft import draft_mapping
 from kpidesk.data.crm_import.entities import (
     ACTIVITIES,
     COMPANIES,
+    ENTITIES,
     FILE_NAMES,
     OPPORTUNITIES,
     PARTICIPANTS,
     USERS,
-    file_specs,
+)
+from kpidesk.data.crm_import.mapping import (
+    Mapping,
+    builtin_mapping,
+    derive_login,
+    load_mapping,
+    presets,
 )
 from kpidesk.data.crm_import.reader import find_files
 from kpidesk.data.crm_import.report import FileReport, ImportFailed, ImportReport
@@ -33,11 +41,17 @@ __all__ = [
     "PARTICIPANTS",
     "USERS",
     "FileReport",
+    "Mapping",
+    "builtin_mapping",
+    "derive_login",
+    "draft_mapping",
+    "load_mapping",
+    "presets",
     "ImportFailed",
     "ImportProgress",
     "ImportReport",
     "crm_row_counts",
-    "file_specs",
+    "ENTITIES",
     "find_files",
     "import_crm",
 ]

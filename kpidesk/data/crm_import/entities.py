@@ -1,29 +1,52 @@
-"""The five files of a CRM export, described once: columns, parsers, keys and stage tables."""
+"""The five files of a CRM export, each described once.
+
+An `Entity` lists its fields in file order: how a cell is read (`Kind`), whether the column
+and the value may be left out, which column of the real table it fills and, for references,
+which entity's CRM key it names. The stage table, the merge's columns and the reference
+checks are all derived from that one description.
+
+Keys are the CRM's own text (`crm_key`, up to 64 characters); kpidesk keeps integer
+surrogate ids inside (a key that is a plain whole number keeps that number as id when it is
+free, so exports with numeric ids look as before).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Numeric, String, Table
+from sqlalchemy.types import TypeEngine
 
 from kpidesk.data.crm_import.values import (
+    KEY_LENGTH,
     choice_parser,
     datetime_parser,
     parse_amount,
     parse_bool,
     parse_date,
     parse_email,
-    parse_id,
+    parse_key,
     parse_login,
     text_parser,
 )
-from kpidesk.data.models import ACTIVITY_STATUSES, OPPORTUNITY_STAGES, ROLES, UTCDateTime
+from kpidesk.data.models import (
+    ACTIVITY_STATUSES,
+    OPPORTUNITY_STAGES,
+    ROLES,
+    Activity,
+    ActivityParticipant,
+    Company,
+    Opportunity,
+    Profile,
+    User,
+    UTCDateTime,
+)
 
 if TYPE_CHECKING:
-    from kpidesk.data.crm_import.report import FileReport
+    from kpidesk.data.crm_import.report import FileReport, Place
 
 USERS = "users.csv"
 COMPANIES = "companies.csv"
@@ -32,33 +55,99 @@ PARTICIPANTS = "activity_participants.csv"
 OPPORTUNITIES = "opportunities.csv"
 FILE_NAMES = (USERS, COMPANIES, ACTIVITIES, PARTICIPANTS, OPPORTUNITIES)
 
+Parser = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a cell is read by default and how its value is staged."""
+
+    name: str
+    parser: Callable[[ZoneInfo], Parser]
+    type: TypeEngine[Any]
+
+
+KEY = Kind("key", lambda _tz: parse_key, String(KEY_LENGTH))
+USER_KEY = Kind("key", lambda _tz: parse_key, String(100))  # a login when the file has no id
+LOGIN = Kind("login", lambda _tz: parse_login, String(100))
+EMAIL = Kind("email", lambda _tz: parse_email, String(200))
+BOOL = Kind("boolean", lambda _tz: parse_bool, Boolean())
+AMOUNT = Kind("amount", lambda _tz: parse_amount, Numeric(16, 2))
+DATE = Kind("date", lambda _tz: parse_date, Date())
+DATETIME = Kind("datetime", datetime_parser, UTCDateTime())
+
+
+def text(length: int) -> Kind:
+    return Kind("text", lambda _tz: text_parser(length), String(length))
+
+
+def choice(values: Sequence[str], length: int = 10) -> Kind:
+    return Kind("choice", lambda _tz: choice_parser(values), String(length))
+
 
 @dataclass(frozen=True)
 class Field:
-    """One CSV column: how to parse it and whether it may be left out."""
+    """One column of kpidesk's file: how it is read, whether it may be left out, where it goes.
+
+    `stored` is the real table's column; `refers_to` names the entity (file) whose CRM key
+    the value is (or "profiles": a profile by name), resolved to that row's id on merge.
+    """
 
     name: str
-    parse: Callable[[str], Any]
+    kind: Kind
     column_required: bool = True
     value_required: bool = True
     default: Any = None
     cached: bool = False  # few distinct values (times, flags): parse each text once
+    stored: str = ""
+    refers_to: str | None = None
+    default_from: str | None = None  # without this column: that column's text (users' id)
+
+    @property
+    def column(self) -> str:
+        return self.stored or self.name
 
 
 # Checks across the columns of one row; they see the row as staged (line first, values
 # converted but comparable).
 RowCheck = Callable[[Sequence[Any]], list[tuple[str, str]]]
 
+STAGE_METADATA = MetaData()
+
 
 @dataclass(frozen=True)
-class FileSpec:
-    """One file of the export: its columns, key, stage table and checks across columns."""
+class Entity:
+    """One file of the export and the table it fills.
+
+    `key` is unique in the file; `surrogate` says kpidesk assigns the table's integer ids
+    itself (the stage gets `num`, the key as a number when it is one, and `row_id`, the id
+    the row gets); users get theirs from the database.
+    """
 
     name: str
+    table: Table
     fields: tuple[Field, ...]
     key: tuple[str, ...]
-    stage: Table
+    unique: tuple[tuple[str, ...], ...] = ()  # further columns unique in the file
+    surrogate: bool = False
     check: RowCheck | None = None
+    stage: Table = field(init=False)
+
+    def __post_init__(self) -> None:
+        extra: list[Column[Any]] = []
+        if self.surrogate:
+            extra = [Column("num", Integer), Column("row_id", Integer)]
+        stage = Table(
+            f"kpidesk_stage_{self.table.name}",
+            STAGE_METADATA,
+            Column("line", Integer, nullable=False),
+            Column("src", Integer, nullable=False),  # which source file (errors name it)
+            *[Column(f.name, f.kind.type) for f in self.fields],
+            *extra,
+            prefixes=["TEMPORARY"],
+            postgresql_on_commit="DROP",
+        )
+        object.__setattr__(self, "stage", stage)
 
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
@@ -66,78 +155,54 @@ class FileSpec:
     def index(self, name: str) -> int:
         return self.field_names().index(name)
 
+    def get(self, name: str) -> Field:
+        return self.fields[self.index(name)]
 
-STAGE_METADATA = MetaData()
+    def references(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.refers_to is not None)
+
+    def stage_indexes(self) -> list[str]:
+        """Created after the rows are loaded (cheaper than keeping them up to date row by row)."""
+        table = self.stage.name
+        return [
+            f"CREATE INDEX ix_{table}_{'_'.join(columns)} ON {table} ({', '.join(columns)})"
+            for columns in (self.key, *self.unique)
+        ]
 
 
-def _stage(name: str, *columns: Column[Any]) -> Table:
-    return Table(
-        f"kpidesk_stage_{name}",
-        STAGE_METADATA,
-        Column("line", Integer, nullable=False),
-        *columns,
-        prefixes=["TEMPORARY"],
-        postgresql_on_commit="DROP",
-    )
+# Positions in a staged row: the line number, the source file, then the fields in order.
+FIRST_FIELD = 2
 
 
-STAGE_USERS = _stage(
-    "users",
-    Column("login", String(100)),
-    Column("name", String(200)),
-    Column("email", String(200)),
-    Column("role", String(10)),
-    Column("active", Boolean),
-    Column("profile", String(100)),
+def _position(fields: Sequence[Field], name: str) -> int:
+    return FIRST_FIELD + [f.name for f in fields].index(name)
+
+
+_ACTIVITY_FIELDS = (
+    Field("id", KEY, stored="crm_key"),
+    Field("type", text(100)),
+    Field("status", choice(ACTIVITY_STATUSES), cached=True),
+    Field("start_at", DATETIME, cached=True),
+    Field("end_at", DATETIME, False, False, None, cached=True),
+    Field("company_id", KEY, False, False, None, refers_to=COMPANIES),
+    Field("owner", USER_KEY, False, False, None, stored="owner_id", refers_to=USERS),
 )
-STAGE_COMPANIES = _stage(
-    "companies",
-    Column("id", Integer),
-    Column("name", String(300)),
-    Column("is_customer", Boolean),
-    Column("key_account_manager", String(100)),
-)
-STAGE_ACTIVITIES = _stage(
-    "activities",
-    Column("id", Integer),
-    Column("type", String(100)),
-    Column("status", String(10)),
-    Column("start_at", UTCDateTime()),
-    Column("end_at", UTCDateTime()),
-    Column("company_id", Integer),
-    Column("owner", String(100)),
-)
-STAGE_PARTICIPANTS = _stage(
-    "participants",
-    Column("activity_id", Integer),
-    Column("login", String(100)),
-)
-STAGE_OPPORTUNITIES = _stage(
-    "opportunities",
-    Column("id", Integer),
-    Column("name", String(300)),
-    Column("company_id", Integer),
-    Column("owner", String(100)),
-    Column("amount", Numeric(16, 2)),
-    Column("stage", String(10)),
-    Column("created_at", UTCDateTime()),
-    Column("expected_close", Date),
-    Column("closed_at", UTCDateTime()),
-)
-# Created after the rows are loaded (cheaper than keeping them up to date row by row).
-STAGE_INDEXES = (
-    "CREATE INDEX ix_kpidesk_stage_users_login ON kpidesk_stage_users (login)",
-    "CREATE INDEX ix_kpidesk_stage_companies_id ON kpidesk_stage_companies (id)",
-    "CREATE INDEX ix_kpidesk_stage_activities_id ON kpidesk_stage_activities (id)",
-    "CREATE INDEX ix_kpidesk_stage_participants_activity "
-    "ON kpidesk_stage_participants (activity_id, login)",
-    "CREATE INDEX ix_kpidesk_stage_opportunities_id ON kpidesk_stage_opportunities (id)",
-)
+_ACTIVITY_START = _position(_ACTIVITY_FIELDS, "start_at")
+_ACTIVITY_END = _position(_ACTIVITY_FIELDS, "end_at")
 
-
-# Positions in a staged row: the line number, then the fields below in order.
-_ACTIVITY_START, _ACTIVITY_END = 4, 5
-_OPPORTUNITY_STAGE, _OPPORTUNITY_CLOSED = 6, 9
+_OPPORTUNITY_FIELDS = (
+    Field("id", KEY, stored="crm_key"),
+    Field("name", text(300)),
+    Field("company_id", KEY, value_required=False, refers_to=COMPANIES),
+    Field("owner", USER_KEY, value_required=False, stored="owner_id", refers_to=USERS),
+    Field("amount", AMOUNT),
+    Field("stage", choice(OPPORTUNITY_STAGES), cached=True),
+    Field("created_at", DATETIME, cached=True),
+    Field("expected_close", DATE, value_required=False, cached=True),
+    Field("closed_at", DATETIME, False, False, None, cached=True),
+)
+_OPPORTUNITY_STAGE = _position(_OPPORTUNITY_FIELDS, "stage")
+_OPPORTUNITY_CLOSED = _position(_OPPORTUNITY_FIELDS, "closed_at")
 
 
 def _check_activity(row: Sequence[Any]) -> list[tuple[str, str]]:
@@ -154,77 +219,99 @@ def _check_opportunity(row: Sequence[Any]) -> list[tuple[str, str]]:
     return []
 
 
-def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
-    """The five files of a CRM export: columns, optional columns and defaults (issue 2)."""
-    when = datetime_parser(tz)
-    return {
-        USERS: FileSpec(
+ENTITIES: dict[str, Entity] = {
+    entity.name: entity
+    for entity in (
+        Entity(
             USERS,
+            User.__table__,  # type: ignore[arg-type]
             (
-                Field("login", parse_login),
-                Field("name", text_parser(200)),
-                Field("email", parse_email, value_required=False, default=""),
-                Field("role", choice_parser(ROLES), False, False, "user", cached=True),
-                Field("active", parse_bool, False, False, True, cached=True),
-                Field("profile", text_parser(100), False, False, None),
+                Field("login", LOGIN),
+                Field("name", text(200)),
+                Field("email", EMAIL, value_required=False, default=""),
+                Field("role", choice(ROLES), False, False, "user", cached=True),
+                Field("active", BOOL, False, False, True, cached=True),
+                Field(
+                    "profile",
+                    text(100),
+                    False,
+                    False,
+                    None,
+                    stored="profile_id",
+                    refers_to="profiles",
+                ),  # fmt: skip
+                # The CRM's user id; without one a user's key is the login.
+                Field("id", USER_KEY, False, stored="crm_key", default_from="login"),
             ),
-            ("login",),
-            STAGE_USERS,
+            ("id",),
+            unique=(("login",),),
         ),
-        COMPANIES: FileSpec(
+        Entity(
             COMPANIES,
+            Company.__table__,  # type: ignore[arg-type]
             (
-                Field("id", parse_id),
-                Field("name", text_parser(300)),
-                Field("is_customer", parse_bool, cached=True),
-                Field("key_account_manager", parse_login, False, False, None),
+                Field("id", KEY, stored="crm_key"),
+                Field("name", text(300)),
+                Field("is_customer", BOOL, cached=True),
+                Field(
+                    "key_account_manager",
+                    USER_KEY,
+                    False,
+                    False,
+                    None,
+                    stored="key_account_manager_id",
+                    refers_to=USERS,
+                ),  # fmt: skip
             ),
             ("id",),
-            STAGE_COMPANIES,
+            surrogate=True,
         ),
-        ACTIVITIES: FileSpec(
+        Entity(
             ACTIVITIES,
-            (
-                Field("id", parse_id),
-                Field("type", text_parser(100)),
-                Field("status", choice_parser(ACTIVITY_STATUSES), cached=True),
-                Field("start_at", when, cached=True),
-                Field("end_at", when, False, False, None, cached=True),
-                Field("company_id", parse_id, False, False, None),
-                Field("owner", parse_login, False, False, None),
-            ),
+            Activity.__table__,  # type: ignore[arg-type]
+            _ACTIVITY_FIELDS,
             ("id",),
-            STAGE_ACTIVITIES,
-            _check_activity,
+            surrogate=True,
+            check=_check_activity,
         ),
-        PARTICIPANTS: FileSpec(
+        Entity(
             PARTICIPANTS,
-            (Field("activity_id", parse_id), Field("login", parse_login)),
-            ("activity_id", "login"),
-            STAGE_PARTICIPANTS,
-        ),
-        OPPORTUNITIES: FileSpec(
-            OPPORTUNITIES,
+            ActivityParticipant.__table__,  # type: ignore[arg-type]
             (
-                Field("id", parse_id),
-                Field("name", text_parser(300)),
-                Field("company_id", parse_id, value_required=False),
-                Field("owner", parse_login, value_required=False),
-                Field("amount", parse_amount),
-                Field("stage", choice_parser(OPPORTUNITY_STAGES), cached=True),
-                Field("created_at", when, cached=True),
-                Field("expected_close", parse_date, value_required=False, cached=True),
-                Field("closed_at", when, False, False, None, cached=True),
+                Field("activity_id", KEY, refers_to=ACTIVITIES),
+                Field("login", USER_KEY, stored="user_id", refers_to=USERS),
             ),
-            ("id",),
-            STAGE_OPPORTUNITIES,
-            _check_opportunity,
+            ("activity_id", "login"),
         ),
-    }
+        Entity(
+            OPPORTUNITIES,
+            Opportunity.__table__,  # type: ignore[arg-type]
+            _OPPORTUNITY_FIELDS,
+            ("id",),
+            surrogate=True,
+            check=_check_opportunity,
+        ),
+    )
+}
+PROFILES: Table = Profile.__table__  # type: ignore[assignment]
+
+
+def target_table(name: str) -> Table:
+    """The real table a reference names (an entity's file name, or "profiles")."""
+    return PROFILES if name == "profiles" else ENTITIES[name].table
+
+
+def default_parsers(entity: Entity, tz: ZoneInfo) -> dict[str, Parser]:
+    """kpidesk's own format: every field read by its kind's default parser."""
+    return {f.name: f.kind.parser(tz) for f in entity.fields}
 
 
 @dataclass
 class Staged:
-    spec: FileSpec
+    """One kpidesk file as staged in this run: its entity, its report, the columns its
+    source files have and the source files themselves (by the stage's `src`)."""
+
+    entity: Entity
     report: FileReport
     present: frozenset[str]  # columns the file has (absent optional ones are left alone)
+    places: dict[int, Place] = field(default_factory=dict)

@@ -1,32 +1,44 @@
-"""Writing checked stage rows into the real tables: a few set-based upserts per file."""
+"""Writing checked stage rows into the real tables: a few set-based upserts per file.
+
+The columns written come from each entity's description: a plain field goes to its column,
+a reference is resolved to the id of the row whose CRM key it names (users, companies,
+activities) or, for profiles, whose name it is.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, delete, exists, func, insert, inspect, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    Table,
+    delete,
+    exists,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 from sqlalchemy.sql.expression import Executable
 
 from kpidesk.data.crm_import.entities import (
-    ACTIVITIES,
-    COMPANIES,
+    ENTITIES,
     FILE_NAMES,
-    OPPORTUNITIES,
     PARTICIPANTS,
-    STAGE_ACTIVITIES,
-    STAGE_COMPANIES,
-    STAGE_OPPORTUNITIES,
-    STAGE_PARTICIPANTS,
-    STAGE_USERS,
+    PROFILES,
     USERS,
+    Entity,
     Staged,
+    target_table,
 )
-from kpidesk.data.crm_import.report import ImportReport
-from kpidesk.data.models import Activity, ActivityParticipant, Company, Opportunity, Profile, User
+from kpidesk.data.crm_import.report import ImportFailed, ImportReport
 
 BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
 
@@ -41,33 +53,106 @@ def merge_all(
     for done, name in enumerate(steps):
         tell("writing", done, len(steps))
         item = staged[name]
+        entity = item.entity
         if name == USERS:
-            report.profiles_created = _create_profiles(conn)
-            _merge_users(conn, item)
+            report.profiles_created = _create_profiles(conn, entity)
+            _take_over_kpidesk_users(conn, entity)
+            _upsert(conn, item, _source(entity), "crm_key")
             continue
-        merge, table, stage, key = {
-            COMPANIES: (_merge_companies, Company.__table__, STAGE_COMPANIES, "id"),
-            ACTIVITIES: (_merge_activities, Activity.__table__, STAGE_ACTIVITIES, "id"),
-            PARTICIPANTS: (
-                _merge_participants,
-                ActivityParticipant.__table__,
-                STAGE_PARTICIPANTS,
-                "activity_id",
-            ),
-            OPPORTUNITIES: (_merge_opportunities, Opportunity.__table__, STAGE_OPPORTUNITIES, "id"),
-        }[name]
-        # Rows whose key the table does not have yet (participants: activities without any).
+        _check_resolved(conn, entity)
+        if name == PARTICIPANTS:
+            with _bulk_load(conn, entity.table, _new_participant_rows(conn, entity)):
+                _merge_participants(conn, item)
+            continue
+        base = _assign_ids(conn, entity)
+        table, stage = entity.table, entity.stage
         new_rows = int(
             conn.scalar(
                 select(func.count())
                 .select_from(stage)
-                .where(~exists().where(table.c[key] == stage.c[key]))
+                .where(~exists().where(table.c.id == stage.c.row_id))
             )
             or 0
         )
         with _bulk_load(conn, table, new_rows):
-            merge(conn, item)
+            _upsert(conn, item, _source(entity, base), "id")
     tell("writing", len(steps), len(steps))
+
+
+def _assign_ids(conn: Connection, entity: Entity) -> int:
+    """Each staged row's id: the stored row's with the same CRM key, else the key itself
+    when it is a free whole number; the rest get numbers above the returned base in file
+    order (see `_source`)."""
+    table, stage = entity.table, entity.stage
+    key = stage.c[entity.key[0]]
+    conn.execute(
+        update(stage).values(
+            row_id=select(table.c.id).where(table.c.crm_key == key).scalar_subquery()
+        )
+    )
+    conn.execute(
+        update(stage)
+        .where(
+            stage.c.row_id.is_(None),
+            stage.c.num.is_not(None),
+            ~exists().where(table.c.id == stage.c.num),
+        )
+        .values(row_id=stage.c.num)
+    )
+    return max(
+        int(conn.scalar(select(func.max(table.c.id))) or 0),
+        int(conn.scalar(select(func.max(stage.c.row_id))) or 0),
+    )
+
+
+def _check_resolved(conn: Connection, entity: Entity) -> None:
+    """Every reference still names a stored row (PostgreSQL: another program may have
+    deleted one since the checks; SQLite's write lock keeps others out for the whole import).
+
+    A key deleted after this is caught by the foreign keys, as the id it resolved to is gone.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    stage = entity.stage
+    for fld in entity.references():
+        if fld.refers_to is None or fld.refers_to == "profiles":
+            continue
+        target = target_table(fld.refers_to)
+        missing = conn.execute(
+            select(stage.c[fld.name])
+            .where(
+                stage.c[fld.name].is_not(None),
+                ~exists().where(target.c.crm_key == stage.c[fld.name]),
+            )
+            .limit(1)
+        ).scalar()
+        if missing is not None:
+            raise ImportFailed(
+                [
+                    f"the database changed during the import: {entity.name}: "
+                    f"{fld.name} {missing!r} was deleted from {target.name}"
+                ]
+            )
+
+
+def _source(entity: Entity, base: int = 0) -> Subquery:
+    """The stage as the real table's columns: references resolved to ids, new rows numbered
+    above `base` (one statement: no UPDATE of the stage that reads itself while it runs)."""
+    stage = entity.stage
+    columns: list[ColumnElement[Any]] = []
+    joined: Any = stage
+    if entity.surrogate:
+        numbered = base + func.row_number().over(order_by=(stage.c.src, stage.c.line))
+        columns.append(func.coalesce(stage.c.row_id, numbered).label("id"))
+    for fld in entity.fields:
+        if fld.refers_to is None:
+            columns.append(stage.c[fld.name].label(fld.column))
+            continue
+        target = target_table(fld.refers_to).alias(f"ref_{fld.name}")
+        by = target.c.name if target_table(fld.refers_to) is PROFILES else target.c.crm_key
+        joined = joined.outerjoin(target, by == stage.c[fld.name])
+        columns.append(target.c.id.label(fld.column))
+    return select(*columns).select_from(joined).subquery("src")
 
 
 @contextmanager
@@ -115,37 +200,54 @@ def _name(item: Any) -> str:
     return str(item.name)
 
 
-def _create_profiles(conn: Connection) -> list[str]:
-    profiles = Profile.__table__
+def _create_profiles(conn: Connection, users: Entity) -> list[str]:
+    stage = users.stage
     missing = (
-        select(STAGE_USERS.c.profile)
-        .where(
-            STAGE_USERS.c.profile.is_not(None),
-            ~exists().where(profiles.c.name == STAGE_USERS.c.profile),
-        )
+        select(stage.c.profile)
+        .where(stage.c.profile.is_not(None), ~exists().where(PROFILES.c.name == stage.c.profile))
         .distinct()
     )
     names = sorted(conn.scalars(missing).all())
     if names:
-        conn.execute(insert(profiles), [{"name": name} for name in names])
+        conn.execute(insert(PROFILES), [{"name": name} for name in names])
     return names
 
 
-def _upsert(
-    conn: Connection,
-    item: Staged,
-    target: Table,
-    key: str,
-    source: Any,
-    always: Sequence[str],
-    optional: Sequence[str],
-) -> None:
-    """Update changed rows and insert new ones from `source` (a subquery of the stage).
+def _take_over_kpidesk_users(conn: Connection, users: Entity) -> None:
+    """A user created in kpidesk (key = login) becomes the CRM's user with that login.
+
+    Only when the CRM's key is new to the database and the kpidesk user's key is not
+    in the file (checks.check_logins reports every other clash).
+    """
+    table, stage = users.table, users.stage
+    other_rows = stage.alias("other_rows")
+    conn.execute(
+        update(table)
+        .where(
+            table.c.crm_key == table.c.login,
+            table.c.login == stage.c.login,
+            stage.c.id != table.c.crm_key,
+            ~exists().where(other_rows.c.id == table.c.crm_key),
+        )
+        .values(crm_key=stage.c.id)
+    )
+
+
+def _upsert(conn: Connection, item: Staged, source: Any, key: str) -> None:
+    """Update changed rows and insert new ones from `source` (the stage as the real columns).
 
     Optional columns the file does not have are left as stored on update and take their
     defaults (already in the stage) on insert.
     """
-    compared = [*always, *(name for name in optional if _column_of(name) in item.present)]
+    entity, target = item.entity, item.entity.table
+    always = [f.column for f in entity.fields if f.column_required and f.column != key]
+    optional = [f.column for f in entity.fields if not f.column_required and f.column != key]
+    present = [
+        f.column
+        for f in entity.fields
+        if not f.column_required and f.column != key and f.name in item.present
+    ]
+    compared = [*always, *present]
     changed = or_(*[target.c[name].is_distinct_from(source.c[name]) for name in compared])
     updated = _changed(
         conn,
@@ -153,7 +255,9 @@ def _upsert(
         .where(target.c[key] == source.c[key], changed)
         .values({name: source.c[name] for name in compared}),
     )
-    columns = [key, *always, *optional]
+    extra = ["crm_key"] if key != "crm_key" else []
+    columns = [key, *extra, *always, *optional]
+    columns = list(dict.fromkeys(columns))
     inserted = _changed(
         conn,
         insert(target).from_select(
@@ -175,115 +279,34 @@ def _changed(conn: Connection, statement: Executable) -> int:
     return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
 
 
-def _column_of(target_column: str) -> str:
-    """The CSV column behind a target column (ids resolved from logins and names)."""
-    return {
-        "profile_id": "profile",
-        "key_account_manager_id": "key_account_manager",
-        "owner_id": "owner",
-    }.get(target_column, target_column)
-
-
-def _merge_users(conn: Connection, item: Staged) -> None:
-    users, profiles, stage = User.__table__, Profile.__table__, STAGE_USERS
-    source = (
-        select(
-            stage.c.login,
-            stage.c.name,
-            stage.c.email,
-            stage.c.role,
-            stage.c.active,
-            profiles.c.id.label("profile_id"),
+def _new_participant_rows(conn: Connection, entity: Entity) -> int:
+    """Participant rows of activities that have none stored yet (a first load)."""
+    stage, activities = entity.stage, ENTITIES[entity.get("activity_id").refers_to or ""].table
+    participants = entity.table
+    return int(
+        conn.scalar(
+            select(func.count())
+            .select_from(stage)
+            .where(
+                ~exists().where(
+                    activities.c.crm_key == stage.c.activity_id,
+                    participants.c.activity_id == activities.c.id,
+                )
+            )
         )
-        .outerjoin(profiles, profiles.c.name == stage.c.profile)
-        .subquery("src")
-    )
-    _upsert(conn, item, users, "login", source, ("name", "email"), ("role", "active", "profile_id"))
-
-
-def _merge_companies(conn: Connection, item: Staged) -> None:
-    companies, users, stage = Company.__table__, User.__table__, STAGE_COMPANIES
-    source = (
-        select(
-            stage.c.id,
-            stage.c.name,
-            stage.c.is_customer,
-            users.c.id.label("key_account_manager_id"),
-        )
-        .outerjoin(users, users.c.login == stage.c.key_account_manager)
-        .subquery("src")
-    )
-    _upsert(
-        conn, item, companies, "id", source, ("name", "is_customer"), ("key_account_manager_id",)
-    )
-
-
-def _merge_activities(conn: Connection, item: Staged) -> None:
-    activities, users, stage = Activity.__table__, User.__table__, STAGE_ACTIVITIES
-    source = (
-        select(
-            stage.c.id,
-            stage.c.type,
-            stage.c.status,
-            stage.c.start_at,
-            stage.c.end_at,
-            stage.c.company_id,
-            users.c.id.label("owner_id"),
-        )
-        .outerjoin(users, users.c.login == stage.c.owner)
-        .subquery("src")
-    )
-    _upsert(
-        conn,
-        item,
-        activities,
-        "id",
-        source,
-        ("type", "status", "start_at"),
-        ("end_at", "company_id", "owner_id"),
-    )
-
-
-def _merge_opportunities(conn: Connection, item: Staged) -> None:
-    opportunities, users, stage = Opportunity.__table__, User.__table__, STAGE_OPPORTUNITIES
-    source = (
-        select(
-            stage.c.id,
-            stage.c.name,
-            stage.c.company_id,
-            users.c.id.label("owner_id"),
-            stage.c.amount,
-            stage.c.stage,
-            stage.c.created_at,
-            stage.c.expected_close,
-            stage.c.closed_at,
-        )
-        .outerjoin(users, users.c.login == stage.c.owner)
-        .subquery("src")
-    )
-    _upsert(
-        conn,
-        item,
-        opportunities,
-        "id",
-        source,
-        ("name", "company_id", "owner_id", "amount", "stage", "created_at", "expected_close"),
-        ("closed_at",),
+        or 0
     )
 
 
 def _merge_participants(conn: Connection, item: Staged) -> None:
     """The file's participants of each activity it mentions replace the stored ones."""
-    participants, users, stage = ActivityParticipant.__table__, User.__table__, STAGE_PARTICIPANTS
-    source = (
-        select(stage.c.activity_id, users.c.id.label("user_id"))
-        .join(users, users.c.login == stage.c.login)
-        .subquery("src")
-    )
+    participants = item.entity.table
+    source = _source(item.entity)
+    mentioned = select(source.c.activity_id)
     removed = _changed(
         conn,
         delete(participants).where(
-            participants.c.activity_id.in_(select(stage.c.activity_id)),
+            participants.c.activity_id.in_(mentioned),
             ~exists().where(
                 source.c.activity_id == participants.c.activity_id,
                 source.c.user_id == participants.c.user_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,3 +109,21 @@ def find_files(directory: Path) -> tuple[dict[str, Path], list[str]]:
     if not found:
         raise ImportFailed([f"{directory}: no CRM files found (expected {', '.join(FILE_NAMES)})"])
     return found, ignored
+
+
+def find_sources(directory: Path, patterns: list[str]) -> tuple[list[list[Path]], list[str]]:
+    """Per pattern (a file name or a glob, matched case-insensitively) the files in DIR it
+    names, and the CSV files no pattern names."""
+    if not directory.exists():
+        raise ImportFailed([f"{directory}: folder not found"])
+    if not directory.is_dir():
+        raise ImportFailed([f"{directory}: not a folder"])
+    files = [path for path in sorted(directory.iterdir()) if path.is_file()]
+    matched: list[list[Path]] = []
+    used: set[Path] = set()
+    for pattern in patterns:
+        hits = [path for path in files if fnmatch.fnmatchcase(path.name.lower(), pattern.lower())]
+        matched.append(hits)
+        used.update(hits)
+    ignored = [p.name for p in files if p not in used and p.name.lower().endswith(".csv")]
+    return matched, ignored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kpidesk.data.crm_import.entities import FILE_NAMES, PARTICIPANTS, FileSpec
+from kpidesk.data.crm_import.entities import FILE_NAMES, PARTICIPANTS, Entity
 
 MAX_ERRORS = 100_000  # errors kept (and printed); more are only counted
 
@@ -24,7 +24,7 @@ class ImportFailed(Exception):
 
 @dataclass
 class FileReport:
-    """What one file did to the database."""
+    """What one kpidesk file (from one or more source files) did to the database."""
 
     name: str
     encoding: str
@@ -35,10 +35,14 @@ class FileReport:
     unchanged: int = 0
     removed: int = 0  # participants only: stored participants no longer in the export
     ignored_columns: tuple[str, ...] = ()
+    sources: list[str] = field(default_factory=list)  # with a mapping: the files read
+    left_out: dict[str, int] = field(default_factory=dict)  # rows left out, per reason
+    preview: list[str] = field(default_factory=list)  # --check: the first rows as stored
 
     def summary(self) -> str:
+        origin = f" from {', '.join(self.sources)}" if self.sources else ""
         text = (
-            f"{self.name}: {self.rows} rows ({self.encoding}, '{self.delimiter}'): "
+            f"{self.name}{origin}: {self.rows} rows ({self.encoding}, '{self.delimiter}'): "
             f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
         )
         if self.name == PARTICIPANTS:
@@ -53,6 +57,9 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     profiles_created: list[str] = field(default_factory=list)
     ignored_files: list[str] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)  # mapping sources not found
+    mapping: str = "kpidesk"
+    checked_only: bool = False  # --check: nothing was written
     seconds: float = 0.0
 
     def file(self, name: str) -> FileReport:
@@ -66,11 +73,41 @@ class ImportReport:
         for report in self.files:
             if report.ignored_columns:
                 out.append(f"{report.name}: ignored columns: {', '.join(report.ignored_columns)}")
+            for reason, count in report.left_out.items():
+                out.append(f"{report.name}: {count} rows left out ({reason})")
         if self.profiles_created:
             out.append(f"profiles created: {', '.join(self.profiles_created)}")
         if self.ignored_files:
             out.append(f"ignored files (not CRM files): {', '.join(self.ignored_files)}")
+        for missing in self.missing_files:
+            out.append(f"not found: {missing}")
         return out
+
+    def check_lines(self) -> list[str]:
+        """`--check`: per file how many rows map, and the first rows as they would be stored."""
+        out = [f"mapping {self.mapping}: checked, nothing was written"]
+        for report in self.files:
+            left = sum(report.left_out.values())
+            origin = ", ".join(report.sources) or report.name
+            out.append(
+                f"{report.name} from {origin}: {report.rows - left} of {report.rows} rows map"
+                + (f" ({left} left out)" if left else "")
+            )
+            for reason, count in report.left_out.items():
+                out.append(f"  left out: {count} rows ({reason})")
+            out.extend(f"  {row}" for row in report.preview)
+        for missing in self.missing_files:
+            out.append(f"not found: {missing}")
+        return out
+
+
+@dataclass(frozen=True)
+class Place:
+    """A source file as errors name it, and where its errors sort."""
+
+    label: str
+    order: int
+    entity: Entity
 
 
 class Errors:
@@ -80,15 +117,17 @@ class Errors:
         self.items: list[tuple[int, int, int, str]] = []
         self.omitted = 0
 
-    def add(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+    def add(self, place: Place | Entity, line: int, column: str, message: str) -> None:
         if len(self.items) >= MAX_ERRORS:
             self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
             return
-        names = spec.field_names()
-        order = names.index(column) if column in names else -1
-        self.items.append(
-            (FILE_NAMES.index(spec.name), line, order, f"{spec.name}:{line}: {column}: {message}")
-        )
+        if isinstance(place, Place):
+            label, order, entity = place.label, place.order, place.entity
+        else:
+            label, order, entity = place.name, FILE_NAMES.index(place.name), place
+        names = entity.field_names()
+        column_order = names.index(column) if column in names else -1
+        self.items.append((order, line, column_order, f"{label}:{line}: {column}: {message}"))
 
     def sorted(self) -> list[str]:
         return [item[3] for item in sorted(self.items)]
