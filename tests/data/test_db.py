@@ -18,7 +18,8 @@ from kpidesk.data.db import (
 from kpidesk.data.models import Activity, Company, User, UTCDateTime
 
 
-def head_revision(db: Database) -> str:
+def _head(db: Database) -> str:
+    """The newest migration, whichever it is (helpers add theirs concurrently)."""
     from alembic.script import ScriptDirectory
 
     return str(ScriptDirectory.from_config(alembic_config(db)).get_current_head())
@@ -27,7 +28,7 @@ def head_revision(db: Database) -> str:
 def test_upgrade_from_empty_creates_schema_and_is_idempotent(empty_db_url: str) -> None:
     db = Database(empty_db_url)
     assert upgrade(db) is True
-    assert current_revision(db) == head_revision(db)
+    assert current_revision(db) == _head(db)
     assert upgrade(db) is False
     db.dispose()
 
@@ -62,7 +63,7 @@ def test_upgrade_old_revision_keeps_data(empty_db_url: str) -> None:
             {"start": start},
         )
     upgrade(db)
-    assert current_revision(db) == head_revision(db)
+    assert current_revision(db) == _head(db)
     with db.session() as s:
         assert s.scalars(select(User.login)).all() == ["anna"]
         assert s.get(Company, 7).key_account_manager_id is not None  # type: ignore[union-attr]

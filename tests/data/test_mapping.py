@@ -269,7 +269,7 @@ start_at = { column = "Start", formats = ["%d.%m.%Y"], value = "x" }
         "number, source, timezone)",
         "crm.toml: timezone: unknown time zone 'Mars/Olympus'",
         "crm.toml: [[activities]] #1.columns: unknown kpidesk column 'kind' (known: id, type, "
-        "status, start_at, end_at, company_id, owner)",
+        "status, start_at, end_at, company_id, owner, created_at, completed_at)",
         "crm.toml: [[activities]] #1.columns.status.map: 'Held' = 'finished': unknown value "
         "'finished': use one of planned, done, cancelled",
         "crm.toml: [[activities]] #1.columns.start_at: give exactly one of column, value or "

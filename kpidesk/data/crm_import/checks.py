@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.engine import Connection
 
-from kpidesk.data.crm_import.entities import ENTITIES, USERS, Staged
+from kpidesk.data.crm_import.entities import ACTIVITIES, ENTITIES, OPPORTUNITIES, USERS, Staged
 from kpidesk.data.crm_import.report import Errors
 
 
@@ -102,3 +104,61 @@ def check_logins(conn: Connection, staged: dict[str, Staged], errors: Errors) ->
             "login",
             f"login {login!r} belongs to another user in the database (CRM key {key!r})",
         )
+
+
+# --- records closed before they were created (issue 9) --------------------------------------
+
+BACKDATED_SHOWN = 5  # lines named in the warning; the rest are counted
+
+# File, when it was created, when it was closed (done or cancelled).
+_BACKDATED = (
+    (ACTIVITIES, "created_at", "completed_at"),
+    (OPPORTUNITIES, "created_at", "closed_at"),
+)
+
+
+def closed_before_created(conn: Connection, staged: dict[str, Staged], tz: ZoneInfo) -> list[str]:
+    """Warn about rows closed before they were created, and count them as created when closed.
+
+    Real CRMs hold such rows (back-dated deals, demo data). Their history is only consistent
+    one way: the record existed from the earlier of the two moments. The staged rows are
+    corrected before the merge, so the stored `created_at` is that earlier moment.
+    """
+    warnings: list[str] = []
+    for name, created_name, closed_name in _BACKDATED:
+        item = staged.get(name)
+        if item is None or not {created_name, closed_name} <= item.present:
+            continue
+        stage = item.entity.stage
+        created, closed = stage.c[created_name], stage.c[closed_name]
+        backdated = and_(closed.is_not(None), created.is_not(None), closed < created)
+        count = int(conn.scalar(select(func.count()).select_from(stage).where(backdated)) or 0)
+        if not count:
+            continue
+        first = conn.execute(
+            select(stage.c.line, stage.c.src, created, closed)
+            .where(backdated)
+            .order_by(stage.c.src, stage.c.line)
+            .limit(BACKDATED_SHOWN)
+        ).all()
+        more = f" (first {len(first)} shown)" if count > len(first) else ""
+        warnings.append(
+            f"warning: {name}: {count} row{'s' if count != 1 else ''} with {closed_name} before "
+            f"{created_name}, counted as created at {closed_name}{more}:"
+        )
+        warnings += [
+            f"  {item.places[src].label}:{line}: {closed_name} {_local(when, tz)} is before "
+            f"{created_name} {_local(made, tz)}"
+            for line, src, made, when in first
+        ]
+        conn.execute(update(stage).where(backdated).values({created_name: closed}))
+    return warnings
+
+
+def _local(value: Any, tz: ZoneInfo) -> str:
+    """A staged date-time as the user wrote it: local time in the installation's zone."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return str(value.astimezone(tz).strftime("%Y-%m-%d %H:%M"))

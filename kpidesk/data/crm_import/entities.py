@@ -186,6 +186,9 @@ _ACTIVITY_FIELDS = (
     Field("end_at", DATETIME, False, False, None, cached=True),
     Field("company_id", KEY, False, False, None, refers_to=COMPANIES),
     Field("owner", USER_KEY, False, False, None, stored="owner_id", refers_to=USERS),
+    # History (issue 9): when it was created and marked done or cancelled.
+    Field("created_at", DATETIME, False, False, None, cached=True),
+    Field("completed_at", DATETIME, False, False, None, cached=True),
 )
 _ACTIVITY_START = _position(_ACTIVITY_FIELDS, "start_at")
 _ACTIVITY_END = _position(_ACTIVITY_FIELDS, "end_at")

@@ -58,6 +58,7 @@ class ImportReport:
     profiles_created: list[str] = field(default_factory=list)
     ignored_files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)  # mapping sources not found
+    warnings: list[str] = field(default_factory=list)  # imported anyway, but worth a look
     mapping: str = "kpidesk"
     checked_only: bool = False  # --check: nothing was written
     seconds: float = 0.0
@@ -81,6 +82,7 @@ class ImportReport:
             out.append(f"ignored files (not CRM files): {', '.join(self.ignored_files)}")
         for missing in self.missing_files:
             out.append(f"not found: {missing}")
+        out.extend(self.warnings)
         return out
 
     def check_lines(self) -> list[str]:
@@ -98,6 +100,7 @@ class ImportReport:
             out.extend(f"  {row}" for row in report.preview)
         for missing in self.missing_files:
             out.append(f"not found: {missing}")
+        out.extend(self.warnings)
         return out
 
 

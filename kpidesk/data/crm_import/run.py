@@ -14,7 +14,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from kpidesk.data import settings
-from kpidesk.data.crm_import.checks import check_duplicates, check_logins, check_references
+from kpidesk.data.crm_import.checks import (
+    check_duplicates,
+    check_logins,
+    check_references,
+    closed_before_created,
+)
 from kpidesk.data.crm_import.entities import (
     ENTITIES,
     FILE_NAMES,
@@ -120,6 +125,7 @@ def import_crm(
             tell("checking", 1, 1)
             if errors:
                 raise errors.failure()  # leaving the block rolls everything back
+            report.warnings += closed_before_created(conn, staged, local)
             if check:
                 for item in staged.values():
                     item.report.preview = _preview(conn, item)
