@@ -272,8 +272,8 @@ start_at = { column = "Start", formats = ["%d.%m.%Y"], value = "x" }
         "status, start_at, end_at, company_id, owner, created_at, completed_at)",
         "crm.toml: [[activities]] #1.columns.status.map: 'Held' = 'finished': unknown value "
         "'finished': use one of planned, done, cancelled",
-        "crm.toml: [[activities]] #1.columns.start_at: give exactly one of column, value or "
-        "same_as",
+        "crm.toml: [[activities]] #1.columns.start_at: give exactly one of column, columns, "
+        "value or same_as",
         "crm.toml: [[activities]] #1.columns: type is required: map it to a column or a value",
         "crm.toml: [[activities]] #1.columns: start_at is required: map it to a column or a value",
     ]

@@ -41,7 +41,10 @@ _TOP_KEYS = {"mapping", *ENTITY_KEYS}
 _SETTINGS_KEYS = {"name", "source", "timezone", "date_formats", "datetime_formats", "number"}
 _NUMBER_KEYS = {"decimal", "thousands", "currency"}
 _SOURCE_KEYS = {"file", "columns", "skip"}
-_RULE_KEYS = {"column", "value", "same_as", "login", "map", "formats", "timezone", "number"}
+_RULE_KEYS = {
+    "column", "columns", "value", "same_as", "login", "map", "formats", "timezone", "number",
+    "only_when",
+}  # fmt: skip
 _SKIP_KEYS = {"column", "values", "empty"}
 
 
@@ -59,6 +62,7 @@ class Rule:
 
     field: str
     column: str | None = None
+    columns: tuple[str, ...] = ()  # several columns joined by a space (first and last name)
     value: str | None = None
     same_as: str | None = None
     login: bool = False  # a login derived from a name or an e-mail
@@ -66,6 +70,9 @@ class Rule:
     formats: tuple[str, ...] = ()
     timezone: str | None = None
     number: NumberFormat | None = None
+    # Empty unless another column of the row has one of these values (e.g. SuiteCRM's
+    # parent_id is an account only when parent_type is "Accounts").
+    only_when: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -285,10 +292,11 @@ def _rule(fld: Field, spec: Any, where: str, problems: list[str]) -> Rule | None
         problems.append(f"{where}: expected a column name or a table")
         return None
     _unknown(spec, _RULE_KEYS, where, problems)
-    origins = [key for key in ("column", "value", "same_as") if key in spec]
+    origins = [key for key in ("column", "columns", "value", "same_as") if key in spec]
     if len(origins) != 1:
-        problems.append(f"{where}: give exactly one of column, value or same_as")
+        problems.append(f"{where}: give exactly one of column, columns, value or same_as")
         return None
+    joined = _strings(spec.get("columns", []), f"{where}.columns", problems)
     value_map = spec.get("map")
     if value_map is not None:
         if not isinstance(value_map, dict) or not all(
@@ -306,10 +314,19 @@ def _rule(fld: Field, spec: Any, where: str, problems: list[str]) -> Rule | None
     if "timezone" in spec:
         timezone = _timezone(spec["timezone"], f"{where}.timezone", problems)
     number = _number(spec["number"], f"{where}.number", problems) if "number" in spec else None
+    only_when = None
+    if "only_when" in spec:
+        condition = spec["only_when"]
+        if not isinstance(condition, dict) or not isinstance(condition.get("column"), str):
+            problems.append(f'{where}.only_when: expected {{ column = "…", values = […] }}')
+        else:
+            values = _strings(condition.get("values", []), f"{where}.only_when.values", problems)
+            only_when = (condition["column"], values)
     value = spec.get("value")
     return Rule(
         fld.name,
         column=spec.get("column"),
+        columns=joined,
         value=None if value is None else _as_text(value),
         same_as=spec.get("same_as"),
         login=bool(spec.get("login", False)),
@@ -317,6 +334,7 @@ def _rule(fld: Field, spec: Any, where: str, problems: list[str]) -> Rule | None
         formats=formats,
         timezone=timezone,
         number=number,
+        only_when=only_when,
     )
 
 

@@ -265,7 +265,8 @@ def _stage_file(
         errors.add(place, 1, "(file)", "the file is empty (a header line is required)")
         return False
     header = [name.strip() for name in first[1]]
-    positions, skips = _columns(mapped, header, place, errors, report)
+    positions, skips, joins = _columns(mapped, header, place, errors, report)
+    conditions = _conditions(mapped, header, positions, place, errors)
     item.present = item.present | frozenset(positions)
 
     cells = _cells(conn, spec, mapped, parsers, positions, place, errors)
@@ -295,6 +296,11 @@ def _stage_file(
                 continue
             if skips and _left_out(values, skips, report):
                 continue
+            for parts in joins:
+                values.append(" ".join(v for p in parts if (v := values[p].strip())))
+            for position, condition, allowed in conditions:
+                if values[condition].strip() not in allowed:
+                    values[position] = ""
             try:  # the common case: every value fine, one list comprehension
                 row = (line, src, *[cell(values[position]) for position, _, cell in cells])
                 problems = check(row) if check is not None else []
@@ -335,10 +341,14 @@ def _stage_file(
 
 def _columns(
     mapped: Source, header: list[str], place: Place, errors: Errors, report: FileReport
-) -> tuple[dict[str, int], list[tuple[int, Skip]]]:
-    """Where each mapped column is in the header; every problem is reported on line 1."""
+) -> tuple[dict[str, int], list[tuple[int, Skip]], list[list[int]]]:
+    """Where each mapped column is in the header; every problem is reported on line 1.
+
+    Columns joined from several (`columns = [...]`) get positions after the header's.
+    """
     spec = place.entity
     positions: dict[str, int] = {}
+    joins: list[list[int]] = []  # columns joined into one, appended after the header's
     if mapped.builtin:
         known = spec.field_names()
         ignored: list[str] = []
@@ -356,7 +366,7 @@ def _columns(
                 errors.add(
                     place, 1, fld.name, f"missing required column (header: {','.join(lowered)})"
                 )
-        return positions, []
+        return positions, [], []
 
     def find(column: str, what: str) -> int | None:
         if column in header:
@@ -375,9 +385,16 @@ def _columns(
         column = rule.column
         if rule.same_as is not None:
             column = mapped.rules[rule.same_as].column
-            if column is None:  # same as a constant: a constant
-                positions[name] = -1
+            if column is None and not mapped.rules[rule.same_as].columns:
+                positions[name] = -1  # same as a constant: a constant
                 continue
+        joined = rule.columns or (mapped.rules[rule.same_as].columns if rule.same_as else ())
+        if joined:
+            parts = [find(part, name) for part in joined]
+            if all(part is not None for part in parts):
+                positions[name] = len(header) + len(joins)
+                joins.append([part for part in parts if part is not None])
+            continue
         if column is None:
             positions[name] = -1  # a constant
             continue
@@ -389,7 +406,24 @@ def _columns(
         position = find(skip.column, "(skip)")
         if position is not None:
             skips.append((position, skip))
-    return positions, skips
+    return positions, skips, joins
+
+
+def _conditions(
+    mapped: Source, header: list[str], positions: dict[str, int], place: Place, errors: Errors
+) -> list[tuple[int, int, frozenset[str]]]:
+    """Columns read only when another column has one of some values: (column, condition)."""
+    found = []
+    lowered = [name.casefold() for name in header]
+    for name, rule in mapped.rules.items():
+        if rule.only_when is None or positions.get(name, -1) < 0:
+            continue
+        column, values = rule.only_when
+        if column.casefold() not in lowered:
+            errors.add(place, 1, name, f"column {column!r} (only_when) is not in the file")
+            continue
+        found.append((positions[name], lowered.index(column.casefold()), frozenset(values)))
+    return found
 
 
 def _left_out(values: list[str], skips: list[tuple[int, Skip]], report: FileReport) -> bool:
