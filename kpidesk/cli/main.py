@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kpidesk.cli.engine_commands",
     "kpidesk.cli.kpi_commands",
     "kpidesk.cli.scheduler_commands",
+    "kpidesk.cli.source_commands",
 )
 
 log = logging.getLogger("kpidesk.cli")

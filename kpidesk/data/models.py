@@ -305,3 +305,43 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_key: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+IMPORT_STATUSES = ("success", "failed")
+
+
+class CrmImport(Base):
+    """One import from the installation's data source (`kpidesk sync` or the nightly run).
+
+    Kept so every KPI run can say which data it was calculated on, and so the folder source
+    knows which export it has already read (`export_at`: its newest file's modification time).
+    """
+
+    __tablename__ = "crm_imports"
+    __table_args__ = (
+        CheckConstraint("status IN ('success', 'failed')", name="status"),
+        Index("ix_crm_imports_status_started_at", "status", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(1100))  # e.g. "folder /srv/crm (suitecrm)"
+    export_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    rows: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # source file → rows
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiRunData(Base):
+    """Which CRM data a KPI run used, and the run log's line about it (in words)."""
+
+    __tablename__ = "kpi_run_data"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("kpi_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_imports.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text)

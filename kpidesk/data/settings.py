@@ -52,6 +52,26 @@ def _positive_int(maximum: int) -> Callable[[str], str]:
     return check
 
 
+SOURCE_KINDS = ("none", "folder")
+
+
+def _source_kind(value: str) -> str:
+    value = value.strip().lower()
+    if value not in SOURCE_KINDS:
+        raise SettingError(f"unknown data source {value!r}: use {' or '.join(SOURCE_KINDS)}")
+    return value
+
+
+def _text(limit: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        value = value.strip()
+        if len(value) > limit or "\n" in value:
+            raise SettingError(f"invalid value: one line of at most {limit} characters")
+        return value
+
+    return check
+
+
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
@@ -75,6 +95,24 @@ SPECS: dict[str, SettingSpec] = {
             "31",
             "most missed nights filled in when the app starts",
             _positive_int(366),
+        ),  # fmt: skip
+        # The data source the nightly run imports from first (`kpidesk source set`).
+        SettingSpec("source_kind", "none", "where the nightly run gets CRM data", _source_kind),
+        SettingSpec("source_path", "", "folder the CRM's export is written to", _text(1000)),
+        SettingSpec(
+            "source_mapping",
+            "kpidesk",
+            "mapping of the source's export (preset or file)",
+            _text(1000),
+        ),  # fmt: skip
+        SettingSpec(
+            "source_marker", "", "file that says the export is complete (empty: none)", _text(200)
+        ),  # fmt: skip
+        SettingSpec(
+            "source_settle_seconds",
+            "60",
+            "seconds an export's files must stay unchanged before it is imported",
+            _positive_int(3600),
         ),  # fmt: skip
     )
 }

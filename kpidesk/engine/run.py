@@ -38,7 +38,15 @@ from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database, translate_errors
-from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, UTCDateTime, utcnow
+from kpidesk.data.models import (
+    KpiResult,
+    KpiRule,
+    KpiRuleProfile,
+    KpiRun,
+    KpiRunData,
+    UTCDateTime,
+    utcnow,
+)
 from kpidesk.domain.templates import ParamError, validate_params
 from kpidesk.engine.base import KpiTemplate, RuleContext
 from kpidesk.engine.catalogue import UnknownTemplate, get_template
@@ -195,8 +203,11 @@ def run_for_date(
     skip_if_done: bool = False,
     wait: bool = True,
     progress: ProgressCallback | None = None,
+    data: RunData | None = None,
 ) -> RunSummary:
     """Compute every active rule for `run_date` and replace that date's results atomically.
+
+    `data` (the nightly run's) says which CRM import the run uses, recorded with the run.
 
     Returns a `skipped` summary when another process holds the run lock and `wait` is false,
     or when `skip_if_done` and the date already has a successful run. Any exception (also
@@ -210,7 +221,7 @@ def run_for_date(
         log.info("run for %s skipped: another run is in progress", run_date)
         return RunSummary(None, run_date, "skipped", REASON_BUSY, 0, 0, 0, _elapsed(started))
     with lock:
-        run_id = _start_run(db, run_date, trigger, skip_if_done)
+        run_id = _start_run(db, run_date, trigger, skip_if_done, data)
         if run_id is None:
             return RunSummary(None, run_date, "skipped", REASON_DONE, 0, 0, 0, _elapsed(started))
         try:
@@ -226,7 +237,17 @@ def run_for_date(
     return RunSummary(run_id, run_date, "success", "", users, rules, results, seconds)
 
 
-def _start_run(db: Database, run_date: dt.date, trigger: str, skip_if_done: bool) -> int | None:
+@dataclass(frozen=True)
+class RunData:
+    """The CRM data a run uses: the import (None: none from the data source) and in words."""
+
+    import_id: int | None
+    note: str
+
+
+def _start_run(
+    db: Database, run_date: dt.date, trigger: str, skip_if_done: bool, data: RunData | None = None
+) -> int | None:
     """Under the lock: fail stale runs, then record this run (None: already done).
 
     Nobody else can be running while we hold the installation-wide lock, so every row still
@@ -261,7 +282,12 @@ def _start_run(db: Database, run_date: dt.date, trigger: str, skip_if_done: bool
                 results_count=0,
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        run_id = int(inserted.inserted_primary_key[0])
+        if data is not None:
+            conn.execute(
+                insert(KpiRunData).values(run_id=run_id, import_id=data.import_id, note=data.note)
+            )
+        return run_id
 
 
 @contextmanager

@@ -24,10 +24,11 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import func, select
 
-from kpidesk.data import settings
+from kpidesk.data import settings, source
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiRun
-from kpidesk.engine.run import RunSummary, run_for_date
+from kpidesk.domain.freshness import data_note
+from kpidesk.engine.run import RunData, RunSummary, run_for_date
 from kpidesk.scheduler.plan import (
     Clock,
     RetryPolicy,
@@ -176,10 +177,13 @@ class NightlyRunner:
         process is that process's work: the retry re-plans from `kpi_runs` either way.
         """
         summaries: list[RunSummary] = []
-        for day in self.plan():
+        planned = self.plan()
+        # Fresh CRM data first, once for every date of the pass (catch-up included).
+        data = self.sync_source() if planned and not self.interrupted else None
+        for day in planned:
             if self.interrupted:
                 break
-            summary = self.run_date(day, trigger)
+            summary = self.run_date(day, trigger, data)
             summaries.append(summary)
             if summary.status != "success" and not self._succeeded(day):
                 break
@@ -191,7 +195,41 @@ class NightlyRunner:
             self.failures += 1
         return result
 
-    def run_date(self, day: dt.date, trigger: str) -> RunSummary:
+    def sync_source(self) -> RunData | None:
+        """Import from the data source; which data the runs will use, in words (None: no source).
+
+        Never raises: a failed import leaves the last good data, and the runs say so.
+        """
+        schedule = read_schedule(self.db)
+        now = self.clock()
+        try:
+            result = source.sync(self.db)
+        except Exception as exc:  # noqa: BLE001 - the runs calculate on the last good data
+            log.debug("import from the data source raised", exc_info=True)
+            last = source.last_good_import(self.db)
+            result = source.SyncResult(
+                "failed", "", f"{type(exc).__name__}: {exc}", last_good=last,
+                attempted_at=now.astimezone(dt.UTC),
+            )  # fmt: skip
+        if result.status == "no_source":
+            return None
+        last = result.last_good
+        note = data_note(
+            result.status,
+            data_at=last.data_at if last is not None else None,
+            attempted_at=now,
+            now=now,
+            tz=schedule.tz,
+            detail=result.message,
+        )
+        if result.status == "failed":
+            log.error("import from %s failed: %s", result.source, result.message)
+            for line in result.errors[1:20]:
+                log.error("  %s", line)
+        log.info("%s", note)
+        return RunData(last.id if last is not None else None, note)
+
+    def run_date(self, day: dt.date, trigger: str, data: RunData | None = None) -> RunSummary:
         """One date through the engine; never raises for a failed run (it is in `kpi_runs`)."""
         if self.on_started is not None:
             self.on_started(day)
@@ -203,6 +241,7 @@ class NightlyRunner:
                 skip_if_done=True,
                 wait=False,
                 progress=self._progress,
+                data=data,
             )
         except RunInterrupted:
             summary = self.failed_summary(day, "interrupted")

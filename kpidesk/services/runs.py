@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database
-from kpidesk.data.models import KpiRun
+from kpidesk.data.models import KpiRun, KpiRunData
 from kpidesk.services.caller import Caller
 
 if TYPE_CHECKING:
@@ -38,14 +38,18 @@ class RunLogRow:
     error: str | None
     trigger: str
     host: str
+    data: str | None = None  # which CRM data the run used, in words (nightly runs with a source)
+    import_id: int | None = None  # the import from the data source the run used
 
 
-def _row(run: KpiRun) -> RunLogRow:
+def _row(run: KpiRun, data: KpiRunData | None = None) -> RunLogRow:
     duration = run.finished_at - run.started_at if run.finished_at is not None else None
     return RunLogRow(
         id=run.id, date=run.run_date, started=run.started_at, duration=duration,
         users=run.users_count, rules=run.rules_count, results=run.results_count,
         status=run.status, error=run.error, trigger=run.trigger, host=run.host,
+        data=data.note if data is not None else None,
+        import_id=data.import_id if data is not None else None,
     )  # fmt: skip
 
 
@@ -76,7 +80,10 @@ def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
     caller.require_admin()
     limit = max(1, min(int(limit), RUN_LOG_MAX))
     with db.session() as session:
-        runs = session.scalars(
-            select(KpiRun).order_by(KpiRun.started_at.desc(), KpiRun.id.desc()).limit(limit)
+        rows = session.execute(
+            select(KpiRun, KpiRunData)
+            .outerjoin(KpiRunData, KpiRunData.run_id == KpiRun.id)
+            .order_by(KpiRun.started_at.desc(), KpiRun.id.desc())
+            .limit(limit)
         ).all()
-        return [_row(run) for run in runs]
+        return [_row(run, data) for run, data in rows]

@@ -18,6 +18,11 @@ def test_defaults(db: Database) -> None:
             "nightly_run_time": "02:00",
             "currency": "DKK",
             "catchup_days": "31",
+            "source_kind": "none",
+            "source_path": "",
+            "source_mapping": "kpidesk",
+            "source_marker": "",
+            "source_settle_seconds": "60",
         }
         assert settings.timezone(s) == ZoneInfo("Europe/Copenhagen")
         assert settings.nightly_run_time(s) == dt.time(2, 0)

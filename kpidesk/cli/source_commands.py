@@ -1,0 +1,124 @@
+"""`kpidesk source set|show` and `kpidesk sync`: the data source the nightly run imports from."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.crm_commands import _Bars
+from kpidesk.services import source
+from kpidesk.services.caller import SYSTEM_CLI
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "source",
+        help="set or show the data source the nightly run imports from",
+        description="The installation's data source, kept in the database: the nightly run "
+        "imports its newest complete export first, then calculates.",
+    )
+    source_sub = parser.add_subparsers(dest="source_command", required=True)
+    set_ = source_sub.add_parser("set", help="set the data source")
+    kinds = set_.add_subparsers(dest="kind", required=True)
+    folder = kinds.add_parser(
+        "folder",
+        help="a folder the CRM's scheduled export writes CSV files into",
+        description="The nightly run imports the folder's CSV files when one was written "
+        "since the last good import, none changed during the settle time and, with --marker, "
+        "the marker file exists.",
+    )
+    add_db_option(folder)
+    folder.add_argument("--path", required=True, metavar="DIR", help="the export folder")
+    folder.add_argument(
+        "--mapping",
+        default=source.BUILTIN_MAPPING,
+        metavar="PRESET|FILE.toml",
+        help="how the export maps to kpidesk: a preset (suitecrm, salesforce, hubspot, "
+        f"pipedrive), a mapping file, or {source.BUILTIN_MAPPING} (default: kpidesk's own files)",
+    )
+    folder.add_argument(
+        "--marker",
+        default="",
+        metavar="NAME",
+        help="import only once this file exists in the folder (e.g. done)",
+    )
+    folder.add_argument(
+        "--settle",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="how long the files must stay unchanged before import (default 60)",
+    )
+    folder.set_defaults(handler=cmd_source_set_folder)
+    show = source_sub.add_parser("show", help="show the data source (credentials masked)")
+    add_db_option(show)
+    show.set_defaults(handler=cmd_source_show)
+
+    sync = sub.add_parser(
+        "sync",
+        help="import from the data source now (the nightly run's import step alone)",
+        description="Imports the data source's newest complete export, all or nothing, and "
+        "records the import. Exit code 0 when imported or nothing new, 1 when it failed.",
+    )
+    add_db_option(sync)
+    sync.set_defaults(handler=cmd_sync)
+
+
+def cmd_source_set_folder(args: argparse.Namespace) -> int:
+    db = database(args)
+    try:
+        warnings = source.set_folder(
+            db, SYSTEM_CLI, args.path, args.mapping, args.marker, args.settle
+        )
+    except source.SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise UserError(f"the data source was not changed: {exc}") from exc
+    finally:
+        db.dispose()
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("data source set:")
+    return _print_source(args)
+
+
+def cmd_source_show(args: argparse.Namespace) -> int:
+    return _print_source(args)
+
+
+def _print_source(args: argparse.Namespace) -> int:
+    db = database(args)
+    try:
+        view = source.show(db, SYSTEM_CLI)
+    finally:
+        db.dispose()
+    for line in view.lines():
+        print(line)
+    return ExitCode.OK
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    db = database(args)
+    bars = _Bars()
+    try:
+        result = source.sync(db, SYSTEM_CLI, progress=bars)
+    finally:
+        bars.close()
+        db.dispose()
+    if result.status == "no_source":
+        raise UserError(result.message)
+    if result.status == "nothing_new":
+        print(f"nothing new: {result.message}")
+        return ExitCode.OK
+    if result.status == "failed":
+        for line in result.errors:
+            print(line, file=sys.stderr)
+        print(f"kpidesk: error: import from {source.mask(result.source)} failed, nothing was "
+              "changed; the KPIs stay on the last good data", file=sys.stderr)  # fmt: skip
+        return ExitCode.ERROR
+    print(f"imported from {source.mask(result.source)}")
+    if result.report is not None:
+        for line in result.report.lines():
+            print(line)
+    return ExitCode.OK

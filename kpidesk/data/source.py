@@ -1,0 +1,326 @@
+"""The installation's data source: where the nightly run gets fresh CRM data before it calculates.
+
+Only the `folder` kind exists so far: a folder the CRM's scheduled export writes CSV files
+into. Its newest complete export is imported through the ordinary CRM import (all or
+nothing, with the source's mapping). Complete means: some file written since the export of
+the last good import, no file still changing (size and modification time unchanged over the
+settle time), and, when a marker is configured, the marker file present.
+
+Every attempt that found an export is recorded in `crm_imports`, so each KPI run can say
+which data it was calculated on (`kpi_run_data`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from kpidesk.data import settings
+from kpidesk.data.crm_import import (
+    ImportFailed,
+    ImportProgress,
+    ImportReport,
+    Mapping,
+    builtin_mapping,
+    import_crm,
+    load_mapping,
+)
+from kpidesk.data.db import Database
+from kpidesk.data.models import CrmImport, utcnow
+
+BUILTIN_MAPPING = "kpidesk"  # kpidesk's own five files, no mapping file
+ERRORS_KEPT = 50  # error lines kept with a failed import
+
+
+class SourceProblem(Exception):
+    """The source cannot give a complete export now; the message is one line for the user."""
+
+
+class NoNewExport(Exception):
+    """Nothing written since the last good import (not a fault: the CRM has not exported)."""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """The data source as stored in the settings (`kpidesk source set`)."""
+
+    kind: str = "none"
+    path: str = ""
+    mapping: str = BUILTIN_MAPPING
+    marker: str = ""
+    settle_seconds: int = 60
+
+    @property
+    def configured(self) -> bool:
+        return self.kind != "none"
+
+    def describe(self) -> str:
+        """One line naming the source (stored with each import; no credentials in it)."""
+        if not self.configured:
+            return "no data source"
+        marker = f", marker {self.marker}" if self.marker else ""
+        return f"{self.kind} {self.path} (mapping {self.mapping}{marker})"
+
+
+def read_config(session: Session) -> SourceConfig:
+    return SourceConfig(
+        kind=settings.get(session, "source_kind"),
+        path=settings.get(session, "source_path"),
+        mapping=settings.get(session, "source_mapping") or BUILTIN_MAPPING,
+        marker=settings.get(session, "source_marker"),
+        settle_seconds=int(settings.get(session, "source_settle_seconds")),
+    )
+
+
+def write_config(session: Session, config: SourceConfig) -> None:
+    """Store the source; every value goes through the settings' own validation."""
+    values = {
+        "source_kind": config.kind,
+        "source_path": config.path,
+        "source_mapping": config.mapping,
+        "source_marker": config.marker,
+        "source_settle_seconds": str(config.settle_seconds),
+    }
+    for key, value in values.items():
+        settings.set_value(session, key, value)
+
+
+def mapping_for(name: str) -> Mapping:
+    """The source's mapping: kpidesk's own format, a preset or a TOML file (ImportFailed)."""
+    if name.strip().lower() == BUILTIN_MAPPING:
+        return builtin_mapping()
+    return load_mapping(name)
+
+
+# -- the folder source ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """A complete export found in the source folder."""
+
+    directory: Path
+    files: tuple[Path, ...]
+    written_at: dt.datetime  # the newest file's modification time (UTC)
+
+
+Snapshot = dict[str, tuple[int, int]]  # file name → (size, mtime in ns)
+
+
+def _snapshot(files: list[Path]) -> Snapshot:
+    found: Snapshot = {}
+    for path in files:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # gone meanwhile: the comparison reports it
+        found[path.name] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def find_export(
+    config: SourceConfig,
+    since: dt.datetime | None,
+    *,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Export:
+    """The folder's export if it is new since `since` and complete.
+
+    Raises NoNewExport when no CSV file is newer than `since`, SourceProblem when the folder
+    is missing or empty, the marker is missing, or a file is still being written.
+    """
+    directory = Path(config.path)
+    if not directory.exists():
+        raise SourceProblem(f"{directory}: folder not found")
+    if not directory.is_dir():
+        raise SourceProblem(f"{directory}: not a folder")
+    try:
+        files = sorted(
+            path
+            for path in directory.iterdir()
+            if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
+        )
+    except OSError as exc:
+        raise SourceProblem(f"{directory}: cannot be read: {exc.strerror or exc}") from exc
+    if not files:
+        raise SourceProblem(f"{directory}: the folder holds no CSV files (no export yet)")
+    before = _snapshot(files)
+    newest_ns = max(mtime for _size, mtime in before.values())
+    written_at = dt.datetime.fromtimestamp(newest_ns / 1e9, dt.UTC)
+    if since is not None and written_at <= since:
+        raise NoNewExport(f"{directory}: no export written since {since:%Y-%m-%d %H:%M} UTC")
+    if config.marker and not (directory / config.marker).is_file():
+        raise SourceProblem(
+            f"{directory}: the export is not complete: the marker file {config.marker!r} is missing"
+        )
+    age = now() - newest_ns / 1e9
+    if age < config.settle_seconds:
+        sleep(config.settle_seconds - age)
+        after = _snapshot(sorted(p for p in directory.iterdir() if p.name in before))
+        changed = sorted(name for name in before if after.get(name) != before[name])
+        if changed:
+            raise SourceProblem(
+                f"{directory}: the export is still being written ({', '.join(changed)} changed "
+                f"within {config.settle_seconds} s)"
+            )
+    return Export(directory, tuple(files), written_at)
+
+
+# -- imports and their record ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """One recorded import from the data source."""
+
+    id: int
+    started_at: dt.datetime
+    status: str
+    source: str
+    written_at: dt.datetime | None  # the export's time
+    rows: dict[str, int]
+    error: str | None
+
+    @property
+    def data_at(self) -> dt.datetime:
+        """The time of the data: the export's, else when it was imported."""
+        return self.written_at or self.started_at
+
+
+def _info(row: CrmImport) -> ImportInfo:
+    return ImportInfo(
+        id=row.id, started_at=row.started_at, status=row.status, source=row.source,
+        written_at=row.export_at, rows=dict(row.rows or {}), error=row.error,
+    )  # fmt: skip
+
+
+def last_good_import(db: Database) -> ImportInfo | None:
+    """The newest successful import: the data every KPI run since has used."""
+    with db.session() as session:
+        row = session.scalars(
+            select(CrmImport)
+            .where(CrmImport.status == "success")
+            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .limit(1)
+        ).first()
+        return _info(row) if row is not None else None
+
+
+def imports(db: Database, limit: int = 20) -> list[ImportInfo]:
+    """The newest imports first, failed ones included."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(CrmImport)
+            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .limit(limit)
+        ).all()
+        return [_info(row) for row in rows]
+
+
+def _record(
+    db: Database,
+    *,
+    started: dt.datetime,
+    status: str,
+    source: str,
+    written_at: dt.datetime | None,
+    rows: dict[str, int] | None = None,
+    error: str | None = None,
+) -> int:
+    values: dict[str, Any] = {
+        "started_at": started, "finished_at": utcnow(), "status": status,
+        "source": source[:1100], "export_at": written_at, "rows": rows or {}, "error": error,
+    }  # fmt: skip
+    with db.connect(write=True) as conn:
+        inserted = conn.execute(insert(CrmImport).values(**values))
+        return int(inserted.inserted_primary_key[0])
+
+
+def rows_per_file(report: ImportReport) -> dict[str, int]:
+    """Rows read per file, under the source's own file names when a mapping renamed them."""
+    return {", ".join(item.sources) or item.name: item.rows for item in report.files}
+
+
+@dataclass
+class SyncResult:
+    """What one sync did.
+
+    `status`: "imported", "nothing_new", "failed" or "no_source". `last_good` is the import
+    whose data the database now holds (the new one after "imported").
+    """
+
+    status: str
+    source: str
+    message: str = ""  # one line: what was imported, or why not
+    errors: list[str] = field(default_factory=list)  # every error line of a failed import
+    import_id: int | None = None  # the import recorded by this sync (also a failed one)
+    last_good: ImportInfo | None = None
+    report: ImportReport | None = None
+    attempted_at: dt.datetime = field(default_factory=utcnow)
+
+
+def _first_error(errors: list[str], omitted: int = 0) -> str:
+    more = len(errors) - 1 + omitted
+    return errors[0] + (f" (+{more} more)" if more > 0 else "") if errors else "unknown error"
+
+
+def sync(
+    db: Database,
+    *,
+    progress: ImportProgress | None = None,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SyncResult:
+    """Import the source's newest complete export, all or nothing, and record the attempt.
+
+    Never raises for a fault of the source or the export (the result says what went wrong);
+    only when the database itself fails.
+    """
+    with db.session() as session:
+        config = read_config(session)
+    started = utcnow()
+    last = last_good_import(db)
+    source = config.describe()
+    if not config.configured:
+        return SyncResult("no_source", source, "no data source is set up (kpidesk source set)",
+                          last_good=last, attempted_at=started)  # fmt: skip
+    written_at: dt.datetime | None = None
+
+    def failed(errors: list[str], omitted: int = 0) -> SyncResult:
+        message = _first_error(errors, omitted)
+        stored = "\n".join(errors[:ERRORS_KEPT])
+        if len(errors) + omitted > ERRORS_KEPT:
+            stored += f"\n… {len(errors) + omitted - ERRORS_KEPT} more"
+        import_id = _record(db, started=started, status="failed", source=source,
+                            written_at=written_at, error=stored)  # fmt: skip
+        return SyncResult("failed", source, message, list(errors), import_id, last,
+                          attempted_at=started)  # fmt: skip
+
+    try:
+        mapping = mapping_for(config.mapping)
+        export = find_export(config, last.written_at if last else None, now=now, sleep=sleep)
+    except NoNewExport as exc:
+        return SyncResult("nothing_new", source, str(exc), last_good=last, attempted_at=started)
+    except SourceProblem as exc:
+        return failed([str(exc)])
+    except ImportFailed as exc:  # the mapping itself
+        return failed([f"mapping {config.mapping}: {error}" for error in exc.errors])
+    written_at = export.written_at
+    try:
+        report = import_crm(db, export.directory, mapping=mapping, progress=progress)
+    except ImportFailed as exc:
+        return failed(exc.errors, exc.omitted)
+    rows = rows_per_file(report)
+    import_id = _record(db, started=started, status="success", source=source,
+                        written_at=written_at, rows=rows)  # fmt: skip
+    counted = ", ".join(f"{name} {count}" for name, count in rows.items())
+    info = ImportInfo(import_id, started, "success", source, written_at, rows, None)
+    return SyncResult("imported", source, counted, [], import_id, info, report, started)
