@@ -137,7 +137,7 @@ def set_folder(
     with db.session(write=True) as session:
         current = read_config(session)
         config = SourceConfig(
-            kind="folder", path=str(folder.resolve() if folder.is_dir() else folder),
+            kind="folder", path=str(folder.resolve()) if folder.is_dir() else path.strip(),
             mapping=mapping, marker=marker.strip(),
             settle_seconds=current.settle_seconds if settle_seconds is None else settle_seconds,
         )  # fmt: skip
