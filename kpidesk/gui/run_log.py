@@ -60,9 +60,10 @@ class RunLogModel(QAbstractTableModel):
     COL_RESULTS = 5
     COL_STATUS = 6
     COL_ERROR = 7
-    COL_TRIGGER = 8
-    COL_HOST = 9
-    COLUMNS = 10
+    COL_DATA = 8
+    COL_TRIGGER = 9
+    COL_HOST = 10
+    COLUMNS = 11
 
     def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +80,7 @@ class RunLogModel(QAbstractTableModel):
             self.tr("Results"),
             self.tr("Status"),
             self.tr("Error"),
+            self.tr("CRM data"),
             self.tr("Trigger"),
             self.tr("Host"),
         ]
@@ -130,6 +132,8 @@ class RunLogModel(QAbstractTableModel):
             return self._display(run, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_ERROR and run.error:
             return run.error
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_DATA and run.data:
+            return run.data
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             self.COL_DURATION, self.COL_USERS, self.COL_RULES, self.COL_RESULTS,
         ):  # fmt: skip
@@ -158,6 +162,8 @@ class RunLogModel(QAbstractTableModel):
             return self.status_text(run.status)
         if column == self.COL_ERROR:
             return (run.error or "").splitlines()[0] if run.error else ""
+        if column == self.COL_DATA:
+            return run.data or ""  # in Danish as the run stored it (one line)
         if column == self.COL_TRIGGER:
             return self.trigger_text(run.trigger)
         return run.host
@@ -188,7 +194,9 @@ class RunLogWidget(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The two long texts share the free width; their tooltips hold the whole text.
         header.setSectionResizeMode(RunLogModel.COL_ERROR, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(RunLogModel.COL_DATA, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName(self.tr("Run log"))
 
         self.status = QLabel(self)

@@ -44,6 +44,11 @@
             <translation>Fejl</translation>
         </message>
         <message>
+            <location filename="../../kpidesk/gui/run_log.py" line="83" />
+            <source>CRM data</source>
+            <translation>CRM-data</translation>
+        </message>
+        <message>
             <location filename="../../kpidesk/gui/run_log.py" line="82" />
             <source>Trigger</source>
             <translation>Udløst af</translation>

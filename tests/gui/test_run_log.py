@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from kpidesk.data.db import Database
-from kpidesk.data.models import KpiRun
+from kpidesk.data.models import KpiRun, KpiRunData
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.run_log import RunLogModel, RunLogWidget, format_duration
 from kpidesk.services import runs
@@ -33,6 +33,11 @@ def add_run(db: Database, day: dt.date, status: str, **fields: object) -> None:
                 results_count=fields.pop("results", 48), error=fields.pop("error", None),
             )
         )  # fmt: skip
+        note = fields.pop("data", None)
+        if note is not None:
+            session.flush()
+            run_id = max(r.id for r in session.query(KpiRun).all())
+            session.add(KpiRunData(run_id=run_id, import_id=None, note=note))
 
 
 def cell(model: RunLogModel, row: int, column: int, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
@@ -72,7 +77,8 @@ def test_run_log_is_newest_first_and_limited(db: Database) -> None:
 
 
 def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
-    add_run(db, dt.date(2026, 11, 19), "success", trigger="catchup")
+    note = "CRM-data fra i går 01:30 — importen i nat fejlede: activities.csv:41: (row): …"
+    add_run(db, dt.date(2026, 11, 19), "success", trigger="catchup", data=note)
     add_run(db, dt.date(2026, 11, 20), "failed", error="ZeroDivisionError: division by zero\nat x",
             results=0, trigger="retry")  # fmt: skip
     add_run(db, dt.date(2026, 11, 21), "running", host="laptop-7")
@@ -85,7 +91,7 @@ def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltest
     qtmodeltester.check(model)
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Date", "Started", "Duration", "Users", "Rules", "Results", "Status",
-                       "Error", "Trigger", "Host"]  # fmt: skip
+                       "Error", "CRM data", "Trigger", "Host"]  # fmt: skip
     # Newest first: the running one, the failed one, the success.
     assert [cell(model, r, RunLogModel.COL_STATUS) for r in range(3)] == [
         "Running", "Failed", "Succeeded",
@@ -99,6 +105,9 @@ def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltest
     assert cell(model, 2, RunLogModel.COL_DURATION) == "1:15"
     assert cell(model, 2, RunLogModel.COL_RESULTS) == "48"
     assert cell(model, 2, RunLogModel.COL_TRIGGER) == "Catch-up"
+    assert cell(model, 2, RunLogModel.COL_DATA) == note  # which data it used, as stored
+    assert cell(model, 2, RunLogModel.COL_DATA, Qt.ItemDataRole.ToolTipRole) == note
+    assert cell(model, 1, RunLogModel.COL_DATA) == ""
     red = cell(model, 1, RunLogModel.COL_STATUS, Qt.ItemDataRole.ForegroundRole)
     green = cell(model, 2, RunLogModel.COL_STATUS, Qt.ItemDataRole.ForegroundRole)
     assert red != green
@@ -158,9 +167,9 @@ def test_danish_translation_is_complete(db: Database, qtbot: QtBot, qapp) -> Non
         qtbot.addWidget(widget)
         wait_loaded(qtbot, widget, 2)
         model = widget.model
-        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(10)]
+        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(11)]
         assert headers == ["Dato", "Startet", "Varighed", "Brugere", "Regler", "Resultater",
-                           "Status", "Fejl", "Udløst af", "Maskine"]  # fmt: skip
+                           "Status", "Fejl", "CRM-data", "Udløst af", "Maskine"]  # fmt: skip
         assert cell(model, 0, RunLogModel.COL_STATUS) == "Fejlet"
         assert cell(model, 0, RunLogModel.COL_TRIGGER) == "Nyt forsøg"
         assert cell(model, 1, RunLogModel.COL_STATUS) == "Gennemført"
