@@ -247,3 +247,27 @@ def test_without_a_source_the_nightly_run_is_as_before(db: Database) -> None:
     summary = night(db, N1).run_pass("nightly")
     assert [s.status for s in summary.summaries] == ["success"]
     assert [(row.data, row.import_id) for row in run_log(db, SYSTEM_CLI)] == [(None, None)]
+
+
+def test_catch_up_imports_once_then_calculates_every_missed_date(
+    db: Database, tmp_path: Path
+) -> None:
+    setup_rules(db)
+    folder = tmp_path / "crm-export"
+    set_folder(db, SYSTEM_CLI, str(folder), "kpidesk")
+    e1 = first_export()
+    write_export(folder, e1, dt.datetime.combine(N1, dt.time(1, 30), CPH))
+    night(db, N1).run_pass("nightly")
+    # The machine was off on night 2; on night 3 the export holds night 3's data.
+    e3 = third_export(e1)
+    write_export(folder, e3, dt.datetime.combine(N3, dt.time(1, 30), CPH))
+    passed = night(db, N3).run_pass("catchup")
+    assert [(s.run_date, s.status) for s in passed.summaries] == [
+        (N2, "success"), (N3, "success"),
+    ]  # fmt: skip
+    assert results(db, N2) == expected(e3, N2)  # the missed date, on the data there is now
+    assert results(db, N3) == expected(e3, N3)
+    with db.session() as session:
+        assert [s for s in session.scalars(select(CrmImport.status))] == ["success"] * 2
+    log = {row.date: row for row in run_log(db, SYSTEM_CLI)}
+    assert log[N2].import_id == log[N3].import_id != log[N1].import_id
