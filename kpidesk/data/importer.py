@@ -782,14 +782,20 @@ def _row_with_problems(
 def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[Cell]:
     """Per column: where it is in the record and how its text becomes a stored value.
 
-    Values are converted with the stage column's own SQLAlchemy bind processor, so the
-    stage holds exactly what the real tables store (and comparisons in SQL are exact).
+    Values are converted with the stage column's own SQLAlchemy bind processor for this
+    database, so the stage holds exactly what the real tables store (and comparisons in
+    SQL are exact).
     A column the file does not have gives its default (a missing required column is
     reported once, on line 1).
     """
     cells: list[Cell] = []
     for fld in spec.fields:
-        processor = spec.stage.c[fld.name].type.bind_processor(conn.dialect)
+        # The dialect's own implementation: on SQLite UTCDateTime's writes the canonical text
+        # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
+        # datetime, which sqlite3 writes without the microseconds).
+        processor = (
+            spec.stage.c[fld.name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        )
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
