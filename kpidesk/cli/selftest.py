@@ -144,13 +144,12 @@ def _check_calculation(state: dict[str, object]) -> str:
 
 
 def _check_database(state: dict[str, object]) -> str:
-    from kpidesk.data.checks import CHECKS
     from kpidesk.services.maintenance import check_database
 
     report = check_database(state["db"])  # type: ignore[arg-type]
     if not report.ok:
         raise CheckFailed("; ".join(str(problem) for problem in report.problems))
-    return f"{len(CHECKS)} check{'s' if len(CHECKS) != 1 else ''}, no problems"
+    return f"{', '.join(report.checks)}: no problems"
 
 
 def _check_scheduler(state: dict[str, object]) -> str:

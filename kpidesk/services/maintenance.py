@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kpidesk.data.checks import Problem, run_checks
+from kpidesk.data.checks import CHECKS, Problem, run_checks
 from kpidesk.data.db import Database, current_revision, head_revision
 
 
@@ -13,6 +13,7 @@ class CheckReport:
     revision: str | None
     head: str
     problems: list[Problem]
+    checks: list[str]  # the names of the checks that ran
 
     @property
     def ok(self) -> bool:
@@ -34,4 +35,4 @@ def check_database(db: Database) -> CheckReport:
         )
     if revision is not None:
         problems.extend(run_checks(db))
-    return CheckReport(revision, head, problems)
+    return CheckReport(revision, head, problems, [name for name, _check in CHECKS])
