@@ -59,6 +59,11 @@ class OpportunityRow:
     expected_close: dt.date | None
     closed: dt.datetime | None  # UTC
 
+    @property
+    def created_when(self) -> dt.datetime:
+        """When it counts as created: a record closed before it was created, when closed."""
+        return min(self.created, self.closed) if self.closed is not None else self.created
+
 
 @dataclass(frozen=True)
 class Export:
@@ -155,6 +160,15 @@ class Ctx:
     def in_last_days(self, moment: dt.datetime) -> bool:
         return between(moment, *last_days(self.d, int(self.params["days"])), self.tz)
 
+    # "As of D" for opportunities (README, History as it was).
+    def existed(self, o: OpportunityRow) -> bool:
+        return o.created_when < midnight(self.d, self.tz)
+
+    def stage_then(self, o: OpportunityRow) -> str:
+        if o.closed is not None and o.closed >= midnight(self.d, self.tz):
+            return "open"
+        return o.stage
+
 
 # --- one function per template --------------------------------------------------------------
 
@@ -218,6 +232,7 @@ def _won(c: Ctx) -> list[OpportunityRow]:
         o
         for o in c.export.opportunities
         if o.owner == c.login
+        and c.existed(o)
         and o.stage == "won"
         and o.closed is not None
         and between(o.closed, start, end, c.tz)
@@ -238,7 +253,8 @@ def pipeline_value(c: Ctx) -> float | None:
         o.amount_cents
         for o in c.export.opportunities
         if o.owner == c.login
-        and o.stage == "open"
+        and c.existed(o)
+        and c.stage_then(o) == "open"
         and o.expected_close is not None
         and c.d <= o.expected_close <= last
     )
@@ -250,6 +266,7 @@ def win_rate(c: Ctx) -> float | None:
         o
         for o in c.export.opportunities
         if o.owner == c.login
+        and c.existed(o)
         and o.stage in ("won", "lost")
         and o.closed is not None
         and c.in_last_days(o.closed)
@@ -260,7 +277,7 @@ def win_rate(c: Ctx) -> float | None:
 
 def new_opportunities(c: Ctx) -> float | None:
     return sum(
-        1 for o in c.export.opportunities if o.owner == c.login and c.in_last_days(o.created)
+        1 for o in c.export.opportunities if o.owner == c.login and c.in_last_days(o.created_when)
     )
 
 

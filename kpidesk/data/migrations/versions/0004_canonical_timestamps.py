@@ -9,8 +9,11 @@ keeps any other form out from now on. PostgreSQL stores real timestamps and is u
 Profiles whose names differ only in case or white space (`Salg`, `salg`, `Salg  Team` …) are
 one profile now: twins are merged into the oldest, on both backends.
 
+Runs after 0005 (the revisions landed in that order; the chain stays linear), so it also
+covers the history columns 0005 added to `activities`.
+
 Revision ID: 0004
-Revises: 0003
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from kpidesk.data.timestamps import (
 from kpidesk.domain.names import clean_name, name_key
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -40,6 +43,8 @@ depends_on = None
 TIMESTAMP_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("activities", "start_at", False),
     ("activities", "end_at", False),
+    ("activities", "created_at", False),
+    ("activities", "completed_at", False),
     ("audit_log", "at", False),
     ("kpi_results", "run_date", True),
     ("kpi_results", "computed_at", False),
