@@ -479,7 +479,11 @@ def _cells(
     """
     cells: list[Cell] = []
     for fld in spec.fields:
-        processor = spec.stage.c[fld.name].type.bind_processor(conn.dialect)
+        # The dialect's own implementation: on SQLite UTCDateTime's writes the canonical text
+        # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
+        # datetime, which sqlite3 writes without the microseconds).
+        stage_type = spec.stage.c[fld.name].type
+        processor = stage_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
