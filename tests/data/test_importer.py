@@ -479,9 +479,13 @@ def test_all_bad_rows_are_listed_not_just_the_first(db: Database, tmp_path: Path
     folder = tmp_path / "bad"
     rows = "".join(f"{k},Opgave,done,2026-13-{k:02d} 10:00\n" for k in range(1, 51))
     write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
-    errors = failed(db, folder)
-    assert len(errors) == 50
-    assert [e.split(":")[1] for e in errors] == [str(line) for line in range(2, 52)]
+    with pytest.raises(ImportFailed) as info:
+        import_crm(db, folder)
+    errors = info.value.errors
+    # The first five of the kind listed, the other 45 counted in one line (issue 10).
+    assert [e.split(":")[1] for e in errors] == ["2", "3", "4", "5", "6", "7-51"]
+    assert errors[-1].startswith("activities.csv:7-51: start_at: 45 more like this (e.g. line 7:")
+    assert info.value.total == 50
 
 
 def test_missing_required_column_is_reported_once_with_the_header(
@@ -639,6 +643,7 @@ def test_a_hopeless_export_keeps_a_bounded_error_list(
     from kpidesk.data.crm_import import report
 
     monkeypatch.setattr(report, "MAX_ERRORS", 5)
+    monkeypatch.setattr(report, "SHOWN_PER_KIND", 100)
     folder = tmp_path / "bad"
     rows = "".join(f"{k},Opgave,done,2026-13-01\n" for k in range(1, 51))
     write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
@@ -646,6 +651,60 @@ def test_a_hopeless_export_keeps_a_bounded_error_list(
         import_crm(db, folder)
     assert len(info.value.errors) == 5 and info.value.omitted == 45
     assert str(info.value) == "import aborted, nothing was changed: 50 errors (45 not listed)"
+
+
+def test_repeated_errors_are_summarised_with_advice(db: Database, tmp_path: Path) -> None:
+    """After 5 errors of one kind in one column, one line: count, line range, example, advice."""
+    folder = tmp_path / "bad"
+    rows = "".join(f"{k},Opgave,done,{k % 28 + 1}/3/2026 10:00\n" for k in range(1, 31))
+    write(folder, "activities.csv", "id,type,status,start_at\nx,Opgave,later,2026-03-01\n" + rows)
+    with pytest.raises(ImportFailed) as info:
+        import_crm(db, folder)
+    errors = info.value.errors
+    assert errors[0] == (
+        "activities.csv:2: status: unknown value 'later': use one of planned, done, cancelled"
+    )
+    assert [e.split(":")[1] for e in errors[1:6]] == ["3", "4", "5", "6", "7"]
+    assert errors[6] == (
+        "activities.csv:8-32: start_at: 25 more like this (e.g. line 8: invalid date-time "
+        "'7/3/2026 10:00': use ISO 8601, e.g. 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00); "
+        'set date formats for start_at in the mapping (formats = ["%d-%m-%Y", …])'
+    )
+    assert len(errors) == 7
+    assert str(info.value) == "import aborted, nothing was changed: 31 errors (25 summarised)"
+
+
+def test_utf8_mixed_with_other_bytes_is_refused_with_the_lines(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "users.csv").write_bytes(
+        "login,name,email\nsoeren,Søren,s@x.dk\n".encode()
+        + b"mette,Mette S\xf8rensen,m@x.dk\nbo,Bo,b@x.dk\nanne,\xc6rt\xf8,a@x.dk\n"
+    )
+    assert failed(db, folder) == [
+        "users.csv:3: (file): mixes UTF-8 (e.g. line 2) with bytes that are not UTF-8 on lines "
+        "3, 5: save the file again as UTF-8 (or correct those lines)"
+    ]
+
+
+def test_folders_and_links_out_of_the_folder_are_named_not_followed(
+    db: Database, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    write(outside, "users.csv", USERS_CSV)
+    folder = tmp_path / "export"
+    write(folder, "activities.csv", "id,type,status,start_at\n1,Opgave,done,2026-03-01\n")
+    (folder / "companies.csv").mkdir()
+    (folder / "users.csv").symlink_to(outside / "users.csv")
+    report = import_crm(db, folder)
+    assert [item.name for item in report.files] == ["activities.csv"]
+    assert report.lines()[1:] == [
+        "not read: companies.csv is a folder, not a file",
+        f"not read: users.csv is a link to {(outside / 'users.csv').resolve()}, outside the "
+        "folder: not followed",
+    ]
 
 
 def test_nul_characters_are_refused_before_the_database_sees_them(

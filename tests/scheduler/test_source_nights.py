@@ -18,6 +18,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import CrmImport, KpiResult, KpiRule, Profile, User
 from kpidesk.scheduler.nightly import NightlyRunner
 from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.maintenance import check_database
 from kpidesk.services.runs import run_log
 from kpidesk.services.source import set_folder
 from tests.scheduler.seed import CPH, set_setting
@@ -222,6 +223,16 @@ def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path) ->
     assert "\n" not in log[N2].data
     assert log[N3].data is not None
     assert log[N3].data.startswith("CRM-data fra i dag 01:30 — importeret i nat: ")
+    # Every timestamp the imports and runs wrote is in its one stored form.
+    report = check_database(db)
+    assert report.ok, report.problems
+    if db.is_sqlite:
+        with db.connect() as conn:
+            ddl = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'crm_imports'"
+            ).scalar_one()
+        for column in ("started_at", "finished_at", "export_at"):
+            assert f"ck_crm_imports_{column}_canonical" in ddl
 
 
 def test_no_new_export_calculates_on_the_last_import_and_says_so(

@@ -30,6 +30,7 @@ from kpidesk.data.crm_import.values import (
     parse_email,
     parse_key,
     parse_login,
+    profile_name,
     text_parser,
 )
 from kpidesk.data.models import (
@@ -75,6 +76,7 @@ BOOL = Kind("boolean", lambda _tz: parse_bool, Boolean())
 AMOUNT = Kind("amount", lambda _tz: parse_amount, Numeric(16, 2))
 DATE = Kind("date", lambda _tz: parse_date, Date())
 DATETIME = Kind("datetime", datetime_parser, UTCDateTime())
+PROFILE = Kind("text", lambda _tz: profile_name, String(100))
 
 
 def text(length: int) -> Kind:
@@ -236,13 +238,13 @@ ENTITIES: dict[str, Entity] = {
                 Field("active", BOOL, False, False, True, cached=True),
                 Field(
                     "profile",
-                    text(100),
+                    PROFILE,
                     False,
                     False,
                     None,
                     stored="profile_id",
                     refers_to="profiles",
-                ),  # fmt: skip
+                ),
                 # The CRM's user id; without one a user's key is the login.
                 Field("id", USER_KEY, False, stored="crm_key", default_from="login"),
             ),

@@ -33,7 +33,7 @@ from kpidesk.data.crm_import.entities import (
     default_parsers,
 )
 from kpidesk.data.crm_import.report import ImportFailed
-from kpidesk.data.crm_import.values import NumberFormat, amount_parser
+from kpidesk.data.crm_import.values import NumberFormat, amount_parser, in_range
 
 PRESET_SUFFIX = ".toml"
 ENTITY_KEYS = {name.removesuffix(".csv"): name for name in FILE_NAMES}
@@ -393,7 +393,8 @@ def _date_parser(formats: tuple[str, ...], tz: ZoneInfo, as_date: bool) -> Parse
                 continue
             if as_date:
                 return parsed.date()
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+            aware = parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
+            return in_range(value, aware)
         raise ValueError(
             f"invalid {'date' if as_date else 'date-time'} {value!r}: expected {shown}"
         )

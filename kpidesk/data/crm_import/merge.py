@@ -39,6 +39,7 @@ from kpidesk.data.crm_import.entities import (
     target_table,
 )
 from kpidesk.data.crm_import.report import ImportFailed, ImportReport
+from kpidesk.domain.names import name_key
 
 BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
 
@@ -201,16 +202,34 @@ def _name(item: Any) -> str:
 
 
 def _create_profiles(conn: Connection, users: Entity) -> list[str]:
+    """Profiles named in the users' files that do not exist yet, matched by `name_key`.
+
+    `Salg`, `salg` and `SALG` in the export (or in the database) are one profile; the
+    stage is then rewritten to the stored spelling so the users' merge can join on it.
+    Profiles are few, so they are matched in Python (SQLite's lower() folds ASCII only).
+    """
     stage = users.stage
-    missing = (
+    stored = {name_key(name): name for name in conn.scalars(select(PROFILES.c.name))}
+    given = conn.scalars(
         select(stage.c.profile)
-        .where(stage.c.profile.is_not(None), ~exists().where(PROFILES.c.name == stage.c.profile))
-        .distinct()
-    )
-    names = sorted(conn.scalars(missing).all())
-    if names:
-        conn.execute(insert(PROFILES), [{"name": name} for name in names])
-    return names
+        .where(stage.c.profile.is_not(None))
+        .group_by(stage.c.profile)
+        .order_by(func.min(stage.c.src * 1_000_000_000 + stage.c.line))
+    ).all()
+    created: list[str] = []
+    for name in given:
+        key = name_key(name)
+        if key not in stored:
+            stored[key] = name
+            created.append(name)
+    if created:
+        conn.execute(insert(PROFILES), [{"name": name} for name in created])
+    for name in given:
+        if stored[name_key(name)] != name:
+            conn.execute(
+                update(stage).where(stage.c.profile == name).values(profile=stored[name_key(name)])
+            )
+    return sorted(created)
 
 
 def _take_over_kpidesk_users(conn: Connection, users: Entity) -> None:

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kpidesk.data.crm_import.entities import FILE_NAMES, PARTICIPANTS, Entity
 
 MAX_ERRORS = 100_000  # errors kept (and printed); more are only counted
+SHOWN_PER_KIND = 5  # errors of one kind in one column listed; the rest in one summary line
+SUMMARY_MARK = " more like this "
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
 
 
 class ImportFailed(Exception):
     """The export has errors; nothing was written. `errors` holds `file:line: column: message`."""
 
-    def __init__(self, errors: list[str], omitted: int = 0) -> None:
+    def __init__(self, errors: list[str], omitted: int = 0, summarised: int = 0) -> None:
         self.errors = errors
         self.omitted = omitted  # errors beyond MAX_ERRORS, counted but not kept
-        count = len(errors) + omitted
-        more = f" ({omitted} not listed)" if omitted else ""
+        self.summarised = summarised  # repeats of one kind, counted in one line each
+        count = self.total = _total(errors, omitted, summarised)
+        notes = []
+        if summarised:
+            notes.append(f"{summarised} summarised")
+        if omitted:
+            notes.append(f"{omitted} not listed")
+        more = f" ({', '.join(notes)})" if notes else ""
         super().__init__(
             f"import aborted, nothing was changed: {count} error{'s' if count != 1 else ''}{more}"
         )
+
+
+def _total(errors: list[str], omitted: int, summarised: int) -> int:
+    """Every error counted once: listed ones (not the summary lines), summarised, omitted."""
+    summaries = sum(1 for error in errors if SUMMARY_MARK in error)
+    return len(errors) - summaries + omitted + summarised
 
 
 @dataclass
@@ -58,6 +74,7 @@ class ImportReport:
     profiles_created: list[str] = field(default_factory=list)
     ignored_files: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)  # mapping sources not found
+    not_read: list[str] = field(default_factory=list)  # folders and links out of DIR, why
     warnings: list[str] = field(default_factory=list)  # imported anyway, but worth a look
     mapping: str = "kpidesk"
     checked_only: bool = False  # --check: nothing was written
@@ -82,6 +99,7 @@ class ImportReport:
             out.append(f"ignored files (not CRM files): {', '.join(self.ignored_files)}")
         for missing in self.missing_files:
             out.append(f"not found: {missing}")
+        out.extend(f"not read: {reason}" for reason in self.not_read)
         out.extend(self.warnings)
         return out
 
@@ -100,6 +118,7 @@ class ImportReport:
             out.extend(f"  {row}" for row in report.preview)
         for missing in self.missing_files:
             out.append(f"not found: {missing}")
+        out.extend(f"not read: {reason}" for reason in self.not_read)
         out.extend(self.warnings)
         return out
 
@@ -113,30 +132,92 @@ class Place:
     entity: Entity
 
 
+@dataclass
+class _Repeats:
+    """Errors of one kind in one column beyond the first few: counted, one example kept."""
+
+    order: int
+    column_order: int
+    label: str
+    column: str
+    first_line: int
+    example: str
+    count: int = 0
+    last_line: int = 0
+
+    def line(self) -> str:
+        lines = (
+            f"{self.first_line}-{self.last_line}"
+            if self.last_line != self.first_line
+            else (str(self.first_line))
+        )
+        advice = _advice(self.example, self.column)
+        return (
+            f"{self.label}:{lines}: {self.column}: {self.count}{SUMMARY_MARK}"
+            f"(e.g. line {self.first_line}: {self.example}){advice}"
+        )
+
+
+def _advice(message: str, column: str) -> str:
+    """What to do about a repeated error, when there is one clear thing."""
+    if message.startswith(("invalid date", "invalid date-time")):
+        return f'; set date formats for {column} in the mapping (formats = ["%d-%m-%Y", …])'
+    if "amount" in message:
+        return "; set the number format (decimal, thousands, currency) in the mapping"
+    if message.startswith("unknown value"):
+        return f"; map these values of {column} in the mapping (map = {{ … }})"
+    if message.startswith("unknown "):
+        return "; is the file they are in missing from the folder or the mapping?"
+    return ""
+
+
 class Errors:
-    """Errors as (file order, line, column order, text), sorted into file:line order at the end."""
+    """Errors as (file order, line, column order, text), sorted into file:line order at the end.
+
+    Of one kind of error (the message without its values) in one column of one file, the
+    first SHOWN_PER_KIND are listed; the rest become one line with the count, the line range,
+    an example and advice. Totals stay exact.
+    """
 
     def __init__(self) -> None:
         self.items: list[tuple[int, int, int, str]] = []
         self.omitted = 0
+        self.kinds: dict[tuple[str, str, str], int] = {}
+        self.repeats: dict[tuple[str, str, str], _Repeats] = {}
 
     def add(self, place: Place | Entity, line: int, column: str, message: str) -> None:
-        if len(self.items) >= MAX_ERRORS:
-            self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
-            return
         if isinstance(place, Place):
             label, order, entity = place.label, place.order, place.entity
         else:
             label, order, entity = place.name, FILE_NAMES.index(place.name), place
         names = entity.field_names()
         column_order = names.index(column) if column in names else -1
+        kind = (label, column, _VARYING.sub("…", message))
+        seen = self.kinds.get(kind, 0) + 1
+        self.kinds[kind] = seen
+        if seen > SHOWN_PER_KIND:
+            repeats = self.repeats.get(kind)
+            if repeats is None:
+                repeats = _Repeats(order, column_order, label, column, line, message)
+                self.repeats[kind] = repeats
+            repeats.count += 1
+            repeats.first_line = min(repeats.first_line, line)
+            repeats.last_line = max(repeats.last_line, line)
+            return
+        if len(self.items) >= MAX_ERRORS:
+            self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
+            return
         self.items.append((order, line, column_order, f"{label}:{line}: {column}: {message}"))
 
     def sorted(self) -> list[str]:
-        return [item[3] for item in sorted(self.items)]
+        summaries = [
+            (r.order, r.first_line, r.column_order, r.line()) for r in self.repeats.values()
+        ]
+        return [item[3] for item in sorted([*self.items, *summaries])]
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.items) or bool(self.repeats) or bool(self.omitted)
 
     def failure(self) -> ImportFailed:
-        return ImportFailed(self.sorted(), self.omitted)
+        summarised = sum(r.count for r in self.repeats.values())
+        return ImportFailed(self.sorted(), self.omitted, summarised)

@@ -158,8 +158,8 @@ def _plan(
 ) -> tuple[list[tuple[Source, Path, Place]], ImportReport]:
     """Which source file feeds which entity, in kpidesk's file order."""
     if mapping.builtin:
-        files, ignored = find_files(directory)
-        report = ImportReport(ignored_files=ignored)
+        files, ignored, refused = find_files(directory)
+        report = ImportReport(ignored_files=ignored, not_read=refused)
         plan = []
         for order, source in enumerate(mapping.sources):
             if source.entity in files:
@@ -167,8 +167,8 @@ def _plan(
                 plan.append((source, files[source.entity], place))
         return plan, report
     ordered = sorted(mapping.sources, key=lambda s: FILE_NAMES.index(s.entity))
-    matched, ignored = find_sources(directory, [source.file for source in ordered])
-    report = ImportReport(ignored_files=ignored, mapping=mapping.name)
+    matched, ignored, refused = find_sources(directory, [source.file for source in ordered])
+    report = ImportReport(ignored_files=ignored, mapping=mapping.name, not_read=refused)
     plan = []
     for order, (source, paths) in enumerate(zip(ordered, matched, strict=True)):
         if not paths:
@@ -479,7 +479,11 @@ def _cells(
     """
     cells: list[Cell] = []
     for fld in spec.fields:
-        processor = spec.stage.c[fld.name].type.bind_processor(conn.dialect)
+        # The dialect's own implementation: on SQLite UTCDateTime's writes the canonical text
+        # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
+        # datetime, which sqlite3 writes without the microseconds).
+        stage_type = spec.stage.c[fld.name].type
+        processor = stage_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from kpidesk.domain.names import clean_name
+
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
 KEY_LENGTH = 64  # the longest CRM key (Salesforce: 18, SuiteCRM: 36, anything else: text)
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
@@ -215,6 +217,22 @@ def datetime_parser(tz: ZoneInfo) -> Callable[[str], dt.datetime]:
             ) from exc
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=tz)
-        return parsed
+        return in_range(value, parsed)
 
     return parse
+
+
+def in_range(value: str, parsed: dt.datetime) -> dt.datetime:
+    """Year 1 or 9999 with an offset: the instant lies outside what can be stored."""
+    try:
+        parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError(
+            f"date-time {value!r} is out of range: it must lie between years 1 and 9999 in UTC"
+        ) from None
+    return parsed
+
+
+def profile_name(value: str) -> str:
+    """Trimmed with inner white space collapsed: `Salg  Team` is the profile `Salg Team`."""
+    return text_parser(100)(clean_name(value))

@@ -10,7 +10,7 @@ of rebuilding the tables, which would run the foreign keys' ON DELETE actions on
 that refer to them; the import and the models always fill it. PostgreSQL also gets NOT NULL.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0004
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

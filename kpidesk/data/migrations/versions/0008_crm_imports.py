@@ -15,11 +15,22 @@ import sqlalchemy as sa
 from alembic import op
 
 import kpidesk.data.models
+from kpidesk.data.timestamps import check_name, sqlite_canonical_check
 
 revision = "0008"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+
+def _canonical(table: str, *columns: str) -> list[sa.CheckConstraint]:
+    """SQLite: the timestamp columns take only the canonical text (as every other table's)."""
+    if op.get_bind().dialect.name != "sqlite":
+        return []
+    return [
+        sa.CheckConstraint(sqlite_canonical_check(column), name=op.f(check_name(table, column)))
+        for column in columns
+    ]
 
 
 def upgrade() -> None:
@@ -35,6 +46,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.CheckConstraint("status IN ('success', 'failed')", name=op.f("ck_crm_imports_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_crm_imports")),
+        *_canonical("crm_imports", "started_at", "finished_at", "export_at"),
     )
     op.create_index(
         "ix_crm_imports_status_started_at", "crm_imports", ["status", "started_at"], unique=False
