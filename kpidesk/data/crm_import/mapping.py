@@ -382,13 +382,32 @@ def derive_login(text: str) -> str:
     return login[:100]
 
 
+# ISO patterns whose values fromisoformat reads exactly (≈ 10x faster than strptime),
+# recognised by their fixed shape.
+_ISO_SHAPES = {
+    "%Y-%m-%d": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "%Y-%m-%d %H:%M": re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"),
+    "%Y-%m-%d %H:%M:%S": re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"),
+    "%Y-%m-%dT%H:%M:%S": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"),
+}
+
+
+def _read(value: str, pattern: str) -> dt.datetime:
+    shape = _ISO_SHAPES.get(pattern)
+    if shape is not None:
+        if not shape.fullmatch(value):
+            raise ValueError(value)
+        return dt.datetime.fromisoformat(value)
+    return dt.datetime.strptime(value, pattern)
+
+
 def _date_parser(formats: tuple[str, ...], tz: ZoneInfo, as_date: bool) -> Parser:
     shown = " or ".join(formats)
 
     def parse(value: str) -> Any:
         for pattern in formats:
             try:
-                parsed = dt.datetime.strptime(value, pattern)
+                parsed = _read(value, pattern)
             except ValueError:
                 continue
             if as_date:
