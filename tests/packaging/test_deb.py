@@ -215,7 +215,7 @@ def test_empty_env_file_is_one_clear_line_and_no_restart(installed: ScratchRoot,
 
 USERS_CSV = "login,name,email\nmette,Mette Kristensen,mette@example.com\nole,Ole Bøgh,ole@x.dk\n"
 COMPANIES_CSV = (
-    "id,name,is_customer,key_account_manager\nC1,Ærø Træ ApS,ja,mette\nC2,Nord A/S,nej,\n"
+    "id,name,is_customer,key_account_manager\n101,Ærø Træ ApS,ja,mette\n102,Nord A/S,nej,\n"
 )
 
 
