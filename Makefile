@@ -45,6 +45,7 @@ test-dist: $(VENV)/.installed-test system-deps-dist
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check kpidesk tests benchmarks packaging
 	$(BIN)/ruff format --check kpidesk tests benchmarks packaging
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format kpidesk tests benchmarks packaging
