@@ -198,7 +198,7 @@ def plain_pipeline(db: Database, user_id: int, night: dt.date, start: int, end: 
         for deal in session.scalars(select(Opportunity).where(Opportunity.owner_id == user_id)):
             if deal.created_at >= midnight:
                 continue
-            if deal.stage != "open" and deal.closed_at is not None and deal.closed_at < midnight:
+            if deal.stage != "open" and not (deal.closed_at and deal.closed_at >= midnight):
                 continue
             close = deal.expected_close
             if close is not None and night + dt.timedelta(days=start) <= close < night + (
