@@ -115,8 +115,10 @@ def main() -> int:
         ratio, cover = rule.ratio, rule.coverage
         ratio_ok = rule.method == "no_change" or (ratio is not None and ratio <= RATIO_TARGET)
         cover_ok = cover is not None and COVERAGE_TARGET[0] <= cover <= COVERAGE_TARGET[1]
+        ratio_words = "n/a (no change)" if rule.method == "no_change" else (
+            "met" if ratio_ok else "MISSED")  # fmt: skip
         verdict = "value does not move" if not moves else (
-            f"ratio {'met' if ratio_ok else 'MISSED'}, coverage {'met' if cover_ok else 'MISSED'}"
+            f"ratio {ratio_words}, coverage {'met' if cover_ok else 'MISSED'}"
         )  # fmt: skip
         print(
             f"{rule.rule[:32]:<32} {rule.method:<9} {rule.cases:>7} "
