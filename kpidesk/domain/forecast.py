@@ -327,10 +327,13 @@ def predict(
         value = max(value, floor)
         return value if ceiling is None else min(value, ceiling)
 
+    low, high = base + _quantile(errors, BAND_LOW), base + _quantile(errors, BAND_HIGH)
+    if not shift:  # "about where it is" is always inside its own band
+        low, high = min(low, base), max(high, base)
     return Prediction(
         projected=clamp(base + addition),
-        low=clamp(base + _quantile(errors, BAND_LOW)),
-        high=clamp(base + _quantile(errors, BAND_HIGH)),
+        low=clamp(low),
+        high=clamp(high),
         addition=addition,
         errors=len(errors),
         pooled=was_pooled,

@@ -14,8 +14,8 @@ guesses.
 * won_revenue / won_deals (calendar period): open deals expected to close in [D, period
   end), and the deals won and lost in the last year (the win rate).
 
-"Open on D" follows the history rules: created before D 00:00, and open now or closed at
-or after D 00:00.
+"Open on D" follows the history rules (`open_at`): created before D 00:00, and open now
+or closed at or after D 00:00; activities likewise (`activities_as_of`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from sqlalchemy import (
     func,
     literal,
     null,
-    or_,
     select,
     union_all,
 )
@@ -46,10 +45,11 @@ from kpidesk.domain import periods
 from kpidesk.domain.forecast import rule_period, window_days
 from kpidesk.engine.base import (
     RuleContext,
-    activity_conditions,
+    activities_as_of,
     cents_to_float,
     managed_customers,
     money,
+    open_at,
     opportunity_totals,
     participant_activity_count,
     per_user,
@@ -67,19 +67,6 @@ KNOWN_STATEMENT_TEMPLATES = (
     "won_revenue",
     "won_deals",
 )
-
-
-def open_on(ctx: RuleContext) -> list[ColumnElement[bool]]:
-    """Opportunities open at D 00:00: created before, and not closed before."""
-    now = ctx.now()
-    return [
-        Opportunity.created_at < now,
-        or_(
-            Opportunity.stage == "open",
-            Opportunity.closed_at.is_(None),
-            Opportunity.closed_at >= now,
-        ),
-    ]
 
 
 def _expected_between(start: dt.date, end: dt.date) -> list[ColumnElement[bool]]:
@@ -100,7 +87,7 @@ def known_statement(template_key: str, ctx: RuleContext) -> Select[Any] | None:
         eligible = owner.in_(ctx.eligible_user_ids())
         opened = (
             select(owner.label("user_id"), amount.label("x"))
-            .where(*open_on(ctx), *_expected_between(d, end), eligible)
+            .where(*open_at(ctx), *_expected_between(d, end), eligible)
             .group_by(owner)
             .subquery("open_deals")
         )
@@ -145,13 +132,13 @@ def known_statement(template_key: str, ctx: RuleContext) -> Select[Any] | None:
         window = periods.Window(
             periods.day_start(d + ahead, ctx.tz), periods.day_start(d + 2 * ahead, ctx.tz)
         ).utc()
-        return participant_activity_count(ctx, activity_conditions(ctx, "planned", window=window))
+        return participant_activity_count(ctx, activities_as_of(ctx, "planned", window=window))
     if template_key == "pipeline_value":
-        conditions = [*open_on(ctx), *_expected_between(d + ahead, d + 2 * ahead)]
+        conditions = [*open_at(ctx), *_expected_between(d + ahead, d + 2 * ahead)]
         totals = opportunity_totals(ctx, conditions, cents=money(Opportunity.amount))
         return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
     if template_key in ("kam_coverage", "neglected_accounts"):
-        planned = activity_conditions(ctx, "planned", window=ctx.next_days(days))
+        planned = activities_as_of(ctx, "planned", window=ctx.next_days(days))
         managed = managed_customers(ctx, planned)
         if template_key == "kam_coverage":
             return per_user(ctx, managed, ratio(managed.c.covered, managed.c.managed))

@@ -24,6 +24,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, Setting
 from kpidesk.domain.backtest import RuleBacktest, UserSeries, pooled_sample, replay, summarise
 from kpidesk.domain.forecast import (
+    LEAD_TOLERANCE,
     Forecast,
     Horizon,
     Method,
@@ -33,6 +34,7 @@ from kpidesk.domain.forecast import (
     method_for,
     nightly_values,
     period_base,
+    period_last_day,
     period_pairs,
     rule_period,
     window_days,
@@ -269,6 +271,19 @@ def _sample_nights(run_date: dt.date, first: dt.date) -> list[dt.date]:
     return nights
 
 
+def _period_nights(run_date: dt.date, first: dt.date, period: str) -> list[dt.date]:
+    """Tonight and the past nights with as many days left of their period (± the tolerance
+    the forecast uses): the only past nights whose errors a period's forecast reads."""
+    lead = (period_last_day(run_date, period) - run_date).days
+    nights = [run_date]
+    night = run_date - dt.timedelta(days=1)
+    while night >= first:
+        if abs((period_last_day(night, period) - night).days - lead) <= LEAD_TOLERANCE:
+            nights.append(night)
+        night -= dt.timedelta(days=1)
+    return nights
+
+
 def card_forecasts(
     session: Session,
     *,
@@ -293,7 +308,12 @@ def card_forecasts(
     for rule in rules:
         if method_for(rule.template, rule.params) != "no_change":
             first = min(values[rule.rule_id], default=run_date)
-            requests += [(rule, night) for night in _sample_nights(run_date, first)]
+            period = rule_period(rule.template, rule.params)
+            if period is None:
+                nights = _sample_nights(run_date, first)
+            else:
+                nights = _period_nights(run_date, first, period)
+            requests += [(rule, night) for night in nights]
     parts: dict[tuple[int, dt.date], tuple[float | None, ...]] = {}
     if requests:
         tz = ZoneInfo(stored.get("timezone") or settings.SPECS["timezone"].default)

@@ -21,7 +21,8 @@ def series(values: list[float], bases: list[float] | None = None) -> UserSeries:
 
 def plain_no_change(values: list[float], lead: int) -> list[tuple[int, float, float, float]]:
     """Per night i with an outcome: (i, actual, low, high) by the definition, from scratch:
-    errors v[j+lead]-v[j] with j+lead <= i, the last MAX_OWN_ERRORS of them, 10/90 % points.
+    errors v[j+lead]-v[j] with j+lead <= i, the last MAX_OWN_ERRORS of them, 10/90 % points,
+    widened to hold the value itself.
     With one user the rule's users' errors are the user's own, so MIN_ERRORS is the bar."""
     out = []
     for i in range(len(values) - lead):
@@ -37,7 +38,8 @@ def plain_no_change(values: list[float], lead: int) -> list[tuple[int, float, fl
             hi = min(lo + 1, len(errors) - 1)
             return errors[lo] + (errors[hi] - errors[lo]) * (k - lo)
 
-        out.append((i, values[i + lead], values[i] + point(0.1), values[i] + point(0.9)))
+        low, high = values[i] + point(0.1), values[i] + point(0.9)
+        out.append((i, values[i + lead], min(low, values[i]), max(high, values[i])))
     return out
 
 
