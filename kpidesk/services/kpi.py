@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
+from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.forecast import Forecast, forecast, horizon_for
 from kpidesk.services.caller import Caller, PermissionDenied
 
@@ -217,7 +218,7 @@ class TeamScores:
 
     def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
         """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
-        decimal commas. Per rule the value in the unit people read (percent as 60, not 0.6)
+        decimal commas, and text that could run as a formula escaped. Per rule the value in the unit people read (percent as 60, not 0.6)
         and the score in percent; an undefined value or score is an empty cell, never 0.
         Written to a temporary file first, so a failed export never leaves half a file.
         """
@@ -225,8 +226,8 @@ class TeamScores:
         header = ["Login", "Name" if english else "Navn", "Profile" if english else "Profil"]
         for rule in self.rules:
             unit = {"percent": " (%)", "currency": " (kr.)"}.get(rule.unit, "")
-            header.append(f"{rule.name}{unit}")
-            header.append(f"{rule.name}: score (%)")
+            header.append(escape_cell(f"{rule.name}{unit}"))
+            header.append(escape_cell(f"{rule.name}: score (%)"))
         target = Path(path)
         fd, temporary = tempfile.mkstemp(prefix=".kpidesk-", suffix=".csv", dir=target.parent)
         try:
@@ -234,7 +235,7 @@ class TeamScores:
                 writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
                 writer.writerow(header)
                 for row in self.rows:
-                    line = [row.login, row.name, row.profile]
+                    line = [escape_cell(text) for text in (row.login, row.name, row.profile)]
                     for rule in self.rules:
                         cell = row.cells.get(rule.id)
                         if cell is None:
