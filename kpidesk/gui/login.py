@@ -194,6 +194,9 @@ class LoginDialog(_CheckingDialog):
         else:
             where.setText(self.tr("Opening the database…"))
 
+        # The decoy hash is ready before the first attempt (same timing for every failure).
+        run_in_background(self, auth.prepare_decoy, lambda _hash: None, lambda _exc: None)
+
         last = QSettings().value(LAST_LOGIN_KEY)
         if last:
             self.user.setText(str(last))

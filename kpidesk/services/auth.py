@@ -36,6 +36,7 @@ SleepFn = Callable[[float], None]
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
+_dummy_lock = threading.Lock()
 _failures: dict[str, int] = {}
 _failures_lock = threading.Lock()
 
@@ -73,12 +74,23 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _dummy() -> str:
-    """A hash to verify against when there is none, so timing does not reveal the login."""
+def prepare_decoy() -> str:
+    """The hash verified when a login has none, built once and before any verification.
+
+    Building it costs as much as a verification; were it built on first use, the first
+    failed login of a process would take visibly longer for an unknown login than for a
+    wrong password. `authenticate` builds it before looking anyone up, and the login
+    dialog builds it in the background as soon as it opens.
+    """
     global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("kpidesk-no-such-user")
-    return _dummy_hash
+    with _dummy_lock:
+        if _dummy_hash is None:
+            _dummy_hash = _hasher.hash("kpidesk-no-such-user")
+        return _dummy_hash
+
+
+def _dummy() -> str:
+    return prepare_decoy()
 
 
 def _verify(stored: str | None, password: str) -> bool:
@@ -127,6 +139,7 @@ def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = ti
 
     Call it off the GUI thread: hashing takes a moment and failures sleep on purpose.
     """
+    prepare_decoy()  # before the lookup, so no path pays for it alone
     with db.session() as session:
         user = _find_user(session, login)
         stored = user.password_hash if user is not None else None
