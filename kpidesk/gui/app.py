@@ -272,7 +272,9 @@ def run(db_url: str | None, demo: bool) -> int:
         from kpidesk.gui.formatting import set_display_timezone
         from kpidesk.gui.main_window import MainWindow
         from kpidesk.services.crm import installation_timezone
+        from kpidesk.services.runs import fail_stopped_runs
 
+        fail_stopped_runs(db)  # runs a dead process left `running` say `failed`
         set_display_timezone(installation_timezone(db))
         window = MainWindow(AppContext(db=db, caller=caller, language=language))
         window.show()

@@ -218,8 +218,9 @@ class TeamScores:
 
     def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
         """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
-        decimal commas, and text that could run as a formula escaped. Per rule the value in the unit people read (percent as 60, not 0.6)
-        and the score in percent; an undefined value or score is an empty cell, never 0.
+        decimal commas, text that could run as a formula escaped. Per rule the value in the
+        unit people read (percent as 60, not 0.6) and the score in percent; an undefined
+        value or score is an empty cell, never 0.
         Written to a temporary file first, so a failed export never leaves half a file.
         """
         english = language == "en"

@@ -6,19 +6,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun
 from kpidesk.services.caller import Caller
 
 if TYPE_CHECKING:
     from kpidesk.engine.run import RunSummary
+
+log = logging.getLogger("kpidesk.services")
 
 RUN_LOG_MAX = 10_000
 
@@ -69,6 +73,21 @@ def run_now(
     return run_for_date(
         db, run_date, trigger="manual", skip_if_done=False, wait=True, progress=progress
     )
+
+
+def fail_stopped_runs(db: Database) -> int:
+    """At start: runs left `running` by a process that died become `failed` (the count).
+
+    Never stops a start: a database this login may not write (a user's own PostgreSQL
+    role) is left for the scheduler or an administrator to clean.
+    """
+    from kpidesk.engine.run import fail_stopped_runs as sweep
+
+    try:
+        return sweep(db)
+    except (DBAPIError, DatabaseError) as exc:
+        log.info("left interrupted runs as they are: %s", str(exc).splitlines()[0])
+        return 0
 
 
 def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
