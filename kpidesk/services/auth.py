@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kpidesk.data.db import Database
 from kpidesk.data.models import User
 from kpidesk.services.audit import record
-from kpidesk.services.caller import Caller, PermissionDenied
+from kpidesk.services.caller import Caller, PermissionDenied, checked
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
@@ -178,6 +178,7 @@ def check_policy(password: str, login: str = "") -> None:
         raise PasswordPolicyError("the password must not be the login")
 
 
+@checked
 def set_password(
     db: Database, caller: Caller, login: str, password: str, *, enforce_policy: bool = True
 ) -> None:
@@ -199,6 +200,7 @@ def set_password(
         _failures.pop(_key(login), None)
 
 
+@checked
 def has_login(db: Database, caller: Caller, login: str) -> bool:
     """Whether a login exists (administrators only: users must not learn who exists)."""
     caller.require_admin()
@@ -252,6 +254,7 @@ def create_first_admin(db: Database, login: str, name: str, password: str) -> Ca
         return Caller(login=user.login, role="admin", user_id=user.id)
 
 
+@checked
 def account(db: Database, caller: Caller) -> Account:
     """The logged-in person's name, role and profile (for the status bar and title)."""
     with db.session() as session:

@@ -25,7 +25,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
 from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.forecast import Forecast, forecast, horizon_for
-from kpidesk.services.caller import Caller, PermissionDenied
+from kpidesk.services.caller import Caller, PermissionDenied, checked
 
 if TYPE_CHECKING:
     from kpidesk.engine.explain import Explanation
@@ -296,6 +296,7 @@ def _user_by_login(session: Session, caller: Caller, login: str) -> User:
     return user
 
 
+@checked
 def todays_kpis(
     db: Database, caller: Caller, login: str, as_of: dt.date | None = None
 ) -> TodayKpis:
@@ -424,6 +425,7 @@ def _histories(
     return result
 
 
+@checked
 def has_rules(db: Database, caller: Caller, login: str) -> bool:
     """Whether the user has at least one active rule (the "Mine KPI" button's visibility)."""
     with db.session() as session:
@@ -445,6 +447,7 @@ def has_rules(db: Database, caller: Caller, login: str) -> bool:
         return row is not None
 
 
+@checked
 def history(
     db: Database,
     caller: Caller,
@@ -472,6 +475,7 @@ def history(
         return _histories(session, user_id, [rule_id], start, until)[rule_id]
 
 
+@checked
 def explain_result(
     db: Database,
     caller: Caller,
@@ -488,6 +492,7 @@ def explain_result(
     return explain(db, rule_id, user_id, run_date, lang=lang)
 
 
+@checked
 def team_scores(
     db: Database, caller: Caller, profile_id: int | None = None, as_of: dt.date | None = None
 ) -> TeamScores:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from kpidesk.data import settings
 from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 if TYPE_CHECKING:
     from kpidesk.engine.run import RunSummary
@@ -53,6 +53,7 @@ def _row(run: KpiRun) -> RunLogRow:
     )  # fmt: skip
 
 
+@checked
 def run_now(
     db: Database,
     caller: Caller,
@@ -90,6 +91,7 @@ def fail_stopped_runs(db: Database) -> int:
         return 0
 
 
+@checked
 def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
     """The newest runs first, failed and interrupted ones included, with their errors."""
     caller.require_admin()

@@ -23,7 +23,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 NAME_MAX = 200
 PROFILE_NAME_MAX = 100
@@ -197,6 +197,7 @@ def _profile(session: Session, profile_id: int) -> Profile:
     return profile
 
 
+@checked
 def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
     caller.require_admin()
     with db.session() as session:
@@ -227,6 +228,7 @@ def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
         ]
 
 
+@checked
 def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -238,6 +240,7 @@ def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
         return ProfileInfo(profile.id, clean, 0, 0, 0)
 
 
+@checked
 def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> None:
     caller.require_admin()
     with _writing(db) as session:
@@ -253,6 +256,7 @@ def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> 
         )  # fmt: skip
 
 
+@checked
 def delete_profile(db: Database, caller: Caller, profile_id: int) -> None:
     """Refused while users or rules use the profile; the message names them."""
     caller.require_admin()
@@ -287,6 +291,7 @@ def _some(names: Sequence[str], limit: int = 5) -> str:
 # --- users -----------------------------------------------------------------------------------
 
 
+@checked
 def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> list[UserInfo]:
     """All users, or only those of one profile."""
     caller.require_admin()
@@ -313,6 +318,7 @@ def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> l
         ]
 
 
+@checked
 def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int | None) -> None:
     caller.require_admin()
     with _writing(db) as session:
@@ -330,6 +336,7 @@ def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int
         )  # fmt: skip
 
 
+@checked
 def set_user_password(db: Database, caller: Caller, user_id: int, password: str) -> None:
     """Through the login service, which hashes, checks the policy and audits."""
     caller.require_admin()
@@ -366,6 +373,7 @@ def _rule(session: Session, rule_id: int) -> KpiRule:
     return rule
 
 
+@checked
 def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
     caller.require_admin()
     with db.session() as session:
@@ -373,6 +381,7 @@ def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
         return [_rule_info(rule) for rule in rules]
 
 
+@checked
 def get_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     caller.require_admin()
     with db.session() as session:
@@ -438,6 +447,7 @@ def param_field(exc: Exception, spec: Any) -> str:
     return "params"
 
 
+@checked
 def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -455,6 +465,7 @@ def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
         return _rule_info(rule)
 
 
+@checked
 def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -479,6 +490,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
         return _rule_info(rule)
 
 
+@checked
 def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     """A copy named "<name> (kopi)", "<name> (kopi 2)" …, inactive so it changes nothing yet."""
     caller.require_admin()
@@ -506,6 +518,7 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
         return _rule_info(copy)
 
 
+@checked
 def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
     """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
     caller.require_admin()
@@ -519,6 +532,7 @@ def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
         )  # fmt: skip
 
 
+@checked
 def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -556,6 +570,7 @@ def template_specs() -> list[TemplateSpec]:
     return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
 
 
+@checked
 def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
     """Every profile with its number of active rules and the advice for that number."""
     return [
@@ -564,6 +579,7 @@ def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
     ]
 
 
+@checked
 def activity_types(db: Database, caller: Caller) -> list[str]:
     """The activity types found in the data, for the rule editor's multi-select."""
     caller.require_admin()
@@ -584,6 +600,7 @@ def currency(db: Database) -> str:
         return settings.get(session, "currency")
 
 
+@checked
 def preview(
     db: Database,
     caller: Caller,

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiRule, Profile, User
 from kpidesk.services import audit
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "profiles", "rules", "assignments")
@@ -78,6 +78,7 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
 
+@checked
 def export_setup(db: Database, caller: Caller) -> dict[str, Any]:
     """The installation's KPI setup (profiles, rules, users' profiles) as the import reads it."""
     caller.require_admin()
@@ -261,6 +262,7 @@ def _check(
     return profiles, rules, assignments, errors
 
 
+@checked
 def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImportReport:
     """Validate the whole setup file, then write all of it in one transaction, or nothing.
 
