@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.domain import limits
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
 
-NAME_MAX = 200
-PROFILE_NAME_MAX = 100
+NAME_MAX = limits.RULE_NAME_MAX
+PROFILE_NAME_MAX = limits.PROFILE_NAME_MAX
 # The advice from the product's own words: 3–5 active rules per profile are clear and
 # motivating, around 10 are not, 20 demotivate.
 GUIDANCE_AMBER_FROM = 6
@@ -432,6 +433,14 @@ def check_rule(
     return name, params, profiles
 
 
+def _room_for_a_rule(session: Session) -> None:
+    count = session.scalar(select(func.count()).select_from(KpiRule)) or 0
+    if count >= limits.MAX_RULES:
+        raise SetupError(
+            f"an installation holds at most {limits.MAX_RULES} rules: delete one first"
+        )
+
+
 def param_field(exc: Exception, spec: Any) -> str:
     """The parameter a ParamError is about, so the editor can put the message beside it."""
     for attribute in ("key", "param", "name", "field"):
@@ -451,6 +460,7 @@ def param_field(exc: Exception, spec: Any) -> str:
 def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
+        _room_for_a_rule(session)
         name, params, profiles = check_rule(session, draft)
         rule = KpiRule(
             name=name, template=draft.template, params=params, target=float(draft.target),
@@ -496,6 +506,7 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
         original = _rule(session, rule_id)
+        _room_for_a_rule(session)
         taken = {n.lower() for n in session.scalars(select(KpiRule.name)).all()}
         base = original.name
         candidate = f"{base} (kopi)"

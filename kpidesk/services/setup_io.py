@@ -24,14 +24,15 @@ from sqlalchemy.orm import selectinload
 
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiRule, Profile, User
+from kpidesk.domain import limits
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "profiles", "rules", "assignments")
 RULE_KEYS = ("name", "template", "params", "target", "profiles", "active")
-RULE_NAME_MAX = 200
-PROFILE_NAME_MAX = 100
+RULE_NAME_MAX = limits.RULE_NAME_MAX
+PROFILE_NAME_MAX = limits.PROFILE_NAME_MAX
 
 
 class SetupImportError(Exception):
@@ -173,6 +174,9 @@ def _check(
     if not isinstance(raw_rules, list):
         errors.append("rules must be a list of rules")
         raw_rules = []
+    if len(raw_rules) > limits.MAX_RULES:
+        errors.append(f"at most {limits.MAX_RULES} rules, not {len(raw_rules)}")
+        raw_rules = []
     names: set[str] = set()
     for index, raw in enumerate(raw_rules, start=1):
         where = f"rule {index}"
@@ -296,6 +300,12 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                 r.name.casefold(): r
                 for r in session.scalars(select(KpiRule).options(selectinload(KpiRule.profiles)))
             }
+            new = sum(1 for clean in rules if clean.name.casefold() not in existing_rules)
+            if len(existing_rules) + new > limits.MAX_RULES:
+                raise SetupImportError([
+                    f"the installation would hold {len(existing_rules) + new} rules; "
+                    f"at most {limits.MAX_RULES} are allowed"
+                ])  # fmt: skip
             for clean in rules:
                 wanted = {
                     "name": clean.name,
