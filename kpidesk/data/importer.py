@@ -40,6 +40,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -395,8 +396,10 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
                 Field("login", _login),
                 Field("name", _text(200)),
                 Field("email", _email, value_required=False, default=""),
-                Field("role", _choice(ROLES), False, False, "user", cached=True),
-                Field("active", _bool, False, False, True, cached=True),
+                # Empty: keep the stored value (a new user gets "user" and active). An empty
+                # cell must never demote or deactivate anyone, least of all an administrator.
+                Field("role", _choice(ROLES), False, False, None, cached=True),
+                Field("active", _bool, False, False, None, cached=True),
                 Field("profile", _text(100), False, False, None),
             ),
             ("login",),
@@ -1096,20 +1099,46 @@ def _column_of(target_column: str) -> str:
 
 
 def _merge_users(conn: Connection, item: _Staged) -> None:
+    """Upsert users; refuse an import after which no administrator could log in any more."""
     users, profiles, stage = User.__table__, Profile.__table__, STAGE_USERS
+    stored = users.alias("stored")
+    could_log_in = _admins_who_can_log_in(conn)
     source = (
         select(
             stage.c.login,
             stage.c.name,
             stage.c.email,
-            stage.c.role,
-            stage.c.active,
+            func.coalesce(stage.c.role, stored.c.role, "user").label("role"),
+            func.coalesce(stage.c.active, stored.c.active, true()).label("active"),
             profiles.c.id.label("profile_id"),
         )
         .outerjoin(profiles, profiles.c.name == stage.c.profile)
+        .outerjoin(stored, stored.c.login == stage.c.login)
         .subquery("src")
     )
     _upsert(conn, item, users, "login", source, ("name", "email"), ("role", "active", "profile_id"))
+    if could_log_in and not _admins_who_can_log_in(conn):
+        raise ImportFailed([
+            f"{USERS}: this import would leave no active administrator who can log in "
+            f"({', '.join(could_log_in)} would be demoted or deactivated); keep at least one "
+            "row with role admin and active true"
+        ])  # fmt: skip
+
+
+def _admins_who_can_log_in(conn: Connection) -> list[str]:
+    users = User.__table__
+    return list(
+        conn.scalars(
+            select(users.c.login)
+            .where(
+                users.c.role == "admin",
+                users.c.active.is_(True),
+                users.c.password_hash.is_not(None),
+            )
+            .order_by(users.c.login)
+            .limit(5)
+        )
+    )
 
 
 def _merge_companies(conn: Connection, item: _Staged) -> None:

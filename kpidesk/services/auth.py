@@ -52,6 +52,10 @@ class PasswordPolicyError(ValueError):
     """The new password is refused; the message says what to change."""
 
 
+class LoginTaken(PasswordPolicyError):
+    """The first administrator must be a new login (or an imported one without a password)."""
+
+
 class UnknownLogin(LookupError):
     """No user has this login (said only to administrators and the command line)."""
 
@@ -208,24 +212,27 @@ def has_login(db: Database, caller: Caller, login: str) -> bool:
         return session.scalar(select(User.id).where(User.login == login.strip())) is not None
 
 
-def _admin_can_log_in(session: Session) -> bool:
-    query = select(User.id).where(
-        User.role == "admin", User.active.is_(True), User.password_hash.is_not(None)
-    )
+def _anyone_can_log_in(session: Session) -> bool:
+    query = select(User.id).where(User.active.is_(True), User.password_hash.is_not(None))
     return session.scalar(query.limit(1)) is not None
 
 
 def needs_first_admin(db: Database) -> bool:
-    """Whether no administrator can log in yet: then the app asks for the first one."""
+    """Whether nobody can log in yet (a new installation): then the app asks for the first
+    administrator. Once anyone can log in, only an administrator or `kpidesk passwd` (IT,
+    with the database's own rights) can make another; an import cannot demote the last one.
+    """
     with db.session() as session:
-        return not _admin_can_log_in(session)
+        return not _anyone_can_log_in(session)
 
 
 def create_first_admin(db: Database, login: str, name: str, password: str) -> Caller:
-    """Create (or promote, for an imported login) the first administrator, and log them in.
+    """Create the first administrator on a new installation, and log them in.
 
-    Refused once any administrator can log in, so it cannot be used to take over an
-    installation; checked inside the writing transaction, under a lock on PostgreSQL.
+    Refused once anybody can log in, so it cannot be used to take over an installation, and
+    refused for a login that already has a password (it never takes over an account); an
+    imported login that has none yet may become the administrator. Checked inside the
+    writing transaction, under a lock on PostgreSQL.
     """
     login = login.strip()
     name = name.strip()
@@ -237,9 +244,11 @@ def create_first_admin(db: Database, login: str, name: str, password: str) -> Ca
     with db.session(write=True) as session:
         if db.dialect == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FIRST_ADMIN_LOCK_KEY})
-        if _admin_can_log_in(session):
+        if _anyone_can_log_in(session):
             raise FirstAdminExists("an administrator already exists: log in as them")
         user = session.scalar(select(User).where(User.login == login))
+        if user is not None and user.password_hash is not None:
+            raise LoginTaken(f"the login {login!r} belongs to an existing account: choose another")
         if user is None:
             user = User(login=login, name=name or login, role="admin", active=True)
             session.add(user)
