@@ -268,8 +268,6 @@ def qt_app() -> Any:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QApplication
 
-    import kpidesk.gui  # noqa: F401 - qtfixes first, before any signal is emitted
-
     app = QApplication.instance() or QApplication([sys.argv[0]])
     return app
 

@@ -137,8 +137,47 @@ def display_problem() -> str | None:
     return None
 
 
+# PySide6 releases that crash kpidesk, with the Python versions they crash on and the release
+# to install instead. 6.12.0's emit() and void calls drop references to True and None; on
+# Python 3.11 (where those are not immortal) the app aborts with "bool_dealloc" within minutes.
+KNOWN_BROKEN_QT: dict[str, tuple[tuple[int, int], str]] = {"6.12.0": ((3, 12), "6.11.3")}
+
+
+def qt_problem(version: str | None = None) -> str | None:
+    """Why the installed PySide6 cannot run the app, or None. Read without importing Qt."""
+    if version is None:
+        version = installed_qt_version()
+    if version is None or version not in KNOWN_BROKEN_QT:
+        return None
+    fixed_from_python, use_instead = KNOWN_BROKEN_QT[version]
+    if sys.version_info[:2] >= fixed_from_python:
+        return None
+    return (
+        f"PySide6 {version} crashes kpidesk on Python "
+        f"{sys.version_info[0]}.{sys.version_info[1]}: "
+        f"install PySide6-Essentials {use_instead} "
+        f"(pip install 'PySide6-Essentials=={use_instead}')"
+    )
+
+
+def installed_qt_version() -> str | None:
+    """The installed PySide6 wheel's version (Essentials or the full package), if any."""
+    from importlib import metadata
+
+    for distribution in ("PySide6-Essentials", "PySide6"):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    try:  # a frozen bundle may carry no package metadata
+        import PySide6
+    except ImportError:
+        return None
+    return str(PySide6.__version__)
+
+
 def run_gui(args: argparse.Namespace) -> int:
-    problem = display_problem()
+    problem = display_problem() or qt_problem()
     if problem:
         raise UserError(problem)
     from kpidesk.gui.app import run

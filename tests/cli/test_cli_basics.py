@@ -110,3 +110,25 @@ def test_gui_without_display_fails_fast_with_advice(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no display" in result.stderr and "xvfb-run" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_known_broken_pyside6_is_refused_with_the_release_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kpidesk.cli import main as cli_main
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(cli_main.sys, "version_info", (3, 11, 7, "final", 0))
+    monkeypatch.setattr(cli_main, "installed_qt_version", lambda: "6.12.0")
+    assert main(["--demo"]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert "PySide6 6.12.0" in err and "PySide6-Essentials==6.11.3" in err
+
+
+def test_the_installed_pyside6_is_not_a_known_broken_one() -> None:
+    from kpidesk.cli.main import installed_qt_version, qt_problem
+
+    assert installed_qt_version() is not None
+    assert qt_problem() is None
+    assert qt_problem("6.11.3") is None
