@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.roles_commands import register_db_roles
 from kpidesk.data import settings
 from kpidesk.data.db import current_revision
 
@@ -16,6 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     upgrade = db_sub.add_parser("upgrade", help="create or upgrade the schema (never drops data)")
     add_db_option(upgrade)
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    register_db_roles(db_sub)
 
     config = sub.add_parser("config", help="read or change installation settings")
     add_db_option(config)

@@ -128,6 +128,9 @@ class Database:
                 pool_pre_ping=True,
                 connect_args={"connect_timeout": 10, "application_name": "kpidesk"},
             )
+        # The PostgreSQL login role of the person who logged in through the server (shared
+        # installation with `kpidesk db roles`); None when the URL itself says who connects.
+        self.login_role: str | None = None
         self.write_engine = self.engine.execution_options(sqlite_immediate=True)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
@@ -230,6 +233,11 @@ def upgrade(db: Database, revision: str = "head") -> bool:
         raise DatabaseError(newer_database_message(unknown, required))
     if current == heads:
         return False
+    if db.login_role is not None:
+        raise DatabaseError(
+            f"the database {db.display_url()} needs an upgrade that only its owner may run: "
+            "ask IT to run `kpidesk db upgrade` (and `kpidesk db roles`) as the owner"
+        )
 
     backup: Path | None = None
     source = db.sqlite_path
@@ -332,6 +340,14 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         db.dispose()
         raise
     return db
+
+
+def has_server_roles(db: Database) -> bool:
+    """Whether `kpidesk db roles` set this PostgreSQL database up (passwords are the server's)."""
+    if db.dialect != "postgresql":
+        return False
+    with db.connect() as conn:
+        return bool(conn.scalar(text("SELECT to_regproc('kpidesk_set_password') IS NOT NULL")))
 
 
 def has_table(db: Database, name: str) -> bool:

@@ -484,7 +484,14 @@ class MainWindow(QMainWindow):
 
     # --- scheduler ------------------------------------------------------------------------------
     def start_scheduler(self) -> None:
-        """The in-app nightly schedule and catch-up (they report through ctx.events)."""
+        """The in-app nightly schedule and catch-up (they report through ctx.events).
+
+        Not for a user logged in as their own PostgreSQL role: the server's scheduler service
+        calculates, and the role could not write a run anyway.
+        """
+        if self.ctx.db.login_role is not None and not self.ctx.caller.is_admin:
+            log.info("no in-app scheduler: the scheduler service calculates the KPIs")
+            return
         try:
             from kpidesk.gui.scheduler_bridge import SchedulerBridge
         except ImportError as exc:

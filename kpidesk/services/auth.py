@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, DatabaseError, has_server_roles, normalise_url, upgrade
 from kpidesk.data.models import User
+from kpidesk.data.pgroles import SET_PASSWORD_FUNCTION, scram_verifier
 from kpidesk.services.audit import record
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 
@@ -166,6 +168,75 @@ def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = ti
     return caller
 
 
+def server_login_url(url: str | None) -> bool:
+    """Whether a URL asks for logins through the PostgreSQL server: it names no user.
+
+    That is how a shared installation with `kpidesk db roles` is meant to be reached from
+    desktops: `postgresql://dbhost/kpidesk`, no user, no password in any file.
+    """
+    if not url:
+        return False
+    try:
+        parsed = make_url(normalise_url(url))
+    except DatabaseError:
+        return False
+    return parsed.get_backend_name() == "postgresql" and not parsed.username
+
+
+_SERVER_REFUSALS = (
+    "password authentication failed",
+    "does not exist",
+    "is not permitted to log in",
+    "no password supplied",
+    "permission denied for database",
+)
+
+
+def server_login(
+    url: str, login: str, password: str, *, sleep: SleepFn = time.sleep
+) -> tuple[Database, Caller]:
+    """Log in as one's own PostgreSQL role: the server checks the password (SCRAM).
+
+    Returns the database connected as that role and the caller; `LoginFailed` (the same
+    message and delay as ever) when the server refuses or the role is no active kpidesk user.
+    """
+    prepare_decoy()
+    login = login.strip()
+    parsed = make_url(normalise_url(url))
+    db: Database | None = None
+    caller: Caller | None = None
+    if login and not any(ch.isspace() for ch in login) and len(login) <= 100:
+        db = Database(parsed.set(username=login, password=password).render_as_string(False))
+        db.login_role = login
+        try:
+            with db.session() as session:
+                row = session.execute(
+                    select(User.id, User.login, User.role, User.active).where(
+                        User.login == literal_column("session_user")
+                    )
+                ).one_or_none()
+            if row is not None and row.active:
+                caller = Caller(login=row.login, role=row.role, user_id=row.id)
+                upgrade(db)  # at head: nothing; else one line asking IT to upgrade
+        except DatabaseError as exc:
+            cause = str(exc.__cause__ or exc)
+            if not any(refusal in cause for refusal in _SERVER_REFUSALS):
+                db.dispose()
+                raise
+    if caller is None:
+        if db is not None:
+            db.dispose()
+        with _failures_lock:
+            count = _failures.get(_key(login), 0) + 1
+            _failures[_key(login)] = count
+        sleep(failure_delay(count))
+        raise LoginFailed()
+    assert db is not None
+    with _failures_lock:
+        _failures.pop(_key(login), None)
+    return db, caller
+
+
 def check_policy(password: str, login: str = "") -> None:
     """Raise `PasswordPolicyError` for a password too short, too long or equal to the login."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -198,8 +269,17 @@ def set_password(
             raise UnknownLogin(f"no user has the login {login.strip()!r}")
         if enforce_policy:
             check_policy(password, user.login)
-        user.password_hash = hash_password(password)
-        record(session, actor=caller.login, action="set_password", entity="user", key=user.login)
+        if has_server_roles(db):
+            # The server's password (its function checks the rights and writes the audit).
+            session.execute(
+                text(f"SELECT {SET_PASSWORD_FUNCTION}(:login, :verifier)"),
+                {"login": user.login, "verifier": scram_verifier(password)},
+            )
+        else:
+            user.password_hash = hash_password(password)
+            record(
+                session, actor=caller.login, action="set_password", entity="user", key=user.login
+            )
     with _failures_lock:
         _failures.pop(_key(login), None)
 
@@ -221,7 +301,10 @@ def needs_first_admin(db: Database) -> bool:
     """Whether nobody can log in yet (a new installation): then the app asks for the first
     administrator. Once anyone can log in, only an administrator or `kpidesk passwd` (IT,
     with the database's own rights) can make another; an import cannot demote the last one.
+    Never through a server login: there IT makes the first one (`kpidesk passwd`).
     """
+    if db.login_role is not None:
+        return False
     with db.session() as session:
         return not _anyone_can_log_in(session)
 

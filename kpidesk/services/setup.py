@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, has_server_roles
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain import limits
 from kpidesk.domain.templates import TemplateSpec
@@ -296,9 +296,19 @@ def _some(names: Sequence[str], limit: int = 5) -> str:
 def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> list[UserInfo]:
     """All users, or only those of one profile."""
     caller.require_admin()
+    server = has_server_roles(db)
     with db.session() as session:
+        # Who can log in: a password hash, or (shared PostgreSQL) a login role that may.
+        if server:
+            can_log_in: Any = exists(
+                select(text("1"))
+                .select_from(text("pg_roles"))
+                .where(text("pg_roles.rolname = users.login AND pg_roles.rolcanlogin"))
+            )
+        else:
+            can_log_in = User.password_hash.is_not(None)
         query = (
-            select(User, Profile.name)
+            select(User, Profile.name, can_log_in)
             .outerjoin(Profile, Profile.id == User.profile_id)
             .order_by(User.name, User.login)
         )
@@ -313,9 +323,9 @@ def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> l
                 user.active,
                 user.profile_id,
                 profile_name,
-                bool(user.password_hash),
+                bool(has_password),
             )  # fmt: skip
-            for user, profile_name in session.execute(query)
+            for user, profile_name, has_password in session.execute(query)
         ]
 
 
