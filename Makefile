@@ -41,6 +41,7 @@ test-dist: $(VENV)/.installed-test system-deps-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check kpidesk tests benchmarks
 	$(BIN)/ruff format --check kpidesk tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format kpidesk tests benchmarks
