@@ -106,11 +106,9 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
 
 def _pause(done: int, total: int) -> None:
     """The scheduler's test hook (KPIDESK_RUN_STEP_DELAY) for stopping a recalc midway."""
-    from kpidesk.scheduler.nightly import step_delay
+    from kpidesk.services.runs import pause_between_rules
 
-    delay = step_delay()
-    if delay and done < total:
-        time.sleep(delay)
+    pause_between_rules(done, total)
 
 
 def _run_one(db: Database, day: dt.date) -> Any:

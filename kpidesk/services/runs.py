@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -74,6 +75,16 @@ def run_now(
     return run_for_date(
         db, run_date, trigger="manual", skip_if_done=False, wait=True, progress=progress
     )
+
+
+def pause_between_rules(done: int, total: int) -> None:
+    """`KPIDESK_RUN_STEP_DELAY` for `kpidesk recalc` as for the scheduler: lets a test (or
+    anyone checking a set-up) stop a run midway. Never set in production."""
+    from kpidesk.scheduler.nightly import step_delay
+
+    delay = step_delay()
+    if delay and done < total:
+        time.sleep(delay)
 
 
 def fail_stopped_runs(db: Database) -> int:
