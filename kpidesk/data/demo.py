@@ -186,6 +186,8 @@ def write_demo_export(
     if activities < 0:
         raise ValueError("the number of activities cannot be negative")
     rng = random.Random(f"kpidesk-demo-{seed}")
+    # Its own stream, so the history timestamps leave the rest of the data as it always was.
+    history = random.Random(f"kpidesk-demo-history-{seed}")
     org = _organisation(rng, users)
     directory.mkdir(parents=True, exist_ok=True)
     _write_users(directory / USERS, org)
@@ -194,7 +196,7 @@ def write_demo_export(
         (directory / ACTIVITIES).open("w", encoding="utf-8", newline="") as act_file,
         (directory / PARTICIPANTS).open("w", encoding="utf-8", newline="") as part_file,
     ):
-        _write_activities(rng, org, as_of, activities, act_file, part_file, progress)
+        _write_activities(rng, history, org, as_of, activities, act_file, part_file, progress)
     _write_opportunities(rng, org, as_of, activities, directory / OPPORTUNITIES)
 
 
@@ -356,6 +358,7 @@ class _Slot:
 
 def _write_activities(
     rng: random.Random,
+    history: random.Random,
     org: _Org,
     as_of: dt.date,
     total: int,
@@ -365,7 +368,10 @@ def _write_activities(
 ) -> None:
     activities = csv.writer(act_file)
     participants = csv.writer(part_file)
-    activities.writerow(["id", "type", "status", "start_at", "end_at", "company_id", "owner"])
+    activities.writerow(
+        ["id", "type", "status", "start_at", "end_at", "company_id", "owner", "created_at",
+         "completed_at"]
+    )  # fmt: skip
     participants.writerow(["activity_id", "login"])
     weights = [PROFILE_WEIGHT[p.profile] * p.busy * (1.0 if p.active else 0.5) for p in org.people]
     per_person = _allocate(total, weights)
@@ -380,9 +386,11 @@ def _write_activities(
         slots = _slots(rng, org, person, as_of, count)
         for slot in slots:
             start, end = _times(rng, slot)
+            created, completed = _history(history, slot, start, as_of, person.slack)
             activities.writerow(
-                [next_id, slot.type, slot.status, start, end, slot.company or "", person.login]
-            )
+                [next_id, slot.type, slot.status, start, end, slot.company or "", person.login,
+                 created, completed]
+            )  # fmt: skip
             participants.writerow([next_id, person.login])
             extra = _extra_participants(rng, slot.type)
             if extra:
@@ -482,6 +490,44 @@ def _times(rng: random.Random, slot: _Slot) -> tuple[str, str]:
     start = dt.datetime.combine(slot.day, dt.time(hour, minute))
     end = (start + dt.timedelta(minutes=length)).strftime("%Y-%m-%d %H:%M") if length else ""
     return start.strftime("%Y-%m-%d %H:%M"), end
+
+
+# How far ahead each type is put in the CRM (days, fewest to most) and how long after its time
+# a done one is ticked off at the latest (minutes; tasks also up to two days early).
+BOOKED_AHEAD = {"Salgsmøde": (7, 42), "Telefonmøde": (1, 14), "Opgave": (0, 14), "E-mail": (0, 0)}
+TICKED_OFF = {"Salgsmøde": 2 * 1440, "Telefonmøde": 1440, "Opgave": 3 * 1440, "E-mail": 0}
+
+
+def _history(
+    rng: random.Random, slot: _Slot, start_text: str, as_of: dt.date, slack: float
+) -> tuple[str, str]:
+    """When the activity was put in the CRM and when it was marked done or cancelled (local).
+
+    Meetings are booked one to six weeks ahead, calls and tasks up to two; an e-mail is logged
+    when it is sent. Done activities are ticked off within a day or two (tasks sometimes
+    early; a person who lets tasks slip, `slack`, leaves some open for weeks), cancellations
+    come between the booking and the planned time. Nothing happened after the night of
+    `as_of` began, so today's numbers are exactly what the statuses say, while a backfill
+    sees each past night's planned meetings and open tasks as they were.
+    """
+    fmt = "%Y-%m-%d %H:%M"
+    start = dt.datetime.strptime(start_text, fmt)
+    night = dt.datetime.combine(as_of, dt.time())
+    fewest, most = BOOKED_AHEAD[slot.type]
+    created = start - dt.timedelta(minutes=rng.randint(fewest * 1440, most * 1440 + 480))
+    created = min(created, night - dt.timedelta(minutes=rng.randint(1, 900)))
+    if slot.status == "done":
+        late = TICKED_OFF[slot.type]
+        early = -2 * 1440 if slot.type == "Opgave" else 15 if late else 0
+        if slot.type == "Opgave" and rng.random() < slack:
+            early, late = 3 * 1440, OVERDUE_DAYS * 1440  # a task left lying for a while
+        completed = start + dt.timedelta(minutes=rng.randint(min(early, late), late))
+        completed = min(max(completed, created), night - dt.timedelta(minutes=1))
+    elif slot.status == "cancelled":
+        completed = created + (min(start, night) - created) * rng.random()
+    else:
+        return created.strftime(fmt), ""
+    return created.strftime(fmt), max(completed, created).strftime(fmt)
 
 
 def _extra_participants(rng: random.Random, kind: str) -> int:

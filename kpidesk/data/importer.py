@@ -129,6 +129,7 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     profiles_created: list[str] = field(default_factory=list)
     ignored_files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported anyway, but worth a look
     seconds: float = 0.0
 
     def file(self, name: str) -> FileReport:
@@ -146,6 +147,7 @@ class ImportReport:
             out.append(f"profiles created: {', '.join(self.profiles_created)}")
         if self.ignored_files:
             out.append(f"ignored files (not CRM files): {', '.join(self.ignored_files)}")
+        out.extend(self.warnings)
         return out
 
 
@@ -338,6 +340,8 @@ STAGE_ACTIVITIES = _stage(
     Column("end_at", UTCDateTime()),
     Column("company_id", Integer),
     Column("owner", String(100)),
+    Column("created_at", UTCDateTime()),
+    Column("completed_at", UTCDateTime()),
 )
 STAGE_PARTICIPANTS = _stage(
     "participants",
@@ -426,6 +430,9 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
                 Field("end_at", when, False, False, None, cached=True),
                 Field("company_id", _id, False, False, None),
                 Field("owner", _login, False, False, None),
+                # History (issue 9): when it was created and marked done or cancelled.
+                Field("created_at", when, False, False, None, cached=True),
+                Field("completed_at", when, False, False, None, cached=True),
             ),
             ("id",),
             STAGE_ACTIVITIES,
@@ -638,6 +645,7 @@ def import_crm(
         tell("checking", 1, 1)
         if errors:
             raise errors.failure()  # leaving the block rolls everything back
+        report.warnings += _closed_before_created(conn, staged, tz)
         try:
             _merge_all(conn, staged, report, tell)
         except IntegrityError as exc:
@@ -942,6 +950,63 @@ def _check_references(conn: Connection, staged: dict[str, _Staged], errors: _Err
             )
 
 
+# --- records closed before they were created (issue 9) --------------------------------------
+
+BACKDATED_SHOWN = 5  # lines named in the warning; the rest are counted
+
+# File, stage table, when it was created, when it was closed (done or cancelled).
+_BACKDATED = (
+    (ACTIVITIES, STAGE_ACTIVITIES, "created_at", "completed_at"),
+    (OPPORTUNITIES, STAGE_OPPORTUNITIES, "created_at", "closed_at"),
+)
+
+
+def _closed_before_created(conn: Connection, staged: dict[str, _Staged], tz: ZoneInfo) -> list[str]:
+    """Warn about rows closed before they were created, and count them as created when closed.
+
+    Real CRMs hold such rows (back-dated deals, demo data). Their history is only consistent
+    one way: the record existed from the earlier of the two moments. The staged rows are
+    corrected before the merge, so the stored `created_at` is that earlier moment.
+    """
+    warnings: list[str] = []
+    for name, stage, created_name, closed_name in _BACKDATED:
+        item = staged.get(name)
+        if item is None or not {created_name, closed_name} <= item.present:
+            continue
+        created, closed = stage.c[created_name], stage.c[closed_name]
+        backdated = and_(closed.is_not(None), created.is_not(None), closed < created)
+        count = int(conn.scalar(select(func.count()).select_from(stage).where(backdated)) or 0)
+        if not count:
+            continue
+        first = conn.execute(
+            select(stage.c.line, created, closed)
+            .where(backdated)
+            .order_by(stage.c.line)
+            .limit(BACKDATED_SHOWN)
+        ).all()
+        more = f" (first {len(first)} shown)" if count > len(first) else ""
+        warnings.append(
+            f"warning: {name}: {count} row{'s' if count != 1 else ''} with {closed_name} before "
+            f"{created_name}, counted as created at {closed_name}{more}:"
+        )
+        warnings += [
+            f"  {name}:{line}: {closed_name} {_local(when, tz)} is before "
+            f"{created_name} {_local(made, tz)}"
+            for line, made, when in first
+        ]
+        conn.execute(update(stage).where(backdated).values({created_name: closed}))
+    return warnings
+
+
+def _local(value: Any, tz: ZoneInfo) -> str:
+    """A staged date-time as the user wrote it: local time in the installation's zone."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return str(value.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+
+
 # --- writing --------------------------------------------------------------------------------
 
 
@@ -1169,6 +1234,8 @@ def _merge_activities(conn: Connection, item: _Staged) -> None:
             stage.c.end_at,
             stage.c.company_id,
             users.c.id.label("owner_id"),
+            stage.c.created_at,
+            stage.c.completed_at,
         )
         .outerjoin(users, users.c.login == stage.c.owner)
         .subquery("src")
@@ -1180,7 +1247,7 @@ def _merge_activities(conn: Connection, item: _Staged) -> None:
         "id",
         source,
         ("type", "status", "start_at"),
-        ("end_at", "company_id", "owner_id"),
+        ("end_at", "company_id", "owner_id", "created_at", "completed_at"),
     )
 
 

@@ -121,11 +121,31 @@ class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="status"),
-        # Covering index for the activity templates: filter on type/status/time, join company.
-        Index("ix_activities_type_status_start", "type", "status", "start_at", "company_id", "id"),
+        # Covering index for the activity templates: filter on type/status/time, join company,
+        # and the as-of checks on created_at/completed_at (migration 0005) without the table.
+        Index(
+            "ix_activities_type_status_start",
+            "type",
+            "status",
+            "start_at",
+            "company_id",
+            "id",
+            "created_at",
+            "completed_at",
+        ),  # fmt: skip
         # The same for rules over all types (migration 0003).
-        Index("ix_activities_status_start", "status", "start_at", "company_id", "id"),
+        Index(
+            "ix_activities_status_start",
+            "status",
+            "start_at",
+            "company_id",
+            "id",
+            "created_at",
+            "completed_at",
+        ),  # fmt: skip
         Index("ix_activities_start_at", "start_at"),
+        # Activities done or cancelled on or after D that were still planned at D (0005).
+        Index("ix_activities_completed_at", "completed_at", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -139,6 +159,10 @@ class Activity(Base):
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # When the CRM created it and when it was marked done or cancelled, where the export says:
+    # they let a backfill see the activity as it was on a past night (None = not known).
+    created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 class ActivityParticipant(Base):

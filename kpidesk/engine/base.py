@@ -4,6 +4,12 @@ A template turns a `RuleContext` into one `select()` yielding `(user_id, value)`
 user the rule applies to (users with nothing found get 0, or NULL where undefined), and
 into the statements behind its explanation. Windows come from `kpidesk.domain.periods`
 and are bound as UTC parameters, so the same SQL runs on SQLite and PostgreSQL.
+
+Every statement sees the CRM as it was at D 00:00 ("as of D", issue 9), as far as the data
+tells: an activity exists if its `created_at` is unknown or before D, and was still planned
+at D if it was completed (`completed_at`) on or after D; an opportunity exists if created
+before D, and was still open at D if it was closed on or after D. Without those timestamps
+the current status is all there is, and a run gives exactly what it gave before.
 """
 
 from __future__ import annotations
@@ -19,16 +25,20 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ColumnElement,
+    CompoundSelect,
     Float,
     Select,
     Subquery,
+    and_,
     case,
     cast,
     exists,
     func,
     literal,
     null,
+    or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -128,22 +138,69 @@ class KpiTemplate(ABC):
 # --- building blocks -------------------------------------------------------------------
 
 
-def activity_conditions(
+@dataclass(frozen=True)
+class ActivitySet:
+    """Activities with a status as of D, the rule's types and a time window.
+
+    `conditions` filter activity rows (explanations, coverage); `ids` selects the same
+    activities in a form each database can drive from its indexes (the engine's counts).
+    """
+
+    conditions: tuple[ColumnElement[bool], ...]
+    ids: Select[Any] | CompoundSelect[Any]
+
+
+def activity_exists(ctx: RuleContext) -> ColumnElement[bool]:
+    """The activity was in the CRM at D 00:00 (no `created_at` means it always was)."""
+    return or_(Activity.created_at.is_(None), Activity.created_at < ctx.now())
+
+
+def activity_status_at(ctx: RuleContext) -> ColumnElement[Any]:
+    """The status at D 00:00: `planned` if completed on or after D, else the current one."""
+    return case((Activity.completed_at >= ctx.now(), "planned"), else_=Activity.status)
+
+
+def activities_as_of(
     ctx: RuleContext,
     status: str,
     *,
     window: periods.Window | None = None,
     before: dt.datetime | None = None,
-) -> list[ColumnElement[bool]]:
-    """Filters on activities: status, the rule's types (none = all), and the time window."""
-    conditions: list[ColumnElement[bool]] = [Activity.status == status]
+) -> ActivitySet:
+    """Activities that existed at D with `status` at D, of the rule's types, in the window.
+
+    Done or cancelled at D: that status now, completed before D (or when is unknown).
+    Planned at D: planned now, or done/cancelled since D. The two kinds of "planned at D"
+    are two index ranges (status, then time; and when completed), read as one UNION ALL.
+    """
+    now = ctx.now()
+    common: list[ColumnElement[bool]] = [activity_exists(ctx)]
     if ctx.activity_types:
-        conditions.append(Activity.type.in_(ctx.activity_types))
+        common.append(Activity.type.in_(ctx.activity_types))
     if window is not None:
-        conditions += [Activity.start_at >= window.start, Activity.start_at < window.end]
+        common += [Activity.start_at >= window.start, Activity.start_at < window.end]
     if before is not None:
-        conditions.append(Activity.start_at < before)
-    return conditions
+        common.append(Activity.start_at < before)
+    if status != "planned":
+        conditions = (
+            Activity.status == status,
+            or_(Activity.completed_at.is_(None), Activity.completed_at < now),
+            *common,
+        )
+        return ActivitySet(conditions, select(Activity.id).where(*conditions))
+    later = ("done", "cancelled")
+    still = select(Activity.id).where(Activity.status == "planned", *common)
+    since = select(Activity.id).where(
+        Activity.status.in_(later), Activity.completed_at >= now, *common
+    )
+    conditions = (
+        or_(
+            Activity.status == "planned",
+            and_(Activity.status.in_(later), Activity.completed_at >= now),
+        ),
+        *common,
+    )
+    return ActivitySet(conditions, union_all(still, since))
 
 
 def _only(ctx: RuleContext, column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
@@ -200,9 +257,7 @@ def _among_ids_postgresql(element: AmongIds, compiler: SQLCompiler, **kw: Any) -
     return f"{column} = ANY (ARRAY{compiler.process(element.ids, **kw)})"
 
 
-def participant_activity_count(
-    ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]
-) -> Select[Any]:
+def participant_activity_count(ctx: RuleContext, matching: ActivitySet) -> Select[Any]:
     """Per picked user, how many activities matching `conditions` they take part in (0 if none).
 
     For all users, driven from the matching activities' ids into the participants' primary
@@ -217,16 +272,15 @@ def participant_activity_count(
         counts = (
             select(literal(ctx.only_user).label("user_id"), func.count().label("n"))
             .select_from(Activity)
-            .where(AmongIds(Activity.id, mine), *conditions)
+            .where(AmongIds(Activity.id, mine), *matching.conditions)
             .subquery("counts")
         )
         return per_user(ctx, counts, func.coalesce(counts.c.n, 0))
-    matching = select(Activity.id).where(*conditions)
     counts = (
         select(ActivityParticipant.user_id.label("user_id"), func.count().label("n"))
         # No filter on eligible users here: SQLite would turn it into one index probe per
         # (activity, user) pair. The outer join keeps only the users the rule applies to.
-        .where(AmongIds(ActivityParticipant.activity_id, matching))
+        .where(AmongIds(ActivityParticipant.activity_id, matching.ids))
         .group_by(ActivityParticipant.user_id)
         .subquery("counts")
     )
@@ -234,23 +288,24 @@ def participant_activity_count(
 
 
 def participant_activity_rows(
-    user_id: int, conditions: Sequence[ColumnElement[bool]]
+    ctx: RuleContext, user_id: int, matching: ActivitySet
 ) -> ExplainQuery:
-    """One user's activities matching `conditions`, oldest first, with their company."""
+    """One user's activities in `matching`, oldest first, with their status at D and company."""
+    status = activity_status_at(ctx)
     rows = (
-        select(Activity.id, Activity.start_at, Activity.type, Activity.status, Company.name)
+        select(Activity.id, Activity.start_at, Activity.type, status, Company.name)
         .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
         .outerjoin(Company, Company.id == Activity.company_id)
-        .where(ActivityParticipant.user_id == user_id, *conditions)
+        .where(ActivityParticipant.user_id == user_id, *matching.conditions)
         .order_by(Activity.start_at, Activity.id)
     )
     return ExplainQuery(("activity", "start", "type", "status", "company"), rows)
 
 
-def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]]) -> Subquery:
+def managed_customers(ctx: RuleContext, matching: ActivitySet) -> Subquery:
     """Per picked user: customers managed (`managed`) and of those covered (`covered`).
 
-    A customer is covered when it has an activity matching `conditions` that its key account
+    A customer is covered when it has an activity in `matching` that its key account
     manager took part in. Both counts are grouped by manager on their own and joined after,
     so no plan ever pairs every company with every covered company.
     """
@@ -277,7 +332,12 @@ def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]
         .join(Company, Company.id == Activity.company_id)
         # Not restricted to eligible managers (the join to `managed` does that): the filter
         # would lead SQLite to read every participation of those users instead of the window.
-        .where(*conditions, Company.is_customer.is_(True), exists(took_part), *_only(ctx, manager))
+        .where(
+            *matching.conditions,
+            Company.is_customer.is_(True),
+            exists(took_part),
+            *_only(ctx, manager),
+        )
         .group_by(manager)
         .subquery("covered_counts")
     )
@@ -295,12 +355,12 @@ def managed_customers(ctx: RuleContext, conditions: Sequence[ColumnElement[bool]
 def coverage_rows(
     ctx: RuleContext,
     user_id: int,
-    conditions: Sequence[ColumnElement[bool]],
+    matching: ActivitySet,
     window: periods.Window,
 ) -> ExplainQuery:
     """A manager's customers with their latest matching activity in `window`, and the gap list.
 
-    `conditions` are the rule's filters without the window (status, types). The gap list holds
+    `matching` is the rule's set without the window (status as of D, types). The gap list holds
     the customers with no matching activity in the window, with when the manager last had one
     with them at all (before D), never-met first: a ready call list.
     """
@@ -312,7 +372,7 @@ def coverage_rows(
             .where(
                 Activity.company_id == Company.id,
                 ActivityParticipant.user_id == user_id,
-                *conditions,
+                *matching.conditions,
                 *bounds,
             )
             .correlate(Company)
@@ -375,19 +435,20 @@ def opportunity_totals(
 
 
 def opportunity_rows(
+    ctx: RuleContext,
     user_id: int,
     conditions: Sequence[ColumnElement[bool]],
     when: ColumnElement[Any],
     when_key: str,
 ) -> ExplainQuery:
-    """One owner's opportunities matching `conditions`, ordered by `when`."""
+    """One owner's opportunities matching `conditions`, ordered by `when`, with the stage at D."""
     rows = (
         select(
             Opportunity.id,
             Opportunity.name,
             Company.name,
             cast(Opportunity.amount, Float),
-            Opportunity.stage,
+            opportunity_stage_at(ctx),
             when,
         )
         .outerjoin(Company, Company.id == Opportunity.company_id)
@@ -399,5 +460,31 @@ def opportunity_rows(
     )
 
 
-def closed_in(window: periods.Window) -> list[ColumnElement[bool]]:
-    return [Opportunity.closed_at >= window.start, Opportunity.closed_at < window.end]
+def opportunity_exists(ctx: RuleContext) -> ColumnElement[bool]:
+    """The opportunity was in the CRM at D 00:00."""
+    return Opportunity.created_at < ctx.now()
+
+
+def open_at(ctx: RuleContext) -> list[ColumnElement[bool]]:
+    """Open at D 00:00: created before D and open now, or closed (won or lost) since D."""
+    return [
+        opportunity_exists(ctx),
+        or_(Opportunity.stage == "open", Opportunity.closed_at >= ctx.now()),
+    ]
+
+
+def opportunity_stage_at(ctx: RuleContext) -> ColumnElement[Any]:
+    """The stage at D 00:00: `open` if closed on or after D, else the current one."""
+    return case((Opportunity.closed_at >= ctx.now(), "open"), else_=Opportunity.stage)
+
+
+def closed_in(ctx: RuleContext, window: periods.Window) -> list[ColumnElement[bool]]:
+    """Closed in `window` (which ends at D at the latest), by an opportunity that existed at D.
+
+    A stage won or lost at D is the current one: closing before D means it was already so.
+    """
+    return [
+        opportunity_exists(ctx),
+        Opportunity.closed_at >= window.start,
+        Opportunity.closed_at < window.end,
+    ]

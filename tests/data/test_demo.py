@@ -262,3 +262,56 @@ def test_demo_date_defaults_to_today_in_the_installation_time_zone(db: Database)
     assert planned_from is not None and planned_from >= midnight
     assert done_until is not None and done_until < midnight
     assert logins == set(DEMO_LOGINS)
+
+
+def test_demo_history_is_as_it_was(db: Database) -> None:
+    """Past nights see meetings booked then and tasks open then, like a real team's history."""
+    from kpidesk.data.models import KpiResult
+    from kpidesk.engine.run import run_for_date
+    from tests.engine.builders import Builder
+
+    generate_demo(db, as_of=AS_OF)
+    now = local_midnight(AS_OF)
+    with db.session() as s:
+        rows = s.execute(
+            select(Activity.type, Activity.status, Activity.start_at, Activity.created_at,
+                   Activity.completed_at)
+        ).all()  # fmt: skip
+        salg = s.scalar(select(Profile.id).where(Profile.name == "Salg"))
+    assert all(created is not None and created < now for _, _, _, created, _ in rows)
+    for kind, status, start, created, completed in rows:
+        assert (completed is None) == (status == "planned"), (kind, status, start, completed)
+        assert completed is None or created <= completed < now
+    ahead = sorted((start - created).days for kind, _, start, created, _ in rows
+                   if kind == "Salgsmøde")  # fmt: skip
+    assert 2 <= ahead[len(ahead) // 2] <= 30  # sales meetings are booked days to weeks ahead
+
+    assert salg is not None
+    b = Builder(db)
+    b._ids = iter(range(900_000, 900_010))  # clear of the demo's ids
+    meetings = b.rule("Møder", "planned_meetings", {}, 4, [salg])
+    overdue = b.rule("Forfaldne", "overdue_activities", {}, 2, [salg])
+    nights = [AS_OF - dt.timedelta(days=days) for days in (120, 100, 80, 60, 30, 7, 0)]
+    for night in nights:
+        assert run_for_date(db, night).status == "success"
+    with db.session() as s:
+        totals = dict(
+            s.execute(
+                select(KpiResult.run_date, func.sum(KpiResult.value))
+                .where(KpiResult.rule_id == meetings)
+                .group_by(KpiResult.run_date)
+            ).all()
+        )
+        late = dict(
+            s.execute(
+                select(KpiResult.run_date, func.sum(KpiResult.value))
+                .where(KpiResult.rule_id == overdue)
+                .group_by(KpiResult.run_date)
+            ).all()
+        )
+    today = totals[AS_OF]
+    assert today > 20
+    # Past nights had about as many meetings ahead of them as today (not 0, as when the
+    # statuses of today were applied to the past), and some tasks were overdue then too.
+    assert all(0.5 * today <= totals[night] <= 1.5 * today for night in nights), totals
+    assert all(late[night] > 0 for night in nights), late

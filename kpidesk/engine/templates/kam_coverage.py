@@ -11,7 +11,7 @@ from kpidesk.engine.base import (
     ExplainQuery,
     KpiTemplate,
     RuleContext,
-    activity_conditions,
+    activities_as_of,
     coverage_rows,
     managed_customers,
     per_user,
@@ -38,12 +38,12 @@ class KamCoverage(KpiTemplate):
 
     def values(self, ctx: RuleContext) -> Select[Any]:
         window = ctx.last_days(ctx.params["days"])
-        managed = managed_customers(ctx, activity_conditions(ctx, "done", window=window))
+        managed = managed_customers(ctx, activities_as_of(ctx, "done", window=window))
         return per_user(ctx, managed, ratio(managed.c.covered, managed.c.managed))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
         window = ctx.last_days(ctx.params["days"])
-        return coverage_rows(ctx, user_id, activity_conditions(ctx, "done"), window)
+        return coverage_rows(ctx, user_id, activities_as_of(ctx, "done"), window)
 
 
 TEMPLATE = KamCoverage()

@@ -11,7 +11,7 @@ from kpidesk.engine.base import (
     ExplainQuery,
     KpiTemplate,
     RuleContext,
-    activity_conditions,
+    activities_as_of,
     coverage_rows,
     managed_customers,
     per_user,
@@ -35,13 +35,13 @@ class NeglectedAccounts(KpiTemplate):
 
     def values(self, ctx: RuleContext) -> Select[Any]:
         window = ctx.last_days(ctx.params["days"])
-        managed = managed_customers(ctx, activity_conditions(ctx, "done", window=window))
+        managed = managed_customers(ctx, activities_as_of(ctx, "done", window=window))
         neglected = func.coalesce(managed.c.managed, 0) - func.coalesce(managed.c.covered, 0)
         return per_user(ctx, managed, neglected)
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
         window = ctx.last_days(ctx.params["days"])
-        return coverage_rows(ctx, user_id, activity_conditions(ctx, "done"), window)
+        return coverage_rows(ctx, user_id, activities_as_of(ctx, "done"), window)
 
 
 TEMPLATE = NeglectedAccounts()

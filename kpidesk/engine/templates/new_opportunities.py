@@ -40,7 +40,9 @@ class NewOpportunities(KpiTemplate):
         return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(user_id, self.conditions(ctx), Opportunity.created_at, "created")
+        return opportunity_rows(
+            ctx, user_id, self.conditions(ctx), Opportunity.created_at, "created"
+        )
 
 
 TEMPLATE = NewOpportunities()

@@ -15,6 +15,7 @@ from kpidesk.engine.base import (
     RuleContext,
     cents_to_float,
     money,
+    open_at,
     opportunity_rows,
     opportunity_totals,
     per_user,
@@ -40,7 +41,7 @@ class PipelineValue(KpiTemplate):
         # Expected close is a calendar date: the next n days are D … D+n−1.
         end = ctx.run_date + dt.timedelta(days=int(ctx.params["days"]))
         return [
-            Opportunity.stage == "open",
+            *open_at(ctx),
             Opportunity.expected_close >= ctx.run_date,
             Opportunity.expected_close < end,
         ]
@@ -51,7 +52,7 @@ class PipelineValue(KpiTemplate):
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
         return opportunity_rows(
-            user_id, self.conditions(ctx), Opportunity.expected_close, "expected_close"
+            ctx, user_id, self.conditions(ctx), Opportunity.expected_close, "expected_close"
         )
 
 

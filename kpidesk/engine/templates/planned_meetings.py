@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select
 
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
+    ActivitySet,
     ExplainQuery,
     KpiTemplate,
     RuleContext,
-    activity_conditions,
+    activities_as_of,
     participant_activity_count,
     participant_activity_rows,
 )
@@ -31,14 +32,14 @@ class PlannedMeetings(KpiTemplate):
         order=1,
     )
 
-    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
-        return activity_conditions(ctx, "planned", window=ctx.next_days(ctx.params["days"]))
+    def activities(self, ctx: RuleContext) -> ActivitySet:
+        return activities_as_of(ctx, "planned", window=ctx.next_days(ctx.params["days"]))
 
     def values(self, ctx: RuleContext) -> Select[Any]:
-        return participant_activity_count(ctx, self.conditions(ctx))
+        return participant_activity_count(ctx, self.activities(ctx))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return participant_activity_rows(user_id, self.conditions(ctx))
+        return participant_activity_rows(ctx, user_id, self.activities(ctx))
 
 
 TEMPLATE = PlannedMeetings()

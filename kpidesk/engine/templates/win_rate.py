@@ -40,7 +40,7 @@ class WinRate(KpiTemplate):
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
         return [
             Opportunity.stage.in_(["won", "lost"]),
-            *closed_in(ctx.last_days(int(ctx.params["days"]))),
+            *closed_in(ctx, ctx.last_days(int(ctx.params["days"]))),
         ]
 
     def values(self, ctx: RuleContext) -> Select[Any]:
@@ -49,7 +49,7 @@ class WinRate(KpiTemplate):
         return per_user(ctx, totals, ratio(totals.c.won, totals.c.closed))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(user_id, self.conditions(ctx), Opportunity.closed_at, "closed")
+        return opportunity_rows(ctx, user_id, self.conditions(ctx), Opportunity.closed_at, "closed")
 
 
 TEMPLATE = WinRate()

@@ -21,7 +21,7 @@ from kpidesk.engine.base import (
 
 def won_conditions(ctx: RuleContext) -> list[ColumnElement[bool]]:
     """Won, closed in `period` to date (or in the last `days` when `period` is rolling)."""
-    return [Opportunity.stage == "won", *closed_in(ctx.period_window())]
+    return [Opportunity.stage == "won", *closed_in(ctx, ctx.period_window())]
 
 
 class WonDeals(KpiTemplate):
@@ -42,7 +42,7 @@ class WonDeals(KpiTemplate):
         return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+        return opportunity_rows(ctx, user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
 
 
 TEMPLATE = WonDeals()

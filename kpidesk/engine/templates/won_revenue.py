@@ -39,7 +39,7 @@ class WonRevenue(KpiTemplate):
         return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
 
     def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+        return opportunity_rows(ctx, user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
 
 
 TEMPLATE = WonRevenue()
