@@ -33,6 +33,7 @@ REVISION_VERSIONS: dict[str, str] = {
     "0001": "0.1.0",
     "0002": "0.1.0",
     "0003": "0.1.0",
+    "0005": "0.1.0",  # activities' created_at/completed_at (history as it was)
 }
 REQUIRED_VERSION_KEY = "schema.requires_kpidesk"
 
