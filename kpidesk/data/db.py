@@ -33,7 +33,9 @@ REVISION_VERSIONS: dict[str, str] = {
     "0001": "0.1.0",
     "0002": "0.1.0",
     "0003": "0.1.0",
+    "0004": "0.1.0",  # canonical SQLite timestamps (ts)
     "0005": "0.1.0",  # activities' created_at/completed_at (history as it was)
+    "0006": "0.1.0",  # real CRM exports (imp), if it brings a migration
 }
 REQUIRED_VERSION_KEY = "schema.requires_kpidesk"
 
