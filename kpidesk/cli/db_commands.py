@@ -1,8 +1,9 @@
-"""`kpidesk db upgrade` and `kpidesk config get|set`."""
+"""`kpidesk db upgrade`, `kpidesk db check` and `kpidesk config get|set`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.roles_commands import register_db_roles
@@ -18,6 +19,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_db_option(upgrade)
     upgrade.set_defaults(handler=cmd_db_upgrade)
     register_db_roles(db_sub)
+    check = db_sub.add_parser(
+        "check",
+        help="check the stored data (e.g. every timestamp in its one stored form); "
+        "exit 1 with the problems found",
+    )
+    add_db_option(check)
+    check.set_defaults(handler=cmd_db_check)
 
     config = sub.add_parser("config", help="read or change installation settings")
     add_db_option(config)
@@ -39,6 +47,26 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         print(f"database {db.display_url()} is at revision {current_revision(db)}")
     finally:
         db.dispose()
+    return ExitCode.OK
+
+
+def cmd_db_check(args: argparse.Namespace) -> int:
+    """Checks without changing anything (the schema is not upgraded first)."""
+    from kpidesk.services.maintenance import check_database
+
+    db = database(args, migrate=False)
+    try:
+        report = check_database(db)
+    finally:
+        db.dispose()
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    if not report.ok:
+        count = len(report.problems)
+        print(f"kpidesk: error: database {db.display_url()}: {count} "
+              f"problem{'s' if count != 1 else ''} found", file=sys.stderr)  # fmt: skip
+        return ExitCode.ERROR
+    print(f"database {db.display_url()} at revision {report.revision}: no problems found")
     return ExitCode.OK
 
 

@@ -51,6 +51,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         ("schema from the migrations", _check_migrations),
         ("demo data and KPI setup", _check_demo),
         ("KPI calculation", _check_calculation),
+        ("stored data (kpidesk db check)", _check_database),
         ("nightly schedule", _check_scheduler),
         ("translations", _check_translations),
         ('"Dagens KPI" rendered offscreen', _check_render),
@@ -140,6 +141,15 @@ def _check_calculation(state: dict[str, object]) -> str:
     if summary.status != "success" or summary.results == 0:
         raise CheckFailed(f"run {summary.status}: {summary.reason}")
     return f"{summary.users} users × {summary.rules} rules → {summary.results} results"
+
+
+def _check_database(state: dict[str, object]) -> str:
+    from kpidesk.services.maintenance import check_database
+
+    report = check_database(state["db"])  # type: ignore[arg-type]
+    if not report.ok:
+        raise CheckFailed("; ".join(str(problem) for problem in report.problems))
+    return f"{', '.join(report.checks)}: no problems"
 
 
 def _check_scheduler(state: dict[str, object]) -> str:

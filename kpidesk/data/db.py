@@ -248,12 +248,14 @@ def upgrade(db: Database, revision: str = "head") -> bool:
         backup = source.with_name(source.name + ".pre-upgrade")
         shutil.copy2(source, backup)
     try:
-        with translate_errors(db), db.write_engine.begin() as conn:
+        with _migration_connection(db) as conn:
             if db.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
             _record_required_version(conn, script.get_current_head())
+            if db.is_sqlite:
+                _check_foreign_keys(db, conn)
     except Exception:
         if backup is not None and source is not None:
             db.dispose()
@@ -312,11 +314,52 @@ def _record_required_version(conn: Connection, head: str | None) -> None:
     )
 
 
+@contextmanager
+def _migration_connection(db: Database) -> Iterator[Connection]:
+    """The upgrade's one transaction; on SQLite with foreign keys switched off.
+
+    Batch migrations recreate a table (copy, drop, rename): with foreign keys on, dropping
+    `activities` would cascade to its participants. SQLite can only switch them outside a
+    transaction; `_check_foreign_keys` checks every reference before the commit instead.
+    """
+    if not db.is_sqlite:
+        with translate_errors(db), db.write_engine.begin() as conn:
+            yield conn
+        return
+    with translate_errors(db), db.write_engine.connect() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(db: Database, conn: Connection) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, rowid, parent = broken[0][0], broken[0][1], broken[0][2]
+        raise DatabaseError(
+            f"upgrade of {db.display_url()} stopped: {len(broken)} broken references "
+            f"(first: {table} row {rowid} refers to a missing {parent} row)"
+        )
+
+
 def current_revision(db: Database) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(db: Database) -> str:
+    """The newest revision the program's migrations know."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config(db)).get_current_head()
+    assert head is not None
+    return head
 
 
 def alembic_config(db: Database) -> Any:

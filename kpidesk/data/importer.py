@@ -62,6 +62,7 @@ from kpidesk.data.models import (
     User,
     UTCDateTime,
 )
+from kpidesk.domain.names import clean_name, name_key
 
 # stage (a file name while reading, "checking" / "writing" afterwards), done, total
 ImportProgress = Callable[[str, int, int], None]
@@ -165,6 +166,11 @@ def _text(max_length: int) -> Callable[[str], str]:
     return parse
 
 
+def _profile_name(value: str) -> str:
+    """Trimmed with inner white space collapsed: `Salg  Team` is the profile `Salg Team`."""
+    return _text(100)(clean_name(value))
+
+
 def _login(value: str) -> str:
     if len(value) > 100:
         raise ValueError("longer than 100 characters")
@@ -259,6 +265,13 @@ def _datetime(tz: ZoneInfo) -> Callable[[str], dt.datetime]:
             ) from exc
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=tz)
+        try:
+            parsed.astimezone(dt.UTC)
+        except OverflowError:
+            # Year 1 or 9999 with an offset: the instant lies outside what can be stored.
+            raise ValueError(
+                f"date-time {value!r} is out of range: it must lie between years 1 and 9999 in UTC"
+            ) from None
         return parsed
 
     return parse
@@ -404,7 +417,7 @@ def file_specs(tz: ZoneInfo) -> dict[str, FileSpec]:
                 # cell must never demote or deactivate anyone, least of all an administrator.
                 Field("role", _choice(ROLES), False, False, None, cached=True),
                 Field("active", _bool, False, False, None, cached=True),
-                Field("profile", _text(100), False, False, None),
+                Field("profile", _profile_name, False, False, None),
             ),
             ("login",),
             STAGE_USERS,
@@ -793,14 +806,20 @@ def _row_with_problems(
 def _cells(conn: Connection, spec: FileSpec, positions: dict[str, int]) -> list[Cell]:
     """Per column: where it is in the record and how its text becomes a stored value.
 
-    Values are converted with the stage column's own SQLAlchemy bind processor, so the
-    stage holds exactly what the real tables store (and comparisons in SQL are exact).
+    Values are converted with the stage column's own SQLAlchemy bind processor for this
+    database, so the stage holds exactly what the real tables store (and comparisons in
+    SQL are exact).
     A column the file does not have gives its default (a missing required column is
     reported once, on line 1).
     """
     cells: list[Cell] = []
     for fld in spec.fields:
-        processor = spec.stage.c[fld.name].type.bind_processor(conn.dialect)
+        # The dialect's own implementation: on SQLite UTCDateTime's writes the canonical text
+        # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
+        # datetime, which sqlite3 writes without the microseconds).
+        processor = (
+            spec.stage.c[fld.name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        )
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
@@ -1095,19 +1114,36 @@ def _name(item: Any) -> str:
 
 
 def _create_profiles(conn: Connection) -> list[str]:
+    """Profiles named in users.csv that do not exist yet, matched by `name_key`.
+
+    `Salg`, `salg` and `SALG` in the export (or in the database) are one profile; the
+    stage is then rewritten to the stored spelling so the users' merge can join on it.
+    Profiles are few, so they are matched in Python (SQLite's lower() folds ASCII only).
+    """
     profiles = Profile.__table__
-    missing = (
+    stored = {name_key(name): name for name in conn.scalars(select(profiles.c.name))}
+    given = conn.scalars(
         select(STAGE_USERS.c.profile)
-        .where(
-            STAGE_USERS.c.profile.is_not(None),
-            ~exists().where(profiles.c.name == STAGE_USERS.c.profile),
-        )
-        .distinct()
-    )
-    names = sorted(conn.scalars(missing).all())
-    if names:
-        conn.execute(insert(profiles), [{"name": name} for name in names])
-    return names
+        .where(STAGE_USERS.c.profile.is_not(None))
+        .group_by(STAGE_USERS.c.profile)
+        .order_by(func.min(STAGE_USERS.c.line))
+    ).all()
+    created: list[str] = []
+    for name in given:
+        key = name_key(name)
+        if key not in stored:
+            stored[key] = name
+            created.append(name)
+    if created:
+        conn.execute(insert(profiles), [{"name": name} for name in created])
+    for name in given:
+        if stored[name_key(name)] != name:
+            conn.execute(
+                update(STAGE_USERS)
+                .where(STAGE_USERS.c.profile == name)
+                .values(profile=stored[name_key(name)])
+            )
+    return sorted(created)
 
 
 def _upsert(

@@ -28,8 +28,12 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeEngine
+
+from kpidesk.data.timestamps import sqlite_canonical_check, to_stored
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,17 +49,37 @@ OPPORTUNITY_STAGES = ("open", "won", "lost")
 RUN_STATUSES = ("running", "success", "failed")
 
 
+class _SQLiteStoredDateTime(sqlite.DATETIME):
+    """SQLite's DATETIME that takes the canonical text as it is (UTCDateTime formats it)."""
+
+    def bind_processor(self, dialect: Dialect) -> None:  # type: ignore[override]
+        return None
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Aware datetimes in Python, naive UTC in the database."""
+    """Aware datetimes in Python, naive UTC in the database.
+
+    On SQLite the value is bound as the canonical text of `kpidesk.data.timestamps`, the
+    one form every write path stores (comparisons there are text comparisons).
+    """
 
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_SQLiteStoredDateTime())
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"not a datetime: {value!r}")
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: kpidesk stores only aware datetimes")
+        if dialect.name == "sqlite":
+            return to_stored(value)
         return value.astimezone(dt.UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
@@ -284,3 +308,30 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(50))
     entity_key: Mapped[str] = mapped_column(String(200), default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def timestamp_columns(metadata: MetaData) -> list[tuple[str, str, bool]]:
+    """Every (table, column, is_date) whose values are timestamps, in a stable order."""
+    out: list[tuple[str, str, bool]] = []
+    for table in sorted(metadata.tables.values(), key=lambda t: t.name):
+        for column in table.columns:
+            if isinstance(column.type, UTCDateTime):
+                out.append((table.name, column.name, False))
+            elif isinstance(column.type, Date):
+                out.append((table.name, column.name, True))
+    return out
+
+
+def _add_canonical_checks(metadata: MetaData) -> None:
+    """SQLite only: every timestamp column accepts nothing but the canonical text, so no
+    write path (ORM, import, raw SQL) can store another spelling (`ck_<table>_<col>_canonical`).
+    """
+    for table_name, column, is_date in timestamp_columns(metadata):
+        table = metadata.tables[table_name]
+        check = CheckConstraint(
+            sqlite_canonical_check(column, date_only=is_date), name=f"{column}_canonical"
+        ).ddl_if(dialect="sqlite")
+        table.append_constraint(check)
+
+
+_add_canonical_checks(Base.metadata)

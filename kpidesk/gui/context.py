@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -24,9 +26,15 @@ class AppEvents(QObject):
     runFinished = Signal(object)
 
 
+def system_clock() -> dt.datetime:
+    """Now, aware. Windows read the time through `AppContext.clock` so tests can move it."""
+    return dt.datetime.now(dt.UTC)
+
+
 @dataclass
 class AppContext:
     db: Database
     caller: Caller
     events: AppEvents = field(default_factory=AppEvents)
     language: str = "da"
+    clock: Callable[[], dt.datetime] = system_clock

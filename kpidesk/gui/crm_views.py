@@ -47,6 +47,7 @@ R = TypeVar("R")
 DAYS_BACK = 30
 DAYS_AHEAD = 60
 RELOAD_DELAY_MS = 350
+DAY_CHECK_MS = 60_000  # how often the activities tab looks whether the local date changed
 
 
 def make_table(name: str) -> QTableView:
@@ -258,7 +259,12 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         self.activity_model = ActivityModel()
         super().__init__(ctx, self.activity_model, "activities", parent,
                          sort_column=ActivityModel.COL_DATE)  # fmt: skip
-        self.today = today or dt.date.today()
+        # "Today" is the installation's date (its time zone, not the PC's), from the context's
+        # clock; it moves on after midnight while the window stays open. A given `today` is
+        # fixed (screenshots, tests).
+        self.tz = crm.installation_timezone(ctx.db)
+        self.fixed_today = today
+        self.today = today or self.local_today()
         self.truncated = False
 
         self.type_filter = QComboBox()
@@ -272,8 +278,9 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         for status in crm.ACTIVITY_STATUSES:
             self.status_filter.addItem(self.activity_model.status_text(status), status)
 
-        self.first_day = self._date_edit("activitiesFrom", self.today - dt.timedelta(DAYS_BACK))
-        self.last_day = self._date_edit("activitiesTo", self.today + dt.timedelta(DAYS_AHEAD))
+        first, last = self.default_range(self.today)
+        self.first_day = self._date_edit("activitiesFrom", first)
+        self.last_day = self._date_edit("activitiesTo", last)
         self.first_day.setAccessibleName(self.tr("From"))
         self.last_day.setAccessibleName(self.tr("To"))
         self.mine = QCheckBox(self.tr("Mine"))
@@ -305,6 +312,30 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         self.table.setItemDelegateForColumn(ActivityModel.COL_DATE, DayColumnDelegate(self.table))
         # Scrolling moves painted pixels; the new top row must show its date, so repaint.
         self.table.verticalScrollBar().valueChanged.connect(self.table.viewport().update)
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(DAY_CHECK_MS)
+        self.day_timer.timeout.connect(self.check_day)
+        if today is None:
+            self.day_timer.start()
+
+    def local_today(self) -> dt.date:
+        return self.ctx.clock().astimezone(self.tz).date()
+
+    @staticmethod
+    def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
+        return today - dt.timedelta(DAYS_BACK), today + dt.timedelta(DAYS_AHEAD)
+
+    def check_day(self) -> None:
+        """After midnight: a new "today"; the range moves with it unless the user chose one."""
+        if self.fixed_today is not None:
+            return
+        new = self.local_today()
+        if new == self.today:
+            return
+        old_range = self.default_range(self.today)
+        self.today = new
+        if self.date_range() == old_range:
+            self.set_date_range(*self.default_range(new))
 
     def _date_edit(self, name: str, value: dt.date) -> QDateEdit:
         edit = QDateEdit(QDate(value.year, value.month, value.day))
@@ -381,8 +412,7 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         first, last = self.date_range()
         if not first <= self.today <= last:
             self.after_load = self.go_to_today
-            self.set_date_range(self.today - dt.timedelta(DAYS_BACK),
-                                self.today + dt.timedelta(DAYS_AHEAD))  # fmt: skip
+            self.set_date_range(*self.default_range(self.today))
             return
         rows = self.model.rows()
         upcoming = sorted(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.names import name_key
 from kpidesk.domain.templates import ParamError, ParamSpec, TemplateSpec, describe, validate_params
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import from_display, level_colour, locale_for, to_display
@@ -235,9 +236,9 @@ class RuleEditorDialog(QDialog):
     def _suggested_name(self) -> str:
         """A new rule is named after its template until the admin types a name."""
         base = self.spec().name(self.language) if self.specs else ""
-        taken = {r.name.casefold() for r in self.rules}
+        taken = {name_key(r.name) for r in self.rules}
         name, number = base, 2
-        while name.casefold() in taken:
+        while name_key(name) in taken:
             name = f"{base} {number}"
             number += 1
         return name
@@ -373,7 +374,7 @@ class RuleEditorDialog(QDialog):
         if not name:
             problems["name"] = self.tr("Give the rule a name.")
         elif any(
-            r.name.casefold() == name.casefold() and (self.rule is None or r.id != self.rule.id)
+            name_key(r.name) == name_key(name) and (self.rule is None or r.id != self.rule.id)
             for r in self.rules
         ):
             problems["name"] = self.tr("Another rule already has this name.")

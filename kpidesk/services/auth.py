@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, literal_column, select, text
+from sqlalchemy import literal_column, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from kpidesk.data.db import Database, DatabaseError, has_server_roles, normalise_url, upgrade
 from kpidesk.data.models import User
 from kpidesk.data.pgroles import SET_PASSWORD_FUNCTION, scram_verifier
+from kpidesk.domain.names import name_key
 from kpidesk.services.audit import record
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 
@@ -114,7 +115,7 @@ def failure_delay(failures: int) -> float:
 
 
 def _key(login: str) -> str:
-    return login.strip().casefold()
+    return name_key(login)
 
 
 def consecutive_failures(login: str) -> int:
@@ -128,16 +129,23 @@ def reset_failures() -> None:
         _failures.clear()
 
 
-def _find_user(session: Session, login: str) -> User | None:
-    """The user of a login: the exact spelling first, else the one case-insensitive match."""
+def find_user(session: Session, login: str) -> User | None:
+    """The user of a login: the exact spelling first, else the one match by `name_key`.
+
+    Compared in Python, not with SQL `lower()`: SQLite folds ASCII only, so `ØSTER` and
+    `øster` would be one login on PostgreSQL and two on SQLite.
+    """
     login = login.strip()
     if not login:
         return None
     user = session.scalar(select(User).where(User.login == login))
     if user is not None:
         return user
-    matches = session.scalars(select(User).where(func.lower(User.login) == login.lower())).all()
-    return matches[0] if len(matches) == 1 else None
+    key = name_key(login)
+    ids = [
+        i for i, stored in session.execute(select(User.id, User.login)) if name_key(stored) == key
+    ]
+    return session.get(User, ids[0]) if len(ids) == 1 else None
 
 
 def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = time.sleep) -> Caller:
@@ -147,7 +155,7 @@ def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = ti
     """
     prepare_decoy()  # before the lookup, so no path pays for it alone
     with db.session() as session:
-        user = _find_user(session, login)
+        user = find_user(session, login)
         stored = user.password_hash if user is not None else None
         ok = _verify(stored, password) and user is not None and user.active
         caller = Caller(login=user.login, role=user.role, user_id=user.id) if ok and user else None

@@ -25,6 +25,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
 from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.forecast import Forecast, forecast, horizon_for
+from kpidesk.domain.names import name_key
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 
 if TYPE_CHECKING:
@@ -153,9 +154,9 @@ class TodayKpis:
 
     def find(self, rule_name: str) -> KpiItem | None:
         """The KPI of the rule with this name (case-insensitive), if the user has it."""
-        wanted = " ".join(rule_name.split()).casefold()
+        wanted = name_key(rule_name)
         for item in self.kpis:
-            if item.rule.casefold() == wanted:
+            if name_key(item.rule) == wanted:
                 return item
         return None
 
@@ -284,12 +285,12 @@ def _latest_success(session: Session, as_of: dt.date) -> tuple[dt.date, dt.datet
 def _user_by_login(session: Session, caller: Caller, login: str) -> User:
     """The user behind a login, after the permission check (a user may only ask for
     themselves, and is never told whether another login exists)."""
+    from kpidesk.services.auth import find_user
+
     login = login.strip()
-    if not caller.is_admin and login.casefold() != caller.login.casefold():
+    if not caller.is_admin and name_key(login) != name_key(caller.login):
         raise PermissionDenied("you may only see your own KPIs")
-    user = session.scalar(select(User).where(User.login == login))
-    if user is None:
-        user = session.scalar(select(User).where(func.lower(User.login) == login.lower()))
+    user = find_user(session, login)
     if user is None:
         raise UnknownUser(f"unknown user {login!r}")
     caller.require_self_or_admin(user.id)
@@ -429,14 +430,19 @@ def _histories(
 def has_rules(db: Database, caller: Caller, login: str) -> bool:
     """Whether the user has at least one active rule (the "Mine KPI" button's visibility)."""
     with db.session() as session:
-        if not caller.is_admin and login.strip().casefold() != caller.login.casefold():
+        from kpidesk.services.auth import find_user
+
+        if not caller.is_admin and name_key(login) != name_key(caller.login):
             raise PermissionDenied("you may only see your own KPIs")
+        user = find_user(session, login)
+        if user is None:
+            return False
         row = session.execute(
             select(User.id, KpiRule.id)
             .join(KpiRuleProfile, KpiRuleProfile.profile_id == User.profile_id)
             .join(KpiRule, KpiRule.id == KpiRuleProfile.rule_id)
             .where(
-                func.lower(User.login) == login.strip().lower(),
+                User.id == user.id,
                 User.active.is_(True),
                 KpiRule.active.is_(True),
             )

@@ -22,6 +22,7 @@ from kpidesk.data import settings
 from kpidesk.data.db import Database, has_server_roles
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain import limits
+from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
@@ -179,13 +180,23 @@ def projected_rule_counts(
 # --- profiles --------------------------------------------------------------------------------
 
 
+def _same_name(session: Session, id_column: Any, name_column: Any, name: str) -> int | None:
+    """The id of the row whose name equals `name` by `name_key` (compared in Python: SQLite's
+    lower() folds ASCII only), or None."""
+    key = name_key(name)
+    for row_id, stored in session.execute(select(id_column, name_column)):
+        if name_key(stored) == key:
+            return int(row_id)
+    return None
+
+
 def _clean_profile_name(session: Session, name: str, *, except_id: int | None = None) -> str:
-    clean = " ".join(name.split())
+    clean = clean_name(name)
     if not clean:
         raise ValidationError({"name": "a profile needs a name"})
     if len(clean) > PROFILE_NAME_MAX:
         raise ValidationError({"name": f"at most {PROFILE_NAME_MAX} characters"})
-    clash = session.scalar(select(Profile.id).where(func.lower(Profile.name) == clean.lower()))
+    clash = _same_name(session, Profile.id, Profile.name, clean)
     if clash is not None and clash != except_id:
         raise ValidationError({"name": f"a profile named {clean!r} already exists"})
     return clean
@@ -407,13 +418,13 @@ def check_rule(
     from kpidesk.engine.catalogue import get_template
 
     problems: dict[str, str] = {}
-    name = " ".join(draft.name.split())
+    name = clean_name(draft.name)
     if not name:
         problems["name"] = "a rule needs a name"
     elif len(name) > NAME_MAX:
         problems["name"] = f"at most {NAME_MAX} characters"
     else:
-        clash = session.scalar(select(KpiRule.id).where(func.lower(KpiRule.name) == name.lower()))
+        clash = _same_name(session, KpiRule.id, KpiRule.name, name)
         if clash is not None and clash != except_id:
             problems["name"] = f"a rule named {name!r} already exists"
     params: dict[str, Any] = {}
@@ -517,11 +528,11 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     with _writing(db) as session:
         original = _rule(session, rule_id)
         _room_for_a_rule(session)
-        taken = {n.lower() for n in session.scalars(select(KpiRule.name)).all()}
+        taken = {name_key(n) for n in session.scalars(select(KpiRule.name)).all()}
         base = original.name
         candidate = f"{base} (kopi)"
         number = 2
-        while candidate.lower() in taken or len(candidate) > NAME_MAX:
+        while name_key(candidate) in taken or len(candidate) > NAME_MAX:
             if len(candidate) > NAME_MAX:
                 base = base[: max(1, len(base) - (len(candidate) - NAME_MAX))]
             candidate = f"{base} (kopi {number})" if number > 1 else f"{base} (kopi)"

@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiRule, Profile, User
 from kpidesk.domain import limits
+from kpidesk.domain.names import clean_name, name_key
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
 
@@ -206,7 +207,7 @@ class _CleanRule:
 
 
 def _clean_name(value: Any) -> str | None:
-    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+    return clean_name(value) if isinstance(value, str) and value.strip() else None
 
 
 def _check(
@@ -244,11 +245,11 @@ def _check(
             )
         elif len(name) > PROFILE_NAME_MAX:
             errors.append(f"profile {name!r}: at most {PROFILE_NAME_MAX} characters")
-        elif name.casefold() in seen:
+        elif name_key(name) in seen:
             errors.append(f"profile {name!r} is listed twice")
         else:
-            seen.add(name.casefold())
-            profiles.setdefault(name.casefold(), name)
+            seen.add(name_key(name))
+            profiles.setdefault(name_key(name), name)
 
     rules: list[_CleanRule] = []
     raw_rules = data.get("rules")
@@ -271,9 +272,9 @@ def _check(
             where = f"rule {name!r}"
             if len(name) > RULE_NAME_MAX:
                 errors.append(f"{where}: the name has more than {RULE_NAME_MAX} characters")
-            if name.casefold() in names:
+            if name_key(name) in names:
                 errors.append(f"{where}: the name is used by another rule in the file")
-            names.add(name.casefold())
+            names.add(name_key(name))
         extra = [str(key) for key in raw if key not in RULE_KEYS]
         if extra:
             errors.append(f"{where}: unknown key {', '.join(extra)}")
@@ -312,12 +313,12 @@ def _check(
             raw_profiles = []
         for entry in raw_profiles:
             profile = _clean_name(entry)
-            if profile is None or profile.casefold() not in profiles:
+            if profile is None or name_key(profile) not in profiles:
                 errors.append(
                     f'{where}: unknown profile {entry!r} (list it under "profiles" to create it)'
                 )
-            elif profile.casefold() not in rule_profiles:
-                rule_profiles.append(profile.casefold())
+            elif name_key(profile) not in rule_profiles:
+                rule_profiles.append(name_key(profile))
 
         active = raw.get("active", True)
         if not isinstance(active, bool):
@@ -334,7 +335,7 @@ def _check(
         errors.append('assignments must be an object of "login": "profile"')
         raw_assignments = {}
     for login, profile in raw_assignments.items():
-        real_login = known_logins.get(str(login).strip().casefold())
+        real_login = known_logins.get(name_key(str(login).strip()))
         if real_login is None:
             errors.append(f"assignments: unknown user {login!r}")
             continue
@@ -342,10 +343,10 @@ def _check(
             assignments[real_login] = None
             continue
         clean = _clean_name(profile)
-        if clean is None or clean.casefold() not in profiles:
+        if clean is None or name_key(clean) not in profiles:
             errors.append(f"assignments: user {login!r}: unknown profile {profile!r}")
             continue
-        assignments[real_login] = clean.casefold()
+        assignments[real_login] = name_key(clean)
     return profiles, rules, assignments, errors
 
 
@@ -359,8 +360,8 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
     report = SetupImportReport()
     try:
         with db.session(write=True) as session:
-            existing_profiles = {p.name.casefold(): p for p in session.scalars(select(Profile))}
-            users = {u.login.casefold(): u for u in session.scalars(select(User))}
+            existing_profiles = {name_key(p.name): p for p in session.scalars(select(Profile))}
+            users = {name_key(u.login): u for u in session.scalars(select(User))}
             profile_names, rules, assignments, errors = _check(
                 data,
                 {key: p.name for key, p in existing_profiles.items()},
@@ -380,7 +381,7 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
             session.flush()
 
             existing_rules = {
-                r.name.casefold(): r
+                name_key(r.name): r
                 for r in session.scalars(select(KpiRule).options(selectinload(KpiRule.profiles)))
             }
             new = sum(1 for clean in rules if clean.name.casefold() not in existing_rules)
@@ -398,7 +399,7 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                     "profiles": [profiles[key].name for key in clean.profiles],
                     "active": clean.active,
                 }
-                rule = existing_rules.get(clean.name.casefold())
+                rule = existing_rules.get(name_key(clean.name))
                 if rule is None:
                     rule = KpiRule(
                         name=clean.name, template=clean.template, params=clean.params,
@@ -441,7 +442,7 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
 
             names_by_id = {p.id: p.name for p in profiles.values()}
             for login, profile_key in assignments.items():
-                user = users[login.casefold()]
+                user = users[name_key(login)]
                 new = profiles[profile_key] if profile_key is not None else None
                 old_name = names_by_id.get(user.profile_id) if user.profile_id else None
                 new_name = new.name if new is not None else None

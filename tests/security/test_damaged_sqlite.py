@@ -90,3 +90,14 @@ def test_the_nightly_run_refuses_to_write(
     assert seed.runs(db) == before_runs
     db.dispose()
     assert digest(path) == before
+
+
+def test_db_check_reports_the_damage(
+    damaged: tuple[Database, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, path = damaged
+    db.dispose()
+    assert main(["--db", f"sqlite:///{path}", "db", "check"]) == 1
+    out = capsys.readouterr()
+    assert "problem: quick_check: SQLite reports the file damaged: " in out.out
+    assert "Traceback" not in out.err
