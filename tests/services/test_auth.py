@@ -278,13 +278,13 @@ def test_decoy_hash_is_built_before_any_verification(
     add_user(db, "mette", password="rigtig-kode")
     monkeypatch.setattr(auth, "_dummy_hash", None)
     built_before_lookup: list[bool] = []
-    real_find = auth._find_user
+    real_find = auth.find_user
 
     def spy(session, login):  # type: ignore[no-untyped-def]
         built_before_lookup.append(auth._dummy_hash is not None)
         return real_find(session, login)
 
-    monkeypatch.setattr(auth, "_find_user", spy)
+    monkeypatch.setattr(auth, "find_user", spy)
     with pytest.raises(auth.LoginFailed):
         auth.authenticate(db, "mette", "forkert", sleep=Sleeps())
     assert built_before_lookup == [True]
