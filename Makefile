@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-dist lint format dist screenshots translations benchmark clean system-deps-run system-deps-test
+.PHONY: run test test-dist lint format dist deb screenshots translations benchmark clean \
+	system-deps-run system-deps-test system-deps-dist
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "kpidesk needs Python 3.11 or newer (python3.11, python3.12 ...)"; exit 1; }
@@ -29,23 +30,26 @@ system-deps-run:
 system-deps-test:
 	@bash .ci/system-deps test
 
+system-deps-dist:
+	@bash .ci/system-deps dist
+
 run: $(VENV)/.installed-run system-deps-run
 	$(BIN)/kpidesk --demo
 
 test: $(VENV)/.installed-test system-deps-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not dist" $(PYTEST_ARGS)
 
-test-dist: $(VENV)/.installed-test system-deps-test
+test-dist: $(VENV)/.installed-test system-deps-dist
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m dist $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check kpidesk tests benchmarks
-	$(BIN)/ruff format --check kpidesk tests benchmarks
+	$(BIN)/ruff check kpidesk tests benchmarks packaging
+	$(BIN)/ruff format --check kpidesk tests benchmarks packaging
 	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format kpidesk tests benchmarks
-	$(BIN)/ruff check --fix kpidesk tests benchmarks
+	$(BIN)/ruff format kpidesk tests benchmarks packaging
+	$(BIN)/ruff check --fix kpidesk tests benchmarks packaging
 
 VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' kpidesk/__init__.py)
 PLATFORM = $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
@@ -59,10 +63,15 @@ dist: $(VENV)/.installed-test
 	tar -C dist -czf $(ARCHIVE) kpidesk
 	@du -sh dist/kpidesk $(ARCHIVE)
 
+# Debian package from that bundle: dist/kpidesk_<version>_amd64.deb (dpkg-deb, no network).
+deb: dist
+	bash packaging/linux/build-deb.sh dist/kpidesk dist
+
 # Translations: every resources/i18n/<prefix>_<lang>.ts is updated from the Python files it
 # already names plus I18N_SOURCES_<prefix> (for a new file), then compiled to its .qm.
 I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
 	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py
+I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py
 TS_FILES ?= $(wildcard resources/i18n/*.ts)
 ts_prefix = $(firstword $(subst _, ,$(notdir $(1))))
 ts_sources = $(sort $(wildcard $(I18N_SOURCES_$(call ts_prefix,$(1))) \

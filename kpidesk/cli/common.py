@@ -15,6 +15,7 @@ class ExitCode(enum.IntEnum):
     OK = 0
     ERROR = 1  # the user's input or the environment is wrong; the message says what
     USAGE = 2  # argparse's own code for a wrong command line
+    CONFIG = 78  # sysexits' EX_CONFIG: a service is not configured; systemd does not restart it
     INTERRUPTED = 130
     TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 

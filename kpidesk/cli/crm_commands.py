@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
-from kpidesk.data.importer import ImportFailed, ImportReport
+from kpidesk.data.crm_import import ImportFailed, ImportReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,7 +22,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_db_option(imp)
     imp.add_argument("directory", metavar="DIR", type=Path, help="folder with the CSV files")
+    imp.add_argument(
+        "--mapping",
+        metavar="FILE.toml|PRESET",
+        help="how the CRM's own export maps to kpidesk (a TOML file, or a preset such as "
+        "suitecrm, salesforce, hubspot, pipedrive); default: kpidesk's own format",
+    )
+    imp.add_argument(
+        "--check",
+        action="store_true",
+        help="read and check everything, show the first rows as they would be stored, "
+        "write nothing",
+    )
     imp.set_defaults(handler=cmd_import_crm)
+
+    mapping = sub.add_parser(
+        "mapping",
+        help="write a starting mapping for a CRM's own export",
+        description="Helpers for mapping files (see `import-crm --mapping`).",
+    )
+    mapping_sub = mapping.add_subparsers(dest="mapping_command", required=True)
+    init = mapping_sub.add_parser(
+        "init",
+        help="draft a mapping from the files' headers and values",
+        description="Reads the CSV files in DIR and writes a starting mapping: obvious "
+        "columns mapped, date formats guessed, the distinct values of columns that need a "
+        "value map listed; what is still to decide is marked TODO.",
+    )
+    init.add_argument("directory", metavar="DIR", type=Path, help="folder with the CSV files")
+    init.add_argument(
+        "-o", "--output", type=Path, metavar="FILE.toml", help="write here (default: print)"
+    )
+    init.set_defaults(handler=cmd_mapping_init)
 
     demo = sub.add_parser(
         "demo",
@@ -91,16 +122,23 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kpidesk.data.importer import import_crm
+    from kpidesk.data.crm_import import import_crm, load_mapping
 
     directory: Path = args.directory
     if not directory.is_dir():
         raise UserError(f"{directory}: folder not found" if not directory.exists() else
                         f"{directory}: not a folder")  # fmt: skip
+    try:
+        mapping = load_mapping(args.mapping) if args.mapping else None
+    except ImportFailed as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"kpidesk: error: the mapping has {len(exc.errors)} problem(s)", file=sys.stderr)
+        return ExitCode.ERROR
     db = database(args)
     bars = _Bars()
     try:
-        report = import_crm(db, directory, progress=bars)
+        report = import_crm(db, directory, mapping=mapping, check=args.check, progress=bars)
     except ImportFailed as exc:
         bars.close()
         for error in exc.errors:
@@ -110,8 +148,30 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     finally:
         bars.close()
         db.dispose()
+    if report.checked_only:
+        for line in report.check_lines():
+            print(line)
+        return ExitCode.OK
     print(f"imported {directory} into {db.display_url()} in {report.seconds:.1f} s")
     _print_report(report)
+    return ExitCode.OK
+
+
+def cmd_mapping_init(args: argparse.Namespace) -> int:
+    from kpidesk.data.crm_import import draft_mapping
+
+    try:
+        text = draft_mapping(args.directory)
+    except ImportFailed as exc:
+        raise UserError("; ".join(exc.errors)) from exc
+    if args.output is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    if args.output.exists():
+        raise UserError(f"{args.output}: already exists (not overwritten)")
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}: check every TODO, then run "
+          f"kpidesk import-crm {args.directory} --mapping {args.output} --check")  # fmt: skip
     return ExitCode.OK
 
 

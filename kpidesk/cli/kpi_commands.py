@@ -135,22 +135,27 @@ def render_table(header: list[str], rows: list[list[str]], right: set[int]) -> s
 
 
 def format_forecast(item: Any) -> str:
-    """The forecast in a few words: projection, band, pace and the date the target is met."""
+    """The forecast in a few words: projection and band, or, where the backtest found no
+    forecast better than "no change" (a period: the pace line), that instead."""
     result = item.forecast
     if result.status == "insufficient_history":
         return f"for lidt historik ({result.nights} nætter)"
     if result.status != "ok":
         return UNDEFINED
-    text = format_value(result.projected, item.unit)
+    band = ""
     if result.low is not None and result.high is not None and result.high > result.low:
-        text += f" ({format_value(result.low, item.unit)}–{format_value(result.high, item.unit)})"
-    text += f" {'ved periodens slut' if result.horizon.kind == 'period' else 'om'}"
+        band = f" ({format_value(result.low, item.unit)}–{format_value(result.high, item.unit)})"
     if result.horizon.kind == "window":
-        text += f" {(result.horizon.end - result.horizon.start).days} dage"
+        when = f"om {(result.horizon.end - result.horizon.start).days} dage"
+    else:
+        when = "ved periodens slut"
+    if not result.shown:
+        if result.horizon.kind == "period" and result.pace is not None:
+            return f"tempo: {format_value(result.pace, item.unit)} {when}"
+        return f"omtrent uændret{band} {when}"
+    text = f"{format_value(result.projected, item.unit)}{band} {when}"
     if result.on_pace is not None:
         text += ", på sporet" if result.on_pace else ", bagud"
-    if result.target_date is not None:
-        text += f", mål nås {result.target_date.strftime('%d.%m.%Y')}"
     return str(text)
 
 

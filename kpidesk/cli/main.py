@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "kpidesk.cli.selftest",
     "kpidesk.cli.engine_commands",
     "kpidesk.cli.kpi_commands",
+    "kpidesk.cli.forecast_commands",
     "kpidesk.cli.scheduler_commands",
 )
 

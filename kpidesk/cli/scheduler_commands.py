@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from kpidesk.cli.common import add_db_option
+from kpidesk.cli.common import ExitCode, UserError, add_db_option
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,12 +23,39 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="catch up the missed nights (today included) and exit; exit code 1 if one failed",
     )
+    parser.add_argument(
+        "--require-db",
+        action="store_true",
+        help=f"refuse to start (exit code {int(ExitCode.CONFIG)}) unless --db or "
+        "$KPIDESK_DATABASE_URL "
+        "names the database: a service must not fall back to a per-user SQLite file",
+    )
+    parser.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="read KPIDESK_DATABASE_URL from FILE (lines NAME=VALUE, # comments), a file only "
+        "administrators can read, so the password is not on the command line; implies "
+        "--require-db",
+    )
     parser.set_defaults(handler=cmd_scheduler)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
-    from kpidesk.scheduler.service import run_service
-
-    return run_service(
-        getattr(args, "db", None), once=bool(args.once), verbose=bool(getattr(args, "verbose", 0))
+    from kpidesk.scheduler.service import (
+        EnvFileError,
+        NoDatabaseConfigured,
+        run_service,
+        service_database_url,
     )
+
+    env_file = Path(args.env_file) if args.env_file else None
+    try:
+        url = service_database_url(getattr(args, "db", None), env_file=env_file,
+                                   require=bool(args.require_db))  # fmt: skip
+    except EnvFileError as exc:
+        raise UserError(str(exc)) from exc
+    except NoDatabaseConfigured as exc:
+        print(f"kpidesk: error: no database configured for the scheduler: {exc}",
+              file=sys.stderr)  # fmt: skip
+        return ExitCode.CONFIG
+    return run_service(url, once=bool(args.once), verbose=bool(getattr(args, "verbose", 0)))

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
-from kpidesk.data.importer import (
+from kpidesk.data.crm_import import (
     ACTIVITIES,
     COMPANIES,
     OPPORTUNITIES,
@@ -34,6 +33,7 @@ from kpidesk.data.importer import (
     crm_row_counts,
     import_crm,
 )
+from kpidesk.data.db import Database
 
 DEMO_LOGINS = {
     "admin": "Karen Holm, administrator, profile Ledelse",

@@ -94,6 +94,18 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _key_from(column: str) -> Any:
+    """A CRM key for rows made outside the import: the id (as text) or the login."""
+
+    def default(context: Any) -> str:
+        return str(context.get_current_parameters()[column])
+
+    return default
+
+
+CRM_KEY_LENGTH = 64
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime()}
@@ -114,6 +126,8 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(100), unique=True)
+    # The CRM's user id (the login when the CRM gives none): what other files refer to.
+    crm_key: Mapped[str] = mapped_column(String(100), unique=True, default=_key_from("login"))
     name: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(10), default="user")
@@ -132,6 +146,9 @@ class Company(Base):
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    crm_key: Mapped[str] = mapped_column(
+        String(CRM_KEY_LENGTH), unique=True, default=_key_from("id")
+    )
     name: Mapped[str] = mapped_column(String(300))
     is_customer: Mapped[bool] = mapped_column(Boolean, default=True)
     key_account_manager_id: Mapped[int | None] = mapped_column(
@@ -173,6 +190,9 @@ class Activity(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    crm_key: Mapped[str] = mapped_column(
+        String(CRM_KEY_LENGTH), unique=True, default=_key_from("id")
+    )
     type: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10))
     start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -209,6 +229,9 @@ class Opportunity(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    crm_key: Mapped[str] = mapped_column(
+        String(CRM_KEY_LENGTH), unique=True, default=_key_from("id")
+    )
     name: Mapped[str] = mapped_column(String(300))
     company_id: Mapped[int | None] = mapped_column(
         ForeignKey("companies.id", ondelete="SET NULL"), index=True

@@ -1,43 +1,66 @@
-"""Where a KPI is heading: a projection from a user's nightly history of one rule.
+"""Where a KPI is heading, from what the CRM already knows and how such forecasts erred before.
 
-Deliberately simple, so a sales person can be told how it works in two sentences:
+Every forecast is "a starting point plus the change this user usually sees on top of it",
+with a band read off the same past changes:
 
-* Rolling windows ("the next 14 days", "the last 90 days"): a straight line fitted by least
-  squares through the last 28 nights, read off at the end of the window. The band is the
-  line's prediction interval: the noisier the history, the wider it is.
-* Calendar periods ("won revenue this month"): the period-to-date total extrapolated at the
-  period's average daily rate so far. The band comes from how much the daily increments
-  vary. On pace means the total so far is at least the target times the share of the period
-  that has passed (at most, for lower-is-better rules).
+* Rules with a known part (planned meetings, the pipeline, KAM coverage, neglected
+  accounts): the starting point is what the CRM already holds for the window at the horizon
+  (meetings already planned in it, open deals expected to close in it, customers with a
+  meeting planned before it). The usual change is the median of (outcome − known part) over
+  this user's past nights at the same horizon: further bookings, slipped or lost deals,
+  cancelled meetings.
+* Calendar periods (won revenue/deals this month): the total so far plus the open deals
+  expected to close in the rest of the period weighted by the user's win rate; the usual
+  change is learnt the same way from past nights with as many days left. Beside it the pace
+  line: the total so far at the same daily rate to the period's end.
+* Other rolling windows: no change — today's value — with the band of past changes.
 
-Pure Python and numpy: no Qt, no SQL. With fewer than `min_nights` usable nights it says so
-instead of guessing.
+The band holds the 10th to 90th percentile of the past errors at that horizon (about 8 in
+10 outcomes): the user's own when they have enough of them, otherwise the rule's users'
+together. It is empirical because consecutive nights of a rolling window share almost all
+their days, so no formula for independent nights fits. A share stays within 0–100 %, and
+nothing goes below the part that cannot disappear (the total so far of a period).
+
+Pure Python: no Qt, no SQL. Past errors only count when their outcome was known on the
+night of the forecast, so a backtest replays exactly what the card would have said.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
-
-import numpy as np
 
 from kpidesk.domain.periods import CALENDAR_PERIODS, period_bounds
 
 HorizonKind = Literal["period", "window"]
 ForecastStatus = Literal["ok", "insufficient_history", "undefined"]
+# "known": from the known part; "period": total so far + open deals; "no_change": today's value.
+Method = Literal["known", "period", "no_change"]
 
-# How many nights the trend of a rolling window looks back on.
-FIT_NIGHTS = 28
-# Width of the band in standard deviations: about 8 in 10 outcomes fall inside it.
-BAND_Z = 1.2816
 # Projection length for a rule whose template has no `days` parameter (e.g. overdue activities).
 DEFAULT_WINDOW_DAYS = 28
 # Templates measuring a calendar period to date, with their default period.
 PERIOD_TEMPLATES: dict[str, str] = {"won_deals": "month", "won_revenue": "month"}
+# Templates whose forecast starts from a known part the engine reads from the CRM.
+KNOWN_TEMPLATES = ("planned_meetings", "pipeline_value", "kam_coverage", "neglected_accounts")
 DIRECTIONS = ("higher", "lower")
+# The band: from the 10th to the 90th percentile of past errors (nominally 8 outcomes in 10).
+BAND_LOW, BAND_HIGH = 0.1, 0.9
+# Fewer own past errors than this: the rule's users' errors together are used instead.
+MIN_OWN_ERRORS = 15
+# Own past errors used (the most recent): a user's habits change over a year.
+MAX_OWN_ERRORS = 90
+# Past errors of all users used when pooling (the most recent).
+MAX_POOLED_ERRORS = 3000
+# Fewer past errors than this in all: no forecast yet.
+MIN_ERRORS = 8
+# Periods: past errors count when made with at most this many days more or less to go.
+LEAD_TOLERANCE = 3
 
 
 @dataclass(frozen=True)
@@ -46,15 +69,49 @@ class Horizon:
 
     kind: HorizonKind  # "period": a calendar month/quarter/year total; "window": a rolling value
     start: dt.date  # first day of the period (or as_of for a window)
-    end: dt.date  # last day the projection reaches (inclusive)
+    end: dt.date  # the night whose value is forecast (a period's last day)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
 
 @dataclass(frozen=True)
+class Pair:
+    """One past night's starting point and the value its horizon's night showed."""
+
+    made: dt.date
+    outcome: dt.date
+    base: float
+    actual: float
+
+    @property
+    def lead(self) -> int:
+        return (self.outcome - self.made).days
+
+    @property
+    def error(self) -> float:
+        return self.actual - self.base
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The numbers of one forecast: starting point + usual change, and the band."""
+
+    projected: float
+    low: float
+    high: float
+    addition: float  # the usual change on top of the starting point (median past error)
+    errors: int  # past errors the band is made of
+    pooled: bool  # True: the rule's users' errors together (the user has too few)
+
+
+@dataclass(frozen=True)
 class Forecast:
-    """The projection of one rule for one user; numbers only when status is "ok"."""
+    """The projection of one rule for one user; numbers only when status is "ok".
+
+    `shown` is False when the backtest found this rule's forecasts no better than saying
+    "no change" (or, for a period, than the pace line): the card then says so instead.
+    """
 
     status: ForecastStatus
     horizon: Horizon
@@ -63,21 +120,40 @@ class Forecast:
     high: float | None
     on_pace: bool | None
     pace_target: float | None  # for periods: target * elapsed share; None for windows
-    target_date: dt.date | None  # None if not before horizon end, or already reached
+    target_date: dt.date | None  # kept for compatibility: never guessed from a straight line
     nights: int  # usable nights of history
+    method: Method = "no_change"
+    known: float | None = None  # the known part (already planned / in the pipeline / so far)
+    addition: float | None = None  # the usual change on top of the starting point
+    pace: float | None = None  # periods: the total so far at the same rate to the night
+    win_rate: float | None = None  # periods: the win rate the open deals are weighted by
+    open_part: float | None = None  # periods: open deals expected in the rest of the period
+    errors: int = 0
+    pooled: bool = False
+    shown: bool = True
+    # Why a forecast is not shown: the backtest's two errors, or None when it was not run.
+    backtest_mae: float | None = None
+    baseline_mae: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready (dates ISO): the "forecast" value of `kpidesk kpi --json`."""
         return {
             "status": self.status,
+            "method": self.method,
+            "shown": self.shown,
             "horizon": self.horizon.to_json(),
             "projected": _round(self.projected),
             "low": _round(self.low),
             "high": _round(self.high),
+            "known": _round(self.known),
+            "addition": _round(self.addition),
+            "pace": _round(self.pace),
             "on_pace": self.on_pace,
             "pace_target": _round(self.pace_target),
             "target_date": self.target_date.isoformat() if self.target_date else None,
             "nights": self.nights,
+            "errors": self.errors,
+            "pooled": self.pooled,
         }
 
 
@@ -96,38 +172,197 @@ def period_last_day(d: dt.date, period: str) -> dt.date:
     return period_bounds(d, period)[1] - dt.timedelta(days=1)
 
 
+def rule_period(template_key: str, params: Mapping[str, Any]) -> str | None:
+    """The calendar period a rule totals ("month", ...), or None for a rolling window."""
+    period = params.get("period", PERIOD_TEMPLATES.get(template_key))
+    return period if period in CALENDAR_PERIODS else None
+
+
+def window_days(params: Mapping[str, Any]) -> int:
+    """How far a rolling window's forecast looks ahead: its own length."""
+    days = params.get("days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        return DEFAULT_WINDOW_DAYS
+    return days
+
+
 def horizon_for(template_key: str, params: Mapping[str, Any], as_of: dt.date) -> Horizon:
     """The period or window a rule's forecast projects to, from its (validated) parameters.
 
-    Calendar periods ("this month" of won deals/revenue) run to the period's last day; a
-    rolling window projects `days` ahead, so the whole current window has rolled over.
+    Calendar periods project to the night of the period's last day (the last night that
+    shows this period's total); a rolling window projects `days` ahead, so the whole
+    current window has rolled over.
     """
-    period = params.get("period", PERIOD_TEMPLATES.get(template_key))
-    if period in CALENDAR_PERIODS:
+    period = rule_period(template_key, params)
+    if period is not None:
         return Horizon("period", period_start(as_of, period), period_last_day(as_of, period))
-    days = params.get("days")
-    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        days = DEFAULT_WINDOW_DAYS
-    return Horizon("window", as_of, as_of + dt.timedelta(days=days))
+    return Horizon("window", as_of, as_of + dt.timedelta(days=window_days(params)))
+
+
+def method_for(template_key: str, params: Mapping[str, Any]) -> Method:
+    """How a rule is forecast: from its known part, as a period, or as no change."""
+    if rule_period(template_key, params) is not None:
+        return "period"
+    return "known" if template_key in KNOWN_TEMPLATES else "no_change"
 
 
 def _meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "higher" else value <= target
 
 
-def _clean(
-    history: Sequence[tuple[dt.date, float | None]], as_of: dt.date
-) -> list[tuple[dt.date, float | None]]:
-    """History up to as_of, by date, one entry per night (the last one given wins)."""
+# --- past errors -------------------------------------------------------------------------------
+
+
+def nightly_values(
+    history: Sequence[tuple[dt.date, float | None]],
+) -> dict[dt.date, float]:
+    """Night → value, without undefined or non-finite values (the last one given wins)."""
     nights: dict[dt.date, float | None] = {}
     for day, value in history:
-        if day <= as_of:
-            nights[day] = None if value is None or not math.isfinite(value) else float(value)
-    return sorted(nights.items())
+        nights[day] = None if value is None or not math.isfinite(value) else float(value)
+    return {day: value for day, value in nights.items() if value is not None}
 
 
-def _empty(status: ForecastStatus, horizon: Horizon, nights: int) -> Forecast:
-    return Forecast(status, horizon, None, None, None, None, None, None, nights)
+def window_pairs(
+    bases: Mapping[dt.date, float], values: Mapping[dt.date, float], lead: int
+) -> list[Pair]:
+    """(base on night d, value on night d+lead) for every night where both are known.
+    With `bases` = the values it is "no change"."""
+    step = dt.timedelta(days=lead)
+    return [
+        Pair(day, day + step, base, values[day + step])
+        for day, base in bases.items()
+        if day + step in values
+    ]
+
+
+def period_pairs(
+    bases: Mapping[dt.date, float], values: Mapping[dt.date, float], period: str
+) -> list[Pair]:
+    """(base on night d, value on the night of its period's last day), for nights with at
+    least one day of the period behind and one ahead."""
+    pairs = []
+    for day, base in bases.items():
+        start, last = period_start(day, period), period_last_day(day, period)
+        if start < day < last and last in values:
+            pairs.append(Pair(day, last, base, values[last]))
+    return pairs
+
+
+def _quantile(sorted_values: Sequence[float], q: float) -> float:
+    """Linear-interpolated quantile of already sorted values (numpy's default method)."""
+    position = q * (len(sorted_values) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(sorted_values) - 1)
+    fraction = position - lower
+    return sorted_values[lower] + (sorted_values[upper] - sorted_values[lower]) * fraction
+
+
+class PastErrors:
+    """Past pairs ordered by the night of their outcome, for picking what was known when."""
+
+    def __init__(self, pairs: Sequence[Pair] = ()) -> None:
+        self.pairs = sorted(pairs, key=lambda pair: (pair.outcome, pair.made))
+        self.outcomes = [pair.outcome for pair in self.pairs]
+
+    @classmethod
+    def from_errors(cls, errors: Sequence[tuple[int, float]]) -> PastErrors:
+        """Errors kept without their nights, (lead, error): all count as known long ago."""
+        long_ago = dt.date(1, 1, 1)
+        return cls(
+            [
+                Pair(long_ago, long_ago + dt.timedelta(days=lead), 0.0, error)
+                for lead, error in errors
+            ]
+        )
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def _usable(past: PastErrors, as_of: dt.date, lead: int | None, limit: int) -> list[float]:
+    """Errors of pairs whose outcome was known on as_of (the most recent `limit`), and with
+    a lead within LEAD_TOLERANCE of `lead` when one is given."""
+    pairs = past.pairs
+    end = bisect.bisect_right(past.outcomes, as_of)
+    if lead is None:
+        return [pair.error for pair in pairs[max(0, end - limit) : end]]
+    chosen: list[float] = []
+    for pair in reversed(pairs[:end]):
+        if abs(pair.lead - lead) <= LEAD_TOLERANCE:
+            chosen.append(pair.error)
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def predict(
+    base: float,
+    *,
+    as_of: dt.date,
+    own: PastErrors,
+    pooled: PastErrors | None = None,
+    lead: int | None = None,
+    floor: float = 0.0,
+    ceiling: float | None = None,
+    shift: bool = True,
+) -> Prediction | None:
+    """`base` plus the median past error, with the 10–90 % band of past errors.
+
+    Without `shift` the projection is `base` itself ("no change") and only the band comes
+    from the past errors. `lead` (periods) picks past errors made with about as many days
+    to go. None with too few past errors.
+    """
+    errors = _usable(own, as_of, lead, MAX_OWN_ERRORS)
+    was_pooled = False
+    if len(errors) < MIN_OWN_ERRORS and pooled is not None and len(pooled):
+        errors = _usable(pooled, as_of, lead, MAX_POOLED_ERRORS)
+        was_pooled = True
+    if len(errors) < MIN_ERRORS:
+        return None
+    errors.sort()
+    addition = statistics.median(errors) if shift else 0.0
+
+    def clamp(value: float) -> float:
+        value = max(value, floor)
+        return value if ceiling is None else min(value, ceiling)
+
+    low, high = base + _quantile(errors, BAND_LOW), base + _quantile(errors, BAND_HIGH)
+    if not shift:  # "about where it is" is always inside its own band
+        low, high = min(low, base), max(high, base)
+    return Prediction(
+        projected=clamp(base + addition),
+        low=clamp(low),
+        high=clamp(high),
+        addition=addition,
+        errors=len(errors),
+        pooled=was_pooled,
+    )
+
+
+def pace_line(so_far: float, as_of: dt.date, horizon: Horizon) -> float | None:
+    """The period's total on its last night at the daily rate so far (None on its first day).
+
+    The night of as_of covers [start, as_of); the last night covers [start, last day).
+    """
+    elapsed = (as_of - horizon.start).days
+    if elapsed <= 0:
+        return None
+    return so_far / elapsed * (horizon.end - horizon.start).days
+
+
+def period_base(so_far: float, open_part: float | None, win_rate: float | None) -> float:
+    """Total so far plus the open deals expected in the rest of the period × the win rate."""
+    if open_part is None or win_rate is None:
+        return so_far
+    return so_far + win_rate * open_part
+
+
+# --- the forecast of one card ------------------------------------------------------------------
+
+
+def _empty(status: ForecastStatus, horizon: Horizon, nights: int, method: Method) -> Forecast:
+    return Forecast(status, horizon, None, None, None, None, None, None, nights, method)
 
 
 def forecast(
@@ -137,146 +372,112 @@ def forecast(
     target: float,
     direction: str,
     horizon: Horizon,
-    min_nights: int = 7,
+    method: Method = "no_change",
+    base: float | None = None,
+    own: Sequence[Pair] | None = None,
+    pooled: PastErrors | None = None,
     ceiling: float | None = None,
+    open_part: float | None = None,
+    win_rate: float | None = None,
 ) -> Forecast:
-    """Project a rule's value to the end of its horizon from its nightly history.
+    """Project a rule's value to its horizon: `base` (the known part, or for a period the
+    total so far + weighted open deals; today's value when None) plus the usual change.
 
-    `history` holds (run date, value) pairs, value None where the KPI was undefined; missing
-    nights and None values are skipped. `ceiling` caps the projection and its band (1.0 for
-    a share: a coverage cannot pass 100 %). The status is "undefined" when the latest night's
-    value is (a KPI shown as "–" has no projection either), whatever the history before.
+    `history` holds (run date, value) pairs, value None where the KPI was undefined.
+    `own` are this user's past pairs (built from `history` as "no change" when None);
+    `pooled` the rule's users' together. The status is "undefined" when the latest night's
+    value is (a KPI shown as "–" has no projection either).
     """
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use higher or lower")
-    nights = _clean(history, as_of)
+    clean = sorted((day, value) for day, value in history if day <= as_of)
+    values = nightly_values(clean)
+    nights = len(values)
+    if clean and clean[-1][0] == as_of and as_of not in values:
+        return _empty("undefined", horizon, nights, method)
+    if as_of not in values:
+        return _empty("insufficient_history", horizon, nights, method)
+    latest = values[as_of]
     if horizon.kind == "period":
-        result = _period_forecast(nights, as_of, target, direction, horizon, min_nights)
-    else:
-        result = _window_forecast(nights, as_of, target, direction, horizon, min_nights)
-    if ceiling is None or result.projected is None:
-        return result
-    projected = min(result.projected, ceiling)
-    return replace(
-        result,
-        projected=projected,
-        low=None if result.low is None else min(result.low, ceiling),
-        high=None if result.high is None else min(result.high, ceiling),
-        on_pace=result.on_pace
-        if horizon.kind == "period"
-        else _meets(projected, target, direction),
+        period_pace = pace_line(latest, as_of, horizon)
+        start_from = period_base(latest, open_part, win_rate) if base is None else base
+        if own is None:
+            bases = {day: value for day, value in values.items()}
+            own = period_pairs(bases, values, _period_of(horizon))
+        prediction = predict(
+            start_from,
+            as_of=as_of,
+            own=PastErrors(own),
+            pooled=pooled,
+            lead=(horizon.end - as_of).days,
+            floor=latest,  # a period's total so far never goes away
+            ceiling=ceiling,
+        )
+        if prediction is None:
+            return _empty("insufficient_history", horizon, nights, "period")
+        elapsed = (as_of - horizon.start).days
+        total_days = (horizon.end - horizon.start).days
+        pace_target = target * elapsed / total_days if total_days else target
+        return Forecast(
+            status="ok",
+            horizon=horizon,
+            projected=prediction.projected,
+            low=prediction.low,
+            high=prediction.high,
+            on_pace=_meets(latest, pace_target, direction),
+            pace_target=pace_target,
+            target_date=None,
+            nights=nights,
+            method="period",
+            known=latest,
+            addition=prediction.addition,
+            pace=period_pace,
+            win_rate=win_rate,
+            open_part=open_part,
+            errors=prediction.errors,
+            pooled=prediction.pooled,
+        )
+    lead = (horizon.end - as_of).days
+    if method == "known" and base is None:
+        method = "no_change"
+    start_from = latest if method == "no_change" or base is None else base
+    if own is None:
+        own = window_pairs(values, values, lead)
+    prediction = predict(
+        start_from,
+        as_of=as_of,
+        own=PastErrors(own),
+        pooled=pooled,
+        ceiling=ceiling,
+        shift=method != "no_change",
     )
-
-
-def _window_forecast(
-    nights: list[tuple[dt.date, float | None]],
-    as_of: dt.date,
-    target: float,
-    direction: str,
-    horizon: Horizon,
-    min_nights: int,
-) -> Forecast:
-    first = as_of - dt.timedelta(days=FIT_NIGHTS)
-    recent = [(day, value) for day, value in nights if day > first]
-    usable = [(day, value) for day, value in recent if value is not None]
-    if recent and recent[-1][1] is None:
-        return _empty("undefined", horizon, len(usable))
-    if len(usable) < max(min_nights, 3):
-        return _empty("insufficient_history", horizon, len(usable))
-
-    # x: days relative to as_of (negative in the past); y: the nightly values.
-    x = np.array([(day - as_of).days for day, _ in usable], dtype=float)
-    y = np.array([value for _, value in usable], dtype=float)
-    n = len(x)
-    x_mean = float(x.mean())
-    sxx = float(((x - x_mean) ** 2).sum())
-    slope = float(((x - x_mean) * (y - y.mean())).sum() / sxx)
-    intercept = float(y.mean() - slope * x_mean)  # the trend's value at as_of
-    residuals = y - (intercept + slope * x)
-    spread = math.sqrt(float((residuals**2).sum()) / (n - 2))
-
-    ahead = float((horizon.end - as_of).days)
-    projected = intercept + slope * ahead
-    half_band = BAND_Z * spread * math.sqrt(1 + 1 / n + (ahead - x_mean) ** 2 / sxx)
-    projected_clamped = max(projected, 0.0)
-    low = max(projected - half_band, 0.0)
-    high = max(projected + half_band, 0.0)
-
-    latest = usable[-1][1]
-    assert latest is not None
-    target_date: dt.date | None = None
-    if not _meets(latest, target, direction):
-        towards = slope > 0 if direction == "higher" else slope < 0
-        if towards:
-            days_needed = max(math.ceil((target - intercept) / slope - 1e-9), 1)
-            candidate = as_of + dt.timedelta(days=days_needed)
-            if candidate <= horizon.end:
-                target_date = candidate
+    if prediction is None:
+        return _empty("insufficient_history", horizon, nights, method)
     return Forecast(
         status="ok",
         horizon=horizon,
-        projected=projected_clamped,
-        low=low,
-        high=high,
-        on_pace=_meets(projected_clamped, target, direction),
+        projected=prediction.projected,
+        low=prediction.low,
+        high=prediction.high,
+        on_pace=_meets(prediction.projected, target, direction),
         pace_target=None,
-        target_date=target_date,
-        nights=n,
+        target_date=None,
+        nights=nights,
+        method=method,
+        known=start_from if method == "known" else None,
+        addition=prediction.addition,
+        errors=prediction.errors,
+        pooled=prediction.pooled,
     )
 
 
-def _period_forecast(
-    nights: list[tuple[dt.date, float | None]],
-    as_of: dt.date,
-    target: float,
-    direction: str,
-    horizon: Horizon,
-    min_nights: int,
-) -> Forecast:
-    # The night of the period's first day covers nothing yet ([start, start) is empty).
-    in_period = [(day, value) for day, value in nights if horizon.start < day <= as_of]
-    usable = [(day, value) for day, value in in_period if value is not None]
-    if in_period and in_period[-1][1] is None:
-        return _empty("undefined", horizon, len(usable))
-    if len(usable) < min_nights:
-        return _empty("insufficient_history", horizon, len(usable))
+def _period_of(horizon: Horizon) -> str:
+    """The calendar period a period horizon spans (month, quarter or year)."""
+    days = (horizon.end - horizon.start).days + 1
+    return "month" if days <= 31 else "quarter" if days <= 92 else "year"
 
-    last_day, actual = usable[-1]
-    assert actual is not None
-    elapsed = (last_day - horizon.start).days  # days covered by the latest total
-    total_days = (horizon.end - horizon.start).days + 1
-    remaining = total_days - elapsed
-    rate = actual / elapsed
-    projected = rate * total_days
 
-    # Per-day increments between consecutive nights, starting from 0 at the period's start.
-    increments: list[float] = []
-    previous_day, previous_value = horizon.start, 0.0
-    for day, value in usable:
-        assert value is not None
-        increments.append((value - previous_value) / (day - previous_day).days)
-        previous_day, previous_value = day, value
-    spread = float(np.std(np.array(increments), ddof=1)) if len(increments) > 1 else 0.0
-    half_band = BAND_Z * spread * math.sqrt(remaining)
-    low = max(projected - half_band, actual, 0.0)
-    high = max(projected + half_band, actual)
-
-    pace_target = target * elapsed / total_days
-    target_date: dt.date | None = None
-    if direction == "higher" and actual < target and rate > 0:
-        # The day whose activity brings the running total to the target.
-        days_needed = math.ceil((target - actual) / rate - 1e-9)
-        candidate = last_day + dt.timedelta(days=days_needed - 1)
-        if candidate <= horizon.end:
-            target_date = candidate
-    return Forecast(
-        status="ok",
-        horizon=horizon,
-        projected=projected,
-        low=low,
-        high=high,
-        on_pace=_meets(actual, pace_target, direction),
-        pace_target=pace_target,
-        target_date=target_date,
-        nights=len(usable),
-    )
+def hidden(result: Forecast, backtest_mae: float | None, baseline_mae: float | None) -> Forecast:
+    """The same forecast marked as not shown, with the backtest's errors that say why
+    (None when no backtest has judged the rule yet)."""
+    return replace(result, shown=False, backtest_mae=backtest_mae, baseline_mae=baseline_mae)

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from kpidesk.gui.forecast_words import ForecastWords
 from kpidesk.gui.formatting import (
     format_score,
     format_value,
@@ -220,24 +221,8 @@ class KpiCard(QFrame):
         self.setToolTip(self.tr("Open the chart and the explanation (Enter)"))
 
     def forecast_text(self) -> str:
-        """The forecast in a few words: where it is heading, or why there is none yet."""
-        forecast = self.item.forecast
-        if forecast is None or forecast.status != "ok" or forecast.projected is None:
-            return self.tr("Too little history for a forecast yet.")
-        projected = format_value(forecast.projected, self.item.unit, self.locale)
-        end = forecast.horizon.end
-        pattern = "d. MMM" if self.locale.language() == QLocale.Language.Danish else "d MMM"
-        short = self.locale.toString(QDate(end.year, end.month, end.day), pattern)
-        text = self.tr("Forecast %1: %2").replace("%1", short).replace("%2", projected)
-        if forecast.target_date is not None:
-            day = forecast.target_date
-            reached = self.locale.toString(QDate(day.year, day.month, day.day), pattern)
-            text += " · " + self.tr("target %1").replace("%1", reached)
-        elif forecast.on_pace is True:
-            text += " · " + self.tr("on pace")
-        elif forecast.on_pace is False:
-            text += " · " + self.tr("behind pace")
-        return text
+        """The forecast in a few words: where it is heading, or that it stays about the same."""
+        return ForecastWords(self.item, self.locale).card()
 
     def level(self) -> str | None:
         return score_level(self.item.score)

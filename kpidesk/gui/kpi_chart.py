@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.gui.context import AppContext
+from kpidesk.gui.forecast_words import ForecastWords
 from kpidesk.gui.formatting import (
     format_date,
     format_datetime,
@@ -353,69 +354,92 @@ class KpiChartDialog(QDialog):
 
         self.forecast_curve: pg.PlotDataItem | None = None
         self.band: pg.FillBetweenItem | None = None
+        self.known_bar: pg.BarGraphItem | None = None
+        self.still_curve: pg.PlotDataItem | None = None
+        self.pace_curve: pg.PlotDataItem | None = None
         self.target_date_line: pg.InfiniteLine | None = None
         forecast = self.item.forecast
         end_x = date_to_x(self.run_date)
+        first_x = xs[0] if xs else date_to_x(self.run_date) - 7 * DAY
+        all_y = ys + [target_value, 0.0]
         if forecast is not None and forecast.status == "ok" and forecast.projected is not None:
             start = points[-1] if points else (self.run_date, to_display(0.0, unit))
             start_x, start_y = date_to_x(start[0]), start[1]
             end_x = date_to_x(forecast.horizon.end)
-            projected = to_display(forecast.projected, unit)
-            dashed = pg.mkPen(accent, width=2, style=Qt.PenStyle.DashLine)
-            self.forecast_curve = item.plot(
-                [start_x, end_x], [start_y, projected], pen=dashed, name=self.tr("Forecast")
-            )
-            if forecast.low is not None and forecast.high is not None:
-                low = pg.PlotDataItem([start_x, end_x], [start_y, to_display(forecast.low, unit)])
-                high = pg.PlotDataItem([start_x, end_x], [start_y, to_display(forecast.high, unit)])
-                band_colour = QColor(accent)
-                band_colour.setAlpha(45)
+            period = forecast.horizon.kind == "period"
+            band_colour = QColor(accent)
+            band_colour.setAlpha(45)
+            if (
+                forecast.low is not None
+                and forecast.high is not None
+                and (forecast.shown or not period)
+            ):
+                low_y, high_y = to_display(forecast.low, unit), to_display(forecast.high, unit)
+                low = pg.PlotDataItem([start_x, end_x], [start_y, low_y])
+                high = pg.PlotDataItem([start_x, end_x], [start_y, high_y])
                 self.band = pg.FillBetweenItem(low, high, brush=pg.mkBrush(band_colour))
                 item.addItem(self.band)
-            if forecast.target_date is not None:
-                reached = format_date(forecast.target_date, self.locale)
-                reached_colour = level_colour("green", palette)
-                self.target_date_line = pg.InfiniteLine(
-                    pos=date_to_x(forecast.target_date), angle=90,
-                    pen=pg.mkPen(reached_colour, width=1, style=Qt.PenStyle.DotLine),
-                    label=self.tr("Target reached %1").replace("%1", reached),
-                    labelOpts={"position": 0.9, "color": foreground, "fill": background},
-                )  # fmt: skip
-                item.addItem(self.target_date_line)
-        first_x = xs[0] if xs else date_to_x(self.run_date) - 7 * DAY
-        all_y = ys + [target_value, 0.0]
-        if self.forecast_curve is not None and forecast is not None:
-            all_y += [to_display(v, unit) for v in (forecast.low, forecast.high, forecast.projected)
-                      if v is not None]  # fmt: skip
+                item.plot([], [], pen=None, symbol="s", symbolSize=10, symbolPen=None,
+                          symbolBrush=band_colour, name=self.tr("Likely range"))  # fmt: skip
+                all_y += [low_y, high_y]
+            dotted = pg.mkPen(foreground, width=1.5, style=Qt.PenStyle.DotLine)
+            if forecast.shown:
+                self._draw_known(item, forecast, start_y, end_x, first_x, accent)
+                projected = to_display(forecast.projected, unit)
+                dashed = pg.mkPen(accent, width=2, style=Qt.PenStyle.DashLine)
+                self.forecast_curve = item.plot(
+                    [start_x, end_x], [start_y, projected], pen=dashed, name=self.tr("Expected")
+                )
+                all_y.append(projected)
+            elif not period:
+                self.still_curve = item.plot(
+                    [start_x, end_x], [start_y, start_y], pen=dotted, name=self.tr("No change")
+                )
+            if period and forecast.pace is not None:
+                pace = to_display(forecast.pace, unit)
+                self.pace_curve = item.plot(
+                    [start_x, end_x], [start_y, pace], pen=dotted, name=self.tr("Pace so far")
+                )
+                all_y.append(pace)
+        if self.known_bar is not None:
+            all_y.append(self._known_top)
         item.setXRange(first_x, max(end_x, first_x + DAY), padding=0.03)
         item.setYRange(min(all_y), max(all_y) or 1.0, padding=0.08)
         plot.setAccessibleName(self.tr("Chart of %1").replace("%1", self.item.rule))
         return plot
 
-    def forecast_text(self) -> str:
-        forecast = self.item.forecast
-        if forecast is None or forecast.status != "ok" or forecast.projected is None:
-            nights = getattr(forecast, "nights", 0) if forecast is not None else 0
-            return self.tr(
-                "No forecast yet: it needs at least a week of nightly history (%1 nights so far)."
-            ).replace("%1", str(nights))
+    def _draw_known(
+        self, item: pg.PlotItem, forecast: Any, start_y: float, end_x: float, first_x: float,
+        accent: QColor,
+    ) -> None:  # fmt: skip
+        """The known part as a solid bar at the horizon: already planned / in the pipeline
+        (a window, from 0), or the open deals × win rate on top of the total so far (a period)."""
         unit = self.item.unit
-        text = (
-            self.tr("Forecast for %1: %2 (likely between %3 and %4).")
-            .replace("%1", format_date(forecast.horizon.end, self.locale))
-            .replace("%2", format_value(forecast.projected, unit, self.locale, self.currency))
-            .replace("%3", format_value(forecast.low, unit, self.locale, self.currency))
-            .replace("%4", format_value(forecast.high, unit, self.locale, self.currency))
-        )
-        if forecast.target_date is not None:
-            text += " " + self.tr("At this pace the target is reached on %1.").replace(
-                "%1", format_date(forecast.target_date, self.locale, long=True)
-            )
-        elif forecast.on_pace is True:
-            text += " " + self.tr("On pace for the target.")
-        elif forecast.on_pace is False:
-            text += " " + self.tr("Behind the pace the target needs.")
-        return text
+        if forecast.method == "known" and forecast.known is not None:
+            bottom, top = 0.0, to_display(forecast.known, unit)
+        elif (forecast.method == "period" and forecast.open_part is not None
+              and forecast.win_rate is not None):  # fmt: skip
+            bottom = start_y
+            top = bottom + to_display(forecast.open_part * forecast.win_rate, unit)
+        else:
+            return
+        width = max(DAY, (end_x - first_x) / 50)
+        solid = QColor(accent)
+        solid.setAlpha(150)
+        self.known_bar = pg.BarGraphItem(
+            x=[end_x], y0=[bottom], height=[top - bottom], width=width,
+            brush=pg.mkBrush(solid), pen=pg.mkPen(accent),
+        )  # fmt: skip
+        item.addItem(self.known_bar)
+        label = self.tr("Already known") if forecast.method == "known" else self.tr(
+            "Open deals × win rate")  # fmt: skip
+        item.plot([], [], pen=None, symbol="s", symbolSize=10, symbolPen=pg.mkPen(accent),
+                  symbolBrush=solid, name=label)  # fmt: skip
+        self._known_top = top
+
+    def forecast_text(self) -> str:
+        """One sentence: the known part, the usual change and the band, or why there is none."""
+        return ForecastWords(self.item, self.locale, self.currency).sentence()
 
     # --- explanation -----------------------------------------------------------------------
 

@@ -158,8 +158,14 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     today.resize(DIALOG_SIZE[0], max(360, min(DIALOG_SIZE[1], today.sizeHint().height())))
     settle(what="Dagens KPI")
     taken.append(shoot(today, folder, "dagens-kpi"))
-    # The KPI whose history moves the most makes the clearest chart.
-    item = max(today.today.kpis, key=lambda kpi: len({point[1] for point in kpi.history}))
+    # A KPI whose forecast is shown with its known part, else the one whose history moves most.
+    item = max(
+        today.today.kpis,
+        key=lambda kpi: (
+            kpi.forecast.shown and kpi.forecast.method == "known",
+            len({point[1] for point in kpi.history}),
+        ),
+    )
     today.open_chart(item)
     chart = today.chart
     assert chart is not None

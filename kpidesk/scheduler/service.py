@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 
 from kpidesk import paths
-from kpidesk.data.db import open_database
+from kpidesk.data.db import ENV_URL, open_database
 from kpidesk.engine.run import fail_stopped_runs
 from kpidesk.scheduler.nightly import NightlyRunner, NightlyScheduler
 from kpidesk.scheduler.plan import RetryPolicy
@@ -31,6 +31,57 @@ log = logging.getLogger("kpidesk.scheduler")
 LOG_FILE_NAME = "scheduler.log"
 STOP_GRACE_SECONDS = 30.0
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Where the Linux package's kpidesk-scheduler.service reads its environment from.
+LINUX_SERVICE_ENV_FILE = "/etc/kpidesk/kpidesk.env"
+URL_EXAMPLE = f"{ENV_URL}=postgresql://kpidesk:PASSWORD@dbhost/kpidesk"
+
+
+class EnvFileError(Exception):
+    """A line of an env file that is not NAME=VALUE; the message names file and line."""
+
+
+class NoDatabaseConfigured(Exception):
+    """A service was told to insist on a database URL and has none; one line says where."""
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """NAME=VALUE lines as systemd's EnvironmentFile reads them, so one file suits both."""
+    values: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8-sig")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        name, equals, value = line.partition("=")
+        if not equals or not name.strip():
+            raise EnvFileError(f"{path}:{number}: expected NAME=VALUE, e.g. {URL_EXAMPLE}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name.strip()] = value
+    return values
+
+
+def service_database_url(db_url: str | None, *, env_file: Path | None, require: bool
+                         ) -> str | None:  # fmt: skip
+    """The URL a service runs on: --db, else the env file's, else the environment's.
+
+    With `require` (implied by an env file) no URL at all is NoDatabaseConfigured, checked
+    before anything starts: a service must not fall back to a SQLite file in its own home.
+    """
+    if db_url:
+        return db_url
+    if env_file is not None:
+        url = read_env_file(env_file).get(ENV_URL, "").strip()
+        if url:
+            return url
+        raise NoDatabaseConfigured(f"{env_file} sets no {ENV_URL}: add a line {URL_EXAMPLE}")
+    if require and not os.environ.get(ENV_URL, "").strip():
+        raise NoDatabaseConfigured(
+            f"{ENV_URL} is not set (the Linux package's kpidesk-scheduler service reads it from "
+            f"{LINUX_SERVICE_ENV_FILE}): add a line {URL_EXAMPLE} there"
+        )
+    return None
 
 
 def log_file_path() -> Path:

@@ -116,3 +116,7 @@ def build_demo(
         if summary.status != "success":
             raise RuntimeError(f"demo history for {run_date} failed: {summary.reason}")
         report("history", done, len(dates))
+    # The verdicts that decide which cards show a forecast (see kpidesk forecast backtest).
+    from kpidesk.services.forecasting import backtest
+
+    backtest(db, SYSTEM_CLI)

@@ -24,9 +24,10 @@ from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
 from kpidesk.domain.csvsafe import escape_cell
-from kpidesk.domain.forecast import Forecast, forecast, horizon_for
+from kpidesk.domain.forecast import Forecast, horizon_for
 from kpidesk.domain.names import name_key
 from kpidesk.services.caller import Caller, PermissionDenied, checked
+from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
 
 if TYPE_CHECKING:
     from kpidesk.engine.explain import Explanation
@@ -348,25 +349,39 @@ def todays_kpis(
 
         params_of = {row.id: clean_params(row.template, row.params) for row in rows}
         horizons = {row.id: horizon_for(row.template, params_of[row.id], run_date) for row in rows}
-        earliest = min(
-            [run_date - dt.timedelta(days=HISTORY_DAYS)]
-            + [h.start for h in horizons.values() if h.kind == "period"]
-        )
+        earliest = run_date - dt.timedelta(days=CARD_DAYS)
         histories = _histories(session, user.id, list(horizons), earliest, run_date)
+        card_rules = []
+        for row in rows:
+            info = template_info(row.template, params_of[row.id])
+            card_rules.append(
+                CardRule(
+                    rule_id=row.id,
+                    template=row.template,
+                    params=params_of[row.id],
+                    target=float(row.target),
+                    direction=info.direction,
+                    horizon=horizons[row.id],
+                    ceiling=1.0 if info.unit == "percent" else None,
+                )
+            )
+        predictions = card_forecasts(
+            session,
+            user_id=user.id,
+            run_date=run_date,
+            rules=card_rules,
+            histories={
+                rule_id: [(day, value) for day, value, _ in points]
+                for rule_id, points in histories.items()
+            },
+        )
 
     items: list[KpiItem] = []
     for row in rows:
         params = params_of[row.id]
         info = template_info(row.template, params)
         history = histories.get(row.id, [])
-        prediction = forecast(
-            [(day, value) for day, value, _ in history],
-            as_of=run_date,
-            target=float(row.target),
-            direction=info.direction,
-            horizon=horizons[row.id],
-            ceiling=1.0 if info.unit == "percent" else None,
-        )
+        prediction = predictions[row.id]
         shown_from = run_date - dt.timedelta(days=HISTORY_DAYS)
         items.append(
             KpiItem(

@@ -1,158 +1,226 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK">
 <context>
-    <name>KpiCard</name>
+    <name>ForecastWords</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="178" />
-        <source>Target: at most %1</source>
-        <translation>Mål: højst %1</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="179" />
-        <source>Target: %1</source>
-        <translation>Mål: %1</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="218" />
-        <source>score %1</source>
-        <translation>score %1</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="220" />
-        <source>Open the chart and the explanation (Enter)</source>
-        <translation>Åbn grafen og forklaringen (Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="226" />
+        <location filename="../../kpidesk/gui/forecast_words.py" line="46"/>
         <source>Too little history for a forecast yet.</source>
         <translation>For lidt historik til en prognose endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="231" />
+        <location filename="../../kpidesk/gui/forecast_words.py" line="50"/>
+        <source>At the pace so far: %1 by %2</source>
+        <translation>Med tempoet indtil nu: %1 pr. %2</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="53"/>
+        <source>About unchanged by %1 (%2–%3)</source>
+        <translation>Omtrent uændret pr. %1 (%2–%3)</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="58"/>
         <source>Forecast %1: %2</source>
         <translation>Prognose %1: %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="235" />
-        <source>target %1</source>
-        <translation>mål nået %1</translation>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="61"/>
+        <source>%1 known</source>
+        <translation>%1 kendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="237" />
+        <location filename="../../kpidesk/gui/forecast_words.py" line="63"/>
         <source>on pace</source>
         <translation>i takt med målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="239" />
+        <location filename="../../kpidesk/gui/forecast_words.py" line="65"/>
         <source>behind pace</source>
         <translation>bagud i forhold til målet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="74"/>
+        <source>No forecast: the value is undefined today.</source>
+        <translation>Ingen prognose: værdien er udefineret i dag.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="77"/>
+        <source>No forecast yet: too few past nights show how this KPI changes (%1 nights so far).</source>
+        <translation>Ingen prognose endnu: for få tidligere nætter viser, hvordan nøgletallet ændrer sig (%1 nætter indtil nu).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="88"/>
+        <source>%1 so far plus the open deals expected this period (%2) × your win rate %3, with what usually comes on top: about %4 by %5 (likely %6 to %7); at the pace so far %8.</source>
+        <translation>%1 indtil nu plus de åbne salgsmuligheder, der forventes lukket i perioden (%2) × din hitrate %3, med det, der plejer at komme oveni: ca. %4 pr. %5 (sandsynligvis %6 til %7); med tempoet indtil nu %8.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="98"/>
+        <source>%1 already planned for the window on %2; with the usual change before then (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 allerede planlagt i vinduet pr. %2; med den sædvanlige ændring inden da (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="103"/>
+        <source>%1 in open deals expected to close in the window on %2; corrected by how your deals usually slip, close or are lost (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 i åbne salgsmuligheder med forventet lukning i vinduet pr. %2; korrigeret for, hvordan dine salgsmuligheder plejer at skride, lukke eller tabes (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="108"/>
+        <source>%1 customers have no activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 kunder har ingen aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="113"/>
+        <source>%1 of your customers have an activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 af dine kunder har en aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="125"/>
+        <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: no backtest has checked it yet.</source>
+        <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: ingen backtest har kontrolleret den endnu.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="130"/>
+        <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: in the backtest it erred more than the pace line (%3 against %4).</source>
+        <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: i backtesten ramte den mere ved siden af end tempolinjen (%3 mod %4).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="137"/>
+        <source>Expected to stay about where it is (likely %1 to %2 on %3): nothing the CRM knows ahead tells more about this KPI than its value today.</source>
+        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): intet af det, CRM&apos;et ved om fremtiden, siger mere om dette nøgletal end værdien i dag.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="143"/>
+        <source>Expected to stay about where it is (likely %1 to %2 on %3): the forecast from what the CRM knows is not shown until a backtest has checked it.</source>
+        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): prognosen ud fra det, CRM&apos;et ved, vises først, når en backtest har kontrolleret den.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="148"/>
+        <source>Expected to stay about where it is (likely %1 to %2 on %3): in the backtest the forecast from what the CRM knows erred more than &quot;no change&quot; (%4 against %5).</source>
+        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): i backtesten ramte prognosen ud fra det, CRM&apos;et ved, mere ved siden af end &quot;ingen ændring&quot; (%4 mod %5).</translation>
+    </message>
+</context>
+<context>
+    <name>KpiCard</name>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="179"/>
+        <source>Target: at most %1</source>
+        <translation>Mål: højst %1</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="180"/>
+        <source>Target: %1</source>
+        <translation>Mål: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="219"/>
+        <source>score %1</source>
+        <translation>score %1</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="221"/>
+        <source>Open the chart and the explanation (Enter)</source>
+        <translation>Åbn grafen og forklaringen (Enter)</translation>
     </message>
 </context>
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="239" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="236"/>
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="252" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="249"/>
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="262" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="259"/>
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="292" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="289"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="347" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="344"/>
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="356" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="353"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="370" />
-        <source>Forecast</source>
-        <translation>Prognose</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="385" />
-        <source>Target reached %1</source>
-        <translation>Målet nås %1</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="396" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="408"/>
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="404" />
-        <source>No forecast yet: it needs at least a week of nightly history (%1 nights so far).</source>
-        <translation>Ingen prognose endnu: den kræver mindst en uges natlig historik (%1 nætter indtil nu).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="408" />
-        <source>Forecast for %1: %2 (likely between %3 and %4).</source>
-        <translation>Prognose for %1: %2 (sandsynligvis mellem %3 og %4).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="415" />
-        <source>At this pace the target is reached on %1.</source>
-        <translation>I dette tempo nås målet %1.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="419" />
-        <source>On pace for the target.</source>
-        <translation>I takt med målet.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="421" />
-        <source>Behind the pace the target needs.</source>
-        <translation>Bagud i forhold til det tempo, målet kræver.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="453" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="474"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="455" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="476"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="466" />
-        <source>1 record makes up today's value (%1).</source>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="487"/>
+        <source>1 record makes up today&apos;s value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="468" />
-        <source>%2 records make up today's value (%1).</source>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="489"/>
+        <source>%2 records make up today&apos;s value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="451" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="472"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="476" />
-        <source>The data changed since the night's run, which gave %1.</source>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="383"/>
+        <source>Likely range</source>
+        <translation>Sandsynligt interval</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="391"/>
+        <source>Expected</source>
+        <translation>Forventet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="396"/>
+        <source>No change</source>
+        <translation>Ingen ændring</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="401"/>
+        <source>Pace so far</source>
+        <translation>Tempo indtil nu</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
+        <source>Already known</source>
+        <translation>Allerede kendt</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="435"/>
+        <source>Open deals × win rate</source>
+        <translation>Åbne salgsmuligheder × hitrate</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="497"/>
+        <source>The data changed since the night&apos;s run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="483" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="504"/>
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -160,67 +228,67 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="888" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="881"/>
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="908" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="901"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="909" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="902"/>
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="910" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="903"/>
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="913" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="906"/>
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="916" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="909"/>
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="918" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="911"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="921" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="914"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="979" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="972"/>
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="990" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="983"/>
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1006" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="999"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1033" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1026"/>
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1034" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="1027"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -228,17 +296,17 @@
 <context>
     <name>PreviewModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="290" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="290" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
         <source>Value today</source>
         <translation>Værdi i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="290" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
         <source>Score</source>
         <translation>Score</translation>
     </message>
@@ -246,22 +314,22 @@
 <context>
     <name>ProfilesModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="100" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="100" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
         <source>Users</source>
         <translation>Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="100" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
         <source>Active rules</source>
         <translation>Aktive regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="100" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
         <source>Advice</source>
         <translation>Vejledning</translation>
     </message>
@@ -269,57 +337,57 @@
 <context>
     <name>ProfilesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="153" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="154"/>
         <source>Profile name, e.g. Salg</source>
         <translation>Profilens navn, f.eks. Salg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="155" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="156"/>
         <source>&amp;New profile</source>
         <translation>&amp;Ny profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="157" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="158"/>
         <source>&amp;Rename</source>
         <translation>&amp;Omdøb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="159" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="160"/>
         <source>&amp;Delete</source>
         <translation>&amp;Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="164" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="165"/>
         <source>Na&amp;me:</source>
         <translation>Na&amp;vn:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="173" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="174"/>
         <source>Step 1: the profiles users can have. Each rule applies to one or more profiles; 3–5 active rules per profile are clear and motivating.</source>
         <translation>Trin 1: de profiler, brugerne kan have. Hver regel gælder for en eller flere profiler; 3–5 aktive regler pr. profil er klart og motiverende.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="241" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="239"/>
         <source>Profile %1 created.</source>
         <translation>Profilen %1 er oprettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="254" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="252"/>
         <source>Profile renamed.</source>
         <translation>Profilen er omdøbt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="264" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="262"/>
         <source>Delete the profile %1?</source>
         <translation>Slet profilen %1?</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="265" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="263"/>
         <source>Delete profile</source>
         <translation>Slet profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="271" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="269"/>
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
     </message>
@@ -327,42 +395,42 @@
 <context>
     <name>RowsModel</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="152" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="152" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
         <source>no</source>
         <translation>nej</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="157" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
         <source>planned</source>
         <translation>planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="157" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
         <source>done</source>
         <translation>udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="158" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
         <source>cancelled</source>
         <translation>aflyst</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="158" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
         <source>open</source>
         <translation>åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
         <source>won</source>
         <translation>vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159" />
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
         <source>lost</source>
         <translation>tabt</translation>
     </message>
@@ -370,62 +438,62 @@
 <context>
     <name>RuleDetail</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="498" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="490"/>
         <source>Target:</source>
         <translation>Mål:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="499" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="491"/>
         <source>Profiles:</source>
         <translation>Profiler:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="500" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="492"/>
         <source>Advice:</source>
         <translation>Vejledning:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="506" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="498"/>
         <source>&lt;b&gt;Preview: what the rule gives today&lt;/b&gt;</source>
         <translation>&lt;b&gt;Forhåndsvisning: hvad reglen giver i dag&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="519" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="511"/>
         <source>Choose a rule to see what it counts.</source>
         <translation>Vælg en regel for at se, hvad den tæller.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="524" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="516"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="524" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="516"/>
         <source>inactive</source>
         <translation>inaktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="528" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="520"/>
         <source>Template: %1</source>
         <translation>Skabelon: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="534" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="526"/>
         <source>Unknown template %1</source>
         <translation>Ukendt skabelon %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="538" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="530"/>
         <source>at most %1 (lower is better)</source>
         <translation>højst %1 (lavere er bedre)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="540" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="532"/>
         <source>none yet</source>
         <translation>ingen endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="553" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="545"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
@@ -433,138 +501,138 @@
 <context>
     <name>RuleEditorDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
         <source>Edit KPI rule</source>
         <translation>Redigér KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
         <source>New KPI rule</source>
         <translation>Ny KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="105" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="105"/>
         <source>&amp;Template</source>
         <translation>&amp;Skabelon</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="119" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="119"/>
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="139" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="139"/>
         <source>T&amp;arget</source>
         <translation>&amp;Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="152" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="152"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="156" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="156"/>
         <source>A&amp;ctive (calculated every night)</source>
         <translation>Ak&amp;tiv (beregnes hver nat)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="164" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="164"/>
         <source>Advice</source>
         <translation>Vejledning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="175" />
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="175"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
         <source>Save</source>
         <translation>Gem</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="178" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="178"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="254" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="254"/>
         <source>count</source>
         <translation>antal</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="256" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="256"/>
         <source>e.g. %1</source>
         <translation>f.eks. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="287" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="287"/>
         <source> days</source>
         <translation> dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="309" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="309"/>
         <source>Not found in the data</source>
         <translation>Findes ikke i data</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="310" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="310"/>
         <source>None checked: every activity type counts</source>
         <translation>Ingen valgt: alle aktivitetstyper tæller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="316" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="316"/>
         <source>This month to date</source>
         <translation>Denne måned indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="317" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="317"/>
         <source>This quarter to date</source>
         <translation>Dette kvartal indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="318" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="318"/>
         <source>This year to date</source>
         <translation>I år indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="319" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="319"/>
         <source>Rolling: the last N days</source>
         <translation>Rullende: de sidste N dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="374" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="374"/>
         <source>Give the rule a name.</source>
         <translation>Giv reglen et navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="379" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="379"/>
         <source>Another rule already has this name.</source>
         <translation>En anden regel har allerede dette navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="383" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="383"/>
         <source>Use a whole number from %1 to %2.</source>
         <translation>Brug et helt tal fra %1 til %2.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="394" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="394"/>
         <source>Type the target.</source>
         <translation>Skriv målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="396" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="396"/>
         <source>The target must be a number.</source>
         <translation>Målet skal være et tal.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="398" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="398"/>
         <source>The target cannot be negative.</source>
         <translation>Målet kan ikke være negativt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="450" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="450"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517" />
+        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
@@ -572,37 +640,37 @@
 <context>
     <name>RulesModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="237" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="237" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
         <source>Template</source>
         <translation>Skabelon</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="237" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="237" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
         <source>Profiles</source>
         <translation>Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="238" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="259" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="260"/>
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="259" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="260"/>
         <source>No</source>
         <translation>Nej</translation>
     </message>
@@ -610,138 +678,138 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="586" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="578"/>
         <source>&amp;New…</source>
         <translation>&amp;Ny…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="587" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="579"/>
         <source>&amp;Edit…</source>
         <translation>R&amp;ediger…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="588" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="580"/>
         <source>D&amp;uplicate</source>
         <translation>&amp;Dupliker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="589" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="581"/>
         <source>&amp;Delete…</source>
         <translation>&amp;Slet…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="590" />
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="735" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="582"/>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="728"/>
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="591" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="583"/>
         <source>&amp;Calculate now</source>
         <translation>Beregn n&amp;u</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="608" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="600"/>
         <source>Step 3: the rules. Each is a template with parameters and a target, calculated every night for the users of its profiles.</source>
         <translation>Trin 3: reglerne. Hver er en skabelon med parametre og et mål og beregnes hver nat for brugerne i dens profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="692" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="684"/>
         <source>No profile: the rule applies to nobody.</source>
         <translation>Ingen profil: reglen gælder for ingen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="694" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="686"/>
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="705" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="697"/>
         <source>1 user as of today (not saved; the nightly run saves).</source>
         <translation>1 bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="707" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="699"/>
         <source>%1 users as of today (not saved; the nightly run saves).</source>
         <translation>%1 brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="711" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="703"/>
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="716" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="708"/>
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="735" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="728"/>
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="759" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="752"/>
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="777" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="770"/>
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="788" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="781"/>
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="790" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="783"/>
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="796" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="789"/>
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="808" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="801"/>
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="809" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="802"/>
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="821" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="814"/>
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="823" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="816"/>
         <source>Calculating all KPIs for today…</source>
-        <translation>Beregner alle KPI'er for i dag…</translation>
+        <translation>Beregner alle KPI&apos;er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="842" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="835"/>
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="850" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="843"/>
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="859" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="852"/>
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="867" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="860"/>
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -749,22 +817,22 @@
 <context>
     <name>TeamModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="367" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="368"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="369" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="370"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="374" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="375"/>
         <source>Target: %1</source>
         <translation>Mål: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="404" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="405"/>
         <source>Value %1 of target %2</source>
         <translation>Værdi %1 af målet %2</translation>
     </message>
@@ -772,92 +840,92 @@
 <context>
     <name>TeamViewDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="48" />
+        <location filename="../../kpidesk/gui/team_view.py" line="48"/>
         <source>Team view</source>
         <translation>Teamoversigt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="56" />
+        <location filename="../../kpidesk/gui/team_view.py" line="56"/>
         <source>All profiles</source>
         <translation>Alle profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="57" />
+        <location filename="../../kpidesk/gui/team_view.py" line="57"/>
         <source>&amp;Profile:</source>
         <translation>&amp;Profil:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="59" />
-        <source>Loading the team's scores…</source>
+        <location filename="../../kpidesk/gui/team_view.py" line="59"/>
+        <source>Loading the team&apos;s scores…</source>
         <translation>Henter teamets scorer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="81" />
+        <location filename="../../kpidesk/gui/team_view.py" line="87"/>
         <source>&amp;Export CSV…</source>
         <translation>&amp;Eksportér CSV…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="86" />
+        <location filename="../../kpidesk/gui/team_view.py" line="92"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="120" />
+        <location filename="../../kpidesk/gui/team_view.py" line="126"/>
         <source>at target</source>
         <translation>nået målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="120" />
+        <location filename="../../kpidesk/gui/team_view.py" line="126"/>
         <source>50–99 %</source>
         <translation>50–99 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="121" />
+        <location filename="../../kpidesk/gui/team_view.py" line="127"/>
         <source>below 50 %</source>
         <translation>under 50 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="169" />
+        <location filename="../../kpidesk/gui/team_view.py" line="175"/>
         <source>No KPIs have been calculated yet.</source>
-        <translation>Der er ikke beregnet nogen KPI'er endnu.</translation>
+        <translation>Der er ikke beregnet nogen KPI&apos;er endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="173" />
+        <location filename="../../kpidesk/gui/team_view.py" line="179"/>
         <source>Scores of 1 user as of %1</source>
         <translation>Score for 1 bruger pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="175" />
+        <location filename="../../kpidesk/gui/team_view.py" line="181"/>
         <source>Scores of %2 users as of %1</source>
         <translation>Scorer for %2 brugere pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="184" />
+        <location filename="../../kpidesk/gui/team_view.py" line="190"/>
         <source>The team view could not be read: %1</source>
         <translation>Teamoversigten kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="197" />
+        <location filename="../../kpidesk/gui/team_view.py" line="203"/>
         <source>Export CSV</source>
         <translation>Eksportér CSV</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="198" />
+        <location filename="../../kpidesk/gui/team_view.py" line="204"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="212" />
+        <location filename="../../kpidesk/gui/team_view.py" line="218"/>
         <source>Exporting…</source>
         <translation>Eksporterer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="216" />
+        <location filename="../../kpidesk/gui/team_view.py" line="222"/>
         <source>Exported to %1</source>
         <translation>Eksporteret til %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="221" />
+        <location filename="../../kpidesk/gui/team_view.py" line="227"/>
         <source>Export failed: %1</source>
         <translation>Eksporten mislykkedes: %1</translation>
     </message>
@@ -865,137 +933,137 @@
 <context>
     <name>TodayKpiDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="51" />
-        <location filename="../../kpidesk/gui/today_dialog.py" line="159" />
-        <source>Today's KPIs</source>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="52"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="155"/>
+        <source>Today&apos;s KPIs</source>
         <translation>Dagens KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="63" />
-        <location filename="../../kpidesk/gui/today_dialog.py" line="75" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="64"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="70"/>
         <source>Loading your KPIs…</source>
-        <translation>Henter dine KPI'er…</translation>
+        <translation>Henter dine KPI&apos;er…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="94" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="90"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="98" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="94"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Opdatér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="102" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="98"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="162" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="158"/>
         <source>Your KPIs could not be read: %1</source>
-        <translation>Dine KPI'er kunne ikke hentes: %1</translation>
+        <translation>Dine KPI&apos;er kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="172" />
-        <source>Today's KPIs for %1</source>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="168"/>
+        <source>Today&apos;s KPIs for %1</source>
         <translation>Dagens KPI for %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="174" />
-        <source>%1's KPIs as of %2</source>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="170"/>
+        <source>%1&apos;s KPIs as of %2</source>
         <translation>KPI for %1 pr. %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="183" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="179"/>
         <source>Calculated %1. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="192" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="188"/>
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
-        <translation>Dine KPI'er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
+        <translation>Dine KPI&apos;er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="197" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="193"/>
         <source>The latest calculation has no figures for you yet; they come with the next nightly run.</source>
         <translation>Den seneste beregning har endnu ingen tal for dig; de kommer med næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="201" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="197"/>
         <source>You have no KPIs yet: an administrator gives you a profile with rules in the KPI setup.</source>
-        <translation>Du har ingen KPI'er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
+        <translation>Du har ingen KPI&apos;er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="205" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="201"/>
         <source>Your profile has no active KPI rules yet: an administrator sets them up in the KPI setup.</source>
         <translation>Din profil har ingen aktive KPI-regler endnu: en administrator sætter dem op i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="208" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="204"/>
         <source>Your user is not active, so no KPIs are calculated for you.</source>
-        <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI'er for dig.</translation>
+        <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI&apos;er for dig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="209" />
+        <location filename="../../kpidesk/gui/today_dialog.py" line="205"/>
         <source>There are no KPIs for you yet.</source>
-        <translation>Der er ingen KPI'er til dig endnu.</translation>
+        <translation>Der er ingen KPI&apos;er til dig endnu.</translation>
     </message>
 </context>
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="144" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="144" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="144" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="144" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="145" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="154" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="155"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="154" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="155"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="157" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="158"/>
         <source>(no profile)</source>
         <translation>(ingen profil)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="170" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="171"/>
         <source>set</source>
         <translation>sat</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="170" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="171"/>
         <source>not set</source>
         <translation>ikke sat</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="175" />
+        <location filename="../../kpidesk/gui/setup_models.py" line="176"/>
         <source>Double-click or press F2 to change the profile</source>
         <translation>Dobbeltklik eller tryk F2 for at skifte profil</translation>
     </message>
@@ -1003,58 +1071,58 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="340" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="338"/>
         <source>Set &amp;password…</source>
         <translation>Sæt &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="345" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="343"/>
         <source>&amp;Show:</source>
         <translation>&amp;Vis:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="353" />
-        <source>Step 2: each user's profile decides which rules they get. Double-click a profile (or press F2) to change it.</source>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="351"/>
+        <source>Step 2: each user&apos;s profile decides which rules they get. Double-click a profile (or press F2) to change it.</source>
         <translation>Trin 2: brugerens profil afgør, hvilke regler brugeren får. Dobbeltklik på en profil (eller tryk F2) for at skifte den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="375" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="373"/>
         <source>All users</source>
         <translation>Alle brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="378" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="376"/>
         <source>Users without a profile</source>
         <translation>Brugere uden profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="415" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="413"/>
         <source>Profile of %1 changed.</source>
         <translation>Profilen for %1 er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="423" />
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="430" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="421"/>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="428"/>
         <source>Set password</source>
         <translation>Sæt adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="424" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="422"/>
         <source>New password for %1:</source>
         <translation>Ny adgangskode til %1:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="430" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="428"/>
         <source>The same password again:</source>
         <translation>Den samme adgangskode igen:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="436" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="434"/>
         <source>The two passwords differ; nothing was changed.</source>
         <translation>De to adgangskoder er forskellige; intet er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="442" />
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="440"/>
         <source>Password of %1 set.</source>
         <translation>Adgangskoden til %1 er sat.</translation>
     </message>

@@ -136,3 +136,83 @@ def test_demo_rejects_bad_options(
         main(["--db", f"sqlite:///{tmp_path / 'x.sqlite3'}", "demo", *args])
     assert info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_import_crm_with_a_mapping_check_writes_nothing(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export, mapping_file
+
+    export = crm_export(tmp_path / "export")
+    mapping = str(mapping_file(tmp_path))
+    args = ["--db", db_url, "import-crm", str(export), "--mapping", mapping]
+    assert main([*args, "--check"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("mapping Test CRM: checked, nothing was written\n")
+    assert "activities.csv from Meetings.csv, Calls_2017.csv: 3 of 3 rows map" in out
+    assert "  left out: 1 rows (Deleted = '1')" in out
+    db = Database(db_url)
+    try:
+        with db.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(User)) == 0
+        assert main(args) == 0
+        assert "companies.csv from Accounts.csv: 3 rows" in capsys.readouterr().out
+        with db.connect() as conn:
+            assert conn.scalar(select(func.count()).select_from(Activity)) == 3
+    finally:
+        db.dispose()
+
+
+def test_a_broken_mapping_is_one_line_per_problem(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export, mapping_file
+
+    export = crm_export(tmp_path / "export")
+    mapping = mapping_file(tmp_path, '[mapping]\ntimezone = "Nowhere/City"\n')
+    assert main(["--db", db_url, "import-crm", str(export), "--mapping", str(mapping)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "crm.toml: timezone: unknown time zone 'Nowhere/City'",
+        "crm.toml: no [[users]], [[companies]], [[activities]] … table",
+        "kpidesk: error: the mapping has 2 problem(s)",
+    ]
+
+
+def test_mapping_init_drafts_a_mapping_that_check_accepts_once_completed(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.data.test_mapping import crm_export
+
+    export = crm_export(tmp_path / "export")
+    target = tmp_path / "draft.toml"
+    assert main(["mapping", "init", str(export), "-o", str(target)]) == 0
+    capsys.readouterr()
+    draft = target.read_text(encoding="utf-8")
+    # The values that need a map are listed with counts; the obvious ones are filled in.
+    assert "# values found: Prospecting (2), Closed Won (1), Closed Lost (1)" in draft
+    assert 'map = { "Prospecting" = "?", "Closed Won" = "won", "Closed Lost" = "lost" }' in draft
+    assert 'start_at = { column = "Start Date", formats = ["%m/%d/%Y %H:%M", "%m/%d/%Y"] }' in draft
+    # As drafted, the check refuses the "?" still to decide.
+    args = ["--db", db_url, "import-crm", str(export), "--mapping", str(target), "--check"]
+    assert main(args) == 1
+    assert "'Prospecting' = '?': unknown value '?'" in capsys.readouterr().err
+    # Decided: the check reads every file; the undecided amount format is an error then.
+    completed = draft.replace('"Prospecting" = "?"', '"Prospecting" = "open"').replace(
+        "# [mapping.number]", "[mapping.number]"
+    )
+    completed = completed.replace('# decimal = "."', 'decimal = "."').replace(
+        '# thousands = ","', 'thousands = ","'
+    )
+    completed = completed.replace('# currency = ["$", "USD"]', 'currency = ["$", "USD"]')
+    completed = completed.replace(
+        "[opportunities.columns.stage]",
+        'closed_at = { column = "Date Closed", formats = ["%Y-%m-%d %H:%M:%S"] }\n'
+        "[opportunities.columns.stage]",
+    )
+    target.write_text(completed, encoding="utf-8")
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "opportunities.csv from Opportunities.csv: 3 of 4 rows map" not in out
+    assert "opportunities.csv from Opportunities.csv: 4 of 4 rows map" in out
+    assert main(["mapping", "init", str(export), "-o", str(target)]) == 1  # not overwritten

@@ -45,7 +45,8 @@ def test_kpi_json(built: str, capsys: pytest.CaptureFixture[str]) -> None:
         "direction": "higher", "target": 10,
     }  # fmt: skip
     assert (first["value"], first["score"]) == (6, pytest.approx(0.6))
-    assert first["forecast"]["status"] == "ok"
+    assert first["forecast"]["status"] == "insufficient_history"  # 8 nights
+    assert first["forecast"]["method"] == "known"
     assert data["kpis"][1]["value"] == pytest.approx(0.6)
 
 
@@ -58,7 +59,8 @@ def test_kpi_table_for_people(built: str, capsys: pytest.CaptureFixture[str]) ->
     coverage = next(line for line in out.splitlines() if line.startswith("KAM-dækning"))
     assert "60 %" in coverage and "80 %" in coverage and "75 %" in coverage
     revenue = next(line for line in out.splitlines() if line.startswith("Vundet omsætning"))
-    assert "80.000 kr." in revenue and "100.000 kr." in revenue and "ved periodens slut" in revenue
+    assert "80.000 kr." in revenue and "100.000 kr." in revenue
+    assert "for lidt historik (8 nætter)" in revenue
     code, out, _ = run(capsys, "--db", built, "kpi", "--user", "lars", "--date", DATE)
     coverage = next(line for line in out.splitlines() if line.startswith("KAM-dækning"))
     assert coverage.split()[1] == "–"  # undefined, never 0

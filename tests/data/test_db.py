@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import column, insert, select, text
-from sqlalchemy import table as table_clause
+from sqlalchemy import bindparam, select, text
 
 from kpidesk.data.db import (
     Database,
@@ -16,7 +15,7 @@ from kpidesk.data.db import (
     open_database,
     upgrade,
 )
-from kpidesk.data.models import Activity, Company, Profile, User, UTCDateTime
+from kpidesk.data.models import Activity, Company, User, UTCDateTime
 
 
 def _head(db: Database) -> str:
@@ -39,28 +38,29 @@ def test_upgrade_old_revision_keeps_data(empty_db_url: str) -> None:
     upgrade(db, "0001")
     assert current_revision(db) == "0001"
     start = dt.datetime(2026, 3, 29, 0, 30, tzinfo=dt.UTC)
-    with db.session(write=True) as s:
-        salg = Profile(name="Salg")
-        user = User(
-            login="anna", name="Anna", email="a@x.dk", role="user", active=True, profile=salg
+    # The columns revision 0001 has (the models describe the newest schema).
+    with db.connect(write=True) as conn:
+        conn.execute(text("INSERT INTO profiles (id, name) VALUES (1, 'Salg')"))
+        conn.execute(
+            text(
+                "INSERT INTO users (id, login, name, email, role, active, profile_id) "
+                "VALUES (1, 'anna', 'Anna', 'a@x.dk', 'user', :t, 1)"
+            ),
+            {"t": True},
         )
-        s.add_all([salg, user])
-        s.flush()
-        s.add(Company(id=7, name="Dansk A/S", is_customer=True, key_account_manager_id=user.id))
-        s.flush()
-        # The activities table as revision 0001 has it (the model has columns added since).
-        old_activities = table_clause(
-            "activities",
-            column("id"),
-            column("type"),
-            column("status"),
-            column("start_at", UTCDateTime()),
-            column("company_id"),
+        conn.execute(
+            text(
+                "INSERT INTO companies (id, name, is_customer, key_account_manager_id) "
+                "VALUES (7, 'Dansk A/S', :t, 1)"
+            ),
+            {"t": True},
         )
-        s.execute(
-            insert(old_activities).values(
-                id=1, type="Salgsmøde", status="planned", start_at=start, company_id=7
-            )
+        conn.execute(
+            text(
+                "INSERT INTO activities (id, type, status, start_at, company_id) "
+                "VALUES (1, 'Salgsmøde', 'planned', :start, 7)"
+            ).bindparams(bindparam("start", type_=UTCDateTime())),
+            {"start": start},
         )
     upgrade(db)
     assert current_revision(db) == _head(db)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
+from kpidesk.data.crm_import import import_crm
 from kpidesk.data.db import Database
 from kpidesk.data.demo import (
     ACTIVITY_TYPES,
@@ -20,7 +21,6 @@ from kpidesk.data.demo import (
     generate_demo,
     write_demo_export,
 )
-from kpidesk.data.importer import import_crm
 from kpidesk.data.models import (
     Activity,
     ActivityParticipant,

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select, text
 
 from kpidesk.data import settings
+from kpidesk.data.crm_import import ImportFailed, ImportReport, import_crm
 from kpidesk.data.db import Database
-from kpidesk.data.importer import ImportFailed, ImportReport, import_crm
 from kpidesk.data.models import Activity, ActivityParticipant, Company, Opportunity, Profile, User
 
 TABLES = ("profiles", "users", "companies", "activities", "activity_participants", "opportunities")
@@ -422,7 +422,9 @@ def test_every_error_kind_is_reported_with_file_line_and_column(
         "12,Salgsmøde,done,2026-01-05 10:00,,999,anna\n"  # 4
         "13,Salgsmøde,done,2026-01-05 10:00,,1,ghost\n"  # 5
         "14,Salgsmøde,done,2026-01-05 10:00,,1\n"  # 6: a value short
-        "x15,Salgsmøde,done,2026-01-05 10:00,,1,anna\n"  # 7
+        + "x"
+        * 65
+        + ",Salgsmøde,done,2026-01-05 10:00,,1,anna\n"  # 7: a key longer than 64 characters
         "16,,done,2026-01-05 10:00,,1,anna\n"  # 8
         "17,Opgave,done,2026-01-05 10:00,2026-01-05 09:00,,anna\n"  # 9
         "17,Opgave,done,2026-01-05 10:00,,,anna\n",  # 10
@@ -452,14 +454,14 @@ def test_every_error_kind_is_reported_with_file_line_and_column(
         "(neither in users.csv nor in the database)",
         "activities.csv:2: status: unknown value 'open': use one of planned, done, cancelled",
         "activities.csv:3: start_at: invalid date-time '5/1/2026 10:00'",
-        "activities.csv:4: company_id: unknown company 999",
+        "activities.csv:4: company_id: unknown company '999'",
         "activities.csv:5: owner: unknown user 'ghost'",
         "activities.csv:6: (row): expected 7 values as in the header, found 6",
-        "activities.csv:7: id: invalid id 'x15': use a whole number",
+        "activities.csv:7: id: key 'xxxxxxxxxxxxxxxxxxxx'… longer than 64 characters",
         "activities.csv:8: type: value required",
         "activities.csv:9: end_at: ends before start_at",
         "activities.csv:10: id: duplicate id 17 (first on line 9)",
-        "activity_participants.csv:2: activity_id: unknown activity 777",
+        "activity_participants.csv:2: activity_id: unknown activity '777'",
         "activity_participants.csv:4: login: duplicate activity_id+login 17/anna (first on line 3)",
         "opportunities.csv:2: closed_at: required when stage is won",
         "opportunities.csv:3: expected_close: invalid date '01-02-2026': use YYYY-MM-DD",
@@ -477,9 +479,13 @@ def test_all_bad_rows_are_listed_not_just_the_first(db: Database, tmp_path: Path
     folder = tmp_path / "bad"
     rows = "".join(f"{k},Opgave,done,2026-13-{k:02d} 10:00\n" for k in range(1, 51))
     write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
-    errors = failed(db, folder)
-    assert len(errors) == 50
-    assert [e.split(":")[1] for e in errors] == [str(line) for line in range(2, 52)]
+    with pytest.raises(ImportFailed) as info:
+        import_crm(db, folder)
+    errors = info.value.errors
+    # The first five of the kind listed, the other 45 counted in one line (issue 10).
+    assert [e.split(":")[1] for e in errors] == ["2", "3", "4", "5", "6", "7-51"]
+    assert errors[-1].startswith("activities.csv:7-51: start_at: 45 more like this (e.g. line 7:")
+    assert info.value.total == 50
 
 
 def test_missing_required_column_is_reported_once_with_the_header(
@@ -594,12 +600,12 @@ def test_bulk_load_rebuilds_indexes_and_keys_as_they_were(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A big load builds indexes (and PostgreSQL's foreign keys) once after the rows."""
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import merge
 
-    monkeypatch.setattr(importer, "BULK_ROWS", 2)
+    monkeypatch.setattr(merge, "BULK_ROWS", 2)
     dropped: list[str] = []
-    real_drop = importer.DropIndex
-    monkeypatch.setattr(importer, "DropIndex", lambda i: dropped.append(i.name) or real_drop(i))
+    real_drop = merge.DropIndex
+    monkeypatch.setattr(merge, "DropIndex", lambda i: dropped.append(i.name) or real_drop(i))
     before = _schema(db)
     report = import_crm(db, base_export(tmp_path / "export"))
     assert counts(report, "activities.csv") == (3, 0, 0)
@@ -634,9 +640,10 @@ def test_broken_files_are_reported_not_guessed(db: Database, tmp_path: Path) -> 
 def test_a_hopeless_export_keeps_a_bounded_error_list(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import report
 
-    monkeypatch.setattr(importer, "MAX_ERRORS", 5)
+    monkeypatch.setattr(report, "MAX_ERRORS", 5)
+    monkeypatch.setattr(report, "SHOWN_PER_KIND", 100)
     folder = tmp_path / "bad"
     rows = "".join(f"{k},Opgave,done,2026-13-01\n" for k in range(1, 51))
     write(folder, "activities.csv", "id,type,status,start_at\n" + rows)
@@ -644,6 +651,60 @@ def test_a_hopeless_export_keeps_a_bounded_error_list(
         import_crm(db, folder)
     assert len(info.value.errors) == 5 and info.value.omitted == 45
     assert str(info.value) == "import aborted, nothing was changed: 50 errors (45 not listed)"
+
+
+def test_repeated_errors_are_summarised_with_advice(db: Database, tmp_path: Path) -> None:
+    """After 5 errors of one kind in one column, one line: count, line range, example, advice."""
+    folder = tmp_path / "bad"
+    rows = "".join(f"{k},Opgave,done,{k % 28 + 1}/3/2026 10:00\n" for k in range(1, 31))
+    write(folder, "activities.csv", "id,type,status,start_at\nx,Opgave,later,2026-03-01\n" + rows)
+    with pytest.raises(ImportFailed) as info:
+        import_crm(db, folder)
+    errors = info.value.errors
+    assert errors[0] == (
+        "activities.csv:2: status: unknown value 'later': use one of planned, done, cancelled"
+    )
+    assert [e.split(":")[1] for e in errors[1:6]] == ["3", "4", "5", "6", "7"]
+    assert errors[6] == (
+        "activities.csv:8-32: start_at: 25 more like this (e.g. line 8: invalid date-time "
+        "'7/3/2026 10:00': use ISO 8601, e.g. 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00); "
+        'set date formats for start_at in the mapping (formats = ["%d-%m-%Y", …])'
+    )
+    assert len(errors) == 7
+    assert str(info.value) == "import aborted, nothing was changed: 31 errors (25 summarised)"
+
+
+def test_utf8_mixed_with_other_bytes_is_refused_with_the_lines(
+    db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "users.csv").write_bytes(
+        "login,name,email\nsoeren,Søren,s@x.dk\n".encode()
+        + b"mette,Mette S\xf8rensen,m@x.dk\nbo,Bo,b@x.dk\nanne,\xc6rt\xf8,a@x.dk\n"
+    )
+    assert failed(db, folder) == [
+        "users.csv:3: (file): mixes UTF-8 (e.g. line 2) with bytes that are not UTF-8 on lines "
+        "3, 5: save the file again as UTF-8 (or correct those lines)"
+    ]
+
+
+def test_folders_and_links_out_of_the_folder_are_named_not_followed(
+    db: Database, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    write(outside, "users.csv", USERS_CSV)
+    folder = tmp_path / "export"
+    write(folder, "activities.csv", "id,type,status,start_at\n1,Opgave,done,2026-03-01\n")
+    (folder / "companies.csv").mkdir()
+    (folder / "users.csv").symlink_to(outside / "users.csv")
+    report = import_crm(db, folder)
+    assert [item.name for item in report.files] == ["activities.csv"]
+    assert report.lines()[1:] == [
+        "not read: companies.csv is a folder, not a file",
+        f"not read: users.csv is a link to {(outside / 'users.csv').resolve()}, outside the "
+        "folder: not followed",
+    ]
 
 
 def test_nul_characters_are_refused_before_the_database_sees_them(
@@ -667,9 +728,9 @@ def test_a_reference_broken_behind_the_checks_fails_cleanly(
     """
     if backend == "sqlite":
         pytest.skip("SQLite holds the write lock for the whole import")
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import run
 
-    monkeypatch.setattr(importer, "_check_references", lambda *args: None)
+    monkeypatch.setattr(run, "check_references", lambda *args: None)
     folder = tmp_path / "export"
     write(
         folder, "activities.csv", "id,type,status,start_at,company_id\n1,Opgave,done,2026-01-05,9\n"
@@ -692,10 +753,10 @@ def test_the_demo_export_reimports_without_changes(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Realistic data (local times across DST, amounts, many participants), bulk path included."""
-    import kpidesk.data.importer as importer
+    from kpidesk.data.crm_import import merge
     from kpidesk.data.demo import write_demo_export
 
-    monkeypatch.setattr(importer, "BULK_ROWS", 500)
+    monkeypatch.setattr(merge, "BULK_ROWS", 500)
     folder = tmp_path / "demo"
     write_demo_export(folder, users=6, activities=2000, seed=2, as_of=dt.date(2026, 10, 26))
     first = import_crm(db, folder)

@@ -47,6 +47,15 @@ class ActivityRow:
     start: dt.datetime  # UTC
     company: int | None
     participants: frozenset[str]
+    created: dt.datetime | None = None  # UTC; None: the export does not say
+    completed: dt.datetime | None = None  # UTC; when it was marked done or cancelled
+
+    @property
+    def created_when(self) -> dt.datetime | None:
+        """When it counts as created: one completed before it was created, when completed."""
+        if self.created is not None and self.completed is not None:
+            return min(self.created, self.completed)
+        return self.created
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,11 @@ class Export:
     opportunities: tuple[OpportunityRow, ...]
 
 
+def _optional_instant(row: dict[str, str], column: str, tz: ZoneInfo) -> dt.datetime | None:
+    text = row.get(column) or ""
+    return parse_instant(text, tz) if text else None
+
+
 def read_export(folder: Path, tz: ZoneInfo) -> Export:
     users = _rows(folder, "users.csv")
     customers: dict[str, set[int]] = {}
@@ -91,6 +105,8 @@ def read_export(folder: Path, tz: ZoneInfo) -> Export:
             parse_instant(row["start_at"], tz),
             int(row["company_id"]) if row["company_id"] else None,
             frozenset(participants.get(int(row["id"]), set())),
+            _optional_instant(row, "created_at", tz),
+            _optional_instant(row, "completed_at", tz),
         )
         for row in _rows(folder, "activities.csv")
     )
@@ -160,7 +176,17 @@ class Ctx:
     def in_last_days(self, moment: dt.datetime) -> bool:
         return between(moment, *last_days(self.d, int(self.params["days"])), self.tz)
 
-    # "As of D" for opportunities (README, History as it was).
+    # "As of D" (README, History as it was): what existed at D 00:00, as it was then.
+    def status_then(self, a: ActivityRow) -> str | None:
+        """The activity's status at D 00:00; None if it did not exist yet."""
+        now = midnight(self.d, self.tz)
+        created = a.created_when
+        if created is not None and created >= now:
+            return None
+        if a.completed is not None and a.completed >= now:
+            return "planned"
+        return a.status
+
     def existed(self, o: OpportunityRow) -> bool:
         return o.created_when < midnight(self.d, self.tz)
 
@@ -178,7 +204,7 @@ def planned_meetings(c: Ctx) -> float | None:
     return sum(
         1
         for a in c.export.activities
-        if a.status == "planned"
+        if c.status_then(a) == "planned"
         and c.of_types(a)
         and c.mine(a)
         and between(a.start, c.d, end, c.tz)
@@ -191,7 +217,7 @@ def _covered(c: Ctx) -> tuple[int, int]:
     covered = {
         a.company
         for a in c.export.activities
-        if a.status == "done" and c.of_types(a) and c.mine(a) and c.in_last_days(a.start)
+        if c.status_then(a) == "done" and c.of_types(a) and c.mine(a) and c.in_last_days(a.start)
     }
     return len(managed), len(managed & covered)
 
@@ -210,7 +236,7 @@ def completed_activities(c: Ctx) -> float | None:
     return sum(
         1
         for a in c.export.activities
-        if a.status == "done" and c.of_types(a) and c.mine(a) and c.in_last_days(a.start)
+        if c.status_then(a) == "done" and c.of_types(a) and c.mine(a) and c.in_last_days(a.start)
     )
 
 
@@ -218,7 +244,10 @@ def overdue_activities(c: Ctx) -> float | None:
     return sum(
         1
         for a in c.export.activities
-        if a.status == "planned" and c.of_types(a) and c.mine(a) and a.start < midnight(c.d, c.tz)
+        if c.status_then(a) == "planned"
+        and c.of_types(a)
+        and c.mine(a)
+        and a.start < midnight(c.d, c.tz)
     )
 
 

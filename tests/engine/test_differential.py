@@ -2,6 +2,10 @@
 (`kpidesk import-crm`, `kpidesk setup import`, `kpidesk recalc`), agree exactly with the
 independent evaluator in `tests/engine/evaluator.py` for every template, on both backends.
 
+Activities carry `created_at`/`completed_at` and opportunities `created_at`/`closed_at`
+drawn from the same instants, so the "as of D" rules (what existed at D 00:00, with its
+status and stage of then) are exercised on the edges too.
+
 Most generated times lie exactly on a window edge (local midnights of D, D−N, D+N, period
 starts, the DST nights in Europe/Copenhagen) or a microsecond or second beside one, and are
 written with an offset, without one, in UTC, or as a plain date, as real exports do.
@@ -151,20 +155,29 @@ def generate_export(folder: Path, seed: int) -> None:
     activities, participants = [], []
     for aid in range(1, 901):
         start = rng.choice(instants)
+        status = rng.choice(("planned", "planned", "done", "done", "cancelled"))
+        # History (as of D): when it was created and completed, on edges too; either may be
+        # unknown, and some were completed before they were created (back-dated).
+        created = write_instant(rng.choice(instants), rng) if rng.random() < 0.7 else ""
+        completed = ""
+        if status != "planned" and rng.random() < 0.7:
+            completed = write_instant(rng.choice(instants), rng)
         activities.append([
             aid,
             rng.choice(TYPES),
-            rng.choice(("planned", "planned", "done", "done", "cancelled")),
+            status,
             write_instant(start, rng),
             rng.choice([*range(1, 25), ""]),
             rng.choice(USERS),
+            created,
+            completed,
         ])  # fmt: skip
         for login in rng.sample(USERS, rng.randint(0, 3)):
             participants.append([aid, login])
     _write(
         folder,
         "activities.csv",
-        ["id", "type", "status", "start_at", "company_id", "owner"],
+        ["id", "type", "status", "start_at", "company_id", "owner", "created_at", "completed_at"],
         activities,
     )
     _write(folder, "activity_participants.csv", ["activity_id", "login"], participants)

@@ -38,7 +38,7 @@ NIGHTS = [FIRST_NIGHT + dt.timedelta(days=k) for k in range((LAST_NIGHT - FIRST_
 END = dt.datetime.combine(LAST_NIGHT + dt.timedelta(days=1), dt.time(), TZ)  # final export
 # Share of timestamps exactly on a local midnight. SQLite compares stored text with the bound
 # edge, so these need one stored timestamp form on every write path (issue 9, point 1).
-ON_MIDNIGHT = 0.0
+ON_MIDNIGHT = 0.25
 USERS = (("anna", "Salg"), ("bo", "Salg"), ("carl", "Support"))
 TYPES = ("Salgsmøde", "Telefonmøde", "Opgave")
 RULES: list[tuple[str, dict[str, Any]]] = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kpidesk.data.db import Database
+from kpidesk.domain.forecast import Forecast, Horizon, hidden
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import locale_for
 from kpidesk.gui.kpi_card import KpiCard
@@ -133,22 +135,48 @@ def test_enter_on_a_card_opens_its_chart_with_explanation_and_call_list(
     assert "6" in chart.summaryLabel.text()
 
 
-def test_the_forecast_is_drawn_dashed_to_the_end_of_its_horizon(
+def test_the_chart_draws_the_known_part_apart_from_the_expected_part_and_the_band(
     qtbot: QtBot, db: Database, seed: Seed
 ) -> None:
     set_up_rules(db, seed)
     run_history(db, seed)
     dialog = open_today(qtbot, db, seed)
     item = dialog.card("Planlagte salgsmøder").item  # type: ignore[union-attr]
-    chart = KpiChartDialog(dialog.ctx, item, dialog.today.user_id, dialog.today.run_date)
+    assert item.forecast.status == "insufficient_history"  # ten nights teach nothing yet
+    end = seed.today + dt.timedelta(days=14)
+    shown = Forecast(
+        "ok", Horizon("window", seed.today, end), projected=7.0, low=5.0, high=9.0,
+        on_pace=False, pace_target=None, target_date=None, nights=NIGHTS, method="known",
+        known=4.0, addition=3.0, errors=40,
+    )  # fmt: skip
+    chart = KpiChartDialog(dialog.ctx, replace(item, forecast=shown), dialog.today.user_id,
+                           dialog.today.run_date)  # fmt: skip
     qtbot.addWidget(chart)
-    if item.forecast.status == "ok":
-        assert chart.forecast_curve is not None
-        xs, _ys = chart.forecast_curve.getData()
-        assert xs[-1] == date_to_x(item.forecast.horizon.end)
-        assert chart.forecast_curve.opts["pen"].style() == Qt.PenStyle.DashLine
-    else:
-        assert chart.forecast_curve is None and "No forecast" in chart.forecastLabel.text()
+    assert chart.forecast_curve is not None and chart.band is not None
+    xs, ys = chart.forecast_curve.getData()
+    assert xs[-1] == date_to_x(end) and ys[-1] == 7.0
+    assert chart.forecast_curve.opts["pen"].style() == Qt.PenStyle.DashLine
+    assert chart.known_bar is not None
+    bar = chart.known_bar.opts
+    assert list(bar["x"]) == [date_to_x(end)] and list(bar["height"]) == [4.0]
+    # One sentence: the known part, the usual change, the projection and the band.
+    text = chart.forecastLabel.text()
+    assert text.startswith("4 ") and "(+3)" in text and " 7 " in text and "5" in text
+    chart.close()
+
+    # Not shown (the backtest found it no better than "no change"): a flat line and the band.
+    still = hidden(replace(shown, method="no_change", known=None, projected=6.0), 2.0, 1.5)
+    chart = KpiChartDialog(dialog.ctx, replace(item, forecast=still), dialog.today.user_id,
+                           dialog.today.run_date)  # fmt: skip
+    qtbot.addWidget(chart)
+    assert chart.forecast_curve is None and chart.known_bar is None
+    assert chart.still_curve is not None and chart.band is not None
+    _xs, ys = chart.still_curve.getData()
+    assert ys[0] == ys[-1]
+    card = KpiCard(replace(item, forecast=still), locale_for("en"))
+    qtbot.addWidget(card)
+    assert card.forecastLabel.text().startswith("About unchanged by")
+    chart.close()
 
 
 def test_date_axis_uses_danish_month_names(qapp: object) -> None:

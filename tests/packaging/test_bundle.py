@@ -1,73 +1,27 @@
 """The PyInstaller bundle, built from a clean tree, runs with no Python environment around it.
 
 Run by `make test-dist` (marker `dist`); `make test` leaves it out because the build takes
-about a minute.
+about a minute. The bundle fixture (conftest.py) builds it once per session.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kpidesk import __version__
+from tests.packaging.util import bare_env, folder_size
 
 pytestmark = pytest.mark.dist
 
-REPO = Path(__file__).resolve().parents[2]
 SIZE_LIMIT_MB = 160
 UNWANTED = ("Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Pdf", "Qt6Multimedia", "Qt63D",
             "Qt6Designer", "_pytest", "pytestqt", "pytest_postgresql", "tkinter")  # fmt: skip
-
-
-def folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-@pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """`make dist` in a copy of the tracked files: nothing left over from development."""
-    tree = tmp_path_factory.mktemp("clean-tree")
-    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    files = subprocess.run(listing, cwd=REPO, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, files):
-        source = REPO / name.decode()
-        if source.is_file():
-            target = tree / name.decode()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-    (tree / ".venv").symlink_to(REPO / ".venv")
-    started = time.perf_counter()
-    # `-o`: use the project's venv as it is; reinstalling from the copy would re-point the
-    # editable install at a folder that is deleted after the test.
-    subprocess.run(["make", "-o", ".venv/.installed-test", "dist"], cwd=tree, check=True,
-                   capture_output=True, timeout=600)  # fmt: skip
-    build_seconds = time.perf_counter() - started
-    folder = tree / "dist" / "kpidesk"
-    size_mb = folder_size(folder) / 1e6
-    print(f"\nbundle built in {build_seconds:.0f} s, {size_mb:.0f} MB unpacked")
-    yield folder
-
-
-def bare_env(tmp_path: Path) -> dict[str, str]:
-    """No venv, no PYTHONPATH, a fresh home: what a customer's machine looks like."""
-    home = tmp_path / "home"
-    home.mkdir()
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "LANG": "C.UTF-8",
-    }
 
 
 def test_archive_is_built(bundle: Path) -> None:
@@ -87,6 +41,10 @@ def test_bundle_is_lean(bundle: Path) -> None:
     migrations = bundle / "_internal" / "kpidesk" / "data" / "migrations" / "versions"
     assert sorted(p.name for p in migrations.glob("0*.py"))
     assert list((bundle / "_internal" / "resources" / "i18n").glob("*_da.qm"))
+    mappings = bundle / "_internal" / "resources" / "mappings"
+    assert {"suitecrm.toml", "salesforce.toml", "hubspot.toml", "pipedrive.toml"} <= {
+        p.name for p in mappings.glob("*.toml")
+    }
 
 
 def test_version_without_python(bundle: Path, tmp_path: Path) -> None:

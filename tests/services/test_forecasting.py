@@ -1,0 +1,295 @@
+"""The backtest and the cards' forecasts on demo data imported through the CSV path, with
+real nightly runs, on SQLite and PostgreSQL; figures checked against plain recomputations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from kpidesk.cli.main import main
+from kpidesk.data.db import Database, upgrade
+from kpidesk.data.demo import generate_demo
+from kpidesk.data.models import (
+    Activity,
+    ActivityParticipant,
+    KpiResult,
+    KpiRule,
+    Opportunity,
+    User,
+)
+from kpidesk.domain.forecast import MAX_OWN_ERRORS, MIN_ERRORS, MIN_OWN_ERRORS
+from kpidesk.engine.known import known_parts
+from kpidesk.engine.run import run_for_date
+from kpidesk.services import kpi
+from kpidesk.services.caller import SYSTEM_CLI, Caller, PermissionDenied
+from kpidesk.services.forecasting import ForecastServiceError, backtest
+from kpidesk.services.setup_io import import_setup
+from tests.pgserver import PostgresServer
+
+AS_OF = dt.date(2026, 3, 29)
+NIGHTS = 75  # two whole months behind March: a period forecast learns from January
+TZ = ZoneInfo("Europe/Copenhagen")
+ADMIN = Caller(login="admin", role="admin", user_id=None)
+SETUP = {
+    "version": 1,
+    "profiles": ["Ledelse", "Salg", "Support"],
+    "rules": [
+        {"name": "Planlagte møder 7", "template": "planned_meetings",
+         "params": {"activity_types": [], "days": 7}, "target": 6,
+         "profiles": ["Salg", "Support", "Ledelse"], "active": True},
+        {"name": "Pipeline 14", "template": "pipeline_value", "params": {"days": 14},
+         "target": 100000, "profiles": ["Salg"], "active": True},
+        {"name": "Forsømte 21", "template": "neglected_accounts",
+         "params": {"activity_types": [], "days": 21}, "target": 3,
+         "profiles": ["Salg"], "active": True},
+        {"name": "Vundne ordrer", "template": "won_deals", "params": {"period": "month"},
+         "target": 4, "profiles": ["Salg"], "active": True},
+        {"name": "Gennemførte 7", "template": "completed_activities",
+         "params": {"activity_types": [], "days": 7}, "target": 10,
+         "profiles": ["Salg", "Support", "Ledelse"], "active": True},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def history_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A small demo organisation imported as CSV, with NIGHTS nightly runs up to AS_OF."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('forecast') / 'history.sqlite3'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        url = server.create_database("kpidesk_forecast_history", template="kpidesk_template")
+    db = Database(url)
+    try:
+        upgrade(db)
+        generate_demo(db, users=10, activities=6000, seed=11, as_of=AS_OF)
+        import_setup(db, SYSTEM_CLI, SETUP)
+        for offset in range(NIGHTS - 1, -1, -1):
+            assert run_for_date(db, AS_OF - dt.timedelta(days=offset)).status == "success"
+    finally:
+        db.dispose()
+    yield url
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_server").drop_database("kpidesk_forecast_history")
+
+
+def stored_values(db: Database, rule_id: int) -> dict[int, dict[dt.date, float]]:
+    """user → night → value, read straight from the results table."""
+    found: dict[int, dict[dt.date, float]] = {}
+    with db.session() as session:
+        for user_id, day, value in session.execute(
+            select(KpiResult.user_id, KpiResult.run_date, KpiResult.value).where(
+                KpiResult.rule_id == rule_id
+            )
+        ):
+            if value is not None:
+                found.setdefault(user_id, {})[day] = value
+    return found
+
+
+def test_backtest_figures_match_the_stored_results(history_db: str) -> None:
+    db = Database(history_db)
+    try:
+        report = backtest(db, ADMIN, save=False)
+        by_name = {rule.rule: rule for rule in report.rules}
+        assert list(by_name) == [rule["name"] for rule in SETUP["rules"]]
+        for rule in report.rules:
+            with db.session() as session:
+                rule_id = session.scalar(select(KpiRule.id).where(KpiRule.name == rule.rule))
+            values = stored_values(db, rule_id)
+            assert rule.cases == len(rule.case_list) > 0, rule.rule
+            for case in rule.case_list:
+                # The outcome and "no change" are the stored results of those nights.
+                assert case.actual == pytest.approx(values[case.user_id][case.outcome])
+                assert case.no_change == pytest.approx(values[case.user_id][case.made])
+                assert case.made < case.outcome
+            # Mean absolute errors and coverage, summed up plainly.
+            n = len(rule.case_list)
+            mae = sum(abs(c.actual - c.forecast) for c in rule.case_list) / n
+            mae_still = sum(abs(c.actual - c.no_change) for c in rule.case_list) / n
+            inside = sum(c.low <= c.actual <= c.high for c in rule.case_list) / n
+            assert rule.mae_forecast == pytest.approx(mae)
+            assert rule.mae_no_change == pytest.approx(mae_still)
+            assert rule.coverage == pytest.approx(inside)
+        deals = by_name["Vundne ordrer"]
+        assert deals.method == "period" and deals.mae_pace is not None
+        for case in deals.case_list:
+            start = case.made.replace(day=1)
+            elapsed = (case.made - start).days
+            assert case.pace == pytest.approx(
+                case.no_change / elapsed * (case.outcome - start).days
+            )
+            assert case.low >= case.no_change  # the total so far never goes away
+    finally:
+        db.dispose()
+
+
+def test_no_change_band_is_the_users_past_changes(history_db: str) -> None:
+    """For "no change" the forecast is the value that night and the band the 10th–90th
+    percentile of the user's own earlier changes over the same number of nights (widened to
+    hold the value itself)."""
+    db = Database(history_db)
+    try:
+        report = backtest(db, ADMIN, rule_name="gennemførte 7", save=False)
+        (rule,) = report.rules
+        with db.session() as session:
+            rule_id = session.scalar(select(KpiRule.id).where(KpiRule.name == rule.rule))
+        values = stored_values(db, rule_id)
+        checked = 0
+        for case in rule.case_list:
+            mine = values[case.user_id]
+            changes = [
+                mine[day + dt.timedelta(days=7)] - value
+                for day, value in sorted(mine.items())
+                if day + dt.timedelta(days=7) <= case.made and day + dt.timedelta(days=7) in mine
+            ][-MAX_OWN_ERRORS:]
+            if len(changes) < MIN_OWN_ERRORS:
+                continue
+            deciles = statistics.quantiles(changes, n=10, method="inclusive")
+            assert case.forecast == case.no_change
+            low = min(case.no_change + deciles[0], case.no_change)
+            high = max(case.no_change + deciles[-1], case.no_change)
+            assert case.low == pytest.approx(max(low, 0.0))
+            assert case.high == pytest.approx(max(high, 0.0))
+            checked += 1
+        assert checked > 20 and MIN_ERRORS <= MIN_OWN_ERRORS
+    finally:
+        db.dispose()
+
+
+def plain_planned(db: Database, user_id: int, night: dt.date, start: int, end: int) -> int:
+    """Activities planned on `night` with the user taking part, starting in [night+start,
+    night+end) local time: the history rules read plainly from the rows."""
+    midnight = dt.datetime.combine(night, dt.time(), TZ)
+    low = dt.datetime.combine(night + dt.timedelta(days=start), dt.time(), TZ)
+    high = dt.datetime.combine(night + dt.timedelta(days=end), dt.time(), TZ)
+    count = 0
+    with db.session() as session:
+        rows = session.scalars(
+            select(Activity)
+            .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+            .where(ActivityParticipant.user_id == user_id)
+        ).all()
+        for activity in rows:
+            created = getattr(activity, "created_at", None)
+            completed = getattr(activity, "completed_at", None)
+            if created is not None and created >= midnight:
+                continue
+            planned = activity.status == "planned" or (
+                completed is not None and completed >= midnight
+            )
+            if planned and low <= activity.start_at < high:
+                count += 1
+    return count
+
+
+def plain_pipeline(db: Database, user_id: int, night: dt.date, start: int, end: int) -> Decimal:
+    """Open deals on `night` expected to close in [night+start, night+end)."""
+    midnight = dt.datetime.combine(night, dt.time(), TZ)
+    total = Decimal(0)
+    with db.session() as session:
+        for deal in session.scalars(select(Opportunity).where(Opportunity.owner_id == user_id)):
+            if deal.created_at >= midnight:
+                continue
+            if deal.stage != "open" and not (deal.closed_at and deal.closed_at >= midnight):
+                continue
+            close = deal.expected_close
+            if close is not None and night + dt.timedelta(days=start) <= close < night + (
+                dt.timedelta(days=end)
+            ):
+                total += deal.amount
+    return total
+
+
+def test_known_parts_match_a_plain_reading_of_the_rows(history_db: str) -> None:
+    db = Database(history_db)
+    try:
+        with db.session() as session:
+            rules = {rule.name: rule for rule in session.scalars(select(KpiRule))}
+            users = list(session.scalars(select(User.id).where(User.profile_id.is_not(None))))
+            for rule in rules.values():
+                session.expunge(rule)
+        nonzero = 0
+        for night in (AS_OF, AS_OF - dt.timedelta(days=20)):
+            with db.connect() as conn:
+                planned = known_parts(conn, rules["Planlagte møder 7"], night, TZ)
+                pipeline = known_parts(conn, rules["Pipeline 14"], night, TZ)
+                assert known_parts(conn, rules["Gennemførte 7"], night, TZ) is None
+            assert planned is not None and pipeline is not None
+            for user_id in users:
+                expected = plain_planned(db, user_id, night, 7, 14)
+                assert planned[user_id] == (expected,)
+                nonzero += expected > 0
+            for user_id, (amount,) in pipeline.items():
+                assert amount == pytest.approx(float(plain_pipeline(db, user_id, night, 14, 28)))
+        assert nonzero > 0
+    finally:
+        db.dispose()
+
+
+def test_cli_backtest_json_saves_verdicts_that_decide_the_cards(
+    history_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = Database(history_db)
+    try:
+        mette_before = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
+        assert all(not item.forecast.shown for item in mette_before.kpis)  # not judged yet
+        assert main(["--db", history_db, "forecast", "backtest", "--json"]) == 0
+        out, err = capsys.readouterr()
+        data = json.loads(out)
+        assert err == "" and data["from"] is None
+        rules = {rule["rule"]: rule for rule in data["rules"]}
+        completed = rules["Gennemførte 7"]
+        assert completed["method"] == "no_change" and completed["beats_baseline"] is False
+        assert completed["ratio"] == pytest.approx(1.0)
+        assert rules["Vundne ordrer"]["baseline"] == "pace"
+        for rule in data["rules"]:
+            assert 0.0 <= rule["coverage"] <= 1.0 and rule["cases"] > 0
+        mette = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
+        for item in mette.kpis:
+            assert item.forecast.shown == rules[item.rule]["beats_baseline"], item.rule
+            if item.forecast.status == "ok" and item.unit == "percent":
+                assert 0.0 <= (item.forecast.low or 0) <= (item.forecast.high or 0) <= 1.0
+        # A narrower look prints figures but leaves the verdicts alone.
+        assert main(["--db", history_db, "forecast", "backtest", "--rule", "Pipeline 14",
+                     "--from", str(AS_OF - dt.timedelta(days=20))]) == 0  # fmt: skip
+        text = capsys.readouterr().out
+        assert text.splitlines()[1].startswith("Pipeline 14") and "ratio" in text
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--rule", "Findes ikke"], "no active rule is named 'Findes ikke'"),
+        (["--from", "2026-03-10", "--to", "2026-03-01"], "is before --from"),
+    ],
+)
+def test_cli_mistakes_are_one_line(
+    history_db: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["--db", history_db, "forecast", "backtest", *argv]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_only_administrators_backtest(history_db: str) -> None:
+    db = Database(history_db)
+    try:
+        with pytest.raises(PermissionDenied):
+            backtest(db, Caller(login="mette", role="user", user_id=2))
+        with pytest.raises(ForecastServiceError):
+            backtest(db, ADMIN, date_from=AS_OF, date_to=AS_OF - dt.timedelta(days=1))
+    finally:
+        db.dispose()
