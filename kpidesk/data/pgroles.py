@@ -36,7 +36,7 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
 CRM_TABLES = ("companies", "activities", "activity_participants", "opportunities")
 SETUP_TABLES = ("profiles", "kpi_rules", "kpi_rule_profiles", "settings")
 READ_ALL = (*CRM_TABLES, *SETUP_TABLES, "kpi_runs", "kpi_results", "alembic_version")
-USER_COLUMNS = ("id", "login", "name", "email", "role", "active", "profile_id")
+HIDDEN_COLUMNS = ("password_hash",)  # of users: only the owner reads it
 OWNER_ONLY = ("users", "audit_log")  # granted column by column or by action below
 
 
@@ -152,7 +152,8 @@ def install_roles(conn: Connection, scheduler_logins: tuple[str, ...] = ()) -> R
         elif table not in OWNER_ONLY:
             run(f"GRANT SELECT ON {quote(table)} TO {g_users}, {g_sched}")
             report.unlisted_tables.append(table)
-    visible = ", ".join(quote(c) for c in USER_COLUMNS)
+    # Every column but the hash (columns added later, such as the CRM's key, are readable).
+    visible = ", ".join(quote(c) for c in _columns(conn, "users") if c not in HIDDEN_COLUMNS)
     run(f"GRANT SELECT ({visible}) ON users TO {g_users}, {g_sched}")
     run(f"GRANT UPDATE (profile_id) ON users TO {g_admins}")
     for table in SETUP_TABLES:
