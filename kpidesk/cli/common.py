@@ -17,6 +17,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2  # argparse's own code for a wrong command line
     CONFIG = 78  # sysexits' EX_CONFIG: a service is not configured; systemd does not restart it
     INTERRUPTED = 130
+    TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process ended by it
 
 
 class UserError(Exception):
@@ -35,7 +36,17 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
-    return open_database(getattr(args, "db", None), migrate=migrate)
+    """The command's database, upgraded, with runs of dead processes marked failed."""
+    db = open_database(getattr(args, "db", None), migrate=migrate)
+    if migrate:
+        from kpidesk.services.runs import fail_stopped_runs
+
+        try:
+            fail_stopped_runs(db)
+        except BaseException:
+            db.dispose()
+            raise
+    return db
 
 
 class Progress:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.roles_commands import register_db_roles
 from kpidesk.data import settings
 from kpidesk.data.db import current_revision
 
@@ -17,6 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     upgrade = db_sub.add_parser("upgrade", help="create or upgrade the schema (never drops data)")
     add_db_option(upgrade)
     upgrade.set_defaults(handler=cmd_db_upgrade)
+    register_db_roles(db_sub)
     check = db_sub.add_parser(
         "check",
         help="check the stored data (e.g. every timestamp in its one stored form); "

@@ -104,12 +104,19 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
         return [dt.datetime.now(settings.timezone(session)).date()]
 
 
+def _pause(done: int, total: int) -> None:
+    """The scheduler's test hook (KPIDESK_RUN_STEP_DELAY) for stopping a recalc midway."""
+    from kpidesk.services.runs import pause_between_rules
+
+    pause_between_rules(done, total)
+
+
 def _run_one(db: Database, day: dt.date) -> Any:
     """One date; if a run is in progress elsewhere, say so and wait for it, then recalculate."""
     from kpidesk.engine.run import REASON_BUSY, run_for_date
 
     try:
-        summary = run_for_date(db, day, trigger="manual", wait=False)
+        summary = run_for_date(db, day, trigger="manual", wait=False, progress=_pause)
         if summary.status == "skipped" and summary.reason == REASON_BUSY:
             print(
                 f"kpidesk: a KPI run is in progress elsewhere; waiting for it to finish "
@@ -117,7 +124,7 @@ def _run_one(db: Database, day: dt.date) -> Any:
                 file=sys.stderr,
                 flush=True,
             )
-            summary = run_for_date(db, day, trigger="manual", wait=True)
+            summary = run_for_date(db, day, trigger="manual", wait=True, progress=_pause)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line

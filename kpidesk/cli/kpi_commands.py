@@ -334,7 +334,12 @@ def cmd_setup_export(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_import(args: argparse.Namespace) -> int:
-    from kpidesk.services.setup_io import SetupImportError, import_setup
+    from kpidesk.services.setup_io import (
+        SetupFileError,
+        SetupImportError,
+        import_setup,
+        load_setup_json,
+    )
 
     source = "standard input" if args.file == "-" else args.file
     if args.file == "-":
@@ -345,11 +350,9 @@ def cmd_setup_import(args: argparse.Namespace) -> int:
         except UnicodeDecodeError as exc:
             raise UserError(f"{source} is not UTF-8 text: {exc.reason}") from exc
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise UserError(
-            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
+        data = load_setup_json(raw)
+    except SetupFileError as exc:
+        raise UserError(f"{source}: {exc}") from None
     db = database(args)
     try:
         report = import_setup(db, SYSTEM_CLI, data)

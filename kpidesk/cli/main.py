@@ -7,11 +7,15 @@ command is adding its module to COMMAND_MODULES.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
 
 from kpidesk import __version__
 from kpidesk.cli.common import ExitCode, UserError, add_db_option
@@ -63,16 +67,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if handler is None:
             return run_gui(args)
-        return int(handler(args))
+        with _terminate_as_exit():
+            return int(handler(args))
     except KeyboardInterrupt:
         print("kpidesk: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except Terminated:
+        print("kpidesk: stopped (SIGTERM); nothing half-written was kept", file=sys.stderr)
+        return ExitCode.TERMINATED
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
         message = user_message(exc)
         if message is None:
             raise
         print(f"kpidesk: error: {message}", file=sys.stderr)
         return ExitCode.ERROR
+
+
+class Terminated(SystemExit):
+    """SIGTERM during a command: unwinds like Ctrl+C, so a run or import records its end."""
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """While a command runs, SIGTERM raises `Terminated` instead of killing the process.
+
+    Without it a `kill` (a service manager stopping, a shutdown) left a run row `running`.
+    Only in the main thread, where Python delivers signals; the old handler comes back after.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise Terminated(ExitCode.TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def user_message(exc: BaseException) -> str | None:

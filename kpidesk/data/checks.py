@@ -13,6 +13,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from kpidesk.data.db import Database
+from kpidesk.data.integrity import quick_check
 from kpidesk.data.models import Base, timestamp_columns
 from kpidesk.data.timestamps import DATE_GLOB, DATETIME_GLOB
 
@@ -68,14 +69,37 @@ def canonical_timestamps(conn: Connection) -> list[Problem]:
     return problems
 
 
+def sqlite_quick_check(conn: Connection) -> list[Problem]:
+    """SQLite: the file's own pages and indexes (`PRAGMA quick_check`), so corruption in the
+    middle of a file does not go unnoticed while commands keep writing to it."""
+    problems = quick_check(conn)
+    if not problems:
+        return []
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return [
+        Problem(
+            "quick_check",
+            f"SQLite reports the file damaged: {problems[0]}{more}; restore the latest "
+            "backup (the nightly run writes nothing to it meanwhile)",
+            len(problems),
+        )
+    ]
+
+
 # (name, check) in the order they run; append to add a check.
-CHECKS: list[tuple[str, Check]] = [("timestamps", canonical_timestamps)]
+CHECKS: list[tuple[str, Check]] = [
+    ("quick_check", sqlite_quick_check),
+    ("timestamps", canonical_timestamps),
+]
 
 
 def run_checks(db: Database) -> list[Problem]:
     """Every check in `CHECKS`, in one read transaction."""
     problems: list[Problem] = []
     with db.connect() as conn:
-        for _name, check in CHECKS:
-            problems.extend(check(conn))
+        for name, check in CHECKS:
+            found = check(conn)
+            problems.extend(found)
+            if name == "quick_check" and found:
+                break  # the other checks would only trip over the damaged pages
     return problems

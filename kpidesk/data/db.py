@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from kpidesk import paths
+from kpidesk import __version__, paths
 
 log = logging.getLogger("kpidesk.data")
 
@@ -23,6 +24,21 @@ ENV_URL = "KPIDESK_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Key of the PostgreSQL advisory lock taken while migrating (any constant unique to kpidesk).
 MIGRATION_LOCK_KEY = 0x6B706964_65736B00 & 0x7FFFFFFFFFFFFFFF
+
+
+# The kpidesk version that introduced each migration. Whoever adds a migration adds a line;
+# an upgrade writes the head's version into the settings (REQUIRED_VERSION_KEY) so that an
+# older kpidesk meeting the database can say which version to install.
+REVISION_VERSIONS: dict[str, str] = {
+    "0001": "0.1.0",
+    "0002": "0.1.0",
+    "0003": "0.1.0",
+    "0004": "0.1.0",  # canonical SQLite timestamps (ts)
+    "0005": "0.1.0",  # activities' created_at/completed_at (history as it was)
+    "0006": "0.1.0",  # text keys (crm_key) for real CRM exports
+    "0008": "0.1.0",  # the data source: crm_imports, kpi_run_data
+}
+REQUIRED_VERSION_KEY = "schema.requires_kpidesk"
 
 
 class DatabaseError(Exception):
@@ -33,12 +49,27 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or paths.default_database_url()
 
 
+def mask_password(url: str) -> str:
+    """The URL as it may be shown: a password between `:` and `@` becomes `***`."""
+    return _PASSWORD_IN_URL.sub(r"\1***\2", url)
+
+
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*(@)")
+
+
 def normalise_url(url: str) -> str:
     """Accept `postgresql://` as people write it and use psycopg 3 for it."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"invalid database URL {url!r}") from exc
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not deep in a driver
+    except (ArgumentError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
+        if "invalid literal for int" in reason:
+            reason = "the port must be a number"
+        raise DatabaseError(
+            f"invalid database URL {mask_password(url)!r}: {mask_password(reason)}; "
+            "write sqlite:///FILE or postgresql://USER@HOST:PORT/DATABASE"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
@@ -101,6 +132,9 @@ class Database:
                 pool_pre_ping=True,
                 connect_args={"connect_timeout": 10, "application_name": "kpidesk"},
             )
+        # The PostgreSQL login role of the person who logged in through the server (shared
+        # installation with `kpidesk db roles`); None when the URL itself says who connects.
+        self.login_role: str | None = None
         self.write_engine = self.engine.execution_options(sqlite_immediate=True)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
@@ -141,6 +175,23 @@ class Database:
         self.engine.dispose()
 
 
+def read_only_message(db: Database) -> str:
+    """What to do about a SQLite database this account may read but not write."""
+    path = db.sqlite_path
+    if path is None:
+        return f"the database {db.display_url()} is read-only for this login"
+    path = path.expanduser().resolve()
+    if path.exists() and not os.access(path, os.W_OK):
+        return (
+            f"the database file is read-only: {path}: give this account write access to it "
+            "(or copy it somewhere writable)"
+        )
+    return (
+        f"the database folder is read-only: {path.parent}: SQLite writes its journal beside "
+        "the file, so this account needs write access to the folder too"
+    )
+
+
 @contextmanager
 def translate_errors(db: Database) -> Iterator[None]:
     """Turn connection failures into one clear line; leave programming errors alone."""
@@ -149,6 +200,12 @@ def translate_errors(db: Database) -> Iterator[None]:
     except OperationalError as exc:
         message = str(exc.orig) if exc.orig is not None else str(exc)
         first = message.strip().splitlines()[0] if message.strip() else type(exc).__name__
+        if "readonly" in first or "read-only" in first:
+            raise DatabaseError(read_only_message(db)) from exc
+        if db.is_sqlite and "unable to open" in first and db.sqlite_path is not None:
+            folder = db.sqlite_path.expanduser().resolve().parent
+            if folder.is_dir() and not os.access(folder, os.W_OK):
+                raise DatabaseError(read_only_message(db)) from exc
         if "locked" in first or "busy" in first:
             raise DatabaseError(
                 f"database {db.display_url()} is locked by another program: {first}"
@@ -174,8 +231,17 @@ def upgrade(db: Database, revision: str = "head") -> bool:
     heads = set(script.get_heads()) if revision == "head" else {revision}
     with translate_errors(db), db.engine.connect() as conn:
         current = set(MigrationContext.configure(conn).get_current_heads())
+        unknown = sorted(rev for rev in current if not _known_revision(script, rev))
+        required = _required_version(conn) if unknown else None
+    if unknown:
+        raise DatabaseError(newer_database_message(unknown, required))
     if current == heads:
         return False
+    if db.login_role is not None:
+        raise DatabaseError(
+            f"the database {db.display_url()} needs an upgrade that only its owner may run: "
+            "ask IT to run `kpidesk db upgrade` (and `kpidesk db roles`) as the owner"
+        )
 
     backup: Path | None = None
     source = db.sqlite_path
@@ -188,6 +254,7 @@ def upgrade(db: Database, revision: str = "head") -> bool:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
+            _record_required_version(conn, script.get_current_head())
             if db.is_sqlite:
                 _check_foreign_keys(db, conn)
     except Exception:
@@ -200,6 +267,52 @@ def upgrade(db: Database, revision: str = "head") -> bool:
             backup.unlink(missing_ok=True)
     log.info("database %s upgraded from %s to %s", db.display_url(), current or "empty", revision)
     return True
+
+
+def _known_revision(script: Any, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # noqa: BLE001 - alembic raises several kinds for an unknown id
+        return False
+
+
+def version_for_revision(revision: str | None) -> str:
+    """The kpidesk version that brought a revision (tolerant: unknown ids give ours)."""
+    if revision is None:
+        return __version__
+    return REVISION_VERSIONS.get(revision, __version__)
+
+
+def newer_database_message(revisions: list[str], required: str | None) -> str:
+    needed = f"install kpidesk ≥ {required}" if required else (
+        f"install the kpidesk that upgraded it (newer than {__version__})"
+    )  # fmt: skip
+    return (
+        f"this database was upgraded by a newer kpidesk (revision {', '.join(revisions)}): "
+        f"{needed}; this is kpidesk {__version__}"
+    )
+
+
+def _required_version(conn: Connection) -> str | None:
+    """What the newest kpidesk that upgraded the database wrote down as needed."""
+    if not inspect(conn).has_table("settings"):
+        return None
+    value = conn.execute(
+        text("SELECT value FROM settings WHERE key = :k"), {"k": REQUIRED_VERSION_KEY}
+    ).scalar()
+    return str(value) if value else None
+
+
+def _record_required_version(conn: Connection, head: str | None) -> None:
+    """Leave, for older kpidesk versions, which version this schema needs (their message)."""
+    if not inspect(conn).has_table("settings"):
+        return
+    version = version_for_revision(head)
+    conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": REQUIRED_VERSION_KEY})
+    conn.execute(
+        text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+        {"k": REQUIRED_VERSION_KEY, "v": version},
+    )
 
 
 @contextmanager
@@ -274,6 +387,14 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         db.dispose()
         raise
     return db
+
+
+def has_server_roles(db: Database) -> bool:
+    """Whether `kpidesk db roles` set this PostgreSQL database up (passwords are the server's)."""
+    if db.dialect != "postgresql":
+        return False
+    with db.connect() as conn:
+        return bool(conn.scalar(text("SELECT to_regproc('kpidesk_set_password') IS NOT NULL")))
 
 
 def has_table(db: Database, name: str) -> bool:

@@ -135,7 +135,9 @@ class User(Base):
     profile_id: Mapped[int | None] = mapped_column(
         ForeignKey("profiles.id", ondelete="RESTRICT"), index=True
     )
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Deferred: on a shared PostgreSQL only the owner may read it (column grants), so loading a
+    # User for anyone else must not ask for it.
+    password_hash: Mapped[str | None] = mapped_column(String(255), deferred=True)
 
     profile: Mapped[Profile | None] = relationship(back_populates="users")
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kpidesk.domain.limits import ACTIVITY_TYPE_MAX, MAX_ACTIVITY_TYPES_PER_RULE
 from kpidesk.domain.periods import PERIODS
 
 ParamKind = Literal["activity_types", "int", "choice"]
@@ -152,10 +153,20 @@ def _check_one(spec: TemplateSpec, param: ParamSpec, value: Any) -> Any:
     if param.kind == "activity_types":
         if isinstance(value, str) or not isinstance(value, list | tuple):
             raise ParamError(f"{where}: expected a list of activity type names, got {value!r}")
+        if len(value) > MAX_ACTIVITY_TYPES_PER_RULE:
+            raise ParamError(
+                f"{where}: at most {MAX_ACTIVITY_TYPES_PER_RULE} activity types per rule, "
+                f"not {len(value)}"
+            )
         names: list[str] = []
         for item in value:
             if not isinstance(item, str) or not item.strip():
                 raise ParamError(f"{where}: activity type names must be non-empty text: {item!r}")
+            if len(item.strip()) > ACTIVITY_TYPE_MAX:
+                raise ParamError(
+                    f"{where}: an activity type name has at most {ACTIVITY_TYPE_MAX} "
+                    f"characters: {item.strip()[:40]!r}…"
+                )
             if item.strip() not in names:
                 names.append(item.strip())
         return names

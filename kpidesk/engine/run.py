@@ -57,7 +57,7 @@ log = logging.getLogger("kpidesk.engine")
 RunStatus = Literal["success", "failed", "skipped"]
 ProgressCallback = Callable[[int, int], None]
 
-INTERRUPTED_ERROR = "interrupted: the process ended during the run"
+INTERRUPTED_ERROR = "the process stopped during the run (it was killed or crashed)"
 REASON_BUSY = "in progress elsewhere"
 REASON_DONE = "already done"
 ERROR_MAX_CHARS = 4000
@@ -193,6 +193,38 @@ def _error_text(exc: BaseException) -> str:
     message = str(exc).strip() or type(exc).__name__
     text = message if isinstance(exc, RuleError) else f"{type(exc).__name__}: {message}"
     return text[:ERROR_MAX_CHARS]
+
+
+def fail_stopped_runs(db: Database) -> int:
+    """Mark `running` rows of dead processes as failed, if no run is in progress; the count.
+
+    Called when an app, command or scheduler starts: a run killed with SIGKILL, or whose
+    machine lost power, cannot record its own end. Only while the run lock is free is every
+    `running` row surely such a leftover; if a run holds the lock nothing is touched (that
+    run sweeps at its own start). Costs one small read when nothing is left over.
+    """
+    with db.connect() as conn:
+        left = conn.scalar(select(KpiRun.id).where(KpiRun.status == "running").limit(1))
+    if left is None:
+        return 0
+    lock = acquire_run_lock(db, wait=False)
+    if lock is None:
+        return 0
+    with lock:
+        return _fail_running(db)
+
+
+def _fail_running(db: Database) -> int:
+    with db.connect(write=True) as conn:
+        stale = conn.execute(
+            update(KpiRun)
+            .where(KpiRun.status == "running")
+            .values(status="failed", error=INTERRUPTED_ERROR, finished_at=utcnow())
+        )
+    count = max(int(stale.rowcount or 0), 0)
+    if count:
+        log.warning("marked %d interrupted run(s) as failed", count)
+    return count
 
 
 def run_for_date(

@@ -17,9 +17,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from kpidesk import __version__, paths
-from kpidesk.data.db import Database, DatabaseError, open_database
+from kpidesk.data.db import Database, DatabaseError, open_database, resolve_url
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.runner import run_in_background
+from kpidesk.services.auth import server_login_url
 from kpidesk.services.caller import Caller
 
 log = logging.getLogger("kpidesk.gui")
@@ -217,6 +218,18 @@ def log_in_while_opening(open_db: Callable[[], Database]) -> tuple[Database | No
     return db, caller
 
 
+def log_in_through_server(url: str) -> tuple[Database | None, Caller | None]:
+    """A shared PostgreSQL with server logins: the login dialog connects as the person's own
+    role (the URL holds no user and no password); (None, None) when they quit."""
+    from kpidesk.gui.login import LoginDialog
+
+    dialog = LoginDialog(None, server_url=url)
+    accepted = dialog.exec() == LoginDialog.DialogCode.Accepted
+    result = (dialog.db, dialog.caller) if accepted else (None, None)
+    dialog.deleteLater()
+    return result
+
+
 def _demo_file_exists() -> bool:
     url = paths.demo_database_url()
     return Path(url.removeprefix("sqlite:///")).exists()
@@ -248,6 +261,11 @@ def run(db_url: str | None, demo: bool) -> int:
             except BaseException:
                 db.dispose()
                 raise
+        elif not demo and server_login_url(resolve_url(db_url)):
+            server_db, caller = log_in_through_server(resolve_url(db_url))
+            if server_db is None:
+                return 0
+            db = server_db
         else:
             opener = _demo_opener() if demo and not db_url else (lambda: open_database(db_url))
             opened, caller = log_in_while_opening(opener)
@@ -272,7 +290,9 @@ def run(db_url: str | None, demo: bool) -> int:
         from kpidesk.gui.formatting import set_display_timezone
         from kpidesk.gui.main_window import MainWindow
         from kpidesk.services.crm import installation_timezone
+        from kpidesk.services.runs import fail_stopped_runs
 
+        fail_stopped_runs(db)  # runs a dead process left `running` say `failed`
         set_display_timezone(installation_timezone(db))
         window = MainWindow(AppContext(db=db, caller=caller, language=language))
         window.show()

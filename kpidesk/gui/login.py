@@ -138,9 +138,13 @@ class LoginDialog(_CheckingDialog):
     """
 
     def __init__(self, db: Database | None, parent: QWidget | None = None, *,
-                 sleep: auth.SleepFn = time.sleep) -> None:  # fmt: skip
+                 sleep: auth.SleepFn = time.sleep,
+                 server_url: str | None = None) -> None:  # fmt: skip
         super().__init__(db, parent)
         self._sleep = sleep
+        # A shared PostgreSQL whose URL names no user: the server checks the password and
+        # the dialog hands back the database connected as the person's own role.
+        self.server_url = server_url
         self.waiting_for_database = False
         self.setObjectName("loginDialog")
         self.setWindowTitle(self.tr("Log in – kpidesk"))
@@ -191,8 +195,13 @@ class LoginDialog(_CheckingDialog):
         self.setMinimumWidth(420)
         if db is not None:
             self.set_database(db)
+        elif server_url is not None:
+            where.setText(self.tr("Database: {url}").format(url=server_url))
         else:
             where.setText(self.tr("Opening the database…"))
+
+        # The decoy hash is ready before the first attempt (same timing for every failure).
+        run_in_background(self, auth.prepare_decoy, lambda _hash: None, lambda _exc: None)
 
         last = QSettings().value(LAST_LOGIN_KEY)
         if last:
@@ -225,6 +234,16 @@ class LoginDialog(_CheckingDialog):
             self.show_error(self.tr("Enter your login."))
             self.user.setFocus()
             return
+        if self.server_url is not None:
+            url, password, sleep = self.server_url, self.password.text(), self._sleep
+            self.set_busy(True, self.tr("Checking…"))
+            run_in_background(
+                self,
+                lambda: auth.server_login(url, login, password, sleep=sleep),
+                self._server_succeeded,
+                self._failed,
+            )
+            return
         if self.db is None:
             self.waiting_for_database = True
             self.set_busy(True, self.tr("Opening the database…"))
@@ -238,6 +257,10 @@ class LoginDialog(_CheckingDialog):
             self._succeeded,
             self._failed,
         )
+
+    def _server_succeeded(self, result: tuple[Database, Caller]) -> None:
+        self.db = result[0]
+        self._succeeded(result[1])
 
     def _succeeded(self, caller: Caller) -> None:
         self.caller = caller

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk import __version__
-from kpidesk.gui import i18n
+from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
 from kpidesk.gui.login import app_icon, error_colour
@@ -177,6 +177,9 @@ class MainWindow(QMainWindow):
         events.runStarted.connect(self._run_started)
         events.runProgress.connect(self._run_progress)
         events.runFinished.connect(self._run_finished)
+
+        self._account_changed_shown = False
+        runner.notifier().accountChanged.connect(self.account_changed)
 
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_REFRESH_MS)
@@ -481,7 +484,14 @@ class MainWindow(QMainWindow):
 
     # --- scheduler ------------------------------------------------------------------------------
     def start_scheduler(self) -> None:
-        """The in-app nightly schedule and catch-up (they report through ctx.events)."""
+        """The in-app nightly schedule and catch-up (they report through ctx.events).
+
+        Not for a user logged in as their own PostgreSQL role: the server's scheduler service
+        calculates, and the role could not write a run anyway.
+        """
+        if self.ctx.db.login_role is not None and not self.ctx.caller.is_admin:
+            log.info("no in-app scheduler: the scheduler service calculates the KPIs")
+            return
         try:
             from kpidesk.gui.scheduler_bridge import SchedulerBridge
         except ImportError as exc:
@@ -490,6 +500,29 @@ class MainWindow(QMainWindow):
         bridge = SchedulerBridge(self.ctx, self)
         bridge.start()
         self.scheduler_bridge = bridge
+
+    # --- account --------------------------------------------------------------------------------
+    def account_changed(self, reason: str) -> None:
+        """An administrator deactivated or demoted this person: say so once, then close.
+
+        The services already refused the action; the window stops asking them and closes
+        when the message is read, so the person logs in again with their rights as they are.
+        """
+        if self._account_changed_shown:
+            return
+        self._account_changed_shown = True
+        self._status_timer.stop()
+        self.setup_action.setVisible(False)
+        if reason == "demoted":
+            text = self.tr("You are no longer an administrator. Start kpidesk and log in again.")
+        else:
+            text = self.tr("Your account is no longer active. Ask an administrator.")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Your account was changed"), text,
+                          QMessageBox.StandardButton.Ok, self)  # fmt: skip
+        box.setObjectName("accountChangedBox")
+        box.finished.connect(self.close)
+        self.account_box = box
+        box.open()
 
     # --- menus ----------------------------------------------------------------------------------
     def choose_language(self, language: str) -> None:

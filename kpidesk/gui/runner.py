@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from kpidesk.services.caller import AccountChanged
+
 log = logging.getLogger("kpidesk.gui")
 
 T = TypeVar("T")
@@ -39,6 +41,23 @@ def pool() -> QThreadPool:
         _pool = QThreadPool()
         _pool.setMaxThreadCount(4)
     return _pool
+
+
+class _Notifier(QObject):
+    """Failures every window must hear of, whichever job met them first."""
+
+    accountChanged = Signal(str)  # AccountChanged.reason: "inactive" | "demoted"
+
+
+_notifier: _Notifier | None = None
+
+
+def notifier() -> _Notifier:
+    """The GUI thread's notifier (created on first use, which is on the GUI thread)."""
+    global _notifier
+    if _notifier is None:
+        _notifier = _Notifier()
+    return _notifier
 
 
 def _ignore(_result: object) -> None:
@@ -95,6 +114,8 @@ class _Delivery(QObject):
     @Slot(object)
     def _deliver_failure(self, exc: object) -> None:
         try:
+            if isinstance(exc, AccountChanged):
+                notifier().accountChanged.emit(exc.reason)
             if not self._owner_alive:
                 return
             assert isinstance(exc, BaseException)
@@ -128,6 +149,7 @@ def run_in_background(
     on_failure: Callable[[BaseException], None] | None = None,
 ) -> None:
     """Run `fn()` on a worker thread; call back on the GUI thread while `owner` still exists."""
+    notifier()  # created on the GUI thread, before any job can need it
     delivery = _Delivery(owner, on_success, on_failure)
     _pending.add(delivery)
     pool().start(_Job(fn, delivery))

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from kpidesk.data import settings, source
 from kpidesk.data.db import Database
+from kpidesk.data.integrity import damage_message, quick_check
 from kpidesk.data.models import KpiRun
 from kpidesk.domain.freshness import data_note
 from kpidesk.engine.run import RunData, RunSummary, run_for_date
@@ -176,6 +177,16 @@ class NightlyRunner:
         A failure would most likely repeat for the later dates, and a date held by another
         process is that process's work: the retry re-plans from `kpi_runs` either way.
         """
+        damage = self.damage()
+        if damage is not None:
+            planned = self.plan()
+            if planned:
+                summary = self.failed_summary(planned[0], damage)
+                log.error("KPI run for %s refused: %s", planned[0], damage)
+                if self.on_finished is not None:
+                    self.on_finished(summary)
+                self.failures += 1
+                return PassResult((summary,), tuple(planned), False, error=damage)
         summaries: list[RunSummary] = []
         planned = self.plan()
         # Fresh CRM data first, once for every date of the pass (catch-up included).
@@ -228,6 +239,12 @@ class NightlyRunner:
                 log.error("  %s", line)
         log.info("%s", note)
         return RunData(last.id if last is not None else None, note)
+
+    def damage(self) -> str | None:
+        """Why this SQLite file must not be written to (quick_check), or None."""
+        with self.db.connect() as conn:
+            problems = quick_check(conn)
+        return damage_message(problems) if problems else None
 
     def run_date(self, day: dt.date, trigger: str, data: RunData | None = None) -> RunSummary:
         """One date through the engine; never raises for a failed run (it is in `kpi_runs`)."""

@@ -22,6 +22,7 @@ from types import FrameType
 
 from kpidesk import paths
 from kpidesk.data.db import ENV_URL, open_database
+from kpidesk.engine.run import fail_stopped_runs
 from kpidesk.scheduler.nightly import NightlyRunner, NightlyScheduler
 from kpidesk.scheduler.plan import RetryPolicy
 
@@ -170,6 +171,7 @@ def run_service(
     with stop_signals(stop):  # from the start: a signal while connecting is a clean stop too
         db = open_database(db_url)
         try:
+            fail_stopped_runs(db)
             # --once is one catch-up pass: no retries with backoff, the exit code tells.
             runner = NightlyRunner(db, retry=RetryPolicy(()) if once else retry)
             scheduler = NightlyScheduler(runner, catch_up=True)

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select, text
+from sqlalchemy import literal_column, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, DatabaseError, has_server_roles, normalise_url, upgrade
 from kpidesk.data.models import User
+from kpidesk.data.pgroles import SET_PASSWORD_FUNCTION, scram_verifier
 from kpidesk.domain.names import name_key
 from kpidesk.services.audit import record
-from kpidesk.services.caller import Caller, PermissionDenied
+from kpidesk.services.caller import Caller, PermissionDenied, checked
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
@@ -37,6 +39,7 @@ SleepFn = Callable[[float], None]
 
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
+_dummy_lock = threading.Lock()
 _failures: dict[str, int] = {}
 _failures_lock = threading.Lock()
 
@@ -50,6 +53,10 @@ class LoginFailed(Exception):
 
 class PasswordPolicyError(ValueError):
     """The new password is refused; the message says what to change."""
+
+
+class LoginTaken(PasswordPolicyError):
+    """The first administrator must be a new login (or an imported one without a password)."""
 
 
 class UnknownLogin(LookupError):
@@ -74,12 +81,23 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _dummy() -> str:
-    """A hash to verify against when there is none, so timing does not reveal the login."""
+def prepare_decoy() -> str:
+    """The hash verified when a login has none, built once and before any verification.
+
+    Building it costs as much as a verification; were it built on first use, the first
+    failed login of a process would take visibly longer for an unknown login than for a
+    wrong password. `authenticate` builds it before looking anyone up, and the login
+    dialog builds it in the background as soon as it opens.
+    """
     global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = _hasher.hash("kpidesk-no-such-user")
-    return _dummy_hash
+    with _dummy_lock:
+        if _dummy_hash is None:
+            _dummy_hash = _hasher.hash("kpidesk-no-such-user")
+        return _dummy_hash
+
+
+def _dummy() -> str:
+    return prepare_decoy()
 
 
 def _verify(stored: str | None, password: str) -> bool:
@@ -135,6 +153,7 @@ def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = ti
 
     Call it off the GUI thread: hashing takes a moment and failures sleep on purpose.
     """
+    prepare_decoy()  # before the lookup, so no path pays for it alone
     with db.session() as session:
         user = find_user(session, login)
         stored = user.password_hash if user is not None else None
@@ -157,6 +176,75 @@ def authenticate(db: Database, login: str, password: str, *, sleep: SleepFn = ti
     return caller
 
 
+def server_login_url(url: str | None) -> bool:
+    """Whether a URL asks for logins through the PostgreSQL server: it names no user.
+
+    That is how a shared installation with `kpidesk db roles` is meant to be reached from
+    desktops: `postgresql://dbhost/kpidesk`, no user, no password in any file.
+    """
+    if not url:
+        return False
+    try:
+        parsed = make_url(normalise_url(url))
+    except DatabaseError:
+        return False
+    return parsed.get_backend_name() == "postgresql" and not parsed.username
+
+
+_SERVER_REFUSALS = (
+    "password authentication failed",
+    "does not exist",
+    "is not permitted to log in",
+    "no password supplied",
+    "permission denied for database",
+)
+
+
+def server_login(
+    url: str, login: str, password: str, *, sleep: SleepFn = time.sleep
+) -> tuple[Database, Caller]:
+    """Log in as one's own PostgreSQL role: the server checks the password (SCRAM).
+
+    Returns the database connected as that role and the caller; `LoginFailed` (the same
+    message and delay as ever) when the server refuses or the role is no active kpidesk user.
+    """
+    prepare_decoy()
+    login = login.strip()
+    parsed = make_url(normalise_url(url))
+    db: Database | None = None
+    caller: Caller | None = None
+    if login and not any(ch.isspace() for ch in login) and len(login) <= 100:
+        db = Database(parsed.set(username=login, password=password).render_as_string(False))
+        db.login_role = login
+        try:
+            with db.session() as session:
+                row = session.execute(
+                    select(User.id, User.login, User.role, User.active).where(
+                        User.login == literal_column("session_user")
+                    )
+                ).one_or_none()
+            if row is not None and row.active:
+                caller = Caller(login=row.login, role=row.role, user_id=row.id)
+                upgrade(db)  # at head: nothing; else one line asking IT to upgrade
+        except DatabaseError as exc:
+            cause = str(exc.__cause__ or exc)
+            if not any(refusal in cause for refusal in _SERVER_REFUSALS):
+                db.dispose()
+                raise
+    if caller is None:
+        if db is not None:
+            db.dispose()
+        with _failures_lock:
+            count = _failures.get(_key(login), 0) + 1
+            _failures[_key(login)] = count
+        sleep(failure_delay(count))
+        raise LoginFailed()
+    assert db is not None
+    with _failures_lock:
+        _failures.pop(_key(login), None)
+    return db, caller
+
+
 def check_policy(password: str, login: str = "") -> None:
     """Raise `PasswordPolicyError` for a password too short, too long or equal to the login."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -173,6 +261,7 @@ def check_policy(password: str, login: str = "") -> None:
         raise PasswordPolicyError("the password must not be the login")
 
 
+@checked
 def set_password(
     db: Database, caller: Caller, login: str, password: str, *, enforce_policy: bool = True
 ) -> None:
@@ -188,12 +277,22 @@ def set_password(
             raise UnknownLogin(f"no user has the login {login.strip()!r}")
         if enforce_policy:
             check_policy(password, user.login)
-        user.password_hash = hash_password(password)
-        record(session, actor=caller.login, action="set_password", entity="user", key=user.login)
+        if has_server_roles(db):
+            # The server's password (its function checks the rights and writes the audit).
+            session.execute(
+                text(f"SELECT {SET_PASSWORD_FUNCTION}(:login, :verifier)"),
+                {"login": user.login, "verifier": scram_verifier(password)},
+            )
+        else:
+            user.password_hash = hash_password(password)
+            record(
+                session, actor=caller.login, action="set_password", entity="user", key=user.login
+            )
     with _failures_lock:
         _failures.pop(_key(login), None)
 
 
+@checked
 def has_login(db: Database, caller: Caller, login: str) -> bool:
     """Whether a login exists (administrators only: users must not learn who exists)."""
     caller.require_admin()
@@ -201,24 +300,30 @@ def has_login(db: Database, caller: Caller, login: str) -> bool:
         return session.scalar(select(User.id).where(User.login == login.strip())) is not None
 
 
-def _admin_can_log_in(session: Session) -> bool:
-    query = select(User.id).where(
-        User.role == "admin", User.active.is_(True), User.password_hash.is_not(None)
-    )
+def _anyone_can_log_in(session: Session) -> bool:
+    query = select(User.id).where(User.active.is_(True), User.password_hash.is_not(None))
     return session.scalar(query.limit(1)) is not None
 
 
 def needs_first_admin(db: Database) -> bool:
-    """Whether no administrator can log in yet: then the app asks for the first one."""
+    """Whether nobody can log in yet (a new installation): then the app asks for the first
+    administrator. Once anyone can log in, only an administrator or `kpidesk passwd` (IT,
+    with the database's own rights) can make another; an import cannot demote the last one.
+    Never through a server login: there IT makes the first one (`kpidesk passwd`).
+    """
+    if db.login_role is not None:
+        return False
     with db.session() as session:
-        return not _admin_can_log_in(session)
+        return not _anyone_can_log_in(session)
 
 
 def create_first_admin(db: Database, login: str, name: str, password: str) -> Caller:
-    """Create (or promote, for an imported login) the first administrator, and log them in.
+    """Create the first administrator on a new installation, and log them in.
 
-    Refused once any administrator can log in, so it cannot be used to take over an
-    installation; checked inside the writing transaction, under a lock on PostgreSQL.
+    Refused once anybody can log in, so it cannot be used to take over an installation, and
+    refused for a login that already has a password (it never takes over an account); an
+    imported login that has none yet may become the administrator. Checked inside the
+    writing transaction, under a lock on PostgreSQL.
     """
     login = login.strip()
     name = name.strip()
@@ -230,9 +335,11 @@ def create_first_admin(db: Database, login: str, name: str, password: str) -> Ca
     with db.session(write=True) as session:
         if db.dialect == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FIRST_ADMIN_LOCK_KEY})
-        if _admin_can_log_in(session):
+        if _anyone_can_log_in(session):
             raise FirstAdminExists("an administrator already exists: log in as them")
         user = session.scalar(select(User).where(User.login == login))
+        if user is not None and user.password_hash is not None:
+            raise LoginTaken(f"the login {login!r} belongs to an existing account: choose another")
         if user is None:
             user = User(login=login, name=name or login, role="admin", active=True)
             session.add(user)
@@ -247,6 +354,7 @@ def create_first_admin(db: Database, login: str, name: str, password: str) -> Ca
         return Caller(login=user.login, role="admin", user_id=user.id)
 
 
+@checked
 def account(db: Database, caller: Caller) -> Account:
     """The logged-in person's name, role and profile (for the status bar and title)."""
     with db.session() as session:

@@ -25,7 +25,7 @@ from kpidesk.data.models import (
     Opportunity,
     User,
 )
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 __all__ = [
     "ACTIVITY_STATUSES",
@@ -98,6 +98,7 @@ def _user_id(caller: Caller) -> int:
     return caller.user_id if caller.user_id is not None else -1
 
 
+@checked
 def companies(db: Database, caller: Caller) -> list[CompanyRow]:
     """Every company with its key account manager, by name."""
     kam = aliased(User)
@@ -126,6 +127,7 @@ def activity_types(db: Database) -> list[str]:
         return list(conn.scalars(select(Activity.type).distinct().order_by(Activity.type)))
 
 
+@checked
 def activities(
     db: Database, caller: Caller, first_day: dt.date, last_day: dt.date, *,
     limit: int = ACTIVITY_LIMIT,
@@ -192,6 +194,7 @@ def _names(joined: str | None) -> str:
     return ", ".join(sorted(filter(None, (joined or "").split(SEPARATOR))))
 
 
+@checked
 def opportunities(db: Database, caller: Caller) -> list[OpportunityRow]:
     """Every opportunity with its company and owner, newest first."""
     tz = installation_timezone(db)

@@ -40,7 +40,7 @@ from kpidesk.domain.forecast import (
     window_days,
     window_pairs,
 )
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 # Where the latest backtest's verdicts are kept (a row of the settings table).
 VERDICTS_KEY = "forecast_backtest"
@@ -135,6 +135,7 @@ def _rule_series(
     return {user_id: UserSeries(values[user_id], bases[user_id]) for user_id in sorted(values)}
 
 
+@checked
 def backtest(
     db: Database,
     caller: Caller,

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
+from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.forecast import Forecast, horizon_for
 from kpidesk.domain.names import name_key
-from kpidesk.services.caller import Caller, PermissionDenied
+from kpidesk.services.caller import Caller, PermissionDenied, checked
 from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
 
 if TYPE_CHECKING:
@@ -219,16 +220,17 @@ class TeamScores:
 
     def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
         """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
-        decimal commas. Per rule the value in the unit people read (percent as 60, not 0.6)
-        and the score in percent; an undefined value or score is an empty cell, never 0.
+        decimal commas, text that could run as a formula escaped. Per rule the value in the
+        unit people read (percent as 60, not 0.6) and the score in percent; an undefined
+        value or score is an empty cell, never 0.
         Written to a temporary file first, so a failed export never leaves half a file.
         """
         english = language == "en"
         header = ["Login", "Name" if english else "Navn", "Profile" if english else "Profil"]
         for rule in self.rules:
             unit = {"percent": " (%)", "currency": " (kr.)"}.get(rule.unit, "")
-            header.append(f"{rule.name}{unit}")
-            header.append(f"{rule.name}: score (%)")
+            header.append(escape_cell(f"{rule.name}{unit}"))
+            header.append(escape_cell(f"{rule.name}: score (%)"))
         target = Path(path)
         fd, temporary = tempfile.mkstemp(prefix=".kpidesk-", suffix=".csv", dir=target.parent)
         try:
@@ -236,7 +238,7 @@ class TeamScores:
                 writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
                 writer.writerow(header)
                 for row in self.rows:
-                    line = [row.login, row.name, row.profile]
+                    line = [escape_cell(text) for text in (row.login, row.name, row.profile)]
                     for rule in self.rules:
                         cell = row.cells.get(rule.id)
                         if cell is None:
@@ -296,6 +298,7 @@ def _user_by_login(session: Session, caller: Caller, login: str) -> User:
     return user
 
 
+@checked
 def todays_kpis(
     db: Database, caller: Caller, login: str, as_of: dt.date | None = None
 ) -> TodayKpis:
@@ -438,6 +441,7 @@ def _histories(
     return result
 
 
+@checked
 def has_rules(db: Database, caller: Caller, login: str) -> bool:
     """Whether the user has at least one active rule (the "Mine KPI" button's visibility)."""
     with db.session() as session:
@@ -464,6 +468,7 @@ def has_rules(db: Database, caller: Caller, login: str) -> bool:
         return row is not None
 
 
+@checked
 def history(
     db: Database,
     caller: Caller,
@@ -491,6 +496,7 @@ def history(
         return _histories(session, user_id, [rule_id], start, until)[rule_id]
 
 
+@checked
 def explain_result(
     db: Database,
     caller: Caller,
@@ -507,6 +513,7 @@ def explain_result(
     return explain(db, rule_id, user_id, run_date, lang=lang)
 
 
+@checked
 def team_scores(
     db: Database, caller: Caller, profile_id: int | None = None, as_of: dt.date | None = None
 ) -> TeamScores:

@@ -6,19 +6,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun, KpiRunData
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 if TYPE_CHECKING:
     from kpidesk.engine.run import RunSummary
+
+log = logging.getLogger("kpidesk.services")
 
 RUN_LOG_MAX = 10_000
 
@@ -53,6 +58,7 @@ def _row(run: KpiRun, data: KpiRunData | None = None) -> RunLogRow:
     )  # fmt: skip
 
 
+@checked
 def run_now(
     db: Database,
     caller: Caller,
@@ -75,6 +81,32 @@ def run_now(
     )
 
 
+def pause_between_rules(done: int, total: int) -> None:
+    """`KPIDESK_RUN_STEP_DELAY` for `kpidesk recalc` as for the scheduler: lets a test (or
+    anyone checking a set-up) stop a run midway. Never set in production."""
+    from kpidesk.scheduler.nightly import step_delay
+
+    delay = step_delay()
+    if delay and done < total:
+        time.sleep(delay)
+
+
+def fail_stopped_runs(db: Database) -> int:
+    """At start: runs left `running` by a process that died become `failed` (the count).
+
+    Never stops a start: a database this login may not write (a user's own PostgreSQL
+    role) is left for the scheduler or an administrator to clean.
+    """
+    from kpidesk.engine.run import fail_stopped_runs as sweep
+
+    try:
+        return sweep(db)
+    except (DBAPIError, DatabaseError) as exc:
+        log.info("left interrupted runs as they are: %s", str(exc).splitlines()[0])
+        return 0
+
+
+@checked
 def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
     """The newest runs first, failed and interrupted ones included, with their errors."""
     caller.require_admin()

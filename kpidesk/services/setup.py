@@ -14,20 +14,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, has_server_roles
 from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
-NAME_MAX = 200
-PROFILE_NAME_MAX = 100
+NAME_MAX = limits.RULE_NAME_MAX
+PROFILE_NAME_MAX = limits.PROFILE_NAME_MAX
 # The advice from the product's own words: 3–5 active rules per profile are clear and
 # motivating, around 10 are not, 20 demotivate.
 GUIDANCE_AMBER_FROM = 6
@@ -208,6 +209,7 @@ def _profile(session: Session, profile_id: int) -> Profile:
     return profile
 
 
+@checked
 def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
     caller.require_admin()
     with db.session() as session:
@@ -238,6 +240,7 @@ def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
         ]
 
 
+@checked
 def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -249,6 +252,7 @@ def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
         return ProfileInfo(profile.id, clean, 0, 0, 0)
 
 
+@checked
 def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> None:
     caller.require_admin()
     with _writing(db) as session:
@@ -264,6 +268,7 @@ def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> 
         )  # fmt: skip
 
 
+@checked
 def delete_profile(db: Database, caller: Caller, profile_id: int) -> None:
     """Refused while users or rules use the profile; the message names them."""
     caller.require_admin()
@@ -298,12 +303,23 @@ def _some(names: Sequence[str], limit: int = 5) -> str:
 # --- users -----------------------------------------------------------------------------------
 
 
+@checked
 def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> list[UserInfo]:
     """All users, or only those of one profile."""
     caller.require_admin()
+    server = has_server_roles(db)
     with db.session() as session:
+        # Who can log in: a password hash, or (shared PostgreSQL) a login role that may.
+        if server:
+            can_log_in: Any = exists(
+                select(text("1"))
+                .select_from(text("pg_roles"))
+                .where(text("pg_roles.rolname = users.login AND pg_roles.rolcanlogin"))
+            )
+        else:
+            can_log_in = User.password_hash.is_not(None)
         query = (
-            select(User, Profile.name)
+            select(User, Profile.name, can_log_in)
             .outerjoin(Profile, Profile.id == User.profile_id)
             .order_by(User.name, User.login)
         )
@@ -318,12 +334,13 @@ def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> l
                 user.active,
                 user.profile_id,
                 profile_name,
-                bool(user.password_hash),
+                bool(has_password),
             )  # fmt: skip
-            for user, profile_name in session.execute(query)
+            for user, profile_name, has_password in session.execute(query)
         ]
 
 
+@checked
 def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int | None) -> None:
     caller.require_admin()
     with _writing(db) as session:
@@ -341,6 +358,7 @@ def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int
         )  # fmt: skip
 
 
+@checked
 def set_user_password(db: Database, caller: Caller, user_id: int, password: str) -> None:
     """Through the login service, which hashes, checks the policy and audits."""
     caller.require_admin()
@@ -377,6 +395,7 @@ def _rule(session: Session, rule_id: int) -> KpiRule:
     return rule
 
 
+@checked
 def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
     caller.require_admin()
     with db.session() as session:
@@ -384,6 +403,7 @@ def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
         return [_rule_info(rule) for rule in rules]
 
 
+@checked
 def get_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     caller.require_admin()
     with db.session() as session:
@@ -434,6 +454,14 @@ def check_rule(
     return name, params, profiles
 
 
+def _room_for_a_rule(session: Session) -> None:
+    count = session.scalar(select(func.count()).select_from(KpiRule)) or 0
+    if count >= limits.MAX_RULES:
+        raise SetupError(
+            f"an installation holds at most {limits.MAX_RULES} rules: delete one first"
+        )
+
+
 def param_field(exc: Exception, spec: Any) -> str:
     """The parameter a ParamError is about, so the editor can put the message beside it."""
     for attribute in ("key", "param", "name", "field"):
@@ -449,9 +477,11 @@ def param_field(exc: Exception, spec: Any) -> str:
     return "params"
 
 
+@checked
 def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
+        _room_for_a_rule(session)
         name, params, profiles = check_rule(session, draft)
         rule = KpiRule(
             name=name, template=draft.template, params=params, target=float(draft.target),
@@ -466,6 +496,7 @@ def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
         return _rule_info(rule)
 
 
+@checked
 def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -490,11 +521,13 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
         return _rule_info(rule)
 
 
+@checked
 def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     """A copy named "<name> (kopi)", "<name> (kopi 2)" …, inactive so it changes nothing yet."""
     caller.require_admin()
     with _writing(db) as session:
         original = _rule(session, rule_id)
+        _room_for_a_rule(session)
         taken = {name_key(n) for n in session.scalars(select(KpiRule.name)).all()}
         base = original.name
         candidate = f"{base} (kopi)"
@@ -517,6 +550,7 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
         return _rule_info(copy)
 
 
+@checked
 def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
     """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
     caller.require_admin()
@@ -530,6 +564,7 @@ def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
         )  # fmt: skip
 
 
+@checked
 def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) -> RuleInfo:
     caller.require_admin()
     with _writing(db) as session:
@@ -567,6 +602,7 @@ def template_specs() -> list[TemplateSpec]:
     return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
 
 
+@checked
 def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
     """Every profile with its number of active rules and the advice for that number."""
     return [
@@ -575,6 +611,7 @@ def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
     ]
 
 
+@checked
 def activity_types(db: Database, caller: Caller) -> list[str]:
     """The activity types found in the data, for the rule editor's multi-select."""
     caller.require_admin()
@@ -595,6 +632,7 @@ def currency(db: Database) -> str:
         return settings.get(session, "currency")
 
 
+@checked
 def preview(
     db: Database,
     caller: Caller,

@@ -13,6 +13,7 @@ missing profiles created; rules and profiles the file does not mention are left 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,15 +25,96 @@ from sqlalchemy.orm import selectinload
 
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiRule, Profile, User
+from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.services import audit
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "profiles", "rules", "assignments")
 RULE_KEYS = ("name", "template", "params", "target", "profiles", "active")
-RULE_NAME_MAX = 200
-PROFILE_NAME_MAX = 100
+RULE_NAME_MAX = limits.RULE_NAME_MAX
+PROFILE_NAME_MAX = limits.PROFILE_NAME_MAX
+
+
+MAX_NUMBER = 10**15  # a target beyond this is a typing accident, and floats lose digits there
+MAX_NUMBER_DIGITS = 30  # characters of one number in a setup file (a bigger one is refused)
+MAX_JSON_DEPTH = 20  # a setup file needs 4 levels; Python's parser gives up near 1,000
+MAX_FILE_BYTES = 20_000_000
+
+
+class SetupFileError(ValueError):
+    """The setup file cannot be read as a setup at all; the message is one line."""
+
+
+def load_setup_json(text: str) -> Any:
+    """Parse a setup file, refusing what would crash or stall the parser or the engine.
+
+    Numbers of more than MAX_NUMBER_DIGITS characters, NaN and Infinity, nesting deeper than
+    MAX_JSON_DEPTH and files over MAX_FILE_BYTES get one line saying so, never a traceback.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        raise SetupFileError(f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+    depth = _nesting(text)
+    if depth > MAX_JSON_DEPTH:
+        raise SetupFileError(
+            f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep; a setup file needs 4"
+        )
+    try:
+        return json.loads(
+            text, parse_int=_bounded(int), parse_float=_bounded(float),
+            parse_constant=_no_constant,
+        )  # fmt: skip
+    except json.JSONDecodeError as exc:
+        raise SetupFileError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:  # pragma: no cover - the depth check comes first
+        raise SetupFileError("the JSON is nested too deeply") from None
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets nest outside strings (stops counting past the limit)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_JSON_DEPTH:
+                    return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _bounded(kind: type[int] | type[float]) -> Any:
+    def parse(literal: str) -> int | float:
+        if len(literal) > MAX_NUMBER_DIGITS:
+            raise SetupFileError(
+                f"the number {literal[:12]}… has {len(literal)} characters; numbers in a setup "
+                f"file have at most {MAX_NUMBER_DIGITS}"
+            )
+        value = kind(literal)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise SetupFileError(f"the number {literal} is too large")
+        return value
+
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise SetupFileError(f"{name} is not a number a setup file may hold")
 
 
 class SetupImportError(Exception):
@@ -79,6 +161,7 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else float(value)
 
 
+@checked
 def export_setup(db: Database, caller: Caller) -> dict[str, Any]:
     """The installation's KPI setup (profiles, rules, users' profiles) as the import reads it."""
     caller.require_admin()
@@ -173,6 +256,9 @@ def _check(
     if not isinstance(raw_rules, list):
         errors.append("rules must be a list of rules")
         raw_rules = []
+    if len(raw_rules) > limits.MAX_RULES:
+        errors.append(f"at most {limits.MAX_RULES} rules, not {len(raw_rules)}")
+        raw_rules = []
     names: set[str] = set()
     for index, raw in enumerate(raw_rules, start=1):
         where = f"rule {index}"
@@ -211,7 +297,9 @@ def _check(
                 errors.append(f"{where}: {exc}")
 
         target = raw.get("target")
-        if isinstance(target, bool) or not isinstance(target, int | float):
+        if isinstance(target, int) and not isinstance(target, bool) and abs(target) > MAX_NUMBER:
+            errors.append(f"{where}: the target is too large (at most {MAX_NUMBER:.0e})")
+        elif isinstance(target, bool) or not isinstance(target, int | float):
             errors.append(f"{where}: the target must be a number, not {target!r}")
         elif not math.isfinite(target) or target < 0:
             errors.append(f"{where}: the target must be a number ≥ 0, not {target!r}")
@@ -262,6 +350,7 @@ def _check(
     return profiles, rules, assignments, errors
 
 
+@checked
 def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImportReport:
     """Validate the whole setup file, then write all of it in one transaction, or nothing.
 
@@ -295,6 +384,12 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                 name_key(r.name): r
                 for r in session.scalars(select(KpiRule).options(selectinload(KpiRule.profiles)))
             }
+            new = sum(1 for clean in rules if clean.name.casefold() not in existing_rules)
+            if len(existing_rules) + new > limits.MAX_RULES:
+                raise SetupImportError([
+                    f"the installation would hold {len(existing_rules) + new} rules; "
+                    f"at most {limits.MAX_RULES} are allowed"
+                ])  # fmt: skip
             for clean in rules:
                 wanted = {
                     "name": clean.name,

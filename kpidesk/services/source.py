@@ -25,7 +25,7 @@ from kpidesk.data.source import (
 )
 from kpidesk.data.source import sync as _sync
 from kpidesk.services import audit
-from kpidesk.services.caller import Caller
+from kpidesk.services.caller import Caller, checked
 
 __all__ = [
     "BUILTIN_MAPPING",
@@ -89,6 +89,7 @@ class SourceView:
         return out
 
 
+@checked
 def show(db: Database, caller: Caller) -> SourceView:
     caller.require_admin()
     with db.session() as session:
@@ -101,6 +102,7 @@ def show(db: Database, caller: Caller) -> SourceView:
     )  # fmt: skip
 
 
+@checked
 def set_folder(
     db: Database,
     caller: Caller,
@@ -153,12 +155,14 @@ def set_folder(
     return warnings
 
 
+@checked
 def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -> SyncResult:
     """`kpidesk sync`: the nightly run's import step alone (all or nothing), recorded."""
     caller.require_admin()
     return _sync(db, progress=progress)
 
 
+@checked
 def recent_imports(db: Database, caller: Caller, limit: int = 20) -> list[ImportInfo]:
     caller.require_admin()
     return imports(db, limit)

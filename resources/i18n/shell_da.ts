@@ -500,6 +500,21 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="510" />
+        <source>You are no longer an administrator. Start kpidesk and log in again.</source>
+        <translation>Du er ikke længere administrator. Start kpidesk og log ind igen.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="512" />
+        <source>Your account is no longer active. Ask an administrator.</source>
+        <translation>Din konto er ikke længere aktiv. Spørg en administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="513" />
+        <source>Your account was changed</source>
+        <translation>Din konto er blevet ændret</translation>
+    </message>
+    <message>
         <location filename="../../kpidesk/gui/main_window.py" line="74" />
         <source>Calculated last night at {time}</source>
         <translation>Beregnet i nat {time}</translation>

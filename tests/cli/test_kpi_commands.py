@@ -187,7 +187,7 @@ def test_setup_import_of_broken_json_is_one_line(
     path.write_text('{"version": 1, "rules": [', encoding="utf-8")
     code, _, err = run(capsys, "--db", built, "setup", "import", str(path))
     assert code == 1
-    assert err.startswith(f"kpidesk: error: {path} is not valid JSON:") and err.count("\n") == 1
+    assert err.startswith(f"kpidesk: error: {path}: not valid JSON:") and err.count("\n") == 1
     code, _, err = run(capsys, "--db", built, "setup", "import", str(tmp_path / "missing.json"))
     assert code == 1 and err.startswith("kpidesk: error: file not found")
 

@@ -159,7 +159,7 @@ def test_first_admin_on_an_empty_database(db: Database) -> None:
 
 def test_first_admin_promotes_an_imported_login(db: Database) -> None:
     add_user(db, "admin", role="admin")  # imported, no password: nobody can log in as admin
-    add_user(db, "mette", password="rigtig-kode")
+    add_user(db, "mette")
     assert auth.needs_first_admin(db)
     caller = auth.create_first_admin(db, "mette", "", "hemmelig-kode")
     assert caller.is_admin
@@ -268,3 +268,27 @@ def test_two_first_admins_at_once_make_one(db_url: str) -> None:
     finally:
         db.dispose()
     assert len(admins) == 1
+
+
+def test_decoy_hash_is_built_before_any_verification(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong password as the process's first attempt pays for the decoy just like an
+    unknown login would: it is built before the user is looked up, whatever follows."""
+    add_user(db, "mette", password="rigtig-kode")
+    monkeypatch.setattr(auth, "_dummy_hash", None)
+    built_before_lookup: list[bool] = []
+    real_find = auth.find_user
+
+    def spy(session, login):  # type: ignore[no-untyped-def]
+        built_before_lookup.append(auth._dummy_hash is not None)
+        return real_find(session, login)
+
+    monkeypatch.setattr(auth, "find_user", spy)
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(db, "mette", "forkert", sleep=Sleeps())
+    assert built_before_lookup == [True]
+    first = auth._dummy_hash
+    with pytest.raises(auth.LoginFailed):
+        auth.authenticate(db, "nobody", "forkert", sleep=Sleeps())
+    assert auth._dummy_hash == first  # built once

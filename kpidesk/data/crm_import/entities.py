@@ -234,8 +234,10 @@ ENTITIES: dict[str, Entity] = {
                 Field("login", LOGIN),
                 Field("name", text(200)),
                 Field("email", EMAIL, value_required=False, default=""),
-                Field("role", choice(ROLES), False, False, "user", cached=True),
-                Field("active", BOOL, False, False, True, cached=True),
+                # Empty: keep the stored value (a new user gets "user" and active). An empty
+                # cell must never demote or deactivate anyone, least of all an administrator.
+                Field("role", choice(ROLES), False, False, None, cached=True),
+                Field("active", BOOL, False, False, None, cached=True),
                 Field(
                     "profile",
                     PROFILE,

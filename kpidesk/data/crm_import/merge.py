@@ -22,6 +22,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -39,6 +40,7 @@ from kpidesk.data.crm_import.entities import (
     target_table,
 )
 from kpidesk.data.crm_import.report import ImportFailed, ImportReport
+from kpidesk.data.models import User
 from kpidesk.domain.names import name_key
 
 BULK_ROWS = 20_000  # from this many rows (and at least the table's size): a bulk load
@@ -58,7 +60,14 @@ def merge_all(
         if name == USERS:
             report.profiles_created = _create_profiles(conn, entity)
             _take_over_kpidesk_users(conn, entity)
-            _upsert(conn, item, _source(entity), "crm_key")
+            could_log_in = _admins_who_can_log_in(conn)
+            _upsert(conn, item, _users_source(entity), "crm_key")
+            if could_log_in and not _admins_who_can_log_in(conn):
+                raise ImportFailed([
+                    f"{USERS}: this import would leave no active administrator who can log "
+                    f"in ({', '.join(could_log_in)} would be demoted or deactivated); keep at "
+                    "least one row with role admin and active true"
+                ])  # fmt: skip
             continue
         _check_resolved(conn, entity)
         if name == PARTICIPANTS:
@@ -230,6 +239,39 @@ def _create_profiles(conn: Connection, users: Entity) -> list[str]:
                 update(stage).where(stage.c.profile == name).values(profile=stored[name_key(name)])
             )
     return sorted(created)
+
+
+def _users_source(users: Entity) -> Subquery:
+    """Users as stored columns, an empty `role`/`active` cell keeping the stored value."""
+    source = _source(users)
+    stored = users.table.alias("stored")
+    columns: list[ColumnElement[Any]] = []
+    for column in source.c:
+        if column.name == "role":
+            columns.append(func.coalesce(column, stored.c.role, "user").label("role"))
+        elif column.name == "active":
+            columns.append(func.coalesce(column, stored.c.active, true()).label("active"))
+        else:
+            columns.append(column)
+    joined = source.outerjoin(stored, stored.c.crm_key == source.c.crm_key)
+    return select(*columns).select_from(joined).subquery("src_users")
+
+
+def _admins_who_can_log_in(conn: Connection) -> list[str]:
+    """Logins of active administrators with a password (at most five, for the message)."""
+    users = User.__table__
+    return list(
+        conn.scalars(
+            select(users.c.login)
+            .where(
+                users.c.role == "admin",
+                users.c.active.is_(True),
+                users.c.password_hash.is_not(None),
+            )
+            .order_by(users.c.login)
+            .limit(5)
+        )
+    )
 
 
 def _take_over_kpidesk_users(conn: Connection, users: Entity) -> None:
