@@ -327,6 +327,17 @@ def _migration_connection(db: Database) -> Iterator[Connection]:
         with translate_errors(db), db.write_engine.begin() as conn:
             yield conn
         return
+    with sqlite_without_foreign_keys(db) as conn:
+        yield conn
+
+
+@contextmanager
+def sqlite_without_foreign_keys(db: Database) -> Iterator[Connection]:
+    """One SQLite write transaction with row-by-row foreign key enforcement off.
+
+    SQLite can only switch it outside a transaction, so it is switched on the raw connection
+    around the transaction and back on afterwards; the caller checks references itself.
+    """
     with translate_errors(db), db.write_engine.connect() as conn:
         raw: Any = conn.connection.dbapi_connection
         raw.execute("PRAGMA foreign_keys=OFF")

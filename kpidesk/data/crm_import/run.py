@@ -55,7 +55,7 @@ from kpidesk.data.crm_import.report import (
     Place,
 )
 from kpidesk.data.crm_import.values import key_number
-from kpidesk.data.db import Database, translate_errors
+from kpidesk.data.db import Database, sqlite_without_foreign_keys
 from kpidesk.data.models import Activity, Company, User
 
 # stage (a file name while reading, "checking" / "writing" afterwards), done, total
@@ -217,14 +217,8 @@ def _write_transaction(db: Database) -> Iterator[Connection]:
         with db.connect(write=True) as conn:
             yield conn
         return
-    with translate_errors(db), db.write_engine.connect() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            raw.execute("PRAGMA foreign_keys=ON")
+    with sqlite_without_foreign_keys(db) as conn:
+        yield conn
 
 
 def _stage_file(
