@@ -16,7 +16,7 @@ Four targets, each printed with its ratio to the target and to a baseline of the
    warm-up. Target ≤ 150 ms.
 3. preview: a click on a rule in `rulesTable` until `ruleDetail`'s preview table is filled and
    painted, and the bare `services.setup.preview` call, for every rule of the demo setup.
-   Baseline: the stored results of every rule read back (`kpi.team_scores`). Target ≤ 300 ms.
+   Baseline: the stored results of every rule read back (`team.team_scores`). Target ≤ 300 ms.
 4. scroll: a 100,000-row activity view (its own demo database of 100 users and 100,000
    activities), paged through with `verticalScrollBar().setValue` + `processEvents`; the time of
    each step is one repaint, timed by the wall clock and by the GUI thread's CPU time (which
@@ -456,7 +456,7 @@ def bench_preview(repeats: int) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QWidget
 
-    from kpidesk.services import kpi, setup
+    from kpidesk.services import setup, team
 
     url = f"sqlite:///{DEMO_DB}"
     ctx = log_in(url, "admin")
@@ -526,7 +526,7 @@ def bench_preview(repeats: int) -> None:
                           list(rule.profile_ids))  # fmt: skip
             calls.append(time.perf_counter() - started)
         started = time.perf_counter()
-        kpi.team_scores(db, caller)
+        team.team_scores(db, caller)
         stored.append(time.perf_counter() - started)
     base = statistics.median(stored)
     line("baseline: stored results read (team_scores)", base)

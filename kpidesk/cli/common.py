@@ -1,12 +1,11 @@
-"""What every subcommand shares: exit codes, user errors, the database and progress."""
+"""What every subcommand shares: exit codes, user errors and the database (bars and reports:
+`kpidesk.cli.present`)."""
 
 from __future__ import annotations
 
 import argparse
 import enum
-import sys
-import time
-from typing import TextIO
+from collections.abc import Sequence
 
 from kpidesk.data.db import Database, open_database
 
@@ -21,7 +20,14 @@ class ExitCode(enum.IntEnum):
 
 
 class UserError(Exception):
-    """A mistake the user can fix; printed as one line, never as a traceback."""
+    """A mistake the user can fix; printed as one line, never as a traceback.
+
+    `problems` (one line each, naming file and line where there is one) are printed before it.
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -47,35 +53,3 @@ def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
             db.dispose()
             raise
     return db
-
-
-class Progress:
-    """A one-line progress bar on a terminal; silent when output is not a terminal."""
-
-    def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
-        self.label = label
-        self.total = max(total, 1)
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = bool(self.stream is not None and self.stream.isatty())
-        self.done = 0
-        self._last = 0.0
-
-    def advance(self, count: int = 1) -> None:
-        self.update(self.done + count)
-
-    def update(self, done: int) -> None:
-        self.done = done
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and done < self.total):
-            return
-        self._last = now
-        width = 30
-        filled = int(width * min(done, self.total) / self.total)
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total}")
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * (len(self.label) + 50) + "\r")
-            self.stream.flush()

@@ -8,8 +8,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
-from kpidesk.data.crm_import import ImportFailed, ImportReport
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.present import print_report, stage_bars
+from kpidesk.data.crm_import import ImportFailed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,30 +98,6 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"invalid date {value!r}: use YYYY-MM-DD") from None
 
 
-class _Bars:
-    """One progress bar per stage of the import (a file, checking, writing)."""
-
-    def __init__(self) -> None:
-        self.stage: str | None = None
-        self.bar: Progress | None = None
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage or self.bar is None:
-            self.close()
-            self.stage, self.bar = stage, Progress(stage, total)
-        self.bar.update(done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.finish()
-        self.stage, self.bar = None, None
-
-
-def _print_report(report: ImportReport) -> None:
-    for line in report.lines():
-        print(line)
-
-
 def cmd_import_crm(args: argparse.Namespace) -> int:
     from kpidesk.data.crm_import import import_crm, load_mapping
 
@@ -131,29 +108,20 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     try:
         mapping = load_mapping(args.mapping) if args.mapping else None
     except ImportFailed as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        print(f"kpidesk: error: the mapping has {len(exc.errors)} problem(s)", file=sys.stderr)
-        return ExitCode.ERROR
+        raise UserError(f"the mapping has {len(exc.errors)} problem(s)", exc.errors) from exc
     db = database(args)
-    bars = _Bars()
     try:
-        report = import_crm(db, directory, mapping=mapping, check=args.check, progress=bars)
+        with stage_bars() as bars:
+            report = import_crm(db, directory, mapping=mapping, check=args.check, progress=bars)
     except ImportFailed as exc:
-        bars.close()
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        print(f"kpidesk: error: {exc}", file=sys.stderr)
-        return ExitCode.ERROR
+        raise UserError(str(exc), exc.errors) from exc
     finally:
-        bars.close()
         db.dispose()
     if report.checked_only:
-        for line in report.check_lines():
-            print(line)
-        return ExitCode.OK
-    print(f"imported {directory} into {db.display_url()} in {report.seconds:.1f} s")
-    _print_report(report)
+        print_report(None, report.check_lines())
+    else:
+        headline = f"imported {directory} into {db.display_url()} in {report.seconds:.1f} s"
+        print_report(headline, report.lines())
     return ExitCode.OK
 
 
@@ -179,23 +147,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kpidesk.data.demo import DEMO_LOGINS, DemoRefused, generate_demo
 
     db = database(args)
-    bars = _Bars()
     try:
-        report = generate_demo(
-            db,
-            users=args.users,
-            activities=args.activities,
-            seed=args.seed,
-            as_of=args.as_of,
-            progress=bars,
-        )
+        with stage_bars() as bars:
+            report = generate_demo(
+                db,
+                users=args.users,
+                activities=args.activities,
+                seed=args.seed,
+                as_of=args.as_of,
+                progress=bars,
+            )
     except DemoRefused as exc:
         raise UserError(str(exc)) from exc
     finally:
-        bars.close()
         db.dispose()
-    print(f"demo data written to {db.display_url()} in {report.seconds:.1f} s")
-    _print_report(report)
-    for login, description in DEMO_LOGINS.items():
-        print(f"login {login}: {description}")
+    print_report(f"demo data written to {db.display_url()} in {report.seconds:.1f} s",
+                 report.lines())  # fmt: skip
+    print_report(None, (f"login {login}: {text}" for login, text in DEMO_LOGINS.items()))
     return ExitCode.OK

@@ -10,7 +10,8 @@ import sys
 import time
 from typing import Any
 
-from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.present import Progress
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 

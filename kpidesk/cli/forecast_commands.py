@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 
-from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.engine_commands import parse_date
+from kpidesk.cli.present import stage_bars
 from kpidesk.services.caller import SYSTEM_CLI
 
 
@@ -46,27 +47,18 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     from kpidesk.services.forecasting import ForecastServiceError, backtest
 
     db = database(args)
-    progress = Progress("backtest", 1)
     try:
-
-        def show(name: str, done: int, total: int) -> None:
-            progress.label = f"backtest {name[:30]}"
-            progress.total = max(total, 1)
-            progress.update(done)
-
-        try:
+        with stage_bars("backtest ", longest=30) as bars:
             report = backtest(
                 db,
                 SYSTEM_CLI,
                 date_from=args.date_from,
                 date_to=args.date_to,
                 rule_name=args.rule,
-                progress=show,
+                progress=bars,
             )
-        except ForecastServiceError as exc:
-            raise UserError(str(exc)) from exc
-        finally:
-            progress.finish()
+    except ForecastServiceError as exc:
+        raise UserError(str(exc)) from exc
     finally:
         db.dispose()
     if args.json:

@@ -19,6 +19,7 @@ from types import FrameType
 
 from kpidesk import __version__
 from kpidesk.cli.common import ExitCode, UserError, add_db_option
+from kpidesk.cli.present import print_failure
 
 COMMAND_MODULES = (
     "kpidesk.cli.db_commands",
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = user_message(exc)
         if message is None:
             raise
-        print(f"kpidesk: error: {message}", file=sys.stderr)
+        print_failure(message, exc.problems if isinstance(exc, UserError) else ())
         return ExitCode.ERROR
 
 

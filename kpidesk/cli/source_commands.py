@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
-from kpidesk.cli.crm_commands import _Bars
+from kpidesk.cli.present import print_report, print_warnings, stage_bars
 from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
 
@@ -72,13 +71,10 @@ def cmd_source_set_folder(args: argparse.Namespace) -> int:
             db, SYSTEM_CLI, args.path, args.mapping, args.marker, args.settle
         )
     except source.SourceError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        raise UserError(f"the data source was not changed: {exc}") from exc
+        raise UserError(f"the data source was not changed: {exc}", exc.problems) from exc
     finally:
         db.dispose()
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    print_warnings(warnings)
     print("data source set:")
     return _print_source(args)
 
@@ -93,18 +89,16 @@ def _print_source(args: argparse.Namespace) -> int:
         view = source.show(db, SYSTEM_CLI)
     finally:
         db.dispose()
-    for line in view.lines():
-        print(line)
+    print_report(None, view.lines())
     return ExitCode.OK
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     db = database(args)
-    bars = _Bars()
     try:
-        result = source.sync(db, SYSTEM_CLI, progress=bars)
+        with stage_bars() as bars:
+            result = source.sync(db, SYSTEM_CLI, progress=bars)
     finally:
-        bars.close()
         db.dispose()
     if result.status == "no_source":
         raise UserError(result.message)
@@ -112,13 +106,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"nothing new: {result.message}")
         return ExitCode.OK
     if result.status == "failed":
-        for line in result.errors:
-            print(line, file=sys.stderr)
-        print(f"kpidesk: error: import from {source.mask(result.source)} failed, nothing was "
-              "changed; the KPIs stay on the last good data", file=sys.stderr)  # fmt: skip
-        return ExitCode.ERROR
-    print(f"imported from {source.mask(result.source)}")
-    if result.report is not None:
-        for line in result.report.lines():
-            print(line)
+        raise UserError(f"import from {source.mask(result.source)} failed, nothing was changed; "
+                        "the KPIs stay on the last good data", result.errors)  # fmt: skip
+    lines = result.report.lines() if result.report is not None else []
+    print_report(f"imported from {source.mask(result.source)}", lines)
     return ExitCode.OK

@@ -36,8 +36,9 @@ from kpidesk.domain.templates import ParamError, ParamSpec, TemplateSpec, descri
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import from_display, level_colour, locale_for, to_display
 from kpidesk.gui.runner import run_in_background
-from kpidesk.services import setup
-from kpidesk.services.setup import ProfileInfo, RuleDraft, RuleInfo, ValidationError
+from kpidesk.services import people, setup
+from kpidesk.services.people import ProfileInfo
+from kpidesk.services.setup import RuleDraft, RuleInfo, ValidationError
 
 # objectName of each parameter's widget: "param_" + the parameter key
 PARAM_PREFIX = "param_"
@@ -450,7 +451,7 @@ class RuleEditorDialog(QDialog):
         if not chosen:
             self.guidanceLabel.setText(self.tr("The rule applies to no profile yet."))
             return
-        counts = setup.projected_rule_counts(
+        counts = people.projected_rule_counts(
             self.rules, chosen,
             editing_rule_id=self.rule.id if self.rule else None,
             active=self.activeCheck.isChecked(),
@@ -458,7 +459,7 @@ class RuleEditorDialog(QDialog):
         names = {p.id: p.name for p in self.profiles}
         lines = []
         for profile_id, count in sorted(counts.items(), key=lambda item: names.get(item[0], "")):
-            guidance = setup.rule_guidance(count)
+            guidance = people.rule_guidance(count)
             colour = level_colour(guidance.level, self.palette()).name()
             lines.append(
                 f"<span style='color:{colour}'>●</span> <b>{_html(names.get(profile_id, ''))}"
@@ -468,13 +469,13 @@ class RuleEditorDialog(QDialog):
 
     def guidance_levels(self) -> dict[str, str]:
         """Profile name → guidance level as shown (for tests and assistive text)."""
-        counts = setup.projected_rule_counts(
+        counts = people.projected_rule_counts(
             self.rules, self.profile_ids(),
             editing_rule_id=self.rule.id if self.rule else None,
             active=self.activeCheck.isChecked(),
         )  # fmt: skip
         names = {p.id: p.name for p in self.profiles}
-        return {names[pid]: setup.rule_guidance(n).level for pid, n in counts.items()}
+        return {names[pid]: people.rule_guidance(n).level for pid, n in counts.items()}
 
     # --- save ------------------------------------------------------------------------------
 

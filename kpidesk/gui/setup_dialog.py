@@ -58,8 +58,9 @@ from kpidesk.gui.setup_models import (
     UsersModel,
 )
 from kpidesk.gui.widgets import heading
-from kpidesk.services import setup
-from kpidesk.services.setup import ProfileInfo, RuleInfo, UserInfo
+from kpidesk.services import people, setup
+from kpidesk.services.people import ProfileInfo, UserInfo
+from kpidesk.services.setup import RuleInfo
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -79,8 +80,8 @@ class SetupSnapshot:
 def load_snapshot(ctx: AppContext) -> SetupSnapshot:
     db, caller = ctx.db, ctx.caller
     return SetupSnapshot(
-        profiles=setup.list_profiles(db, caller),
-        users=setup.list_users(db, caller),
+        profiles=people.list_profiles(db, caller),
+        users=people.list_users(db, caller),
         rules=setup.list_rules(db, caller),
         activity_types=setup.activity_types(db, caller),
         specs=setup.template_specs(),
@@ -152,7 +153,7 @@ class ProfilesPage(QWidget):
         self.nameEdit = QLineEdit(self)
         self.nameEdit.setObjectName("profileNameEdit")
         self.nameEdit.setPlaceholderText(self.tr("Profile name, e.g. Salg"))
-        self.nameEdit.setMaxLength(setup.PROFILE_NAME_MAX)
+        self.nameEdit.setMaxLength(people.PROFILE_NAME_MAX)
         self.createButton = QPushButton(self.tr("&New profile"), self)
         self.createButton.setObjectName("createProfileButton")
         self.renameButton = QPushButton(self.tr("&Rename"), self)
@@ -234,7 +235,7 @@ class ProfilesPage(QWidget):
         name = self.nameEdit.text()
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.change(
-            lambda: setup.create_profile(db, caller, name),
+            lambda: people.create_profile(db, caller, name),
             self.message,
             lambda p: self.tr("Profile %1 created.").replace("%1", p.name),
             select_profile=" ".join(name.split()),
@@ -247,7 +248,7 @@ class ProfilesPage(QWidget):
         name = self.nameEdit.text()
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.change(
-            lambda: setup.rename_profile(db, caller, profile.id, name),
+            lambda: people.rename_profile(db, caller, profile.id, name),
             self.message,
             lambda _r: self.tr("Profile renamed."),
             select_profile=" ".join(name.split()),
@@ -264,7 +265,7 @@ class ProfilesPage(QWidget):
                 return
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.change(
-            lambda: setup.delete_profile(db, caller, profile.id),
+            lambda: people.delete_profile(db, caller, profile.id),
             self.message,
             lambda _r: self.tr("Profile %1 deleted.").replace("%1", profile.name),
         )
@@ -408,7 +409,7 @@ class UsersPage(QWidget):
         new = profile_id or None
         login = next((u.login for u in self._all if u.id == user_id), str(user_id))
         self.dialog.change(
-            lambda: setup.set_user_profile(db, caller, user_id, new),
+            lambda: people.set_user_profile(db, caller, user_id, new),
             self.message,
             lambda _r: self.tr("Profile of %1 changed.").replace("%1", login),
         )
@@ -435,7 +436,7 @@ class UsersPage(QWidget):
             return
         db, caller = self.dialog.ctx.db, self.dialog.ctx.caller
         self.dialog.change(
-            lambda: setup.set_user_password(db, caller, user.id, password),
+            lambda: people.set_user_password(db, caller, user.id, password),
             self.message,
             lambda _r: self.tr("Password of %1 set.").replace("%1", user.login),
         )
@@ -536,7 +537,7 @@ class RuleDetail(QFrame):
             profile = counts.get(profile_id)
             if profile is None:
                 continue
-            guidance = setup.rule_guidance(profile.active_rules_count)
+            guidance = people.rule_guidance(profile.active_rules_count)
             colour = level_colour(guidance.level, self.palette()).name()
             lines.append(
                 f"<span style='color:{colour}'>●</span> <b>{_html(profile.name)}</b>: "

@@ -29,7 +29,8 @@ from kpidesk.gui.formatting import (
     level_colour,
     score_level,
 )
-from kpidesk.services.setup import ProfileInfo, RuleInfo, UserInfo, rule_guidance
+from kpidesk.services.people import ProfileInfo, UserInfo, rule_guidance
+from kpidesk.services.setup import RuleInfo
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole  # the row's id (profile, user or rule)

@@ -130,7 +130,7 @@ class TeamViewDialog(QDialog):
         return "&nbsp;&nbsp;".join(parts)
 
     def _load_profiles(self) -> None:
-        from kpidesk.services.setup import list_profiles
+        from kpidesk.services.people import list_profiles
 
         db, caller = self.ctx.db, self.ctx.caller
         run_in_background(self, lambda: list_profiles(db, caller), self._profiles_loaded,
@@ -155,7 +155,7 @@ class TeamViewDialog(QDialog):
         if self.loading:
             self._reload_again = True
             return
-        from kpidesk.services.kpi import team_scores
+        from kpidesk.services.team import team_scores
 
         self.loading = True
         db, caller = self.ctx.db, self.ctx.caller

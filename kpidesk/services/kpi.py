@@ -1,20 +1,17 @@
-"""What "Dagens KPI", the team view, the status bar and `kpidesk kpi` show: stored results only.
+"""What "Dagens KPI", the status bar and `kpidesk kpi` show: stored results only (the team
+view's users × rules: `kpidesk.services.team`).
 
 Nothing here computes a KPI live: every figure comes from the results of the latest successful
 run, so what a sales person sees is what the nightly run wrote (and what the history shows).
 Each function is one or a few set-based queries, never a query per rule or per user, and checks
-the caller itself: a `user` reads only their own KPIs; the team view is for administrators.
+the caller itself: a `user` reads only their own KPIs.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
@@ -22,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database
-from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
-from kpidesk.domain.csvsafe import escape_cell
+from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, User
 from kpidesk.domain.forecast import Forecast, horizon_for
 from kpidesk.domain.names import name_key
 from kpidesk.services.caller import Caller, PermissionDenied, checked
@@ -182,88 +178,6 @@ class LastRun:
         return self.run_date
 
 
-@dataclass(frozen=True)
-class TeamRule:
-    id: int
-    name: str
-    template: str
-    unit: str
-    direction: str
-    target: float  # the rule's current target
-
-
-@dataclass(frozen=True)
-class TeamCell:
-    value: float | None
-    target: float
-    score: float | None
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    user_id: int
-    login: str
-    name: str
-    profile: str
-    cells: dict[int, TeamCell]  # rule id → the user's stored result; absent: rule not theirs
-
-
-@dataclass(frozen=True)
-class TeamScores:
-    """Users × rules with the latest successful run's values and scores (the admin team view)."""
-
-    run_date: dt.date | None
-    computed_at: dt.datetime | None
-    profile_id: int | None
-    rules: list[TeamRule]
-    rows: list[TeamRow]
-
-    def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
-        """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
-        decimal commas, text that could run as a formula escaped. Per rule the value in the
-        unit people read (percent as 60, not 0.6) and the score in percent; an undefined
-        value or score is an empty cell, never 0.
-        Written to a temporary file first, so a failed export never leaves half a file.
-        """
-        english = language == "en"
-        header = ["Login", "Name" if english else "Navn", "Profile" if english else "Profil"]
-        for rule in self.rules:
-            unit = {"percent": " (%)", "currency": " (kr.)"}.get(rule.unit, "")
-            header.append(escape_cell(f"{rule.name}{unit}"))
-            header.append(escape_cell(f"{rule.name}: score (%)"))
-        target = Path(path)
-        fd, temporary = tempfile.mkstemp(prefix=".kpidesk-", suffix=".csv", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-                writer.writerow(header)
-                for row in self.rows:
-                    line = [escape_cell(text) for text in (row.login, row.name, row.profile)]
-                    for rule in self.rules:
-                        cell = row.cells.get(rule.id)
-                        if cell is None:
-                            line += ["", ""]
-                            continue
-                        shown = cell.value
-                        if shown is not None and rule.unit == "percent":
-                            shown *= 100
-                        score = None if cell.score is None else cell.score * 100
-                        line += [_excel_number(shown), _excel_number(score)]
-                    writer.writerow(line)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-
-
-def _excel_number(value: float | None) -> str:
-    """A number as Danish Excel parses it: decimal comma, no thousands separator."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return (text if text not in ("-0", "") else "0").replace(".", ",")
-
-
 # --- queries ---------------------------------------------------------------------------------
 
 
@@ -272,7 +186,7 @@ def today(session: Session) -> dt.date:
     return dt.datetime.now(settings.timezone(session)).date()
 
 
-def _latest_success(session: Session, as_of: dt.date) -> tuple[dt.date, dt.datetime | None] | None:
+def latest_success(session: Session, as_of: dt.date) -> tuple[dt.date, dt.datetime | None] | None:
     """The date and finish time of the latest successful run on or before as_of."""
     row = session.execute(
         select(KpiRun.run_date, KpiRun.finished_at)
@@ -310,7 +224,7 @@ def todays_kpis(
         user = _user_by_login(session, caller, login)
         if as_of is None:
             as_of = today(session)
-        latest = _latest_success(session, as_of)
+        latest = latest_success(session, as_of)
         run_date, finished_at = latest if latest is not None else (None, None)
         base = TodayKpis(user.login, user.id, user.name, run_date, finished_at)
         if not user.active:
@@ -511,78 +425,6 @@ def explain_result(
 
     caller.require_self_or_admin(user_id)
     return explain(db, rule_id, user_id, run_date, lang=lang)
-
-
-@checked
-def team_scores(
-    db: Database, caller: Caller, profile_id: int | None = None, as_of: dt.date | None = None
-) -> TeamScores:
-    """Active users (of one profile, or all with a profile) × active rules, from the latest
-    successful run on or before as_of; administrators only. Four queries whatever the size."""
-    caller.require_admin()
-    with db.session() as session:
-        if as_of is None:
-            as_of = today(session)
-        latest = _latest_success(session, as_of)
-        run_date, finished_at = latest if latest is not None else (None, None)
-
-        users_query = (
-            select(User.id, User.login, User.name, Profile.name)
-            .join(Profile, Profile.id == User.profile_id)
-            .where(User.active.is_(True))
-            .order_by(Profile.name, User.login)
-        )
-        rules_query = (
-            select(KpiRule.id, KpiRule.name, KpiRule.template, KpiRule.params, KpiRule.target)
-            .where(KpiRule.active.is_(True))
-            .order_by(KpiRule.id)
-        )
-        if profile_id is not None:
-            users_query = users_query.where(User.profile_id == profile_id)
-            applies = select(KpiRuleProfile.rule_id).where(KpiRuleProfile.profile_id == profile_id)
-            rules_query = rules_query.where(KpiRule.id.in_(applies))
-        else:
-            rules_query = rules_query.where(
-                KpiRule.id.in_(select(KpiRuleProfile.rule_id).distinct())
-            )
-        users = session.execute(users_query).all()
-        rule_rows = session.execute(rules_query).all()
-
-        cells: dict[int, dict[int, TeamCell]] = {}
-        if run_date is not None and users and rule_rows:
-            results_query = (
-                select(
-                    KpiResult.user_id,
-                    KpiResult.rule_id,
-                    KpiResult.value,
-                    KpiResult.target,
-                    KpiResult.score,
-                )  # fmt: skip
-                .join(User, User.id == KpiResult.user_id)
-                .join(KpiRule, KpiRule.id == KpiResult.rule_id)
-                .where(
-                    KpiResult.run_date == run_date,
-                    User.active.is_(True),
-                    User.profile_id.is_not(None),
-                    KpiRule.active.is_(True),
-                )
-            )
-            if profile_id is not None:
-                results_query = results_query.where(User.profile_id == profile_id)
-            for user_id, rule_id, value, target, score in session.execute(results_query):
-                cells.setdefault(user_id, {})[rule_id] = TeamCell(value, float(target), score)
-
-    rules = []
-    for row in rule_rows:
-        info = template_info(row.template, row.params or {})
-        rules.append(
-            TeamRule(row.id, row.name, row.template, info.unit, info.direction, float(row.target))
-        )
-    rows = [
-        TeamRow(user_id, login, name, profile, cells.get(user_id, {}))
-        for user_id, login, name, profile in users
-    ]
-    return TeamScores(run_date, finished_at, profile_id, rules, rows)
 
 
 def last_run_status(db: Database) -> LastRun | None:

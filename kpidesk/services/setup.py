@@ -1,7 +1,8 @@
-"""The KPI setup as the "KPI opsætning" dialog edits it: profiles, users' profiles and rules.
+"""The KPI rules as "KPI opsætning" and the rule editor edit them, with the template
+catalogue and a live preview (profiles and users: `kpidesk.services.people`).
 
 Every function takes the database and the `Caller`, refuses anyone but an administrator, and
-writes each change and its audit entry in one transaction. Results are plain dataclasses, so
+writes each change and its audit entry in one transaction. Results are frozen dataclasses, so
 the GUI never holds an ORM object or a session.
 """
 
@@ -9,18 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from kpidesk.data import settings
-from kpidesk.data.db import Database, has_server_roles
-from kpidesk.data.models import Activity, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.data.db import Database
+from kpidesk.data.models import Activity, Base, KpiRule, Profile
 from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
@@ -28,12 +29,7 @@ from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
 
 NAME_MAX = limits.RULE_NAME_MAX
-PROFILE_NAME_MAX = limits.PROFILE_NAME_MAX
-# The advice from the product's own words: 3–5 active rules per profile are clear and
-# motivating, around 10 are not, 20 demotivate.
-GUIDANCE_AMBER_FROM = 6
-GUIDANCE_RED_FROM = 15
-GUIDANCE_FEW_BELOW = 3
+RowT = TypeVar("RowT", bound=Base)
 # The catalogue in the order the product describes it (new templates follow, by key).
 TEMPLATE_ORDER = (
     "planned_meetings", "kam_coverage", "completed_activities", "overdue_activities",
@@ -53,27 +49,6 @@ class ValidationError(SetupError):
     def __init__(self, fields: Mapping[str, str]) -> None:
         self.fields: dict[str, str] = dict(fields)
         super().__init__("; ".join(f"{key}: {message}" for key, message in self.fields.items()))
-
-
-@dataclass(frozen=True)
-class ProfileInfo:
-    id: int
-    name: str
-    users_count: int
-    active_rules_count: int
-    rules_count: int
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    id: int
-    login: str
-    name: str
-    role: str
-    active: bool
-    profile_id: int | None
-    profile_name: str | None
-    has_password: bool
 
 
 @dataclass(frozen=True)
@@ -101,86 +76,12 @@ class RuleDraft:
     active: bool = True
 
 
-@dataclass(frozen=True)
-class Guidance:
-    level: str  # "green" | "amber" | "red"
-    message_da: str
-    message_en: str
-
-    def message(self, language: str) -> str:
-        return self.message_da if language == "da" else self.message_en
-
-
-@dataclass(frozen=True)
-class ProfileGuidance:
-    profile_id: int
-    profile_name: str
-    active_rules: int
-    guidance: Guidance
-
-
-def rule_guidance(count: int) -> Guidance:
-    """Advice for a profile with `count` active rules; advice only, never a blocking error."""
-    if count <= 0:
-        return Guidance(
-            "green",
-            "Ingen aktive regler endnu: 3–5 regler er klart og motiverende.",
-            "No active rules yet: 3–5 rules are clear and motivating.",
-        )
-    if count < GUIDANCE_FEW_BELOW:
-        rules_da, rules_en = (
-            ("aktiv regel", "active rule") if count == 1 else ("aktive regler", "active rules")
-        )
-        return Guidance(
-            "green",
-            f"{count} {rules_da}: få; 3–5 regler er klart og motiverende.",
-            f"{count} {rules_en}: few; 3–5 rules are clear and motivating.",
-        )
-    if count < GUIDANCE_AMBER_FROM:
-        return Guidance(
-            "green",
-            f"{count} aktive regler: klart og motiverende.",
-            f"{count} active rules: clear and motivating.",
-        )
-    if count < GUIDANCE_RED_FROM:
-        return Guidance(
-            "amber",
-            f"{count} aktive regler: for mange til at være klart; 3–5 er bedre.",
-            f"{count} active rules: too many to be clear; 3–5 are better.",
-        )
-    return Guidance(
-        "red",
-        f"{count} aktive regler: så mange demotiverer; vælg de 3–5 vigtigste.",
-        f"{count} active rules: this many demotivate; keep the 3–5 that matter most.",
-    )
-
-
-def projected_rule_counts(
-    rules: Iterable[RuleInfo],
-    profile_ids: Iterable[int],
-    *,
-    editing_rule_id: int | None,
-    active: bool,
-) -> dict[int, int]:
-    """How many active rules each chosen profile will have once the edited rule is saved."""
-    chosen = set(profile_ids)
-    counts = {profile_id: 0 for profile_id in chosen}
-    for rule in rules:
-        if rule.id == editing_rule_id or not rule.active:
-            continue
-        for profile_id in rule.profile_ids:
-            if profile_id in counts:
-                counts[profile_id] += 1
-    if active:
-        for profile_id in counts:
-            counts[profile_id] += 1
-    return counts
-
-
-# --- profiles --------------------------------------------------------------------------------
-
-
-def _same_name(session: Session, id_column: Any, name_column: Any, name: str) -> int | None:
+def same_name(
+    session: Session,
+    id_column: InstrumentedAttribute[int],
+    name_column: InstrumentedAttribute[str],
+    name: str,
+) -> int | None:
     """The id of the row whose name equals `name` by `name_key` (compared in Python: SQLite's
     lower() folds ASCII only), or None."""
     key = name_key(name)
@@ -188,187 +89,6 @@ def _same_name(session: Session, id_column: Any, name_column: Any, name: str) ->
         if name_key(stored) == key:
             return int(row_id)
     return None
-
-
-def _clean_profile_name(session: Session, name: str, *, except_id: int | None = None) -> str:
-    clean = clean_name(name)
-    if not clean:
-        raise ValidationError({"name": "a profile needs a name"})
-    if len(clean) > PROFILE_NAME_MAX:
-        raise ValidationError({"name": f"at most {PROFILE_NAME_MAX} characters"})
-    clash = _same_name(session, Profile.id, Profile.name, clean)
-    if clash is not None and clash != except_id:
-        raise ValidationError({"name": f"a profile named {clean!r} already exists"})
-    return clean
-
-
-def _profile(session: Session, profile_id: int) -> Profile:
-    profile = session.get(Profile, profile_id)
-    if profile is None:
-        raise SetupError(f"profile {profile_id} does not exist")
-    return profile
-
-
-@checked
-def list_profiles(db: Database, caller: Caller) -> list[ProfileInfo]:
-    caller.require_admin()
-    with db.session() as session:
-        users = dict(
-            session.execute(
-                select(User.profile_id, func.count(User.id))
-                .where(User.profile_id.is_not(None))
-                .group_by(User.profile_id)
-            ).all()
-        )
-        rules = dict(
-            session.execute(
-                select(KpiRuleProfile.profile_id, func.count()).group_by(KpiRuleProfile.profile_id)
-            ).all()
-        )
-        active = dict(
-            session.execute(
-                select(KpiRuleProfile.profile_id, func.count())
-                .join(KpiRule, KpiRule.id == KpiRuleProfile.rule_id)
-                .where(KpiRule.active.is_(True))
-                .group_by(KpiRuleProfile.profile_id)
-            ).all()
-        )
-        profiles = session.execute(select(Profile.id, Profile.name).order_by(Profile.name)).all()
-        return [
-            ProfileInfo(pid, name, users.get(pid, 0), active.get(pid, 0), rules.get(pid, 0))
-            for pid, name in profiles
-        ]
-
-
-@checked
-def create_profile(db: Database, caller: Caller, name: str) -> ProfileInfo:
-    caller.require_admin()
-    with _writing(db) as session:
-        clean = _clean_profile_name(session, name)
-        profile = Profile(name=clean)
-        session.add(profile)
-        session.flush()
-        audit.record(session, actor=caller.login, action="create", entity="profile", key=clean)
-        return ProfileInfo(profile.id, clean, 0, 0, 0)
-
-
-@checked
-def rename_profile(db: Database, caller: Caller, profile_id: int, name: str) -> None:
-    caller.require_admin()
-    with _writing(db) as session:
-        profile = _profile(session, profile_id)
-        clean = _clean_profile_name(session, name, except_id=profile_id)
-        if clean == profile.name:
-            return
-        old = profile.name
-        profile.name = clean
-        audit.record(
-            session, actor=caller.login, action="rename", entity="profile", key=clean,
-            details={"old": old, "new": clean},
-        )  # fmt: skip
-
-
-@checked
-def delete_profile(db: Database, caller: Caller, profile_id: int) -> None:
-    """Refused while users or rules use the profile; the message names them."""
-    caller.require_admin()
-    with _writing(db) as session:
-        profile = _profile(session, profile_id)
-        logins = session.scalars(
-            select(User.login).where(User.profile_id == profile_id).order_by(User.login)
-        ).all()
-        rule_names = session.scalars(
-            select(KpiRule.name)
-            .join(KpiRuleProfile, KpiRuleProfile.rule_id == KpiRule.id)
-            .where(KpiRuleProfile.profile_id == profile_id)
-            .order_by(KpiRule.name)
-        ).all()
-        reasons = []
-        if logins:
-            reasons.append(f"users {_some(logins)}")
-        if rule_names:
-            reasons.append(f"rules {_some(rule_names)}")
-        if reasons:
-            raise SetupError(f"profile {profile.name!r} is still used by {' and '.join(reasons)}")
-        name = profile.name
-        session.delete(profile)
-        audit.record(session, actor=caller.login, action="delete", entity="profile", key=name)
-
-
-def _some(names: Sequence[str], limit: int = 5) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-# --- users -----------------------------------------------------------------------------------
-
-
-@checked
-def list_users(db: Database, caller: Caller, profile_id: int | None = None) -> list[UserInfo]:
-    """All users, or only those of one profile."""
-    caller.require_admin()
-    server = has_server_roles(db)
-    with db.session() as session:
-        # Who can log in: a password hash, or (shared PostgreSQL) a login role that may.
-        if server:
-            can_log_in: Any = exists(
-                select(text("1"))
-                .select_from(text("pg_roles"))
-                .where(text("pg_roles.rolname = users.login AND pg_roles.rolcanlogin"))
-            )
-        else:
-            can_log_in = User.password_hash.is_not(None)
-        query = (
-            select(User, Profile.name, can_log_in)
-            .outerjoin(Profile, Profile.id == User.profile_id)
-            .order_by(User.name, User.login)
-        )
-        if profile_id is not None:
-            query = query.where(User.profile_id == profile_id)
-        return [
-            UserInfo(
-                user.id,
-                user.login,
-                user.name,
-                user.role,
-                user.active,
-                user.profile_id,
-                profile_name,
-                bool(has_password),
-            )  # fmt: skip
-            for user, profile_name, has_password in session.execute(query)
-        ]
-
-
-@checked
-def set_user_profile(db: Database, caller: Caller, user_id: int, profile_id: int | None) -> None:
-    caller.require_admin()
-    with _writing(db) as session:
-        user = session.get(User, user_id)
-        if user is None:
-            raise SetupError(f"user {user_id} does not exist")
-        new_name = _profile(session, profile_id).name if profile_id is not None else None
-        if user.profile_id == profile_id:
-            return
-        old_name = user.profile.name if user.profile is not None else None
-        user.profile_id = profile_id
-        audit.record(
-            session, actor=caller.login, action="set_profile", entity="user", key=user.login,
-            details={"old": old_name, "new": new_name},
-        )  # fmt: skip
-
-
-@checked
-def set_user_password(db: Database, caller: Caller, user_id: int, password: str) -> None:
-    """Through the login service, which hashes, checks the policy and audits."""
-    caller.require_admin()
-    from kpidesk.services.auth import set_password
-
-    with db.session() as session:
-        login = session.scalar(select(User.login).where(User.id == user_id))
-    if login is None:
-        raise SetupError(f"user {user_id} does not exist")
-    set_password(db, caller, login, password)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -388,11 +108,16 @@ def _rule_info(rule: KpiRule) -> RuleInfo:
     )
 
 
+def existing(session: Session, model: type[RowT], row_id: int, what: str) -> RowT:
+    """The row with this id, or a one-line `SetupError` naming what is missing."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise SetupError(f"{what} {row_id} does not exist")
+    return row
+
+
 def _rule(session: Session, rule_id: int) -> KpiRule:
-    rule = session.get(KpiRule, rule_id)
-    if rule is None:
-        raise SetupError(f"rule {rule_id} does not exist")
-    return rule
+    return existing(session, KpiRule, rule_id, "rule")
 
 
 @checked
@@ -424,7 +149,7 @@ def check_rule(
     elif len(name) > NAME_MAX:
         problems["name"] = f"at most {NAME_MAX} characters"
     else:
-        clash = _same_name(session, KpiRule.id, KpiRule.name, name)
+        clash = same_name(session, KpiRule.id, KpiRule.name, name)
         if clash is not None and clash != except_id:
             problems["name"] = f"a rule named {name!r} already exists"
     params: dict[str, Any] = {}
@@ -462,7 +187,7 @@ def _room_for_a_rule(session: Session) -> None:
         )
 
 
-def param_field(exc: Exception, spec: Any) -> str:
+def param_field(exc: Exception, spec: TemplateSpec) -> str:
     """The parameter a ParamError is about, so the editor can put the message beside it."""
     for attribute in ("key", "param", "name", "field"):
         value = getattr(exc, attribute, None)
@@ -480,7 +205,7 @@ def param_field(exc: Exception, spec: Any) -> str:
 @checked
 def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
-    with _writing(db) as session:
+    with writing(db) as session:
         _room_for_a_rule(session)
         name, params, profiles = check_rule(session, draft)
         rule = KpiRule(
@@ -499,7 +224,7 @@ def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
 @checked
 def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) -> RuleInfo:
     caller.require_admin()
-    with _writing(db) as session:
+    with writing(db) as session:
         rule = _rule(session, rule_id)
         name, params, profiles = check_rule(session, draft, except_id=rule_id)
         before = _rule_details(rule)
@@ -525,7 +250,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
 def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
     """A copy named "<name> (kopi)", "<name> (kopi 2)" …, inactive so it changes nothing yet."""
     caller.require_admin()
-    with _writing(db) as session:
+    with writing(db) as session:
         original = _rule(session, rule_id)
         _room_for_a_rule(session)
         taken = {name_key(n) for n in session.scalars(select(KpiRule.name)).all()}
@@ -554,7 +279,7 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
 def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
     """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
     caller.require_admin()
-    with _writing(db) as session:
+    with writing(db) as session:
         rule = _rule(session, rule_id)
         details = _rule_details(rule)
         session.delete(rule)
@@ -567,7 +292,7 @@ def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
 @checked
 def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) -> RuleInfo:
     caller.require_admin()
-    with _writing(db) as session:
+    with writing(db) as session:
         rule = _rule(session, rule_id)
         if rule.active != active:
             rule.active = active
@@ -600,15 +325,6 @@ def template_specs() -> list[TemplateSpec]:
     specs = [template.spec for template in TEMPLATES.values()]
     order = {key: number for number, key in enumerate(TEMPLATE_ORDER)}
     return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
-
-
-@checked
-def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
-    """Every profile with its number of active rules and the advice for that number."""
-    return [
-        ProfileGuidance(p.id, p.name, p.active_rules_count, rule_guidance(p.active_rules_count))
-        for p in list_profiles(db, caller)
-    ]
 
 
 @checked
@@ -666,8 +382,9 @@ def preview(
 
 
 @contextmanager
-def _writing(db: Database) -> Iterator[Session]:
-    """A write session that turns a lost race on a unique name into a one-line error."""
+def writing(db: Database) -> Iterator[Session]:
+    """A write session that turns a lost race on a unique name into a one-line error (the
+    setup services' and `people`'s)."""
     try:
         with db.session(write=True) as session:
             yield session

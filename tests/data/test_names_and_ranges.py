@@ -14,7 +14,8 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import Activity, Profile, User
 from kpidesk.services.auth import authenticate, hash_password
 from kpidesk.services.caller import SYSTEM_CLI
-from kpidesk.services.setup import ValidationError, create_profile
+from kpidesk.services.people import create_profile
+from kpidesk.services.setup import ValidationError
 from tests.data.test_importer import write
 
 

@@ -21,6 +21,7 @@ from kpidesk.gui.main_window import GEOMETRY_KEY, STATE_KEY, TAB_KEY, MainWindow
 from kpidesk.services import setup
 from kpidesk.services.caller import Caller
 from kpidesk.services.kpi import LastRun
+from kpidesk.services.people import list_profiles
 from tests.gui.test_crm_models import TODAY, seed_crm
 
 WAIT_MS = 15_000
@@ -102,7 +103,7 @@ def test_my_kpi_appears_without_restart_when_the_setup_changes(db: Database, qtb
     window = open_window(qtbot, db, people.mette)
     assert not shown(qtbot, window, "myKpiButton")
     # The administrator adds a rule for Salg through the setup service (as the dialog does).
-    salg = next(p for p in setup.list_profiles(db, people.admin) if p.name == "Salg")
+    salg = next(p for p in list_profiles(db, people.admin) if p.name == "Salg")
     setup.create_rule(db, people.admin, setup.RuleDraft(
         name="Planlagte salgsmøder", template="planned_meetings", params={"days": 14},
         target=10, profile_ids=(salg.id,)))  # fmt: skip
@@ -343,7 +344,7 @@ def test_my_kpi_follows_a_profile_changed_in_the_setup_dialog(db: Database, qtbo
     qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
     users = dialog.usersPage.model  # type: ignore[attr-defined]
     row = next(r for r in range(users.rowCount()) if users.index(r, 0).data() == "admin")
-    salg = next(p.id for p in setup.list_profiles(db, people.admin) if p.name == "Salg")
+    salg = next(p.id for p in list_profiles(db, people.admin) if p.name == "Salg")
     with qtbot.waitSignal(window.myKpiVisibilityChecked, timeout=WAIT_MS) as checked:
         assert users.setData(users.index(row, UsersModel.COL_PROFILE), salg)
     assert checked.args == [True]

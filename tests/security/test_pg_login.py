@@ -7,8 +7,9 @@ import pytest
 
 from kpidesk.data.db import DatabaseError
 from kpidesk.engine.run import run_for_date
-from kpidesk.services import auth, kpi, runs, setup
+from kpidesk.services import auth, kpi, people, runs, setup
 from kpidesk.services.caller import PermissionDenied
+from kpidesk.services.team import team_scores
 from tests.security.conftest import AS_OF, PASSWORDS, Installation
 
 NO_SLEEP = lambda _s: None  # noqa: E731
@@ -58,7 +59,7 @@ def test_an_administrator_works_through_the_services(installation: Installation)
     db, karen = auth.server_login(installation.url(), "karen", PASSWORDS["karen"], sleep=NO_SLEEP)
     try:
         assert karen.is_admin
-        users = {u.login: u for u in setup.list_users(db, karen)}
+        users = {u.login: u for u in people.list_users(db, karen)}
         assert users["mette"].has_password and not users["ida"].has_password
         rule = setup.list_rules(db, karen)[0]
         draft = setup.RuleDraft(name=rule.name, template=rule.template, params=rule.params,
@@ -66,9 +67,9 @@ def test_an_administrator_works_through_the_services(installation: Installation)
         setup.update_rule(db, karen, rule.id, draft)
         summary = runs.run_now(db, karen, AS_OF)  # "Beregn nu"
         assert summary.status == "success"
-        team = kpi.team_scores(db, karen, as_of=AS_OF)
+        team = team_scores(db, karen, as_of=AS_OF)
         assert {row.login for row in team.rows} == {"karen", "mette", "jonas"}
-        setup.set_user_password(db, karen, users["jonas"].id, "jonas-fra-karen")
+        people.set_user_password(db, karen, users["jonas"].id, "jonas-fra-karen")
     finally:
         db.dispose()
     db, jonas = auth.server_login(installation.url(), "jonas", "jonas-fra-karen", sleep=NO_SLEEP)

@@ -29,6 +29,7 @@ from kpidesk.engine.run import run_for_date
 from kpidesk.services import kpi
 from kpidesk.services.caller import Caller, PermissionDenied
 from kpidesk.services.setup_io import import_setup
+from kpidesk.services.team import team_scores
 
 AS_OF = dt.date(2026, 3, 20)
 NIGHTS = 8  # too few for a forecast: see tests/services/test_forecasting.py
@@ -266,7 +267,7 @@ def test_permissions(kpi_db: tuple[Database, dict[str, int]]) -> None:
     with pytest.raises(PermissionDenied):
         kpi.explain_result(db, mette, ids["jonas"], rule_id, AS_OF)
     with pytest.raises(PermissionDenied):
-        kpi.team_scores(db, mette)
+        team_scores(db, mette)
     # A user caller whose id does not match the login is refused too.
     with pytest.raises(PermissionDenied):
         kpi.todays_kpis(db, Caller("mette", "user", ids["jonas"]), "mette", as_of=AS_OF)
@@ -312,7 +313,7 @@ def test_explain_result(kpi_db: tuple[Database, dict[str, int]]) -> None:
 
 def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: Path) -> None:
     db, ids = kpi_db
-    team = kpi.team_scores(db, ADMIN, as_of=AS_OF)
+    team = team_scores(db, ADMIN, as_of=AS_OF)
     assert team.run_date == AS_OF
     assert [rule.name for rule in team.rules] == [
         "Planlagte salgsmøder", "KAM-dækning", "Forfaldne opgaver", "Vundet omsætning",
@@ -327,7 +328,7 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
 
     with db.session() as session:
         salg = session.scalar(select(Profile.id).where(Profile.name == "Salg"))
-    only_salg = kpi.team_scores(db, ADMIN, profile_id=salg, as_of=AS_OF)
+    only_salg = team_scores(db, ADMIN, profile_id=salg, as_of=AS_OF)
     assert [row.login for row in only_salg.rows] == ["lars", "mette"]
     assert [rule.name for rule in only_salg.rules] == [
         "Planlagte salgsmøder", "KAM-dækning", "Vundet omsætning",
@@ -353,7 +354,7 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
 
 
 def test_team_scores_before_any_run(db: Database) -> None:
-    team = kpi.team_scores(db, ADMIN, as_of=AS_OF)
+    team = team_scores(db, ADMIN, as_of=AS_OF)
     assert (team.run_date, team.rules, team.rows) == (None, [], [])
 
 
@@ -393,7 +394,7 @@ def test_few_queries_whatever_the_number_of_rules(
     assert len(today.kpis) == 13
     assert len(many_rules) == len(few_rules) <= 6
     with counting_queries(db) as team_queries:
-        kpi.team_scores(db, ADMIN, as_of=AS_OF)
+        team_scores(db, ADMIN, as_of=AS_OF)
     assert len(team_queries) <= 6
 
 
@@ -402,7 +403,7 @@ def test_results_are_only_read(kpi_db: tuple[Database, dict[str, int]]) -> None:
     with db.session() as session:
         before = session.execute(select(KpiResult.id, KpiResult.value)).all()
     kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
-    kpi.team_scores(db, ADMIN, as_of=AS_OF)
+    team_scores(db, ADMIN, as_of=AS_OF)
     with db.session() as session:
         assert session.execute(select(KpiResult.id, KpiResult.value)).all() == before
 

@@ -20,7 +20,7 @@ from kpidesk.data.models import (
     Profile,
     User,
 )
-from kpidesk.services import setup
+from kpidesk.services import people, setup
 from kpidesk.services.caller import Caller, PermissionDenied
 from kpidesk.services.setup import RuleDraft, SetupError, ValidationError
 
@@ -51,15 +51,15 @@ def seed_small(db: Database, today: dt.date | None = None) -> Seed:
         support = Profile(name="Support")
         session.add_all([salg, support])
         session.flush()
-        people = [
+        users = [
             User(login="admin", name="Alice Admin", role="admin"),
             User(login="anna", name="Anna Andersen", profile_id=salg.id),
             User(login="bo", name="Bo Berg", profile_id=salg.id),
             User(login="carl", name="Carl Clausen", profile_id=support.id),
         ]
-        session.add_all(people)
+        session.add_all(users)
         session.flush()
-        ids = {user.login: user.id for user in people}
+        ids = {user.login: user.id for user in users}
         companies = [
             Company(id=1, name="Aarhus Tømrer ApS", key_account_manager_id=ids["anna"]),
             Company(id=2, name="Bornholm Fisk A/S", key_account_manager_id=ids["anna"]),
@@ -150,17 +150,17 @@ def meetings_draft(seed: Seed, **changes: Any) -> RuleDraft:
 
 
 def test_profiles_counts_create_rename(db: Database, seed: Seed) -> None:
-    profiles = {p.name: p for p in setup.list_profiles(db, seed.admin)}
+    profiles = {p.name: p for p in people.list_profiles(db, seed.admin)}
     assert profiles["Salg"].users_count == 2 and profiles["Support"].users_count == 1
-    created = setup.create_profile(db, seed.admin, "  Ledelse ")
+    created = people.create_profile(db, seed.admin, "  Ledelse ")
     assert created.name == "Ledelse"
     with pytest.raises(ValidationError) as error:
-        setup.create_profile(db, seed.admin, "ledelse")
+        people.create_profile(db, seed.admin, "ledelse")
     assert "name" in error.value.fields
     with pytest.raises(ValidationError):
-        setup.create_profile(db, seed.admin, "   ")
-    setup.rename_profile(db, seed.admin, created.id, "Direktion")
-    assert "Direktion" in {p.name for p in setup.list_profiles(db, seed.admin)}
+        people.create_profile(db, seed.admin, "   ")
+    people.rename_profile(db, seed.admin, created.id, "Direktion")
+    assert "Direktion" in {p.name for p in people.list_profiles(db, seed.admin)}
     actions = [(a.action, a.entity, a.entity_key) for a in audit_rows(db, "profile")]
     assert actions == [("create", "profile", "Ledelse"), ("rename", "profile", "Direktion")]
 
@@ -168,14 +168,14 @@ def test_profiles_counts_create_rename(db: Database, seed: Seed) -> None:
 def test_profile_delete_refused_while_used_names_users_and_rules(db: Database, seed: Seed) -> None:
     setup.create_rule(db, seed.admin, meetings_draft(seed))
     with pytest.raises(SetupError) as error:
-        setup.delete_profile(db, seed.admin, seed.salg)
+        people.delete_profile(db, seed.admin, seed.salg)
     message = str(error.value)
     assert "anna" in message and "bo" in message and "Planlagte salgsmøder" in message
     with pytest.raises(SetupError, match="carl"):
-        setup.delete_profile(db, seed.admin, seed.support)
-    setup.set_user_profile(db, seed.admin, seed.users["carl"], None)
-    setup.delete_profile(db, seed.admin, seed.support)
-    assert {p.name for p in setup.list_profiles(db, seed.admin)} == {"Salg"}
+        people.delete_profile(db, seed.admin, seed.support)
+    people.set_user_profile(db, seed.admin, seed.users["carl"], None)
+    people.delete_profile(db, seed.admin, seed.support)
+    assert {p.name for p in people.list_profiles(db, seed.admin)} == {"Salg"}
     assert audit_rows(db, "profile")[-1].action == "delete"
 
 
@@ -183,25 +183,25 @@ def test_profile_delete_refused_while_used_names_users_and_rules(db: Database, s
 
 
 def test_users_filter_and_profile_change(db: Database, seed: Seed) -> None:
-    assert {u.login for u in setup.list_users(db, seed.admin, seed.salg)} == {"anna", "bo"}
-    everyone = {u.login: u for u in setup.list_users(db, seed.admin)}
+    assert {u.login for u in people.list_users(db, seed.admin, seed.salg)} == {"anna", "bo"}
+    everyone = {u.login: u for u in people.list_users(db, seed.admin)}
     assert everyone["admin"].profile_name is None and everyone["carl"].profile_name == "Support"
-    setup.set_user_profile(db, seed.admin, seed.users["carl"], seed.salg)
-    assert {u.login for u in setup.list_users(db, seed.admin, seed.salg)} == {"anna", "bo", "carl"}
+    people.set_user_profile(db, seed.admin, seed.users["carl"], seed.salg)
+    assert {u.login for u in people.list_users(db, seed.admin, seed.salg)} == {"anna", "bo", "carl"}
     entry = audit_rows(db, "user")[-1]
     assert (entry.action, entry.entity_key, entry.details) == (
         "set_profile", "carl", {"old": "Support", "new": "Salg"},
     )  # fmt: skip
     with pytest.raises(SetupError):
-        setup.set_user_profile(db, seed.admin, seed.users["carl"], 999_999)
+        people.set_user_profile(db, seed.admin, seed.users["carl"], 999_999)
 
 
 def test_set_user_password_goes_through_the_login_service(db: Database, seed: Seed) -> None:
     from kpidesk.services.auth import authenticate
 
-    setup.set_user_password(db, seed.admin, seed.users["bo"], "Kaffe-og-kage-42")
+    people.set_user_password(db, seed.admin, seed.users["bo"], "Kaffe-og-kage-42")
     assert authenticate(db, "bo", "Kaffe-og-kage-42", sleep=lambda _s: None).login == "bo"
-    assert {u.login: u.has_password for u in setup.list_users(db, seed.admin)}["bo"] is True
+    assert {u.login: u.has_password for u in people.list_users(db, seed.admin)}["bo"] is True
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -279,7 +279,7 @@ def test_percent_target_is_stored_as_a_fraction(db: Database, seed: Seed) -> Non
      (15, "red", "demotiverer"), (20, "red", "demotiverer")],
 )  # fmt: skip
 def test_rule_guidance(count: int, level: str, word: str) -> None:
-    guidance = setup.rule_guidance(count)
+    guidance = people.rule_guidance(count)
     assert guidance.level == level
     assert word in guidance.message_da and guidance.message_en
     assert guidance.message("en") == guidance.message_en
@@ -289,16 +289,16 @@ def test_guidance_by_profile_counts_active_rules(db: Database, seed: Seed) -> No
     for number in range(10):
         setup.create_rule(db, seed.admin, meetings_draft(seed, name=f"Regel {number}"))
     setup.create_rule(db, seed.admin, meetings_draft(seed, name="Slukket", active=False))
-    guidance = {g.profile_name: g for g in setup.guidance_by_profile(db, seed.admin)}
+    guidance = {g.profile_name: g for g in people.guidance_by_profile(db, seed.admin)}
     assert guidance["Salg"].active_rules == 10 and guidance["Salg"].guidance.level == "amber"
     assert guidance["Support"].active_rules == 0 and guidance["Support"].guidance.level == "green"
     rules = setup.list_rules(db, seed.admin)
-    counts = setup.projected_rule_counts(
+    counts = people.projected_rule_counts(
         rules, [seed.salg, seed.support], editing_rule_id=None, active=True
     )
     assert counts == {seed.salg: 11, seed.support: 1}
     editing = rules[0]
-    assert setup.projected_rule_counts(
+    assert people.projected_rule_counts(
         rules, [seed.salg], editing_rule_id=editing.id, active=False
     ) == {seed.salg: 9}  # fmt: skip
 
@@ -334,14 +334,14 @@ def test_a_user_gets_permission_denied_from_every_setup_function(db: Database, s
     rule = setup.create_rule(db, seed.admin, meetings_draft(seed))
     user = seed.anna
     calls = [
-        lambda: setup.list_profiles(db, user),
-        lambda: setup.create_profile(db, user, "X"),
-        lambda: setup.rename_profile(db, user, seed.salg, "X"),
-        lambda: setup.delete_profile(db, user, seed.support),
-        lambda: setup.list_users(db, user),
-        lambda: setup.list_users(db, user, seed.salg),
-        lambda: setup.set_user_profile(db, user, user.user_id or 0, seed.support),
-        lambda: setup.set_user_password(db, user, seed.users["bo"], "Hemmelig-123"),
+        lambda: people.list_profiles(db, user),
+        lambda: people.create_profile(db, user, "X"),
+        lambda: people.rename_profile(db, user, seed.salg, "X"),
+        lambda: people.delete_profile(db, user, seed.support),
+        lambda: people.list_users(db, user),
+        lambda: people.list_users(db, user, seed.salg),
+        lambda: people.set_user_profile(db, user, user.user_id or 0, seed.support),
+        lambda: people.set_user_password(db, user, seed.users["bo"], "Hemmelig-123"),
         lambda: setup.list_rules(db, user),
         lambda: setup.get_rule(db, user, rule.id),
         lambda: setup.create_rule(db, user, meetings_draft(seed, name="Ny")),
@@ -349,7 +349,7 @@ def test_a_user_gets_permission_denied_from_every_setup_function(db: Database, s
         lambda: setup.duplicate_rule(db, user, rule.id),
         lambda: setup.delete_rule(db, user, rule.id),
         lambda: setup.set_rule_active(db, user, rule.id, False),
-        lambda: setup.guidance_by_profile(db, user),
+        lambda: people.guidance_by_profile(db, user),
         lambda: setup.activity_types(db, user),
         lambda: setup.preview(db, user, "planned_meetings", {}, 10, [seed.salg]),
     ]
