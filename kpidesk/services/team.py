@@ -116,7 +116,8 @@ def team_scores(
         if as_of is None:
             as_of = today(session)
         latest = latest_success(session, as_of)
-        run_date, finished_at = latest if latest is not None else (None, None)
+        run_date = latest.run_date if latest is not None else None
+        finished_at = latest.finished_at if latest is not None else None
 
         users_query = (
             select(User.id, User.login, User.name, Profile.name)
