@@ -464,7 +464,7 @@ def bench_preview(repeats: int) -> None:
     parent = QWidget()
     parent.resize(*WINDOW_SIZE)
     parent.show()
-    from kpidesk.gui.setup_dialog import KpiSetupDialog
+    from kpidesk.gui.setup import KpiSetupDialog
 
     dialog = KpiSetupDialog(ctx, parent)
     loaded: list[bool] = []

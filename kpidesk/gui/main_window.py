@@ -518,7 +518,7 @@ class MainWindow(QMainWindow):
     def open_setup(self) -> QDialog | None:
         if not self.ctx.caller.is_admin:
             return None
-        from kpidesk.gui.setup_dialog import KpiSetupDialog
+        from kpidesk.gui.setup import KpiSetupDialog
 
         return self._open_dialog("setup", KpiSetupDialog)
 

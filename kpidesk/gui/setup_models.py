@@ -45,7 +45,7 @@ def _palette() -> QPalette:
     return app.palette() if isinstance(app, QApplication) else QPalette()
 
 
-class _Table(QAbstractTableModel):
+class SetupTableModel(QAbstractTableModel):
     """Rows of one dataclass, replaced in one reset; subclasses say what each cell shows."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -91,7 +91,7 @@ class _Table(QAbstractTableModel):
 # --- profiles ------------------------------------------------------------------------------
 
 
-class ProfilesModel(_Table):
+class ProfilesModel(SetupTableModel):
     COL_NAME, COL_USERS, COL_RULES, COL_GUIDANCE = range(4)
 
     def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
@@ -131,7 +131,7 @@ class ProfilesModel(_Table):
 # --- users ---------------------------------------------------------------------------------
 
 
-class UsersModel(_Table):
+class UsersModel(SetupTableModel):
     """Users with their profile; the profile column is edited in place (a combo box)."""
 
     COL_LOGIN, COL_NAME, COL_ROLE, COL_PROFILE, COL_PASSWORD = range(5)
@@ -218,7 +218,7 @@ class UsersModel(_Table):
 # --- rules ---------------------------------------------------------------------------------
 
 
-class RulesModel(_Table):
+class RulesModel(SetupTableModel):
     COL_NAME, COL_TEMPLATE, COL_TARGET, COL_PROFILES, COL_ACTIVE = range(5)
 
     def __init__(
@@ -274,7 +274,7 @@ class RulesModel(_Table):
 # --- preview -------------------------------------------------------------------------------
 
 
-class PreviewModel(_Table):
+class PreviewModel(SetupTableModel):
     """What a rule gives today per user (the engine's preview rows)."""
 
     COL_USER, COL_VALUE, COL_SCORE = range(3)

@@ -40,7 +40,7 @@ TODAY_MODULES = (
 ADMIN_MODULES = (
     "kpidesk.gui.setup_models",
     "kpidesk.gui.rule_editor",
-    "kpidesk.gui.setup_dialog",
+    "kpidesk.gui.setup.dialog",
 )
 
 

@@ -228,67 +228,67 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="881"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="64"/>
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="901"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="79"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="902"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="80"/>
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="903"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="81"/>
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="906"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="84"/>
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="909"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="87"/>
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="911"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="89"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="914"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="92"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="972"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="152"/>
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="983"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="163"/>
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="999"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="174"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1026"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="194"/>
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="1027"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="195"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -296,17 +296,17 @@
 <context>
     <name>PreviewModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="292"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="292"/>
         <source>Value today</source>
         <translation>Værdi i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="291"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="292"/>
         <source>Score</source>
         <translation>Score</translation>
     </message>
@@ -314,22 +314,22 @@
 <context>
     <name>ProfilesModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="102"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="102"/>
         <source>Users</source>
         <translation>Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="102"/>
         <source>Active rules</source>
         <translation>Aktive regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="101"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="102"/>
         <source>Advice</source>
         <translation>Vejledning</translation>
     </message>
@@ -337,57 +337,57 @@
 <context>
     <name>ProfilesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="154"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="46"/>
         <source>Profile name, e.g. Salg</source>
         <translation>Profilens navn, f.eks. Salg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="156"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="48"/>
         <source>&amp;New profile</source>
         <translation>&amp;Ny profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="158"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="50"/>
         <source>&amp;Rename</source>
         <translation>&amp;Omdøb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="160"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="52"/>
         <source>&amp;Delete</source>
         <translation>&amp;Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="165"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="57"/>
         <source>Na&amp;me:</source>
         <translation>Na&amp;vn:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="174"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="66"/>
         <source>Step 1: the profiles users can have. Each rule applies to one or more profiles; 3–5 active rules per profile are clear and motivating.</source>
         <translation>Trin 1: de profiler, brugerne kan have. Hver regel gælder for en eller flere profiler; 3–5 aktive regler pr. profil er klart og motiverende.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="239"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="157"/>
         <source>Profile %1 created.</source>
         <translation>Profilen %1 er oprettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="252"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="169"/>
         <source>Profile renamed.</source>
         <translation>Profilen er omdøbt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="262"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="178"/>
         <source>Delete the profile %1?</source>
         <translation>Slet profilen %1?</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="263"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="179"/>
         <source>Delete profile</source>
         <translation>Slet profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="269"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="185"/>
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
     </message>
@@ -438,62 +438,62 @@
 <context>
     <name>RuleDetail</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="490"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="79"/>
         <source>Target:</source>
         <translation>Mål:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="491"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="80"/>
         <source>Profiles:</source>
         <translation>Profiler:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="492"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="81"/>
         <source>Advice:</source>
         <translation>Vejledning:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="498"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="87"/>
         <source>&lt;b&gt;Preview: what the rule gives today&lt;/b&gt;</source>
         <translation>&lt;b&gt;Forhåndsvisning: hvad reglen giver i dag&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="511"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="100"/>
         <source>Choose a rule to see what it counts.</source>
         <translation>Vælg en regel for at se, hvad den tæller.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="516"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="105"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="516"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="105"/>
         <source>inactive</source>
         <translation>inaktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="520"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="109"/>
         <source>Template: %1</source>
         <translation>Skabelon: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="526"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="115"/>
         <source>Unknown template %1</source>
         <translation>Ukendt skabelon %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="530"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="119"/>
         <source>at most %1 (lower is better)</source>
         <translation>højst %1 (lavere er bedre)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="532"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="121"/>
         <source>none yet</source>
         <translation>ingen endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="545"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="134"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
@@ -501,138 +501,138 @@
 <context>
     <name>RuleEditorDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="81"/>
         <source>Edit KPI rule</source>
         <translation>Redigér KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="81"/>
         <source>New KPI rule</source>
         <translation>Ny KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="105"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="107"/>
         <source>&amp;Template</source>
         <translation>&amp;Skabelon</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="119"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="121"/>
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="139"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="141"/>
         <source>T&amp;arget</source>
         <translation>&amp;Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="152"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="154"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="156"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="158"/>
         <source>A&amp;ctive (calculated every night)</source>
         <translation>Ak&amp;tiv (beregnes hver nat)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="164"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="166"/>
         <source>Advice</source>
         <translation>Vejledning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="175"/>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="177"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="519"/>
         <source>Save</source>
         <translation>Gem</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="178"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="180"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="254"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="256"/>
         <source>count</source>
         <translation>antal</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="256"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="258"/>
         <source>e.g. %1</source>
         <translation>f.eks. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="287"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="289"/>
         <source> days</source>
         <translation> dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="309"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="311"/>
         <source>Not found in the data</source>
         <translation>Findes ikke i data</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="310"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="312"/>
         <source>None checked: every activity type counts</source>
         <translation>Ingen valgt: alle aktivitetstyper tæller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="316"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="318"/>
         <source>This month to date</source>
         <translation>Denne måned indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="317"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="319"/>
         <source>This quarter to date</source>
         <translation>Dette kvartal indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="318"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="320"/>
         <source>This year to date</source>
         <translation>I år indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="319"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="321"/>
         <source>Rolling: the last N days</source>
         <translation>Rullende: de sidste N dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="374"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="376"/>
         <source>Give the rule a name.</source>
         <translation>Giv reglen et navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="379"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="381"/>
         <source>Another rule already has this name.</source>
         <translation>En anden regel har allerede dette navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="383"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="385"/>
         <source>Use a whole number from %1 to %2.</source>
         <translation>Brug et helt tal fra %1 til %2.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="394"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="396"/>
         <source>Type the target.</source>
         <translation>Skriv målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="396"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="398"/>
         <source>The target must be a number.</source>
         <translation>Målet skal være et tal.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="398"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="400"/>
         <source>The target cannot be negative.</source>
         <translation>Målet kan ikke være negativt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="450"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="452"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="519"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
@@ -640,37 +640,37 @@
 <context>
     <name>RulesModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
         <source>Template</source>
         <translation>Skabelon</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="238"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
         <source>Profiles</source>
         <translation>Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="239"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="240"/>
         <source>Active</source>
         <translation>Aktiv</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="260"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="261"/>
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="260"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="261"/>
         <source>No</source>
         <translation>Nej</translation>
     </message>
@@ -678,138 +678,138 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="578"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="170"/>
         <source>&amp;New…</source>
         <translation>&amp;Ny…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="579"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="171"/>
         <source>&amp;Edit…</source>
         <translation>R&amp;ediger…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="580"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="172"/>
         <source>D&amp;uplicate</source>
         <translation>&amp;Dupliker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="581"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="173"/>
         <source>&amp;Delete…</source>
         <translation>&amp;Slet…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="582"/>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="728"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="174"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="338"/>
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="583"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="175"/>
         <source>&amp;Calculate now</source>
         <translation>Beregn n&amp;u</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="600"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="192"/>
         <source>Step 3: the rules. Each is a template with parameters and a target, calculated every night for the users of its profiles.</source>
         <translation>Trin 3: reglerne. Hver er en skabelon med parametre og et mål og beregnes hver nat for brugerne i dens profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="684"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="291"/>
         <source>No profile: the rule applies to nobody.</source>
         <translation>Ingen profil: reglen gælder for ingen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="686"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="293"/>
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="697"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="304"/>
         <source>1 user as of today (not saved; the nightly run saves).</source>
         <translation>1 bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="699"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="306"/>
         <source>%1 users as of today (not saved; the nightly run saves).</source>
         <translation>%1 brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="703"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="310"/>
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="708"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="315"/>
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="728"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="338"/>
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="752"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="346"/>
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="770"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="365"/>
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="781"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="376"/>
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="783"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="378"/>
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="789"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="384"/>
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="801"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="396"/>
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="802"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="397"/>
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="814"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="405"/>
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="816"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="406"/>
         <source>Calculating all KPIs for today…</source>
         <translation>Beregner alle KPI&apos;er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="835"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="413"/>
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="843"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="419"/>
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="852"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="428"/>
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="860"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="434"/>
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -817,22 +817,22 @@
 <context>
     <name>TeamModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="368"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="369"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="370"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="371"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="375"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="376"/>
         <source>Target: %1</source>
         <translation>Mål: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="405"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="406"/>
         <source>Value %1 of target %2</source>
         <translation>Værdi %1 af målet %2</translation>
     </message>
@@ -933,49 +933,49 @@
 <context>
     <name>TodayKpiDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="52"/>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="155"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="56"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="168"/>
         <source>Today&apos;s KPIs</source>
         <translation>Dagens KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="64"/>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="70"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="69"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="82"/>
         <source>Loading your KPIs…</source>
         <translation>Henter dine KPI&apos;er…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="90"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="102"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="94"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="106"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Opdatér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="98"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="110"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="158"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="172"/>
         <source>Your KPIs could not be read: %1</source>
         <translation>Dine KPI&apos;er kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="168"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="182"/>
         <source>Today&apos;s KPIs for %1</source>
         <translation>Dagens KPI for %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="170"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="184"/>
         <source>%1&apos;s KPIs as of %2</source>
         <translation>KPI for %1 pr. %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="179"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="198"/>
         <source>Calculated %1. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
@@ -985,32 +985,32 @@
         <translation>Beregnet %1 på CRM-data fra %2. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="188"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="233"/>
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
         <translation>Dine KPI&apos;er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="193"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="238"/>
         <source>The latest calculation has no figures for you yet; they come with the next nightly run.</source>
         <translation>Den seneste beregning har endnu ingen tal for dig; de kommer med næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="197"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="242"/>
         <source>You have no KPIs yet: an administrator gives you a profile with rules in the KPI setup.</source>
         <translation>Du har ingen KPI&apos;er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="201"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="246"/>
         <source>Your profile has no active KPI rules yet: an administrator sets them up in the KPI setup.</source>
         <translation>Din profil har ingen aktive KPI-regler endnu: en administrator sætter dem op i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="204"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="249"/>
         <source>Your user is not active, so no KPIs are calculated for you.</source>
         <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI&apos;er for dig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="205"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="250"/>
         <source>There are no KPIs for you yet.</source>
         <translation>Der er ingen KPI&apos;er til dig endnu.</translation>
     </message>
@@ -1018,57 +1018,57 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="145"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
         <source>Profile</source>
         <translation>Profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="146"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="147"/>
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="155"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="156"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="155"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="156"/>
         <source>User</source>
         <translation>Bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="158"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="159"/>
         <source>(no profile)</source>
         <translation>(ingen profil)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="171"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="172"/>
         <source>set</source>
         <translation>sat</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="171"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="172"/>
         <source>not set</source>
         <translation>ikke sat</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_models.py" line="176"/>
+        <location filename="../../kpidesk/gui/setup_models.py" line="177"/>
         <source>Double-click or press F2 to change the profile</source>
         <translation>Dobbeltklik eller tryk F2 for at skifte profil</translation>
     </message>
@@ -1076,58 +1076,58 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="338"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="99"/>
         <source>Set &amp;password…</source>
         <translation>Sæt &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="343"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="104"/>
         <source>&amp;Show:</source>
         <translation>&amp;Vis:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="351"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="112"/>
         <source>Step 2: each user&apos;s profile decides which rules they get. Double-click a profile (or press F2) to change it.</source>
         <translation>Trin 2: brugerens profil afgør, hvilke regler brugeren får. Dobbeltklik på en profil (eller tryk F2) for at skifte den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="373"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="151"/>
         <source>All users</source>
         <translation>Alle brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="376"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="154"/>
         <source>Users without a profile</source>
         <translation>Brugere uden profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="413"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="193"/>
         <source>Profile of %1 changed.</source>
         <translation>Profilen for %1 er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="421"/>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="428"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="201"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="208"/>
         <source>Set password</source>
         <translation>Sæt adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="422"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="202"/>
         <source>New password for %1:</source>
         <translation>Ny adgangskode til %1:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="428"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="208"/>
         <source>The same password again:</source>
         <translation>Den samme adgangskode igen:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="434"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="214"/>
         <source>The two passwords differ; nothing was changed.</source>
         <translation>De to adgangskoder er forskellige; intet er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup_dialog.py" line="440"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="220"/>
         <source>Password of %1 set.</source>
         <translation>Adgangskoden til %1 er sat.</translation>
     </message>

@@ -89,8 +89,9 @@ def test_traffic_lights_have_contrast_in_light_and_dark(qapp: object, dark: bool
         assert contrast_ratio(level_colour(level, palette), background) >= 4.5, level
 
 
-KPI_SOURCES = ("setup_models", "setup_dialog", "rule_editor", "today_dialog", "kpi_card",
-               "kpi_chart", "team_view")  # fmt: skip
+KPI_SOURCES = ("setup_models", "setup/dialog", "setup/profiles_page", "setup/users_page",
+               "setup/rules_page", "rule_editor", "today_dialog", "kpi_card", "kpi_chart",
+               "team_view")  # fmt: skip
 
 
 def _messages(ts: Path) -> dict[str, list[str]]:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from kpidesk.data.db import Database
 from kpidesk.data.models import AuditEntry, KpiResult, KpiRule, User
 from kpidesk.gui.context import AppContext
-from kpidesk.gui.setup_dialog import KpiSetupDialog
+from kpidesk.gui.setup import KpiSetupDialog
 from kpidesk.gui.setup_models import LEVEL_ROLE, ProfilesModel, UsersModel
 from kpidesk.services import setup
 from tests.services.test_setup_service import Seed, meetings_draft, seed_small

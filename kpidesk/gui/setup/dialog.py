@@ -1,0 +1,272 @@
+""" "KPI opsætning": the three steps of setting up KPIs (profiles, users, rules) in one dialog.
+
+Every query and change runs off the GUI thread through `run_in_background`; the dialog loads
+a snapshot of the setup and hands its state to every page (`SetupPage.load`), and reloads
+after each change (its own or another window's, via `ctx.events.setupChanged`). The dialog
+owns that state: pages ask it for changes, the rule editor and "Beregn nu" through
+`SetupHost`. Administrators only: the services check it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import locale_for
+from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.setup.page import (
+    PageMessage,
+    SetupPage,
+    SetupSnapshot,
+    SetupState,
+    first_line,
+    load_snapshot,
+)
+from kpidesk.gui.setup.profiles_page import ProfilesPage
+from kpidesk.gui.setup.rules_page import RulesPage
+from kpidesk.gui.setup.users_page import UsersPage
+from kpidesk.services import setup
+from kpidesk.services.setup import RuleInfo
+
+
+class _ProgressRelay(QObject):
+    """Lives in the GUI thread; the run's worker emits, Qt queues it into the GUI thread."""
+
+    progress = Signal(int, int)
+
+
+class KpiSetupDialog(QDialog):
+    """Profiler / Brugere / Regler (+ Kørsler): the KPI setup, for administrators."""
+
+    loaded = Signal()  # a snapshot arrived and the tables show it
+    changed = Signal()  # a change of this dialog was saved
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiSetupDialog")
+        self.setWindowTitle(self.tr("KPI setup"))
+        self.ctx = ctx
+        self.language = ctx.language
+        self.locale = locale_for(ctx.language)
+        self.state = SetupState()
+        self.loading = False
+        self._reload_again = False
+        self.editor: QDialog | None = None
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("setupTabs")
+        self.profilesPage = ProfilesPage(self, self)
+        self.usersPage = UsersPage(self, self)
+        self.rulesPage = RulesPage(self, self)
+        self.pages: list[SetupPage] = [self.profilesPage, self.usersPage, self.rulesPage]
+        self.tabs.addTab(self.profilesPage, self.tr("&Profiles"))
+        self.tabs.addTab(self.usersPage, self.tr("&Users"))
+        self.tabs.addTab(self.rulesPage, self.tr("R&ules"))
+        self.runLog = self._run_log()
+        if self.runLog is not None:
+            self.tabs.addTab(self.runLog, self.tr("Ru&ns"))
+        self.tabs.setCurrentWidget(self.rulesPage)
+
+        self.status = QLabel(self.tr("Loading the KPI setup…"), self)
+        self.status.setObjectName("setupStatus")
+        self.teamButton = QPushButton(self.tr("&Team view…"), self)
+        self.teamButton.setObjectName("teamViewButton")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.teamButton)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self.teamButton.clicked.connect(self.open_team_view)
+        for number in range(self.tabs.count()):
+            QShortcut(QKeySequence(f"Alt+{number + 1}"), self,
+                      activated=lambda n=number: self.tabs.setCurrentIndex(n))  # fmt: skip
+
+        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        ctx.events.setupChanged.connect(self.reload)
+        metrics = self.fontMetrics()
+        self.resize(metrics.horizontalAdvance("M") * 90, metrics.height() * 38)
+        self.reload()
+
+    @property
+    def snapshot(self) -> SetupSnapshot | None:
+        return self.state.snapshot
+
+    def _run_log(self) -> QWidget | None:
+        try:
+            from kpidesk.gui.run_log import RunLogWidget
+        except ImportError:
+            return None
+        return RunLogWidget(self.ctx, self)
+
+    def _set_state(self, **changes: Any) -> None:
+        """The one place the state changes; every page shows the new one."""
+        self.state = dataclasses.replace(self.state, **changes)
+        for page in self.pages:
+            page.load(self.state)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @Slot()
+    def reload(self) -> None:
+        """Read the setup again, off the GUI thread; one reload at a time."""
+        if self.loading:
+            self._reload_again = True
+            return
+        self.loading = True
+        run_in_background(self, lambda: load_snapshot(self.ctx), self._loaded, self._load_failed)
+
+    def _loaded(self, snapshot: SetupSnapshot) -> None:
+        self.loading = False
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+            return
+        self._set_state(snapshot=snapshot)
+        active = sum(1 for rule in snapshot.rules if rule.active)
+        self.status.setText(
+            self.tr("%1 profiles, %2 users, %3 rules (%4 active)")
+            .replace("%1", str(len(snapshot.profiles)))
+            .replace("%2", str(len(snapshot.users)))
+            .replace("%3", str(len(snapshot.rules)))
+            .replace("%4", str(active))
+        )
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self._reload_again = False
+        self.status.setText(self.tr("Could not load the setup: %1").replace("%1", first_line(exc)))
+
+    # --- what pages ask for (SetupHost) ----------------------------------------------------
+
+    def change(
+        self, action: Callable[[], Any], message: PageMessage, success: Callable[[Any], str]
+    ) -> None:
+        """Save one change off-thread, then say so, reload and tell the other windows."""
+        if self.state.saving:
+            return
+        self._set_state(saving=True)
+        message.info(self.tr("Saving…"))
+
+        def done(result: Any) -> None:
+            self._set_state(saving=False)
+            message.info(success(result))
+            self.changed.emit()
+            self.ctx.events.setupChanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._set_state(saving=False)
+            message.error(first_line(exc))
+            self.reload()
+
+        run_in_background(self, action, done, failed)
+
+    def confirm(self, title: str, question: str) -> bool:
+        """Ask before something that cannot be undone; No is the default answer."""
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, buttons, self)
+        box.setObjectName("confirmBox")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Delete"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def edit_rule(self, rule: RuleInfo | None, saved: Callable[[RuleInfo], None]) -> None:
+        from kpidesk.gui.rule_editor import RuleEditorDialog
+
+        snapshot = self.state.snapshot
+        if snapshot is None or self.state.saving or self.state.calculating:
+            return
+        editor = RuleEditorDialog(
+            self.ctx, snapshot.specs, snapshot.profiles, snapshot.rules,
+            snapshot.activity_types, rule=rule, currency=snapshot.currency,
+            parent=self.rulesPage,
+        )  # fmt: skip
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(saved)
+        self.editor = editor
+        editor.finished.connect(lambda _r: setattr(self, "editor", None))
+        editor.open()
+
+    def calculate(
+        self,
+        progress: Callable[[int, int], None],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """ "Beregn nu": today's run in the background; the pages wait while it runs."""
+        if self.state.calculating or self.state.saving:
+            return
+        from kpidesk.services.runs import run_now
+
+        self._set_state(calculating=True)
+        relay = _ProgressRelay(self)
+        relay.progress.connect(progress)
+        relay.progress.connect(self._run_progress)
+        db, caller, events = self.ctx.db, self.ctx.caller, self.ctx.events
+
+        def finished(summary: Any) -> None:
+            self._set_state(calculating=False)
+            done(summary)
+            events.runFinished.emit(summary)
+
+        def broke(exc: BaseException) -> None:
+            self._set_state(calculating=False)
+            failed(exc)
+            events.runFinished.emit(None)
+
+        def start(run_date: dt.date) -> None:
+            events.runStarted.emit(run_date)
+            run_in_background(
+                self, lambda: run_now(db, caller, run_date, progress=relay.progress.emit),
+                finished, broke,
+            )  # fmt: skip
+
+        run_in_background(self, lambda: setup.today(db), start, broke)
+
+    @Slot(int, int)
+    def _run_progress(self, done: int, total: int) -> None:
+        self.ctx.events.runProgress.emit(done, total)
+
+    # --- closing ---------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Closing commits what a page still holds: every page checks, then every page saves."""
+        if not all(page.check() for page in self.pages):
+            return
+        for page in self.pages:
+            page.save()
+        super().reject()
+
+    def open_team_view(self) -> None:
+        from kpidesk.gui.team_view import TeamViewDialog
+
+        view = TeamViewDialog(self.ctx, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
