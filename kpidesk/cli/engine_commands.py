@@ -12,8 +12,8 @@ from typing import Any
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.present import Progress
-from kpidesk.data import settings
 from kpidesk.data.db import Database
+from kpidesk.services.caller import SYSTEM_CLI
 
 log = logging.getLogger("kpidesk.cli")
 
@@ -67,9 +67,9 @@ def _param_text(param: dict[str, Any]) -> str:
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from kpidesk.engine.catalogue import TEMPLATES
+    from kpidesk.services.setup import template_specs
 
-    catalogue = [template.spec.to_json() for template in TEMPLATES.values()]
+    catalogue = [spec.to_json() for spec in template_specs()]
     if args.json:
         json.dump(catalogue, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -101,31 +101,21 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
         return [args.date_from + dt.timedelta(days=offset) for offset in range(count)]
     if args.date is not None:
         return [args.date]
-    with db.session() as session:
-        return [dt.datetime.now(settings.timezone(session)).date()]
+    from kpidesk.services.setup import today
 
-
-def _pause(done: int, total: int) -> None:
-    """The scheduler's test hook (KPIDESK_RUN_STEP_DELAY) for stopping a recalc midway."""
-    from kpidesk.services.runs import pause_between_rules
-
-    pause_between_rules(done, total)
+    return [today(db)]
 
 
 def _run_one(db: Database, day: dt.date) -> Any:
     """One date; if a run is in progress elsewhere, say so and wait for it, then recalculate."""
-    from kpidesk.engine.run import REASON_BUSY, run_for_date
+    from kpidesk.services.runs import recalculate
+
+    def waiting() -> None:
+        print(f"kpidesk: a KPI run is in progress elsewhere; waiting for it to finish "
+              f"before calculating {day}…", file=sys.stderr, flush=True)  # fmt: skip
 
     try:
-        summary = run_for_date(db, day, trigger="manual", wait=False, progress=_pause)
-        if summary.status == "skipped" and summary.reason == REASON_BUSY:
-            print(
-                f"kpidesk: a KPI run is in progress elsewhere; waiting for it to finish "
-                f"before calculating {day}…",
-                file=sys.stderr,
-                flush=True,
-            )
-            summary = run_for_date(db, day, trigger="manual", wait=True, progress=_pause)
+        summary = recalculate(db, SYSTEM_CLI, day, waiting=waiting)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
-from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.services.caller import SYSTEM_CLI
 
@@ -203,9 +202,9 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 def _local_time(db: Database, moment: dt.datetime | None) -> str:
     if moment is None:
         return UNDEFINED
-    with db.session() as session:
-        tz = settings.timezone(session)
-    return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+    from kpidesk.services.crm import installation_timezone
+
+    return moment.astimezone(installation_timezone(db)).strftime("%d.%m.%Y %H:%M")
 
 
 def _today_text(db: Database, today: Any) -> str:
@@ -232,7 +231,6 @@ def _today_text(db: Database, today: Any) -> str:
 
 
 def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
-    from kpidesk.engine.explain import ExplainError
     from kpidesk.services import kpi
 
     item = today.find(rule_name)
@@ -244,7 +242,7 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
     try:
         explanation = kpi.explain_result(db, SYSTEM_CLI, today.user_id, item.rule_id,
                                          today.run_date)  # fmt: skip
-    except ExplainError as exc:
+    except kpi.KpiServiceError as exc:
         raise UserError(str(exc)) from exc
     if as_json:
         data = {

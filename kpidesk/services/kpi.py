@@ -451,11 +451,15 @@ def explain_result(
     *,
     lang: str = "da",
 ) -> Explanation:
-    """The records behind one result (and, for coverage rules, the gap list to call)."""
-    from kpidesk.engine.explain import explain
+    """The records behind one result (and, for coverage rules, the gap list to call); a rule
+    or user that does not exist is a `KpiServiceError` with one line."""
+    from kpidesk.engine.explain import ExplainError, explain
 
     caller.require_self_or_admin(user_id)
-    return explain(db, rule_id, user_id, run_date, lang=lang)
+    try:
+        return explain(db, rule_id, user_id, run_date, lang=lang)
+    except ExplainError as exc:
+        raise KpiServiceError(str(exc)) from exc
 
 
 @checked

@@ -81,6 +81,24 @@ def run_now(
     )
 
 
+@checked
+def recalculate(
+    db: Database, caller: Caller, run_date: dt.date, *, waiting: Callable[[], None]
+) -> RunSummary:
+    """`kpidesk recalc`: calculate one date now. A run in progress elsewhere is waited for
+    (`waiting()` says so first) and the date then calculated again."""
+    caller.require_admin()
+    from kpidesk.engine.run import REASON_BUSY, run_for_date
+
+    summary = run_for_date(db, run_date, trigger="manual", wait=False, progress=pause_between_rules)
+    if summary.status == "skipped" and summary.reason == REASON_BUSY:
+        waiting()
+        summary = run_for_date(
+            db, run_date, trigger="manual", wait=True, progress=pause_between_rules
+        )
+    return summary
+
+
 def pause_between_rules(done: int, total: int) -> None:
     """`KPIDESK_RUN_STEP_DELAY` for `kpidesk recalc` as for the scheduler: lets a test (or
     anyone checking a set-up) stop a run midway. Never set in production."""
