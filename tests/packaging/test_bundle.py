@@ -62,6 +62,7 @@ def test_selftest_without_python(bundle: Path, tmp_path: Path) -> None:
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "selftest passed" in result.stdout
+    assert "mysql+pymysql" in result.stdout  # the `sql` data source's MySQL/MariaDB driver
     assert (keep / "dagens-kpi.png").stat().st_size > 10_000
 
 
