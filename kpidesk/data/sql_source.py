@@ -98,14 +98,14 @@ def parse_url(url: str) -> URL:
 
 def without_password(url: URL) -> str:
     """The URL as stored in the settings and shown: no password in it at all."""
-    return url.set(password=None).render_as_string(hide_password=False)
+    return url._replace(password=None).render_as_string(hide_password=False)  # set() keeps it
 
 
 def shown(url: str, has_password: bool) -> str:
     """The stored URL as an administrator sees it: `user:***@host` when a password is used."""
     parsed = parse_url(url)
     if has_password and parsed.username:
-        return parsed.set(password=MASK).render_as_string(hide_password=False)
+        return parsed.set(password=MASK).render_as_string(hide_password=True)  # "***" as is
     return without_password(parsed)
 
 

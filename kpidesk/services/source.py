@@ -165,10 +165,12 @@ def set_folder(
         problems.append(f"marker {marker!r}: a file name in the folder, not a path")
     mapping = mapping.strip() or BUILTIN_MAPPING
     try:
-        mapping_for(mapping)
+        loaded = mapping_for(mapping)
     except ImportFailed as exc:
         problems += exc.errors
     else:
+        if loaded.reads_queries:
+            problems.append(f"mapping {mapping}: it reads a database: use kpidesk source set sql")
         if Path(mapping).is_file():
             mapping = str(Path(mapping).resolve())
     if problems:

@@ -8,24 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from kpidesk.data import sql_source
 from kpidesk.data.db import Database
 from kpidesk.data.models import (
     Activity,
     ActivityParticipant,
-    AuditEntry,
     Company,
-    CrmImport,
     Opportunity,
-    Setting,
     User,
 )
-from kpidesk.data.source import SourceConfig, read_config, sync
+from kpidesk.data.source import sync
 from kpidesk.services import source as source_service
 from kpidesk.services.caller import SYSTEM_CLI
 from tests.data.suitecrm_db import READER_PASSWORD, Crm, CrmDatabase, utc
@@ -54,9 +49,11 @@ def suitecrm() -> Crm:
                    assigned_user_id=anna["id"])  # fmt: skip
     planned = crm.add("meetings", name="Opfølgning", status="Planned",
                       date_start=utc(DAY + dt.timedelta(days=3), 13), date_end=None,
-                      parent_type="Contacts", parent_id="c0ffee", assigned_user_id=anna["id"])  # fmt: skip
+                      parent_type="Contacts", parent_id="c0ffee",
+                      assigned_user_id=anna["id"])  # fmt: skip
     deleted_meeting = crm.add("meetings", name="Aflyst", status="Planned",
-                              date_start=utc(DAY, 10), assigned_user_id=anna["id"], deleted=1)  # fmt: skip
+                              date_start=utc(DAY, 10), assigned_user_id=anna["id"],
+                              deleted=1)  # fmt: skip
     crm.add("meetings_users", meeting_id=held["id"], user_id=anna["id"], accept_status="accept")
     crm.add("meetings_users", meeting_id=held["id"], user_id=bo["id"], accept_status="decline")
     crm.add("meetings_users", meeting_id=planned["id"], user_id=anna["id"])
@@ -80,11 +77,18 @@ def suitecrm() -> Crm:
     return crm
 
 
-def set_source(db: Database, crm_db: CrmDatabase, mapping: str = "suitecrm-sql",
-               *, password: str = READER_PASSWORD, timeout: int | None = None) -> list[str]:  # fmt: skip
-    url = source_service.url_with_password(crm_db.reader_url, password) if password else (
-        crm_db.reader_url
-    )  # fmt: skip
+def set_source(
+    db: Database,
+    crm_db: CrmDatabase,
+    mapping: str = "suitecrm-sql",
+    *,
+    password: str = READER_PASSWORD,
+    timeout: int | None = None,
+) -> list[str]:
+    """`kpidesk source set sql` through the service, the reader's password in the URL."""
+    url = crm_db.reader_url
+    if password:
+        url = source_service.url_with_password(url, password)
     return source_service.set_sql(db, SYSTEM_CLI, url, mapping, timeout)
 
 

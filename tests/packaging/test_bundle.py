@@ -42,9 +42,13 @@ def test_bundle_is_lean(bundle: Path) -> None:
     assert sorted(p.name for p in migrations.glob("0*.py"))
     assert list((bundle / "_internal" / "resources" / "i18n").glob("*_da.qm"))
     mappings = bundle / "_internal" / "resources" / "mappings"
-    assert {"suitecrm.toml", "salesforce.toml", "hubspot.toml", "pipedrive.toml"} <= {
-        p.name for p in mappings.glob("*.toml")
-    }
+    assert {
+        "suitecrm.toml",
+        "suitecrm-sql.toml",
+        "salesforce.toml",
+        "hubspot.toml",
+        "pipedrive.toml",
+    } <= {p.name for p in mappings.glob("*.toml")}
 
 
 def test_version_without_python(bundle: Path, tmp_path: Path) -> None:
