@@ -7,6 +7,8 @@ never printed; a password from KPIDESK_SOURCE_PASSWORD wins over the stored one.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,10 +17,11 @@ from sqlalchemy import select
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
-from kpidesk.data.models import AuditEntry, Setting
+from kpidesk.data.models import AuditEntry, KpiRule, Profile, Setting
 from kpidesk.data.sql_source import PASSWORD_ENV, PASSWORD_KEY
 from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.runs import run_log
 from tests.data.suitecrm_db import READER_PASSWORD, CrmDatabase
 from tests.data.test_sql_source import suitecrm
 
@@ -128,3 +131,54 @@ def test_set_sql_refuses_what_cannot_work(
     err_text = capsys.readouterr().err
     assert "it reads a database (query = …), not files" in err_text
     assert "Traceback" not in err_text
+
+
+@pytest.mark.slow
+def test_scheduler_once_with_the_password_from_its_environment(
+    db_url: str, crm_mariadb: CrmDatabase
+) -> None:
+    """The service's env file gives the password; nothing stores or prints it."""
+    crm_mariadb.write(suitecrm())
+    db = Database(db_url)
+    try:
+        with db.session(write=True) as session:
+            salg = Profile(name="Salg")
+            session.add(salg)
+            session.add(KpiRule(name="Møder", template="planned_meetings",
+                                params={"days": 14, "activity_types": ["Meeting"]}, target=5,
+                                profiles=[salg]))  # fmt: skip
+        warnings = source.set_sql(db, SYSTEM_CLI, crm_mariadb.reader_url, "suitecrm-sql")
+        assert len(warnings) == 1 and "the login was refused" in warnings[0]
+        env = {**os.environ, PASSWORD_ENV: READER_PASSWORD}
+        done = subprocess.run(
+            [sys.executable, "-m", "kpidesk", "scheduler", "--db", db_url, "--once"],
+            capture_output=True, text=True, timeout=300, check=False, env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert READER_PASSWORD not in done.stdout + done.stderr
+        rows = run_log(db, SYSTEM_CLI)
+        assert [row.status for row in rows] == ["success"]
+        assert rows[0].data is not None and rows[0].import_id is not None
+        assert " — importeret i " in rows[0].data and "activities 5" in rows[0].data
+        assert rows[0].data in done.stdout  # the scheduler's log says it too
+        with db.session() as session:
+            assert session.scalar(select(Setting.value).where(Setting.key == PASSWORD_KEY)) is None
+    finally:
+        db.dispose()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_of_a_query_counts_rows_without_a_total() -> None:
+    from kpidesk.cli.common import Progress
+
+    stream = _Terminal()
+    bar = Progress("activities query 1", 0, stream)
+    bar.update(5000)
+    assert stream.getvalue() == "\ractivities query 1: 5000 rows"
+    known = Progress("users.csv", 10, stream)
+    known.update(10)
+    assert stream.getvalue().endswith("\rusers.csv [" + "#" * 30 + "] 10/10")
