@@ -67,7 +67,7 @@ class SourceConfig:
         if not self.configured:
             return "no data source"
         if self.kind == "sql":  # the stored URL holds no password (kpidesk.data.sql_source)
-            return f"sql {self.path} (mapping {self.mapping})"
+            return f"sql {sql_source.mask(self.path)} (mapping {self.mapping})"
         marker = f", marker {self.marker}" if self.marker else ""
         return f"{self.kind} {self.path} (mapping {self.mapping}{marker})"
 

@@ -245,8 +245,13 @@ def read_only(engine: Engine, timeout: int, password: str = "") -> Iterator[Conn
     finally:
         try:
             conn.rollback()
+        except SQLAlchemyError:
+            pass  # a lost or still-streaming connection: closing it ends the transaction
         finally:
-            conn.close()
+            try:
+                conn.close()
+            except SQLAlchemyError:
+                pass  # the problem itself is what the caller reports
 
 
 def first_line(exc: BaseException) -> str:
