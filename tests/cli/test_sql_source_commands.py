@@ -134,8 +134,8 @@ def test_set_sql_refuses_what_cannot_work(
 
 
 @pytest.mark.slow
-def test_scheduler_once_with_the_password_from_its_environment(
-    db_url: str, crm_mariadb: CrmDatabase
+def test_scheduler_once_with_the_password_from_its_env_file(
+    db_url: str, crm_mariadb: CrmDatabase, tmp_path: Path
 ) -> None:
     """The service's env file gives the password; nothing stores or prints it."""
     crm_mariadb.write(suitecrm())
@@ -149,9 +149,15 @@ def test_scheduler_once_with_the_password_from_its_environment(
                                 profiles=[salg]))  # fmt: skip
         warnings = source.set_sql(db, SYSTEM_CLI, crm_mariadb.reader_url, "suitecrm-sql")
         assert len(warnings) == 1 and "the login was refused" in warnings[0]
-        env = {**os.environ, PASSWORD_ENV: READER_PASSWORD}
+        env_file = tmp_path / "kpidesk.env"
+        env_file.write_text(
+            f"# as IT writes it\nKPIDESK_DATABASE_URL={db_url}\n"
+            f"{PASSWORD_ENV}='{READER_PASSWORD}'\n",
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if k != PASSWORD_ENV}
         done = subprocess.run(
-            [sys.executable, "-m", "kpidesk", "scheduler", "--db", db_url, "--once"],
+            [sys.executable, "-m", "kpidesk", "scheduler", "--env-file", str(env_file), "--once"],
             capture_output=True, text=True, timeout=300, check=False, env=env,
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
