@@ -245,8 +245,7 @@ def _record(
         "source": source[:1100], "export_at": written_at, "rows": rows or {}, "error": error,
     }  # fmt: skip
     with db.connect(write=True) as conn:
-        inserted = conn.execute(insert(CrmImport).values(**values))
-        return int(inserted.inserted_primary_key[0])
+        return conn.execute(insert(CrmImport).values(**values).returning(CrmImport.id)).scalar_one()
 
 
 def rows_per_file(report: ImportReport) -> dict[str, int]:

@@ -303,7 +303,8 @@ def _start_run(
             if done is not None:
                 return None
         inserted = conn.execute(
-            insert(KpiRun).values(
+            insert(KpiRun)
+            .values(
                 run_date=run_date,
                 started_at=now,
                 status="running",
@@ -313,8 +314,9 @@ def _start_run(
                 rules_count=0,
                 results_count=0,
             )
+            .returning(KpiRun.id)
         )
-        run_id = int(inserted.inserted_primary_key[0])
+        run_id = inserted.scalar_one()
         if data is not None:
             conn.execute(
                 insert(KpiRunData).values(run_id=run_id, import_id=data.import_id, note=data.note)
