@@ -233,8 +233,8 @@ def read_only(engine: Engine, timeout: int, password: str = "") -> Iterator[Conn
                 conn.exec_driver_sql(statement)
             conn.commit()
             if engine.dialect.name == "mssql":
-                dbapi = conn.connection.driver_connection
-                if hasattr(dbapi, "timeout"):
+                dbapi: Any = conn.connection.driver_connection
+                if dbapi is not None and hasattr(dbapi, "timeout"):
                     dbapi.timeout = int(timeout)  # pyodbc: the query time-out
         except DBAPIError as exc:
             raise SqlSourceError(

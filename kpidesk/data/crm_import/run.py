@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +119,7 @@ def import_crm(
         )
     plan, report = _plan(Path(directory), mapping)
     feeds = [
-        Feed(source, place, path.name, lambda errors, p=path, at=place: _open_csv(p, at, errors))
+        Feed(source, place, path.name, partial(_open_csv, path, place))
         for source, path, place in plan
     ]
     return import_feeds(db, mapping, feeds, report, check=check, progress=progress)
