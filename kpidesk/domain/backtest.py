@@ -40,6 +40,8 @@ class UserSeries:
     bases: Mapping[dt.date, float]
     # Coverage rules: night → (floor, ceiling) the outcome cannot leave (see `coverage_start`).
     bounds: Mapping[dt.date, tuple[float, float | None]] = field(default_factory=dict)
+    # Coverage rules: night → what its error is measured in (`Pair.scale`).
+    scales: Mapping[dt.date, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class RuleBacktest:
 def _pairs(series: UserSeries, lead: int, period: str | None) -> list[Pair]:
     if period is not None:
         return period_pairs(series.bases, series.values, period)
-    return window_pairs(series.bases, series.values, lead)
+    return window_pairs(series.bases, series.values, lead, series.scales)
 
 
 def replay(
@@ -183,7 +185,7 @@ def replay(
                     ceiling, bound)  # fmt: skip
                 prediction = predict(
                     pair.base, as_of=made, own=own[user_id], pooled=pooled, window=lead,
-                    floor=floor, ceiling=top, shift=method != "no_change",
+                    floor=floor, ceiling=top, shift=method != "no_change", scale=pair.scale,
                 )  # fmt: skip
             if prediction is None:
                 continue

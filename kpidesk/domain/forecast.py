@@ -96,6 +96,9 @@ class Pair:
     outcome: dt.date
     base: float
     actual: float
+    # What the error is measured in: 1, or for coverage rules the customers not reached yet
+    # that night (the usual change is a share of them, see `coverage_start`).
+    scale: float = 1.0
 
     @property
     def lead(self) -> int:
@@ -103,7 +106,7 @@ class Pair:
 
     @property
     def error(self) -> float:
-        return self.actual - self.base
+        return (self.actual - self.base) / self.scale
 
 
 @dataclass(frozen=True)
@@ -255,13 +258,17 @@ def nightly_values(
 
 
 def window_pairs(
-    bases: Mapping[dt.date, float], values: Mapping[dt.date, float], lead: int
+    bases: Mapping[dt.date, float],
+    values: Mapping[dt.date, float],
+    lead: int,
+    scales: Mapping[dt.date, float] | None = None,
 ) -> list[Pair]:
     """(base on night d, value on night d+lead) for every night where both are known.
     With `bases` = the values it is "no change"."""
     step = dt.timedelta(days=lead)
+    scales = scales or {}
     return [
-        Pair(day, day + step, base, values[day + step])
+        Pair(day, day + step, base, values[day + step], scales.get(day, 1.0))
         for day, base in bases.items()
         if day + step in values
     ]
@@ -355,6 +362,7 @@ def predict(
     floor: float = 0.0,
     ceiling: float | None = None,
     shift: bool = True,
+    scale: float = 1.0,
 ) -> Prediction | None:
     """`base` plus the median past error, with the 10–90 % band of past errors.
 
@@ -363,7 +371,8 @@ def predict(
     to go; `window` (rolling windows: the days ahead) picks the user's own errors a week
     apart, enough only when they span MIN_HORIZONS horizons (`_own_window_errors`). Without
     enough own errors, the rule's users' together (or, when there are none, the few own
-    ones). None with fewer than MIN_ERRORS in all.
+    ones). None with fewer than MIN_ERRORS in all. `scale`: what tonight's errors are
+    measured in (the past ones are in their own night's, `Pair.scale`).
     """
     if window is not None:
         errors, enough = _own_window_errors(own, as_of, window)
@@ -376,7 +385,7 @@ def predict(
         was_pooled = True
     if len(errors) < MIN_ERRORS:
         return None
-    errors.sort()
+    errors = sorted(error * scale for error in errors)
     addition = statistics.median(errors) if shift else 0.0
 
     def clamp(value: float) -> float:
@@ -424,6 +433,7 @@ class Start:
     certain: float | None = None  # coverage rules: see `coverage_start`
     planned: float | None = None
     completion: float | None = None
+    scale: float = 1.0  # what the usual change is measured in (see `Pair.scale`)
 
 
 def completion_rate(done: float, tried: float, pooled: float | None) -> float:
@@ -441,16 +451,24 @@ def coverage_start(
     `(managed, certain, reachable, done, tried)`: the customers whose last done activity is
     still inside the window then (certain), plus those with an activity planned before it,
     weighted by the completion rate. None without managed customers (the value is undefined
-    for coverage; neglected counts 0 of 0)."""
+    for coverage; neglected counts 0 of 0).
+
+    What comes on top is mostly customers with nothing done or planned yet who get a visit
+    anyway, so the usual change is measured as a share of those (at least one customer):
+    a user whose calendar already reaches most customers has little left to gain.
+    """
     managed, certain, reachable, done, tried = (float(part or 0) for part in parts[:5])
     rate = completion_rate(done, tried, pooled_completion)
     planned = max(0.0, reachable - certain)
     known = certain + rate * planned
+    unreached = max(1.0, managed - max(reachable, certain))
     if template_key == "kam_coverage":
         if managed <= 0:
             return None
-        return Start(known / managed, certain / managed, 1.0, certain, planned, rate)
-    return Start(managed - known, 0.0, managed - certain, certain, planned, rate)
+        return Start(
+            known / managed, certain / managed, 1.0, certain, planned, rate, unreached / managed
+        )
+    return Start(managed - known, 0.0, managed - certain, certain, planned, rate, unreached)
 
 
 # --- the forecast of one card ------------------------------------------------------------------
@@ -556,6 +574,7 @@ def forecast(
         floor=floor,
         ceiling=ceiling,
         shift=method != "no_change",
+        scale=start.scale if method == "known" and start is not None else 1.0,
     )
     if prediction is None:
         return _empty("insufficient_history", horizon, nights, method)

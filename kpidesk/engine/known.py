@@ -8,9 +8,10 @@ guesses.
 * planned_meetings (N days): activities already planned in [D+N, D+2N), the window the
   card will show N days from now.
 * pipeline_value (N days): open deals expected to close in [D+N, D+2N).
-* kam_coverage / neglected_accounts (N days): the customers with a planned activity of the
-  rule's types in [D, D+N) in which their key account manager takes part — at D+N the
-  window is [D, D+N), so nothing done before D is still in it.
+* kam_coverage / neglected_accounts (N days, forecast h days ahead, `lead_days`): the
+  customers whose key account manager took part in a done activity of the rule's types in
+  [D+h−N, D) (still inside the window at D+h), those with one planned in [D, D+h), and the
+  manager's completion rate of the last quarter.
 * won_revenue / won_deals (calendar period): open deals expected to close in [D, period
   end), and the deals won and lost in the last year (the win rate).
 
@@ -62,8 +63,8 @@ from kpidesk.engine.run import RuleLike, prepare_rule, rule_profile_ids
 
 # How far back the win rate of a period forecast looks.
 WIN_RATE_DAYS = 365
-# How far back a coverage rule's completion rate looks.
-COMPLETION_DAYS = 365
+# How far back a coverage rule's completion rate looks (a quarter: recent habits, cheap).
+COMPLETION_DAYS = 90
 KNOWN_STATEMENT_TEMPLATES = (
     "planned_meetings",
     "pipeline_value",
@@ -153,7 +154,8 @@ def coverage_statement(ctx: RuleContext, days: int, lead: int) -> Select[Any]:
     At D+lead the window is [D+lead−days, D+lead). `certain`: customers with a done
     activity in its part that is already past, [D+lead−days, D); `reachable`: those plus the
     customers with one planned in [D, D+lead). `done`/`tried`: the user's activities of the
-    rule's types that started in the last year, done at D / all of them (the completion rate).
+    rule's types that started in the last COMPLETION_DAYS, done at D / all of them (the
+    completion rate).
     """
     d, tz = ctx.run_date, ctx.tz
     past = periods.Window(
@@ -167,13 +169,17 @@ def coverage_statement(ctx: RuleContext, days: int, lead: int) -> Select[Any]:
     )
     certain = managed_customers(ctx, certain_set).element.subquery("certain")
     reach = managed_customers(ctx, either).element.subquery("reach")
-    year = ctx.last_days(COMPLETION_DAYS)
-    started = [activity_exists(ctx), Activity.start_at >= year.start, Activity.start_at < year.end]
+    recent = ctx.last_days(COMPLETION_DAYS)
+    started = [
+        activity_exists(ctx),
+        Activity.start_at >= recent.start,
+        Activity.start_at < recent.end,
+    ]
     if ctx.activity_types:
         started.append(Activity.type.in_(ctx.activity_types))
     tried_set = ActivitySet(tuple(started), select(Activity.id).where(*started))
     tried = participant_activity_count(ctx, tried_set).subquery("tried")
-    done = participant_activity_count(ctx, activities_as_of(ctx, "done", window=year)).subquery(
+    done = participant_activity_count(ctx, activities_as_of(ctx, "done", window=recent)).subquery(
         "done"
     )
     return (

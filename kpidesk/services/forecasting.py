@@ -139,6 +139,7 @@ def _rule_series(
             values.setdefault(int(user_id), {})[run_date] = float(value)
     bases: dict[int, dict[dt.date, float]] = {user_id: {} for user_id in values}
     bounds: dict[int, dict[dt.date, tuple[float, float | None]]] = {u: {} for u in values}
+    scales: dict[int, dict[dt.date, float]] = {user_id: {} for user_id in values}
     completion: float | None = None
     if method == "no_change":
         bases = {user_id: dict(nights) for user_id, nights in values.items()}
@@ -161,10 +162,12 @@ def _rule_series(
                     bases[user_id][night] = start.base
                     if start.floor or start.ceiling is not None:
                         bounds[user_id][night] = (start.floor, start.ceiling)
+                    if start.scale != 1.0:
+                        scales[user_id][night] = start.scale
             if progress is not None:
                 progress(done, len(nights))
     series = {
-        user_id: UserSeries(values[user_id], bases[user_id], bounds[user_id])
+        user_id: UserSeries(values[user_id], bases[user_id], bounds[user_id], scales[user_id])
         for user_id in sorted(values)
     }
     return series, completion
@@ -439,6 +442,7 @@ def _card_forecast(
     start: Start | None = None
     rate = verdict.get("completion") if verdict is not None else None
     rate = float(rate) if isinstance(rate, (int, float)) else None
+    scales: dict[dt.date, float] = {}
     if method != "no_change":
         known_bases: dict[dt.date, float] = {}
         for (rule_id, night), night_parts in parts.items():
@@ -449,13 +453,17 @@ def _card_forecast(
             )
             if night_start is not None:
                 known_bases[night] = night_start.base
+                scales[night] = night_start.scale
             if night == run_date:
                 start = night_start
                 base = None if night_start is None else night_start.base
                 if method == "period":
                     open_part, win_rate = night_parts[0], _win_rate(night_parts[1], night_parts[2])
         bases = known_bases
-    own = period_pairs(bases, values, period) if period else window_pairs(bases, values, lead)
+    if period:
+        own = period_pairs(bases, values, period)
+    else:
+        own = window_pairs(bases, values, lead, scales)
     pooled = None
     if verdict is not None and isinstance(verdict.get("pooled"), list):
         pooled = PastErrors.from_errors(

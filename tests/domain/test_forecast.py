@@ -252,11 +252,14 @@ def test_coverage_start_weights_planned_customers_by_the_completion_rate() -> No
     # with a planned meeting before it; 9 of the user's 12 activities last year got done.
     parts = (10.0, 4.0, 7.0, 9.0, 12.0)
     share = coverage_start("kam_coverage", parts, pooled_completion=0.5)
+    # The usual change is measured in the 3 customers with nothing done or planned.
     assert share == Start(base=(4 + 0.75 * 3) / 10, floor=0.4, ceiling=1.0, certain=4.0,
-                          planned=3.0, completion=0.75)  # fmt: skip
+                          planned=3.0, completion=0.75, scale=0.3)  # fmt: skip
     neglected = coverage_start("neglected_accounts", parts, pooled_completion=0.5)
     assert neglected == Start(base=10 - 6.25, floor=0.0, ceiling=6.0, certain=4.0, planned=3.0,
-                              completion=0.75)  # fmt: skip
+                              completion=0.75, scale=3.0)  # fmt: skip
+    everyone = coverage_start("neglected_accounts", (10.0, 4.0, 10.0, 9.0, 12.0), None)
+    assert everyone is not None and everyone.scale == 1.0  # at least one customer
     assert coverage_start("kam_coverage", (0.0, 0.0, 0.0, 3.0, 4.0), 0.5) is None
     # Few own activities: the rule's users' rate; none known at all: planned counts whole.
     assert completion_rate(4, 5, 0.5) == 0.5
@@ -278,3 +281,20 @@ def test_a_coverage_forecast_stays_inside_what_cannot_change() -> None:
     assert result.status == "ok" and result.known == 0.55
     assert result.projected == result.low == result.high == 0.5
     assert (result.certain, result.planned, result.completion) == (5.0, 1.0, 0.5)
+
+
+def test_a_coverage_forecast_scales_the_usual_change_to_the_customers_not_reached() -> None:
+    # In the past, with 4 customers not reached, 2 more got a visit than known (error -2
+    # neglected: -0.5 per customer not reached). Tonight 10 are not reached: about -5.
+    values = {AS_OF - i * DAY: 12.0 for i in range(200)}
+    bases = {AS_OF - i * DAY: 14.0 for i in range(28, 200)}
+    scales = {day: 4.0 for day in bases}
+    own = window_pairs(bases, values, 28, scales)
+    assert {pair.error for pair in own} == {-0.5}
+    horizon = horizon_for("neglected_accounts", {"days": 60}, AS_OF)
+    start = coverage_start("neglected_accounts", (30.0, 10.0, 20.0, 8.0, 10.0), None)
+    assert start is not None and (start.base, start.scale) == (30 - 10 - 0.8 * 10, 10.0)
+    result = forecast(sorted(values.items()), as_of=AS_OF, target=3, direction="lower",
+                      horizon=horizon, method="known", own=own, start=start)  # fmt: skip
+    assert result.status == "ok"
+    assert (result.projected, result.addition) == (12.0 - 5.0, -5.0)

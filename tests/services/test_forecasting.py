@@ -21,6 +21,7 @@ from kpidesk.data.demo import generate_demo
 from kpidesk.data.models import (
     Activity,
     ActivityParticipant,
+    Company,
     KpiResult,
     KpiRule,
     Opportunity,
@@ -226,6 +227,53 @@ def plain_pipeline(db: Database, user_id: int, night: dt.date, start: int, end: 
     return total
 
 
+def plain_coverage(
+    db: Database, user_id: int, night: dt.date, days: int, lead: int
+) -> tuple[int, int, int, int, int]:
+    """A coverage rule's known part (any activity type), read plainly from the rows:
+    customers managed; of them met in [night+lead-days, night) by a done activity the user
+    took part in; those plus the ones with such an activity planned in [night, night+lead);
+    the user's activities of the last 90 days done as of the night, and all of them."""
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), TZ)
+
+    now = midnight(night)
+    with db.session() as session:
+        customers = set(
+            session.scalars(
+                select(Company.id).where(
+                    Company.key_account_manager_id == user_id, Company.is_customer.is_(True)
+                )
+            )
+        )
+        mine = session.scalars(
+            select(Activity)
+            .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+            .where(ActivityParticipant.user_id == user_id)
+        ).all()
+    certain: set[int] = set()
+    reachable: set[int] = set()
+    done = tried = 0
+    for activity in mine:
+        if activity.created_at is not None and activity.created_at >= now:
+            continue  # not in the CRM yet that night
+        finished = activity.completed_at is not None and activity.completed_at >= now
+        was_done = activity.status == "done" and not finished
+        was_planned = activity.status == "planned" or finished
+        start = activity.start_at
+        if midnight(night - dt.timedelta(days=90)) <= start < now:
+            tried += 1
+            done += was_done
+        if activity.company_id not in customers:
+            continue
+        if was_done and midnight(night + dt.timedelta(days=lead - days)) <= start < now:
+            certain.add(activity.company_id)
+        if was_planned and now <= start < midnight(night + dt.timedelta(days=lead)):
+            reachable.add(activity.company_id)
+    return len(customers), len(certain), len(certain | reachable), done, tried
+
+
 def test_known_parts_match_a_plain_reading_of_the_rows(history_db: str) -> None:
     db = Database(history_db)
     try:
@@ -234,7 +282,7 @@ def test_known_parts_match_a_plain_reading_of_the_rows(history_db: str) -> None:
             users = list(session.scalars(select(User.id).where(User.profile_id.is_not(None))))
             for rule in rules.values():
                 session.expunge(rule)
-        nonzero = 0
+        nonzero = covered = 0
         for night in (AS_OF, AS_OF - dt.timedelta(days=20)):
             with db.connect() as conn:
                 planned = known_parts(conn, rules["Planlagte møder 7"], night, TZ)
@@ -247,7 +295,15 @@ def test_known_parts_match_a_plain_reading_of_the_rows(history_db: str) -> None:
                 nonzero += expected > 0
             for user_id, (amount,) in pipeline.items():
                 assert amount == pytest.approx(float(plain_pipeline(db, user_id, night, 14, 28)))
-        assert nonzero > 0
+            # Neglected accounts over 21 days, forecast 11 days ahead.
+            with db.connect() as conn:
+                coverage = known_parts(conn, rules["Forsømte 21"], night, TZ)
+            assert coverage is not None
+            for user_id, parts in coverage.items():
+                expected = plain_coverage(db, user_id, night, 21, 11)
+                assert parts == tuple(float(n) for n in expected), user_id
+                covered += expected[1] > 0 and expected[2] > expected[1]
+        assert nonzero > 0 and covered > 0
     finally:
         db.dispose()
 
