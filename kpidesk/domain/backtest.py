@@ -152,7 +152,7 @@ def replay(
     whose horizon's night has a value. `lead`: days ahead for a rolling window. With
     `every` > 1 only the nights a multiple of `every` days before `date_to` (or the last
     night) are replayed: the nightly refresh of the verdicts reads a week in seven."""
-    last = date_to or max((day for user in series.values() for day in user.values), default=None)
+    newest = date_to or max((day for user in series.values() for day in user.values), default=None)
     own = {user_id: PastErrors(_pairs(user, lead, period)) for user_id, user in series.items()}
     pooled = PastErrors([pair for past in own.values() for pair in past.pairs])
     cases: list[Case] = []
@@ -163,7 +163,7 @@ def replay(
                 date_to is not None and made > date_to
             ):
                 continue
-            if every > 1 and (last is None or (last - made).days % every):
+            if every > 1 and (newest is None or (newest - made).days % every):
                 continue
             now = user.values.get(made)
             if now is None:

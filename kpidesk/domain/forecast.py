@@ -302,6 +302,17 @@ class PastErrors:
     def __init__(self, pairs: Sequence[Pair] = ()) -> None:
         self.pairs = sorted(pairs, key=lambda pair: (pair.outcome, pair.made))
         self.outcomes = [pair.outcome for pair in self.pairs]
+        self.errors = [pair.error for pair in self.pairs]
+        # (known, lead, limit) → sorted errors: a backtest asks for the same rule's users'
+        # errors once per user and night.
+        self._recent: dict[tuple[int, int | None, int], list[float]] = {}
+
+    def recent_sorted(self, as_of: dt.date, lead: int | None, limit: int) -> list[float]:
+        """`_usable(self, as_of, lead, limit)`, sorted (shared: do not change the list)."""
+        key = (bisect.bisect_right(self.outcomes, as_of), lead, limit)
+        if key not in self._recent:
+            self._recent[key] = sorted(_usable(self, as_of, lead, limit))
+        return self._recent[key]
 
     @classmethod
     def from_errors(cls, errors: Sequence[tuple[int, float]]) -> PastErrors:
@@ -324,11 +335,11 @@ def _usable(past: PastErrors, as_of: dt.date, lead: int | None, limit: int) -> l
     pairs = past.pairs
     end = bisect.bisect_right(past.outcomes, as_of)
     if lead is None:
-        return [pair.error for pair in pairs[max(0, end - limit) : end]]
+        return past.errors[max(0, end - limit) : end]
     chosen: list[float] = []
-    for pair in reversed(pairs[:end]):
-        if abs(pair.lead - lead) <= LEAD_TOLERANCE:
-            chosen.append(pair.error)
+    for index in range(end - 1, -1, -1):
+        if abs(pairs[index].lead - lead) <= LEAD_TOLERANCE:
+            chosen.append(past.errors[index])
             if len(chosen) == limit:
                 break
     return chosen
@@ -340,15 +351,18 @@ def _own_window_errors(past: PastErrors, as_of: dt.date, window: int) -> tuple[l
     more, spanning MIN_HORIZONS horizons or more."""
     end = bisect.bisect_right(past.outcomes, as_of)
     oldest = as_of - dt.timedelta(days=OWN_ERROR_DAYS)
+    # Outcomes come `window` nights after their night; older ones cannot qualify.
+    first = bisect.bisect_left(past.outcomes, oldest + dt.timedelta(days=window))
     chosen = [
-        pair
-        for pair in past.pairs[:end]
-        if pair.made >= oldest and (as_of - pair.made).days % ERROR_SPACING == 0
+        index
+        for index in range(first, end)
+        if past.pairs[index].made >= oldest
+        and (as_of - past.pairs[index].made).days % ERROR_SPACING == 0
     ]
     enough = len(chosen) >= MIN_OWN_ERRORS and (
-        (as_of - min(pair.made for pair in chosen)).days >= MIN_HORIZONS * window
+        (as_of - min(past.pairs[index].made for index in chosen)).days >= MIN_HORIZONS * window
     )
-    return [pair.error for pair in chosen], enough
+    return [past.errors[index] for index in chosen], enough
 
 
 def predict(
@@ -381,18 +395,22 @@ def predict(
         enough = len(errors) >= MIN_OWN_ERRORS
     was_pooled = False
     if not enough and pooled is not None and len(pooled):
-        errors = _usable(pooled, as_of, lead, MAX_POOLED_ERRORS)
+        errors = pooled.recent_sorted(as_of, lead, MAX_POOLED_ERRORS)
         was_pooled = True
+    else:
+        errors = sorted(errors)
     if len(errors) < MIN_ERRORS:
         return None
-    errors = sorted(error * scale for error in errors)
-    addition = statistics.median(errors) if shift else 0.0
+    # Past errors are in units of their own night's scale; tonight's are `scale` of those
+    # (a positive number, so the order and the percentiles carry over).
+    addition = statistics.median(errors) * scale if shift else 0.0
 
     def clamp(value: float) -> float:
         value = max(value, floor)
         return value if ceiling is None else min(value, ceiling)
 
-    low, high = base + _quantile(errors, BAND_LOW), base + _quantile(errors, BAND_HIGH)
+    low = base + _quantile(errors, BAND_LOW) * scale
+    high = base + _quantile(errors, BAND_HIGH) * scale
     if not shift:  # "about where it is" is always inside its own band
         low, high = min(low, base), max(high, base)
     return Prediction(

@@ -110,6 +110,12 @@ def test_period_replay_sets_the_pace_line_beside() -> None:
     assert result.mae_no_change is not None and result.mae_no_change > 0
     for case in cases:
         assert case.pace is not None and case.low >= case.no_change  # never below so far
+    # The nightly refresh replays one night in seven, counted back from the last night.
+    weekly = replay({1: user}, method="period", lead=0, period="month", every=7)
+    last = max(values)
+    assert weekly and {case.made for case in weekly} == {
+        case.made for case in cases if (last - case.made).days % 7 == 0
+    }
 
 
 def test_empty_summary() -> None:
