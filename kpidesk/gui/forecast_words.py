@@ -117,8 +117,7 @@ class ForecastWords(QObject):
     def _coverage(self, result: Any, end: str, low: str, high: str) -> str:
         """Coverage rules: the customers still covered at the horizon by what is done, those
         with something planned before it at the completion rate, and the usual change."""
-        rate = "–" if result.completion is None else self.locale.toString(
-            result.completion * 100, "f", 0) + " %"  # fmt: skip
+        rate = format_value(result.completion, "percent", self.locale, self.currency)
         count = self.locale.toString(round(result.certain or 0))
         planned = self.locale.toString(round(result.planned or 0))
         if self.item.template == "neglected_accounts":

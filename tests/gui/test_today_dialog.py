@@ -255,3 +255,36 @@ def test_english_cards_use_english_formats(qtbot: QtBot, db: Database, seed: See
     assert revenue.scoreLabel.text() == "62%" and revenue.scoreBar.level() == "amber"
     assert coverage.valueLabel.text() == "66.7%"
     assert "Too little history" in revenue.forecastLabel.text()
+
+
+def test_a_coverage_forecast_says_what_is_certain_planned_and_weighted(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed, nights=1)
+    ctx = AppContext(db=db, caller=seed.anna, language="en")
+    dialog = TodayKpiDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    item = dialog.card("KAM-dækning").item  # type: ignore[union-attr]
+    end = seed.today + dt.timedelta(days=28)
+    # 20 of 38 customers still covered on the horizon's night, 2 more with a meeting planned
+    # before it at a 75 % completion rate: 21.5 of 38; with the usual +3 points.
+    shown = Forecast(
+        "ok", Horizon("window", seed.today, end), projected=21.5 / 38 + 0.03,
+        low=21.5 / 38, high=0.7, on_pace=False, pace_target=None, target_date=None, nights=200,
+        method="known", known=21.5 / 38, addition=0.03, errors=40, certain=20.0, planned=2.0,
+        completion=0.75,
+    )  # fmt: skip
+    chart = KpiChartDialog(dialog.ctx, replace(item, forecast=shown), dialog.today.user_id,
+                           dialog.today.run_date)  # fmt: skip
+    qtbot.addWidget(chart)
+    text = chart.forecastLabel.text()
+    assert text.startswith("On ") and ", 20 customers still count as covered" in text
+    assert "2 more have one planned" in text and "completion rate of 75%: 56.6%" in text
+    assert "(+3%) about 59.6% (likely 56.6% to 70%)" in text
+    assert chart.known_bar is not None and list(chart.known_bar.opts["height"]) == [
+        pytest.approx(21.5 / 38 * 100)
+    ]
+    chart.close()
