@@ -241,7 +241,8 @@ class NightlyRunner:
             for line in result.errors[1:20]:
                 log.error("  %s", line)
         log.info("%s", note)
-        return RunData(last.id if last is not None else None, note)
+        attempt = result.import_id if result.status == "failed" else None
+        return RunData(last.id if last is not None else None, note, result.status, attempt)
 
     def refresh_verdicts(self) -> bool:
         """After the calculation: the forecast backtest's verdicts from the new results, which

@@ -21,10 +21,13 @@ from kpidesk.data.crm_import.checks import (
     closed_before_created,
 )
 from kpidesk.data.crm_import.entities import (
+    ACTIVITIES,
+    COMPANIES,
     ENTITIES,
     FILE_NAMES,
     FIRST_FIELD,
     STAGE_METADATA,
+    USERS,
     Entity,
     Field,
     Parser,
@@ -56,7 +59,6 @@ from kpidesk.data.crm_import.report import (
 )
 from kpidesk.data.crm_import.values import key_number
 from kpidesk.data.db import Database, sqlite_without_foreign_keys
-from kpidesk.data.models import Activity, Company, User
 
 # stage (a file name while reading, "checking" / "writing" afterwards), done, total
 ImportProgress = Callable[[str, int, int], None]
@@ -392,14 +394,14 @@ def _columns(
         if column is None:
             positions[name] = -1  # a constant
             continue
-        position = find(column, name)
-        if position is not None:
-            positions[name] = position
+        found = find(column, name)
+        if found is not None:
+            positions[name] = found
     skips = []
     for skip in mapped.skip:
-        position = find(skip.column, "(skip)")
-        if position is not None:
-            skips.append((position, skip))
+        found = find(skip.column, "(skip)")
+        if found is not None:
+            skips.append((found, skip))
     return positions, skips, joins
 
 
@@ -488,7 +490,7 @@ def _cells(
             position = positions.get(fld.default_from)
             parse = _quiet(parsers[fld.default_from])
         if position is None:
-            cells.append((0, fld.name, lambda _raw, value=default: value))
+            cells.append((0, fld.name, _constant(default)))
             continue
         if position == -1:  # a constant: read once
             rule = mapped.rules[fld.name]
@@ -499,12 +501,21 @@ def _cells(
             except ValueError as exc:
                 errors.add(place, 1, fld.name, f"the mapping's value {rule.value!r}: {exc}")
                 constant = None
-            cells.append((0, fld.name, lambda _raw, value=constant: value))
+            cells.append((0, fld.name, _constant(constant)))
             continue
         cells.append(
             (position, fld.name, _cell(fld, parse, processor, default)),
         )
     return cells
+
+
+def _constant(value: Any) -> Callable[[str], Any]:
+    """A cell that is the same stored value on every line, whatever the record holds."""
+
+    def cell(_raw: str) -> Any:
+        return value
+
+    return cell
 
 
 def _quiet(parse: Parser) -> Parser:
@@ -562,7 +573,7 @@ def _stage_writer(conn: Connection, table: Table) -> Callable[[list[tuple[Any, .
     insert_sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
 
     def executemany(rows: list[tuple[Any, ...]]) -> None:
-        conn.exec_driver_sql(insert_sql, rows)  # type: ignore[arg-type]
+        conn.exec_driver_sql(insert_sql, rows)
 
     return executemany
 
@@ -572,5 +583,5 @@ def crm_row_counts(db: Database) -> dict[str, int]:
     with db.connect() as conn:
         return {
             table.name: int(conn.scalar(select(func.count()).select_from(table)) or 0)
-            for table in (User.__table__, Company.__table__, Activity.__table__)
+            for table in (ENTITIES[name].table for name in (USERS, COMPANIES, ACTIVITIES))
         }
