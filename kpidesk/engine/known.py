@@ -183,15 +183,16 @@ def coverage_statement(ctx: RuleContext, days: int, lead: int) -> Select[Any]:
     done = participant_activity_count(ctx, activities_as_of(ctx, "done", window=recent)).subquery(
         "done"
     )
+    columns: list[ColumnElement[Any]] = [
+        User.id.label("user_id"),
+        func.coalesce(certain.c.managed, 0).label("managed"),
+        func.coalesce(certain.c.covered, 0).label("certain"),
+        func.coalesce(reach.c.covered, 0).label("reachable"),
+        func.coalesce(done.c.value, 0).label("done"),
+        func.coalesce(tried.c.value, 0).label("tried"),
+    ]
     return (
-        select(
-            User.id.label("user_id"),
-            func.coalesce(certain.c.managed, 0).label("managed"),
-            func.coalesce(certain.c.covered, 0).label("certain"),
-            func.coalesce(reach.c.covered, 0).label("reachable"),
-            func.coalesce(done.c.value, 0).label("done"),
-            func.coalesce(tried.c.value, 0).label("tried"),
-        )
+        select(*columns)
         .select_from(User)
         .outerjoin(certain, certain.c.user_id == User.id)
         .outerjoin(reach, reach.c.user_id == User.id)
