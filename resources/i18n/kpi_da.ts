@@ -64,37 +64,42 @@
         <translation>%1 i åbne salgsmuligheder med forventet lukning i vinduet pr. %2; korrigeret for, hvordan dine salgsmuligheder plejer at skride, lukke eller tabes (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="108"/>
-        <source>%1 customers have no activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 kunder har ingen aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="113"/>
-        <source>%1 of your customers have an activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 af dine kunder har en aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="110"/>
+        <source>%1 known for the window on %2; with the usual change (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 kendt for vinduet pr. %2; med den sædvanlige ændring (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
     </message>
     <message>
         <location filename="../../kpidesk/gui/forecast_words.py" line="125"/>
+        <source>On %1, %2 customers still count as visited by what is already done and %3 more have something planned before then, counted at your completion rate of %4: %5 without a visit; with the usual change (%6) about %7 (likely %8 to %9).</source>
+        <translation>Pr. %1 tæller %2 kunder stadig som besøgt af det, der allerede er gennemført, og %3 flere har noget planlagt inden da, talt med din gennemførelsesgrad på %4: %5 uden besøg; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="131"/>
+        <source>On %1, %2 customers still count as covered by meetings already held and %3 more have one planned before then, counted at your completion rate of %4: %5; with the usual change (%6) about %7 (likely %8 to %9).</source>
+        <translation>Pr. %1 tæller %2 kunder stadig som dækket af møder, der allerede er holdt, og %3 flere har et planlagt inden da, talt med din gennemførelsesgrad på %4: %5; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="144"/>
         <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: no backtest has checked it yet.</source>
         <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: ingen backtest har kontrolleret den endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="130"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="149"/>
         <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: in the backtest it erred more than the pace line (%3 against %4).</source>
         <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: i backtesten ramte den mere ved siden af end tempolinjen (%3 mod %4).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="137"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="156"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): nothing the CRM knows ahead tells more about this KPI than its value today.</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): intet af det, CRM&apos;et ved om fremtiden, siger mere om dette nøgletal end værdien i dag.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="143"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="162"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): the forecast from what the CRM knows is not shown until a backtest has checked it.</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): prognosen ud fra det, CRM&apos;et ved, vises først, når en backtest har kontrolleret den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="148"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="167"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): in the backtest the forecast from what the CRM knows erred more than &quot;no change&quot; (%4 against %5).</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): i backtesten ramte prognosen ud fra det, CRM&apos;et ved, mere ved siden af end &quot;ingen ændring&quot; (%4 mod %5).</translation>
     </message>
@@ -125,102 +130,102 @@
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="236"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="267"/>
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="249"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="280"/>
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="259"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="290"/>
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="289"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="320"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="344"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="375"/>
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="353"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="384"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="408"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="441"/>
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="474"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="507"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="476"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="509"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="487"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="520"/>
         <source>1 record makes up today&apos;s value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="489"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="522"/>
         <source>%2 records make up today&apos;s value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="472"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="505"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="383"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="416"/>
         <source>Likely range</source>
         <translation>Sandsynligt interval</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="391"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="424"/>
         <source>Expected</source>
         <translation>Forventet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="396"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="429"/>
         <source>No change</source>
         <translation>Ingen ændring</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="401"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
         <source>Pace so far</source>
         <translation>Tempo indtil nu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="467"/>
         <source>Already known</source>
         <translation>Allerede kendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="435"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="468"/>
         <source>Open deals × win rate</source>
         <translation>Åbne salgsmuligheder × hitrate</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="497"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="530"/>
         <source>The data changed since the night&apos;s run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="504"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="537"/>
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -337,57 +342,57 @@
 <context>
     <name>ProfilesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="46"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="43"/>
         <source>Profile name, e.g. Salg</source>
         <translation>Profilens navn, f.eks. Salg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="48"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="45"/>
         <source>&amp;New profile</source>
         <translation>&amp;Ny profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="50"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="47"/>
         <source>&amp;Rename</source>
         <translation>&amp;Omdøb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="52"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="49"/>
         <source>&amp;Delete</source>
         <translation>&amp;Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="57"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="54"/>
         <source>Na&amp;me:</source>
         <translation>Na&amp;vn:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="66"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="63"/>
         <source>Step 1: the profiles users can have. Each rule applies to one or more profiles; 3–5 active rules per profile are clear and motivating.</source>
         <translation>Trin 1: de profiler, brugerne kan have. Hver regel gælder for en eller flere profiler; 3–5 aktive regler pr. profil er klart og motiverende.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="157"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="136"/>
         <source>Profile %1 created.</source>
         <translation>Profilen %1 er oprettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="169"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="148"/>
         <source>Profile renamed.</source>
         <translation>Profilen er omdøbt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="178"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="157"/>
         <source>Delete the profile %1?</source>
         <translation>Slet profilen %1?</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="179"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="158"/>
         <source>Delete profile</source>
         <translation>Slet profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="185"/>
+        <location filename="../../kpidesk/gui/setup/profiles_page.py" line="164"/>
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
     </message>
@@ -395,42 +400,42 @@
 <context>
     <name>RowsModel</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
         <source>no</source>
         <translation>nej</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
         <source>planned</source>
         <translation>planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
         <source>done</source>
         <translation>udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
         <source>cancelled</source>
         <translation>aflyst</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
         <source>open</source>
         <translation>åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
         <source>won</source>
         <translation>vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
         <source>lost</source>
         <translation>tabt</translation>
     </message>
@@ -678,138 +683,138 @@
 <context>
     <name>RulesPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="170"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="167"/>
         <source>&amp;New…</source>
         <translation>&amp;Ny…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="171"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="168"/>
         <source>&amp;Edit…</source>
         <translation>R&amp;ediger…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="172"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="169"/>
         <source>D&amp;uplicate</source>
         <translation>&amp;Dupliker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="173"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="170"/>
         <source>&amp;Delete…</source>
         <translation>&amp;Slet…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="174"/>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="338"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="171"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="318"/>
         <source>Deac&amp;tivate</source>
         <translation>Deakti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="175"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="172"/>
         <source>&amp;Calculate now</source>
         <translation>Beregn n&amp;u</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="192"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="189"/>
         <source>Step 3: the rules. Each is a template with parameters and a target, calculated every night for the users of its profiles.</source>
         <translation>Trin 3: reglerne. Hver er en skabelon med parametre og et mål og beregnes hver nat for brugerne i dens profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="291"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="270"/>
         <source>No profile: the rule applies to nobody.</source>
         <translation>Ingen profil: reglen gælder for ingen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="293"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="272"/>
         <source>Calculating the preview…</source>
         <translation>Beregner forhåndsvisningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="304"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="283"/>
         <source>1 user as of today (not saved; the nightly run saves).</source>
         <translation>1 bruger pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="306"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="285"/>
         <source>%1 users as of today (not saved; the nightly run saves).</source>
         <translation>%1 brugere pr. i dag (ikke gemt; den natlige beregning gemmer).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="310"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="289"/>
         <source>No active users in these profiles.</source>
         <translation>Ingen aktive brugere i disse profiler.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="315"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="294"/>
         <source>No preview: %1</source>
         <translation>Ingen forhåndsvisning: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="338"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="318"/>
         <source>Ac&amp;tivate</source>
         <translation>Akti&amp;vér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="346"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="326"/>
         <source>Rule %1 saved.</source>
         <translation>Reglen %1 er gemt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="365"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="345"/>
         <source>Copied as %1 (inactive until you activate it).</source>
         <translation>Kopieret som %1 (inaktiv, indtil du aktiverer den).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="376"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="356"/>
         <source>Delete the rule %1? Its history of results is deleted with it.</source>
         <translation>Slet reglen %1? Dens historik af resultater slettes med den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="378"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="358"/>
         <source>Delete rule</source>
         <translation>Slet regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="384"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="364"/>
         <source>Rule %1 deleted.</source>
         <translation>Reglen %1 er slettet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="396"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="376"/>
         <source>Rule %1 activated.</source>
         <translation>Reglen %1 er aktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="397"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="377"/>
         <source>Rule %1 deactivated.</source>
         <translation>Reglen %1 er deaktiveret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="405"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="385"/>
         <source>Calculating…</source>
         <translation>Beregner…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="406"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="386"/>
         <source>Calculating all KPIs for today…</source>
         <translation>Beregner alle KPI&apos;er for i dag…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="413"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="393"/>
         <source>%v of %m rules</source>
         <translation>%v af %m regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="419"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="399"/>
         <source>Calculated for %1: %2 users, %3 rules, %4 results in %5 s.</source>
         <translation>Beregnet for %1: %2 brugere, %3 regler, %4 resultater på %5 s.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="428"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="408"/>
         <source>Not calculated: %1</source>
         <translation>Ikke beregnet: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/rules_page.py" line="434"/>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="414"/>
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
     </message>
@@ -1076,58 +1081,58 @@
 <context>
     <name>UsersPage</name>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="99"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="96"/>
         <source>Set &amp;password…</source>
         <translation>Sæt &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="104"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="101"/>
         <source>&amp;Show:</source>
         <translation>&amp;Vis:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="112"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="109"/>
         <source>Step 2: each user&apos;s profile decides which rules they get. Double-click a profile (or press F2) to change it.</source>
         <translation>Trin 2: brugerens profil afgør, hvilke regler brugeren får. Dobbeltklik på en profil (eller tryk F2) for at skifte den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="151"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="135"/>
         <source>All users</source>
         <translation>Alle brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="154"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="138"/>
         <source>Users without a profile</source>
         <translation>Brugere uden profil</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="193"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="177"/>
         <source>Profile of %1 changed.</source>
         <translation>Profilen for %1 er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="201"/>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="208"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="185"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="192"/>
         <source>Set password</source>
         <translation>Sæt adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="202"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="186"/>
         <source>New password for %1:</source>
         <translation>Ny adgangskode til %1:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="208"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="192"/>
         <source>The same password again:</source>
         <translation>Den samme adgangskode igen:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="214"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="198"/>
         <source>The two passwords differ; nothing was changed.</source>
         <translation>De to adgangskoder er forskellige; intet er ændret.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/users_page.py" line="220"/>
+        <location filename="../../kpidesk/gui/setup/users_page.py" line="204"/>
         <source>Password of %1 set.</source>
         <translation>Adgangskoden til %1 er sat.</translation>
     </message>
