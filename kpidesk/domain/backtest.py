@@ -2,7 +2,7 @@
 
 For every user and night of a rule, the forecast is made exactly as the card would have
 made it that night (only errors whose outcome was already known count, see
-`forecast.predict`), and set beside "no change" (the value that night) and, for calendar
+`past_errors.predict`), and set beside "no change" (the value that night) and, for calendar
 periods, the pace line. Pure Python over plain numbers; the service loads them.
 """
 
@@ -13,19 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpidesk.domain.forecast import (
+from kpidesk.domain.forecast import Horizon, Method, pace_line
+from kpidesk.domain.past_errors import (
     MAX_POOLED_ERRORS,
-    Horizon,
-    Method,
     Pair,
     PastErrors,
-    pace_line,
-    period_last_day,
     period_pairs,
-    period_start,
     predict,
     window_pairs,
 )
+from kpidesk.domain.periods import period_last_day, period_start
 
 # A rule needs this many cases before the backtest's verdict decides what cards show.
 MIN_CASES = 30

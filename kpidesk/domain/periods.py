@@ -92,6 +92,16 @@ def period_end(d: dt.date, period: str) -> dt.date:
     return period_bounds(d, period)[1]
 
 
+def period_start(d: dt.date, period: str) -> dt.date:
+    """First day of the calendar month, quarter or year containing d."""
+    return period_bounds(d, period)[0]
+
+
+def period_last_day(d: dt.date, period: str) -> dt.date:
+    """Last day of the calendar month, quarter or year containing d."""
+    return period_bounds(d, period)[1] - dt.timedelta(days=1)
+
+
 def period_to_date(d: dt.date, period: str, tz: ZoneInfo) -> Window:
     """This month/quarter/year as of D: [first day of the period 00:00, D 00:00).
 

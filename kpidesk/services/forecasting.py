@@ -25,24 +25,26 @@ from kpidesk.data.models import KpiResult, KpiRule, Setting
 from kpidesk.domain.backtest import RuleBacktest, UserSeries, pooled_sample, replay, summarise
 from kpidesk.domain.forecast import (
     COVERAGE_TEMPLATES,
-    LEAD_TOLERANCE,
     Forecast,
     Horizon,
     Method,
-    PastErrors,
     Start,
     coverage_start,
     forecast,
     hidden,
     lead_days,
     method_for,
-    nightly_values,
     period_base,
-    period_last_day,
-    period_pairs,
     rule_period,
+)
+from kpidesk.domain.past_errors import (
+    LEAD_TOLERANCE,
+    PastErrors,
+    nightly_values,
+    period_pairs,
     window_pairs,
 )
+from kpidesk.domain.periods import period_last_day
 from kpidesk.services.caller import Caller, checked
 
 # Where the latest backtest's verdicts are kept (a row of the settings table).

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from kpidesk.domain.backtest import MIN_CASES, UserSeries, replay, summarise
-from kpidesk.domain.forecast import MIN_ERRORS
+from kpidesk.domain.past_errors import MIN_ERRORS
 
 START = dt.date(2026, 1, 1)
 

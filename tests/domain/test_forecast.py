@@ -9,11 +9,7 @@ import pytest
 
 from kpidesk.domain.forecast import (
     DEFAULT_WINDOW_DAYS,
-    MIN_ERRORS,
-    MIN_OWN_ERRORS,
     Horizon,
-    Pair,
-    PastErrors,
     Start,
     completion_rate,
     coverage_start,
@@ -23,12 +19,17 @@ from kpidesk.domain.forecast import (
     method_for,
     pace_line,
     period_base,
-    period_last_day,
+)
+from kpidesk.domain.past_errors import (
+    MIN_ERRORS,
+    MIN_OWN_ERRORS,
+    Pair,
+    PastErrors,
     period_pairs,
-    period_start,
     predict,
     window_pairs,
 )
+from kpidesk.domain.periods import period_last_day, period_start
 
 AS_OF = dt.date(2026, 3, 20)
 DAY = dt.timedelta(days=1)

@@ -28,7 +28,7 @@ from kpidesk.data.models import (
     Setting,
     User,
 )
-from kpidesk.domain.forecast import MIN_ERRORS, MIN_OWN_ERRORS
+from kpidesk.domain.past_errors import MIN_ERRORS, MIN_OWN_ERRORS
 from kpidesk.engine.known import known_parts
 from kpidesk.engine.run import run_for_date
 from kpidesk.scheduler.nightly import NightlyRunner
