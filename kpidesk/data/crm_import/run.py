@@ -501,8 +501,10 @@ def _cells(
                 constant = None
             cells.append((0, fld.name, lambda _raw, value=constant: value))
             continue
+        rule = mapped.rules.get(fld.name)
+        maps_empty = rule is not None and rule.value_map is not None and "" in rule.value_map
         cells.append(
-            (position, fld.name, _cell(fld, parse, processor, default)),
+            (position, fld.name, _cell(fld, parse, processor, default, maps_empty)),
         )
     return cells
 
@@ -518,9 +520,17 @@ def _quiet(parse: Parser) -> Parser:
 
 
 def _cell(
-    fld: Field, parse: Parser, processor: Callable[[Any], Any] | None, default: Any
+    fld: Field,
+    parse: Parser,
+    processor: Callable[[Any], Any] | None,
+    default: Any,
+    maps_empty: bool = False,
 ) -> Callable[[str], Any]:
-    """One column's text to its stored value; raises ValueError with the user's message."""
+    """One column's text to its stored value; raises ValueError with the user's message.
+
+    An empty cell is the column's default (or "value required"), unless the column's value
+    map names the empty text (`"" = false`): CRMs leave picklists empty.
+    """
     required, cached = fld.value_required, fld.cached
     memo: dict[str, Any] = {}
 
@@ -530,7 +540,11 @@ def _cell(
             if hit is not _MISSING:
                 return hit
         text = raw.strip()
-        if not text:
+        if not text and maps_empty:
+            value = parse("")
+            if processor is not None and value is not None:
+                value = processor(value)
+        elif not text:
             if required:
                 raise ValueError("value required")
             value = default
