@@ -46,6 +46,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check kpidesk tests benchmarks packaging
 	$(BIN)/ruff format --check kpidesk tests benchmarks packaging
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format kpidesk tests benchmarks packaging

@@ -52,7 +52,7 @@ RUN_STATUSES = ("running", "success", "failed")
 class _SQLiteStoredDateTime(sqlite.DATETIME):
     """SQLite's DATETIME that takes the canonical text as it is (UTCDateTime formats it)."""
 
-    def bind_processor(self, dialect: Dialect) -> None:  # type: ignore[override]
+    def bind_processor(self, dialect: Dialect) -> None:
         return None
 
 
@@ -68,7 +68,8 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(_SQLiteStoredDateTime())
+            # SQLAlchemy's sqlite.DATETIME.__init__ has no annotations.
+            return dialect.type_descriptor(_SQLiteStoredDateTime())  # type: ignore[no-untyped-call]
         return dialect.type_descriptor(DateTime())
 
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
@@ -85,9 +86,9 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):  # raw SQLite text, e.g. from a textual select
-            value = dt.datetime.fromisoformat(value)
-        return value.replace(tzinfo=dt.UTC)
+        # Raw SQLite text comes back as a string, e.g. from a textual select.
+        stored: dt.datetime = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        return stored.replace(tzinfo=dt.UTC)
 
 
 def utcnow() -> dt.datetime:
@@ -371,6 +372,12 @@ class KpiRunData(Base):
         ForeignKey("crm_imports.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str] = mapped_column(Text)
+    # What the import before the run did ("imported", "nothing_new", "failed"; migration 0009),
+    # and the attempt itself when it failed, so the GUI can say it in words at any later time.
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_imports.id", ondelete="SET NULL")
+    )
 
 
 def timestamp_columns(metadata: MetaData) -> list[tuple[str, str, bool]]:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from kpidesk.data import settings
+from kpidesk.data import settings, sql_source
 from kpidesk.data.crm_import import (
     ImportFailed,
     ImportProgress,
@@ -34,6 +34,7 @@ from kpidesk.data.crm_import import (
 )
 from kpidesk.data.db import Database
 from kpidesk.data.models import CrmImport, utcnow
+from kpidesk.domain.freshness import DataState, one_line
 
 BUILTIN_MAPPING = "kpidesk"  # kpidesk's own five files, no mapping file
 ERRORS_KEPT = 50  # error lines kept with a failed import
@@ -56,6 +57,7 @@ class SourceConfig:
     mapping: str = BUILTIN_MAPPING
     marker: str = ""
     settle_seconds: int = 60
+    timeout_seconds: int = 300  # sql: each query's time-out
 
     @property
     def configured(self) -> bool:
@@ -65,6 +67,8 @@ class SourceConfig:
         """One line naming the source (stored with each import; no credentials in it)."""
         if not self.configured:
             return "no data source"
+        if self.kind == "sql":  # the stored URL holds no password (kpidesk.data.sql_source)
+            return f"sql {sql_source.mask(self.path)} (mapping {self.mapping})"
         marker = f", marker {self.marker}" if self.marker else ""
         return f"{self.kind} {self.path} (mapping {self.mapping}{marker})"
 
@@ -76,6 +80,7 @@ def read_config(session: Session) -> SourceConfig:
         mapping=settings.get(session, "source_mapping") or BUILTIN_MAPPING,
         marker=settings.get(session, "source_marker"),
         settle_seconds=int(settings.get(session, "source_settle_seconds")),
+        timeout_seconds=int(settings.get(session, "source_timeout_seconds")),
     )
 
 
@@ -87,6 +92,7 @@ def write_config(session: Session, config: SourceConfig) -> None:
         "source_mapping": config.mapping,
         "source_marker": config.marker,
         "source_settle_seconds": str(config.settle_seconds),
+        "source_timeout_seconds": str(config.timeout_seconds),
     }
     for key, value in values.items():
         settings.set_value(session, key, value)
@@ -225,6 +231,66 @@ def imports(db: Database, limit: int = 20) -> list[ImportInfo]:
         return [_info(row) for row in rows]
 
 
+def rows_text(rows: dict[str, int]) -> str:
+    """ "users.csv 3, activities.csv 120": what an import read, in one line."""
+    return ", ".join(f"{name} {count}" for name, count in rows.items())
+
+
+@dataclass(frozen=True)
+class RunLink:
+    """What `kpi_run_data` holds for a run (all None when the run has no row there)."""
+
+    outcome: str | None = None
+    import_id: int | None = None
+    attempt_id: int | None = None
+    note: str | None = None
+
+
+def run_data_state(session: Session, run_started: dt.datetime, link: RunLink) -> DataState | None:
+    """Which CRM data a run used and what the import before it did (None: nothing to say).
+
+    A nightly run with a data source recorded it (`link`, from `kpi_run_data`); for any
+    other run (e.g. "Beregn nu") it is the newest good import before the run, and a failed
+    attempt after that one. One statement; None when nothing came from a data source.
+    """
+    if link.outcome is not None:
+        wanted: list[Any] = [i for i in (link.import_id, link.attempt_id) if i is not None]
+    else:
+        before = (
+            select(CrmImport.id)
+            .where(CrmImport.started_at <= run_started)
+            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .limit(1)
+        )
+        good = before.where(CrmImport.status == "success")
+        wanted = [before.scalar_subquery(), good.scalar_subquery()]
+    found = (
+        {row.id: row for row in session.scalars(select(CrmImport).where(CrmImport.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    if link.outcome is not None:
+        used = found.get(link.import_id) if link.import_id is not None else None
+        data_at = (used.export_at or used.started_at) if used is not None else None
+        if link.outcome == "failed":
+            attempt = found.get(link.attempt_id) if link.attempt_id is not None else None
+            if attempt is None:  # the sync itself raised: the note holds the reason
+                detail = (link.note or "").partition(": ")[2]
+                return DataState("failed", data_at, run_started, one_line(detail))
+            return DataState("failed", data_at, attempt.started_at, one_line(attempt.error or ""))
+        if link.outcome == "imported" and used is not None:
+            return DataState("imported", data_at, used.started_at, rows_text(dict(used.rows or {})))
+        return DataState(link.outcome, data_at, run_started)
+    if not found:
+        return None
+    latest = max(found.values(), key=lambda row: (row.started_at, row.id))
+    goods = [row for row in found.values() if row.status == "success"]
+    data_at = (goods[0].export_at or goods[0].started_at) if goods else None
+    if latest.status == "failed":
+        return DataState("failed", data_at, latest.started_at, one_line(latest.error or ""))
+    return DataState("", data_at)
+
+
 def _record(
     db: Database,
     *,
@@ -240,8 +306,7 @@ def _record(
         "source": source[:1100], "export_at": written_at, "rows": rows or {}, "error": error,
     }  # fmt: skip
     with db.connect(write=True) as conn:
-        inserted = conn.execute(insert(CrmImport).values(**values))
-        return int(inserted.inserted_primary_key[0])
+        return conn.execute(insert(CrmImport).values(**values).returning(CrmImport.id)).scalar_one()
 
 
 def rows_per_file(report: ImportReport) -> dict[str, int]:
@@ -304,6 +369,18 @@ def sync(
         return SyncResult("failed", source, message, list(errors), import_id, last,
                           attempted_at=started)  # fmt: skip
 
+    if config.kind == "sql":
+        written_at = started  # the moment the CRM's database was read
+        try:
+            report = sql_source.import_sql(db, sql_config(db, config), progress=progress)
+        except sql_source.SqlSourceError as exc:
+            written_at = None
+            return failed([str(exc)])
+        except ImportFailed as exc:
+            written_at = None
+            return failed(exc.errors, exc.omitted)
+        rows = {item.name.removesuffix(".csv"): item.rows for item in report.files}
+        return _imported(db, started, source, written_at, report, rows)
     try:
         mapping = mapping_for(config.mapping)
         export = find_export(config, last.written_at if last else None, now=now, sleep=sleep)
@@ -318,9 +395,30 @@ def sync(
         report = import_crm(db, export.directory, mapping=mapping, progress=progress)
     except ImportFailed as exc:
         return failed(exc.errors, exc.omitted)
-    rows = rows_per_file(report)
+    return _imported(db, started, source, written_at, report)
+
+
+def _imported(
+    db: Database,
+    started: dt.datetime,
+    source: str,
+    written_at: dt.datetime,
+    report: ImportReport,
+    rows: dict[str, int] | None = None,  # sql: rows per entity (all of its queries)
+) -> SyncResult:
+    rows = rows_per_file(report) if rows is None else rows
     import_id = _record(db, started=started, status="success", source=source,
                         written_at=written_at, rows=rows)  # fmt: skip
-    counted = ", ".join(f"{name} {count}" for name, count in rows.items())
+    counted = rows_text(rows)
     info = ImportInfo(import_id, started, "success", source, written_at, rows, None)
     return SyncResult("imported", source, counted, [], import_id, info, report, started)
+
+
+def sql_config(db: Database, config: SourceConfig) -> sql_source.SqlSource:
+    """The `sql` source's URL, mapping, time-out and password (ImportFailed: the mapping)."""
+    with db.session() as session:
+        stored = sql_source.stored_password(session)
+    return sql_source.SqlSource(
+        config.path, mapping_for(config.mapping), config.timeout_seconds,
+        sql_source.effective_password(stored),
+    )  # fmt: skip

@@ -28,6 +28,7 @@ from sqlalchemy import (
     CompoundSelect,
     Float,
     Select,
+    SQLColumnExpression,
     Subquery,
     and_,
     case,
@@ -41,6 +42,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -100,7 +102,7 @@ class RuleContext:
     def activity_types(self) -> list[str]:
         return list(self.params.get("activity_types") or [])
 
-    def eligible_user_ids(self) -> Select[tuple[int]]:
+    def eligible_user_ids(self) -> Select[int]:
         return select(User.id).where(*self.user_conditions)
 
 
@@ -203,7 +205,7 @@ def activities_as_of(
     return ActivitySet(conditions, union_all(still, since))
 
 
-def _only(ctx: RuleContext, column: ColumnElement[Any]) -> list[ColumnElement[bool]]:
+def _only(ctx: RuleContext, column: SQLColumnExpression[Any]) -> list[ColumnElement[bool]]:
     """`column = user` when the statement is for one user only, else nothing."""
     return [] if ctx.only_user is None else [column == ctx.only_user]
 
@@ -237,8 +239,15 @@ class AmongIds(ColumnElement[bool]):
         ("ids", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: ColumnElement[Any], ids: Select[Any]) -> None:
-        self.column = column
+    def __init__(
+        self,
+        column: ColumnElement[Any] | QueryableAttribute[Any],
+        ids: Select[Any] | CompoundSelect[Any],
+    ) -> None:
+        # A mapped attribute (`Activity.id`) stands for its column; keep the column itself.
+        self.column: ColumnElement[Any] = (
+            column if isinstance(column, ColumnElement) else column.expression
+        )
         self.ids: ScalarSelect[Any] = ids.scalar_subquery()
 
     @property
@@ -403,7 +412,7 @@ def coverage_rows(
     )
 
 
-def money(column: ColumnElement[Any]) -> ColumnElement[Any]:
+def money(column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """Amounts summed exactly in whole cents, so SQLite (REAL) and PostgreSQL (NUMERIC) agree."""
     return func.sum(cast(func.round(column * 100), BigInteger))
 
@@ -441,7 +450,7 @@ def opportunity_rows(
     ctx: RuleContext,
     user_id: int,
     conditions: Sequence[ColumnElement[bool]],
-    when: ColumnElement[Any],
+    when: SQLColumnExpression[Any],
     when_key: str,
 ) -> ExplainQuery:
     """One owner's opportunities matching `conditions`, ordered by `when`, with the stage at D."""

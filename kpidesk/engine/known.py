@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Float,
     Integer,
     Select,
@@ -204,8 +205,10 @@ def known_parts_of_user(
     found: dict[tuple[int, dt.date], tuple[float | None, ...]] = {}
     for start in range(0, len(terms), UNION_TERMS):
         chunk = terms[start : start + UNION_TERMS]
-        statement = chunk[0] if len(chunk) == 1 else union_all(*chunk)
-        for rule_id, night, *numbers in conn.execute(statement):
+        query: Select[Any] | CompoundSelect[Any] = (
+            chunk[0] if len(chunk) == 1 else union_all(*chunk)
+        )
+        for rule_id, night, *numbers in conn.execute(query):
             found[(int(rule_id), dt.date.fromisoformat(str(night)))] = tuple(
                 None if value is None else float(value) for value in numbers
             )

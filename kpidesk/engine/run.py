@@ -275,6 +275,8 @@ class RunData:
 
     import_id: int | None
     note: str
+    outcome: str | None = None  # "imported" | "nothing_new" | "failed" (the import before it)
+    attempt_id: int | None = None  # the failed import, when the import failed
 
 
 def _start_run(
@@ -303,7 +305,8 @@ def _start_run(
             if done is not None:
                 return None
         inserted = conn.execute(
-            insert(KpiRun).values(
+            insert(KpiRun)
+            .values(
                 run_date=run_date,
                 started_at=now,
                 status="running",
@@ -313,11 +316,18 @@ def _start_run(
                 rules_count=0,
                 results_count=0,
             )
+            .returning(KpiRun.id)
         )
-        run_id = int(inserted.inserted_primary_key[0])
+        run_id = inserted.scalar_one()
         if data is not None:
             conn.execute(
-                insert(KpiRunData).values(run_id=run_id, import_id=data.import_id, note=data.note)
+                insert(KpiRunData).values(
+                    run_id=run_id,
+                    import_id=data.import_id,
+                    note=data.note,
+                    outcome=data.outcome,
+                    attempt_id=data.attempt_id,
+                )  # fmt: skip
             )
         return run_id
 

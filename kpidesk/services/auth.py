@@ -111,7 +111,7 @@ def failure_delay(failures: int) -> float:
     """Seconds to wait after the `failures`-th consecutive failure of one login."""
     if failures <= 0:
         return 0.0
-    return min(FIRST_DELAY_S * 2 ** (failures - 1), MAX_DELAY_S)
+    return min(FIRST_DELAY_S * 2.0 ** (failures - 1), MAX_DELAY_S)
 
 
 def _key(login: str) -> str:

@@ -297,6 +297,7 @@ def _check(
                 errors.append(f"{where}: {exc}")
 
         target = raw.get("target")
+        checked_target: float | None = None
         if isinstance(target, int) and not isinstance(target, bool) and abs(target) > MAX_NUMBER:
             errors.append(f"{where}: the target is too large (at most {MAX_NUMBER:.0e})")
         elif isinstance(target, bool) or not isinstance(target, int | float):
@@ -305,6 +306,8 @@ def _check(
             errors.append(f"{where}: the target must be a number ≥ 0, not {target!r}")
         elif unit == "percent" and target > 1:
             errors.append(f"{where}: a percent target is a fraction (0.8 = 80 %), not {target!r}")
+        else:
+            checked_target = float(target)
 
         rule_profiles: list[str] = []
         raw_profiles = raw.get("profiles", [])
@@ -324,8 +327,9 @@ def _check(
         if not isinstance(active, bool):
             errors.append(f"{where}: active must be true or false, not {active!r}")
 
-        if len(errors) == problems_before and name is not None and spec is not None:
-            rules.append(_CleanRule(name, spec.key, params, float(target), rule_profiles, active))
+        valid = len(errors) == problems_before and name is not None and spec is not None
+        if valid and name is not None and spec is not None and checked_target is not None:
+            rules.append(_CleanRule(name, spec.key, params, checked_target, rule_profiles, active))
 
     assignments: dict[str, str | None] = {}
     raw_assignments = data.get("assignments", {})
@@ -384,14 +388,14 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                 name_key(r.name): r
                 for r in session.scalars(select(KpiRule).options(selectinload(KpiRule.profiles)))
             }
-            new = sum(1 for clean in rules if clean.name.casefold() not in existing_rules)
-            if len(existing_rules) + new > limits.MAX_RULES:
+            added = sum(1 for clean in rules if clean.name.casefold() not in existing_rules)
+            if len(existing_rules) + added > limits.MAX_RULES:
                 raise SetupImportError([
-                    f"the installation would hold {len(existing_rules) + new} rules; "
+                    f"the installation would hold {len(existing_rules) + added} rules; "
                     f"at most {limits.MAX_RULES} are allowed"
                 ])  # fmt: skip
             for clean in rules:
-                wanted = {
+                wanted: dict[str, Any] = {
                     "name": clean.name,
                     "template": clean.template,
                     "params": clean.params,
@@ -412,7 +416,7 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                     audit.record(session, actor=caller.login, action="create", entity="rule",
                                  key=clean.name, details=details)  # fmt: skip
                     continue
-                before = {
+                before: dict[str, Any] = {
                     "name": rule.name,
                     "template": rule.template,
                     "params": dict(rule.params or {}),

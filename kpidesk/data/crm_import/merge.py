@@ -369,7 +369,7 @@ def _upsert(
 def _changed(conn: Connection, statement: Executable) -> int:
     """Rows written by one statement (kept by SQLAlchemy only when asked for)."""
     result = conn.execute(statement, execution_options={"preserve_rowcount": True})
-    return max(int(result.rowcount), 0)  # type: ignore[attr-defined]
+    return max(int(result.rowcount), 0)
 
 
 def _new_participant_rows(conn: Connection, entity: Entity) -> int:

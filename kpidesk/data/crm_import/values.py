@@ -165,10 +165,10 @@ def parse_amount(value: str) -> Decimal:
     # decimal comma (and then has more decimals than cents).
     if len(fraction) == 3 and whole.lstrip("-").isdigit() and len(whole.lstrip("-")) <= 3:
         thousands = Decimal(whole + fraction)
-        decimal = Decimal(f"{whole}.{fraction}")
+        cents = Decimal(f"{whole}.{fraction}")
         raise ValueError(
             f"amount {value!r} reads two ways: {thousands} ({separator!r} between thousands) or "
-            f"{decimal} ({separator!r} as decimal point); set the number format "
+            f"{cents} ({separator!r} as decimal point); set the number format "
             "(decimal, thousands) in the mapping"
         )
     return _finish(value, f"{whole}.{fraction}")
