@@ -37,6 +37,7 @@ REVISION_VERSIONS: dict[str, str] = {
     "0005": "0.1.0",  # activities' created_at/completed_at (history as it was)
     "0006": "0.1.0",  # text keys (crm_key) for real CRM exports
     "0008": "0.1.0",  # the data source: crm_imports, kpi_run_data
+    "0009": "0.1.0",  # kpi_run_data.outcome, attempt_id: what the night's import did
 }
 REQUIRED_VERSION_KEY = "schema.requires_kpidesk"
 

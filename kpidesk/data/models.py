@@ -372,6 +372,12 @@ class KpiRunData(Base):
         ForeignKey("crm_imports.id", ondelete="SET NULL"), index=True
     )
     note: Mapped[str] = mapped_column(Text)
+    # What the import before the run did ("imported", "nothing_new", "failed"; migration 0009),
+    # and the attempt itself when it failed, so the GUI can say it in words at any later time.
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("crm_imports.id", ondelete="SET NULL")
+    )
 
 
 def timestamp_columns(metadata: MetaData) -> list[tuple[str, str, bool]]:

@@ -34,6 +34,7 @@ from kpidesk.data.crm_import import (
 )
 from kpidesk.data.db import Database
 from kpidesk.data.models import CrmImport, utcnow
+from kpidesk.domain.freshness import DataState, one_line
 
 BUILTIN_MAPPING = "kpidesk"  # kpidesk's own five files, no mapping file
 ERRORS_KEPT = 50  # error lines kept with a failed import
@@ -230,6 +231,66 @@ def imports(db: Database, limit: int = 20) -> list[ImportInfo]:
         return [_info(row) for row in rows]
 
 
+def rows_text(rows: dict[str, int]) -> str:
+    """ "users.csv 3, activities.csv 120": what an import read, in one line."""
+    return ", ".join(f"{name} {count}" for name, count in rows.items())
+
+
+@dataclass(frozen=True)
+class RunLink:
+    """What `kpi_run_data` holds for a run (all None when the run has no row there)."""
+
+    outcome: str | None = None
+    import_id: int | None = None
+    attempt_id: int | None = None
+    note: str | None = None
+
+
+def run_data_state(session: Session, run_started: dt.datetime, link: RunLink) -> DataState | None:
+    """Which CRM data a run used and what the import before it did (None: nothing to say).
+
+    A nightly run with a data source recorded it (`link`, from `kpi_run_data`); for any
+    other run (e.g. "Beregn nu") it is the newest good import before the run, and a failed
+    attempt after that one. One statement; None when nothing came from a data source.
+    """
+    if link.outcome is not None:
+        wanted: list[Any] = [i for i in (link.import_id, link.attempt_id) if i is not None]
+    else:
+        before = (
+            select(CrmImport.id)
+            .where(CrmImport.started_at <= run_started)
+            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .limit(1)
+        )
+        good = before.where(CrmImport.status == "success")
+        wanted = [before.scalar_subquery(), good.scalar_subquery()]
+    found = (
+        {row.id: row for row in session.scalars(select(CrmImport).where(CrmImport.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    if link.outcome is not None:
+        used = found.get(link.import_id) if link.import_id is not None else None
+        data_at = (used.export_at or used.started_at) if used is not None else None
+        if link.outcome == "failed":
+            attempt = found.get(link.attempt_id) if link.attempt_id is not None else None
+            if attempt is None:  # the sync itself raised: the note holds the reason
+                detail = (link.note or "").partition(": ")[2]
+                return DataState("failed", data_at, run_started, one_line(detail))
+            return DataState("failed", data_at, attempt.started_at, one_line(attempt.error or ""))
+        if link.outcome == "imported" and used is not None:
+            return DataState("imported", data_at, used.started_at, rows_text(dict(used.rows or {})))
+        return DataState(link.outcome, data_at, run_started)
+    if not found:
+        return None
+    latest = max(found.values(), key=lambda row: (row.started_at, row.id))
+    goods = [row for row in found.values() if row.status == "success"]
+    data_at = (goods[0].export_at or goods[0].started_at) if goods else None
+    if latest.status == "failed":
+        return DataState("failed", data_at, latest.started_at, one_line(latest.error or ""))
+    return DataState("", data_at)
+
+
 def _record(
     db: Database,
     *,
@@ -348,7 +409,7 @@ def _imported(
     rows = rows_per_file(report) if rows is None else rows
     import_id = _record(db, started=started, status="success", source=source,
                         written_at=written_at, rows=rows)  # fmt: skip
-    counted = ", ".join(f"{name} {count}" for name, count in rows.items())
+    counted = rows_text(rows)
     info = ImportInfo(import_id, started, "success", source, written_at, rows, None)
     return SyncResult("imported", source, counted, [], import_id, info, report, started)
 

@@ -1,60 +1,144 @@
-"""How old the CRM data behind a KPI run is, said in words for the run log (Danish first).
+"""How old the CRM data behind the KPIs is, said in words (Danish first, English too).
 
-E.g. "CRM-data fra i går 02:00 — importen i nat fejlede: activities.csv:41: …". Pure: the
-caller gives the moments, the time zone and what the import did.
+E.g. "CRM-data fra i går 02:00 — importen i nat fejlede: activities.csv:41: …". The run log,
+the status bar and "Dagens KPI" all say it through `data_note` (or `DataState.words`), so the
+wording lives here only. Pure: the caller gives the moments, the time zone and what the
+import did.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 NIGHT_ENDS = dt.time(6, 0)  # before this a moment of today is "i nat"
+DETAIL_MAX = 300  # characters of an error or of the rows imported kept in the line
+
+OUTCOMES = ("imported", "nothing_new", "failed")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_WORDS = {
+    "da": {
+        "night": "i nat",
+        "today": "i dag",
+        "yesterday": "i går",
+        "data": "CRM-data fra {moment}",
+        "no_data": "Ingen CRM-data fra datakilden endnu",
+        "imported": "{data} — importeret {when}",
+        "imported_detail": "{data} — importeret {when}: {detail}",
+        "nothing_new": "{data} — ingen ny eksport {when}",
+        "failed": "{data} — importen {when} fejlede: {detail}",
+    },
+    "en": {
+        "night": "last night",
+        "today": "today",
+        "yesterday": "yesterday",
+        "data": "CRM data from {moment}",
+        "no_data": "No CRM data from the data source yet",
+        "imported": "{data} — imported {when}",
+        "imported_detail": "{data} — imported {when}: {detail}",
+        "nothing_new": "{data} — no new export {when}",
+        "failed": "{data} — the import {when} failed: {detail}",
+    },
+}
 
 
-def day_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo) -> str:
+def _words(lang: str) -> dict[str, str]:
+    return _WORDS["en" if lang == "en" else "da"]
+
+
+def day_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo, lang: str = "da") -> str:
     """ "i nat", "i dag", "i går" or "d. 4/12" for `moment`, seen from `now`."""
+    words = _words(lang)
     local, today = moment.astimezone(tz), now.astimezone(tz).date()
     days = (today - local.date()).days
     if days == 0:
-        return "i nat" if local.time() < NIGHT_ENDS else "i dag"
+        return words["night"] if local.time() < NIGHT_ENDS else words["today"]
     if days == 1:
-        return "i går"
+        return words["yesterday"]
+    if lang == "en":
+        return f"on {local.day} {_MONTHS_EN[local.month - 1]}"
     return f"d. {local.day}/{local.month}"
 
 
-def moment_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo) -> str:
+def moment_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo, lang: str = "da") -> str:
     """The day in words and the clock time, e.g. "i går 02:00"."""
     local = moment.astimezone(tz)
-    day = day_words(moment, now, tz)
-    if day == "i nat":
-        day = "i dag"  # "i dag 01:30" reads better than "i nat 01:30" beside a time
+    day = day_words(moment, now, tz, lang)
+    if day == _words(lang)["night"]:
+        day = _words(lang)["today"]  # "i dag 01:30" reads better than "i nat 01:30"
     return f"{day} {local:%H:%M}"
+
+
+def one_line(text: str, limit: int = DETAIL_MAX) -> str:
+    """The first line of `text`, cut to `limit` characters with "…" (a status bar is narrow)."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
 
 def data_note(
     outcome: str,
     *,
     data_at: dt.datetime | None,
-    attempted_at: dt.datetime,
+    attempted_at: dt.datetime | None,
     now: dt.datetime,
     tz: ZoneInfo,
     detail: str = "",
+    lang: str = "da",
 ) -> str:
-    """One line: the data's time and what tonight's import did.
+    """One line: the data's time and what the import did.
 
-    `outcome` is "imported", "nothing_new" or "failed"; `data_at` the time of the data the
-    run uses (None: nothing imported from the source yet); `detail` the rows imported or the
+    `outcome` is "imported", "nothing_new", "failed", or "" when the run made no import
+    (e.g. "Beregn nu": then only the data's time); `data_at` the time of the data the run
+    uses (None: nothing imported from the source yet); `detail` the rows imported or the
     first error.
     """
+    words = _words(lang)
     data = (
-        f"CRM-data fra {moment_words(data_at, now, tz)}"
+        words["data"].format(moment=moment_words(data_at, now, tz, lang))
         if data_at is not None
-        else "Ingen CRM-data fra datakilden endnu"
+        else words["no_data"]
     )
-    when = day_words(attempted_at, now, tz)
+    if outcome not in OUTCOMES or attempted_at is None:
+        return data
+    when = day_words(attempted_at, now, tz, lang)
+    detail = one_line(detail)
     if outcome == "imported":
-        return f"{data} — importeret {when}: {detail}" if detail else f"{data} — importeret {when}"
+        key = "imported_detail" if detail else "imported"
+        return words[key].format(data=data, when=when, detail=detail)
     if outcome == "nothing_new":
-        return f"{data} — ingen ny eksport {when}"
-    return f"{data} — importen {when} fejlede: {detail}"
+        return words["nothing_new"].format(data=data, when=when)
+    return words["failed"].format(data=data, when=when, detail=detail or "?")
+
+
+@dataclass(frozen=True)
+class DataState:
+    """Which CRM data a KPI run used, and what the import before it did.
+
+    `outcome`: "imported", "nothing_new", "failed", or "" when the run made no import of its
+    own (a manual run); `data_at`: the data's time (the export's), None when nothing came from
+    the data source yet; `attempted_at`: when the import was tried; `detail`: the rows imported
+    or the first error line.
+    """
+
+    outcome: str
+    data_at: dt.datetime | None
+    attempted_at: dt.datetime | None = None
+    detail: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """The figures are older than they should be: the import failed."""
+        return self.outcome == "failed"
+
+    @property
+    def stale(self) -> bool:
+        """Worth a warning: the import failed or found no new export."""
+        return self.outcome in ("failed", "nothing_new")
+
+    def words(self, now: dt.datetime, tz: ZoneInfo, lang: str = "da") -> str:
+        return data_note(
+            self.outcome, data_at=self.data_at, attempted_at=self.attempted_at,
+            now=now, tz=tz, detail=self.detail, lang=lang,
+        )  # fmt: skip

@@ -275,6 +275,8 @@ class RunData:
 
     import_id: int | None
     note: str
+    outcome: str | None = None  # "imported" | "nothing_new" | "failed" (the import before it)
+    attempt_id: int | None = None  # the failed import, when the import failed
 
 
 def _start_run(
@@ -319,7 +321,13 @@ def _start_run(
         run_id = inserted.scalar_one()
         if data is not None:
             conn.execute(
-                insert(KpiRunData).values(run_id=run_id, import_id=data.import_id, note=data.note)
+                insert(KpiRunData).values(
+                    run_id=run_id,
+                    import_id=data.import_id,
+                    note=data.note,
+                    outcome=data.outcome,
+                    attempt_id=data.attempt_id,
+                )  # fmt: skip
             )
         return run_id
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QFont,
+    QFontMetrics,
     QKeySequence,
     QPalette,
 )
@@ -57,6 +58,8 @@ STALE_RUNNING = dt.timedelta(hours=3)
 # The status bar's "calculated ..." text moves on by itself (tonight → yesterday …), and
 # "Mine KPI" follows setup changes made on other desktops.
 STATUS_REFRESH_MS = 10 * 60 * 1000
+# The data line shows this many "M"s at most; the whole line is in its tooltip.
+DATA_LABEL_EM = 48
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,21 @@ def _moment_text(moment: dt.datetime, now: dt.datetime) -> str:
     return QCoreApplication.translate("MainWindow", "Calculated {date} {time}").format(
         date=date, time=time
     )
+
+
+def data_status_text(
+    run: Any, now: dt.datetime, tz: ZoneInfo, language: str = "da"
+) -> RunStatusText | None:
+    """Which CRM data the figures on screen are computed on, in words (None: nothing to say).
+
+    The words are `domain.freshness`'s, the same as the run log's, in the app's language and
+    seen from `now`; a failed import is a warning.
+    """
+    data = getattr(run, "data", None) if run is not None else None
+    if data is None:
+        return None
+    text = data.words(now, tz, language)
+    return RunStatusText(text, data.failed, text)
 
 
 def run_status_text(run: Any, now: dt.datetime, tz: ZoneInfo) -> RunStatusText:
@@ -294,6 +312,9 @@ class MainWindow(QMainWindow):
         self.account_label.setObjectName("accountLabel")
         self.run_label = QLabel()
         self.run_label.setObjectName("runStatusLabel")
+        self.data_label = QLabel()
+        self.data_label.setObjectName("dataStatusLabel")
+        self.data_label.setVisible(False)
         self.run_progress = QProgressBar()
         self.run_progress.setObjectName("runProgress")
         self.run_progress.setMaximumWidth(160)
@@ -301,6 +322,7 @@ class MainWindow(QMainWindow):
         self.run_progress.setVisible(False)
         bar.addWidget(self.account_label, 1)
         bar.addPermanentWidget(self.run_progress)
+        bar.addPermanentWidget(self.data_label)
         bar.addPermanentWidget(self.run_label)
 
     # --- geometry -----------------------------------------------------------------------------
@@ -393,16 +415,16 @@ class MainWindow(QMainWindow):
 
     # --- the status bar's run status ------------------------------------------------------------
     def refresh_run_status(self) -> None:
-        from kpidesk.services.kpi import last_run_status
+        from kpidesk.services.kpi import run_status
 
-        db = self.ctx.db
+        db, caller = self.ctx.db, self.ctx.caller
         known_tz = self.timezone
         self._status_request += 1
         request = self._status_request
 
         def fetch() -> tuple[Any, ZoneInfo]:
             tz = known_tz or crm.installation_timezone(db)
-            return last_run_status(db), tz
+            return run_status(db, caller), tz
 
         run_in_background(
             self,
@@ -415,8 +437,9 @@ class MainWindow(QMainWindow):
         if request != self._status_request:
             return
         self.timezone = tz
-        status = run_status_text(run, dt.datetime.now(tz), tz)
-        self._set_run_label(status)
+        now = self.ctx.clock().astimezone(tz)
+        self._set_run_label(run_status_text(run, now, tz))
+        self._set_data_label(data_status_text(run, now, tz, self.ctx.language))
         self.statusRefreshed.emit()
 
     def _show_run_status_error(self, request: int, exc: BaseException) -> None:
@@ -439,6 +462,30 @@ class MainWindow(QMainWindow):
         self.run_label.setToolTip(status.tooltip)
         self.run_label.setProperty("warning", status.warning)
         self.run_label.updateGeometry()
+
+    def _set_data_label(self, status: RunStatusText | None) -> None:
+        """The data line, cut to fit beside the run status; the whole line in the tooltip."""
+        label = self.data_label
+        label.setVisible(status is not None)
+        if status is None:
+            label.setText("")
+            label.setToolTip("")
+            return
+        palette = QPalette(self.palette())
+        if status.warning:
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(error_colour(self)))
+        font = QFont(self.font())
+        font.setBold(status.warning)
+        label.setPalette(palette)
+        label.setFont(font)
+        text = f"⚠ {status.text}" if status.warning else status.text
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance("M") * DATA_LABEL_EM
+        label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+        label.setToolTip(status.tooltip)
+        label.setAccessibleName(text)
+        label.setProperty("warning", status.warning)
+        label.updateGeometry()
 
     def _run_started(self, _run_date: object) -> None:
         self.run_progress.setRange(0, 0)

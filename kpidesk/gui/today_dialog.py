@@ -7,9 +7,10 @@ and the cards are built when they arrive. It refreshes itself when a run finishe
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,18 +28,21 @@ from PySide6.QtWidgets import (
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, format_datetime, locale_for
 from kpidesk.gui.kpi_card import KpiCard
+from kpidesk.gui.login import error_colour
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import heading
 
 CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
 
 
-def load_today(ctx: AppContext) -> tuple[Any, str]:
-    """The user's KPIs and the currency, read together off the GUI thread."""
+def load_today(ctx: AppContext) -> tuple[Any, str, ZoneInfo]:
+    """The user's KPIs, the currency and the time zone, read together off the GUI thread."""
+    from kpidesk.services.crm import installation_timezone
     from kpidesk.services.kpi import todays_kpis
     from kpidesk.services.setup import currency
 
-    return todays_kpis(ctx.db, ctx.caller, ctx.caller.login), currency(ctx.db)
+    kpis = todays_kpis(ctx.db, ctx.caller, ctx.caller.login)
+    return kpis, currency(ctx.db), installation_timezone(ctx.db)
 
 
 class TodayKpiDialog(QDialog):
@@ -55,6 +59,7 @@ class TodayKpiDialog(QDialog):
         self.locale = locale_for(ctx.language)
         self.today: Any = None
         self.currency = "DKK"
+        self.timezone: ZoneInfo | None = None
         self.cards: list[KpiCard] = []
         self.loading = False
         self._reload_again = False
@@ -65,6 +70,13 @@ class TodayKpiDialog(QDialog):
         self.subheader = QLabel(self)
         self.subheader.setObjectName("todaySubheader")
         self.subheader.setWordWrap(True)
+        # Said only when the data is older than it should be (the import failed or found
+        # nothing new): the same words as the status bar and the run log.
+        self.dataLabel = QLabel(self)
+        self.dataLabel.setObjectName("todayData")
+        self.dataLabel.setWordWrap(True)
+        self.dataLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.dataLabel.setVisible(False)
 
         self.stack = QStackedWidget(self)
         self.loadingLabel = QLabel(self.tr("Loading your KPIs…"), self)
@@ -106,6 +118,7 @@ class TodayKpiDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.subheader)
+        layout.addWidget(self.dataLabel)
         layout.addWidget(self.stack, 1)
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
@@ -136,14 +149,14 @@ class TodayKpiDialog(QDialog):
     def _run_finished(self, _summary: object) -> None:
         self.reload()
 
-    def _loaded(self, result: tuple[Any, str]) -> None:
+    def _loaded(self, result: tuple[Any, str, ZoneInfo]) -> None:
         self.loading = False
         self.refreshButton.setEnabled(True)
         if self._reload_again:
             self._reload_again = False
             self.reload()
             return
-        self.today, self.currency = result
+        self.today, self.currency, self.timezone = result
         self._show()
         self.loaded.emit()
 
@@ -154,6 +167,7 @@ class TodayKpiDialog(QDialog):
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.header.setText(self.tr("Today's KPIs"))
         self.subheader.setText("")
+        self.dataLabel.setVisible(False)
         self._clear_cards()
         self.emptyLabel.setText(self.tr("Your KPIs could not be read: %1").replace("%1", message))
         self.stack.setCurrentWidget(self.emptyLabel)
@@ -173,12 +187,43 @@ class TodayKpiDialog(QDialog):
         )
 
     def subheader_text(self) -> str:
+        """When the figures were calculated and, beside it, the time of the CRM data used."""
         today = self.today
         if today.computed_at is None:
             return ""
-        return self.tr("Calculated %1. The figures stay fixed until the next nightly run.").replace(
-            "%1", format_datetime(today.computed_at, self.locale)
+        calculated = format_datetime(today.computed_at, self.locale)
+        data_at = today.data.data_at if today.data is not None else None
+        if data_at is None:
+            return self.tr(
+                "Calculated %1. The figures stay fixed until the next nightly run."
+            ).replace("%1", calculated)
+        return (
+            self.tr(
+                "Calculated %1 on CRM data from %2. The figures stay fixed until the next "
+                "nightly run."
+            )
+            .replace("%1", calculated)
+            .replace("%2", format_datetime(data_at, self.locale))
         )
+
+    def data_text(self) -> str:
+        """The data's age in words when the import failed or found nothing new, else ""."""
+        data = self.today.data if self.today is not None else None
+        if data is None or not data.stale or self.timezone is None:
+            return ""
+        return data.words(self.ctx.clock(), self.timezone, self.language)
+
+    def _show_data(self) -> None:
+        text = self.data_text()
+        label = self.dataLabel
+        palette = QPalette(self.palette())
+        failed = bool(text) and self.today.data.failed
+        if failed:
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(error_colour(self)))
+        label.setPalette(palette)
+        label.setText(f"⚠ {text}" if failed else text)
+        label.setProperty("warning", failed)
+        label.setVisible(bool(text))
 
     def empty_text(self) -> str:
         """Why there are no cards, said kindly and with what to do."""
@@ -207,6 +252,7 @@ class TodayKpiDialog(QDialog):
     def _show(self) -> None:
         self.header.setText(self.header_text())
         self.subheader.setText(self.subheader_text())
+        self._show_data()
         self._clear_cards()
         if not self.today.kpis:
             self.emptyLabel.setText(self.empty_text())

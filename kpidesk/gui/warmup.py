@@ -68,7 +68,7 @@ def warm(ctx: AppContext) -> WarmupReport:
             imported.append(name)
     from kpidesk.gui.today_dialog import load_today
 
-    today, _currency = load_today(ctx)  # compiles and caches the statements Dagens KPI runs
+    today, _currency, _tz = load_today(ctx)  # compiles and caches the statements Dagens KPI runs
     return WarmupReport(
         seconds=time.perf_counter() - started,
         thread_id=threading.get_ident(),

@@ -238,7 +238,8 @@ class NightlyRunner:
             for line in result.errors[1:20]:
                 log.error("  %s", line)
         log.info("%s", note)
-        return RunData(last.id if last is not None else None, note)
+        attempt = result.import_id if result.status == "failed" else None
+        return RunData(last.id if last is not None else None, note, result.status, attempt)
 
     def damage(self) -> str | None:
         """Why this SQLite file must not be written to (quick_check), or None."""

@@ -22,9 +22,19 @@ from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database
-from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, KpiRun, Profile, User
+from kpidesk.data.models import (
+    KpiResult,
+    KpiRule,
+    KpiRuleProfile,
+    KpiRun,
+    KpiRunData,
+    Profile,
+    User,
+)
+from kpidesk.data.source import RunLink, run_data_state
 from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.forecast import Forecast, horizon_for
+from kpidesk.domain.freshness import DataState
 from kpidesk.domain.names import name_key
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
@@ -144,6 +154,8 @@ class TodayKpis:
     computed_at: dt.datetime | None
     kpis: list[KpiItem] = field(default_factory=list)
     reason: str = ""
+    # Which CRM data the run used and what the import before it did (None: no data source).
+    data: DataState | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -175,6 +187,8 @@ class LastRun:
     # The latest successful run, which is what every figure on screen comes from.
     last_success_date: dt.date | None = None
     last_success_at: dt.datetime | None = None
+    # The CRM data behind that successful run's figures (None: no data source involved).
+    data: DataState | None = None
 
     @property
     def date(self) -> dt.date:
@@ -272,15 +286,24 @@ def today(session: Session) -> dt.date:
     return dt.datetime.now(settings.timezone(session)).date()
 
 
-def _latest_success(session: Session, as_of: dt.date) -> tuple[dt.date, dt.datetime | None] | None:
-    """The date and finish time of the latest successful run on or before as_of."""
-    row = session.execute(
-        select(KpiRun.run_date, KpiRun.finished_at)
+_LINK_COLUMNS = (KpiRunData.outcome, KpiRunData.import_id, KpiRunData.attempt_id, KpiRunData.note)
+
+
+def _latest_success(session: Session, as_of: dt.date) -> Any:
+    """The latest successful run on or before as_of: date, start, finish and its data link."""
+    return session.execute(
+        select(KpiRun.run_date, KpiRun.started_at, KpiRun.finished_at, *_LINK_COLUMNS)
+        .outerjoin(KpiRunData, KpiRunData.run_id == KpiRun.id)
         .where(KpiRun.status == "success", KpiRun.run_date <= as_of)
         .order_by(KpiRun.run_date.desc(), KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
         .limit(1)
     ).first()
-    return (row[0], row[1]) if row is not None else None
+
+
+def _data_state(session: Session, row: Any) -> DataState | None:
+    """The data state of a run read with `_LINK_COLUMNS` (one more statement, for imports)."""
+    link = RunLink(row.outcome, row.import_id, row.attempt_id, row.note)
+    return run_data_state(session, row.started_at, link)
 
 
 def _user_by_login(session: Session, caller: Caller, login: str) -> User:
@@ -311,8 +334,10 @@ def todays_kpis(
         if as_of is None:
             as_of = today(session)
         latest = _latest_success(session, as_of)
-        run_date, finished_at = latest if latest is not None else (None, None)
-        base = TodayKpis(user.login, user.id, user.name, run_date, finished_at)
+        run_date = latest.run_date if latest is not None else None
+        finished_at = latest.finished_at if latest is not None else None
+        data = _data_state(session, latest) if latest is not None else None
+        base = TodayKpis(user.login, user.id, user.name, run_date, finished_at, data=data)
         if not user.active:
             return _with_reason(base, "inactive")
         if user.profile_id is None:
@@ -403,12 +428,19 @@ def todays_kpis(
             )
         )
     computed_at = finished_at or max(row.computed_at for row in rows)
-    return TodayKpis(user.login, user.id, user.name, run_date, computed_at, items)
+    return TodayKpis(user.login, user.id, user.name, run_date, computed_at, items, data=data)
 
 
 def _with_reason(base: TodayKpis, reason: str) -> TodayKpis:
     return TodayKpis(
-        base.user, base.user_id, base.user_name, base.run_date, base.computed_at, [], reason
+        base.user,
+        base.user_id,
+        base.user_name,
+        base.run_date,
+        base.computed_at,
+        [],
+        reason,
+        base.data,
     )
 
 
@@ -524,7 +556,8 @@ def team_scores(
         if as_of is None:
             as_of = today(session)
         latest = _latest_success(session, as_of)
-        run_date, finished_at = latest if latest is not None else (None, None)
+        run_date = latest.run_date if latest is not None else None
+        finished_at = latest.finished_at if latest is not None else None
 
         users_query = (
             select(User.id, User.login, User.name, Profile.name)
@@ -585,6 +618,12 @@ def team_scores(
     return TeamScores(run_date, finished_at, profile_id, rules, rows)
 
 
+@checked
+def run_status(db: Database, caller: Caller) -> LastRun | None:
+    """`last_run_status` for a logged-in person (the status bar): re-checks the account."""
+    return last_run_status(db)
+
+
 def last_run_status(db: Database) -> LastRun | None:
     """The latest run (whatever its outcome) and the latest successful one; None before any."""
     with db.session() as session:
@@ -603,11 +642,13 @@ def last_run_status(db: Database) -> LastRun | None:
         if latest is None:
             return None
         success = session.execute(
-            select(KpiRun.run_date, KpiRun.finished_at)
+            select(KpiRun.run_date, KpiRun.started_at, KpiRun.finished_at, *_LINK_COLUMNS)
+            .outerjoin(KpiRunData, KpiRunData.run_id == KpiRun.id)
             .where(KpiRun.status == "success")
             .order_by(KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
             .limit(1)
         ).first()
+        data = _data_state(session, success) if success is not None else None
     return LastRun(
         run_date=latest.run_date,
         started_at=latest.started_at,
@@ -617,4 +658,5 @@ def last_run_status(db: Database) -> LastRun | None:
         trigger=latest.trigger,
         last_success_date=success.run_date if success is not None else None,
         last_success_at=success.finished_at if success is not None else None,
+        data=data,
     )

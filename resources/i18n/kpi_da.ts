@@ -980,6 +980,11 @@
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="202"/>
+        <source>Calculated %1 on CRM data from %2. The figures stay fixed until the next nightly run.</source>
+        <translation>Beregnet %1 på CRM-data fra %2. Tallene står fast indtil næste natlige beregning.</translation>
+    </message>
+    <message>
         <location filename="../../kpidesk/gui/today_dialog.py" line="188"/>
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
         <translation>Dine KPI&apos;er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>

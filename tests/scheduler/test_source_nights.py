@@ -1,8 +1,9 @@
 """Three nights against a folder source that the "CRM" rewrites every night (both backends).
 
 Night 1 exports, night 2's export is half-written (the import fails: the run calculates on
-night 1's data and its run log says so), night 3 recovers with new data. Each night's results
-are checked against a deliberately simple count over the rows of the export in effect.
+night 1's data, and the run log, the main window's status bar and "Dagens KPI" say so the
+next morning, read from the real widgets), night 3 recovers with new data. Each night's
+results are checked against a deliberately simple count over the rows of the export in effect.
 """
 
 from __future__ import annotations
@@ -12,12 +13,21 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from kpidesk.data.db import Database
-from kpidesk.data.models import CrmImport, KpiResult, KpiRule, Profile, User
+from kpidesk.data.models import CrmImport, KpiResult, KpiRule, KpiRun, Profile, User
+from kpidesk.gui import runner as gui_runner
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import set_display_timezone
+from kpidesk.gui.main_window import MainWindow
+from kpidesk.gui.run_log import RunLogModel, RunLogWidget
+from kpidesk.gui.today_dialog import TodayKpiDialog
 from kpidesk.scheduler.nightly import NightlyRunner
-from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.caller import SYSTEM_CLI, Caller
 from kpidesk.services.maintenance import check_database
 from kpidesk.services.runs import run_log
 from kpidesk.services.source import set_folder
@@ -159,7 +169,85 @@ def night(db: Database, day: dt.date) -> NightlyRunner:
     return NightlyRunner(db, clock=lambda: moment)
 
 
-def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path) -> None:
+def stamp_night(db: Database, day: dt.date) -> None:
+    """Move the times the night's import and run recorded to that night.
+
+    The runner's clock decides the dates; the engine and the import stamp their rows with the
+    real clock. The windows below read those stamps "the morning after", so the test puts
+    them where a real night would: the import at 02:00, the run finished at 02:01.
+    """
+    start = dt.datetime.combine(day, dt.time(2), CPH)
+    with db.session(write=True) as session:
+        for run in session.scalars(select(KpiRun).where(KpiRun.run_date == day)):
+            run.started_at, run.finished_at = start, start + dt.timedelta(minutes=1)
+        latest = session.scalars(select(CrmImport).order_by(CrmImport.id.desc()).limit(1)).first()
+        if latest is not None and latest.started_at > start + dt.timedelta(days=1):
+            latest.started_at = latest.finished_at = start
+
+
+WAIT_MS = 20_000
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What an administrator and a sales person read on the morning after a night."""
+
+    run_log_data: str  # the run log table's "CRM data" cell of that night's run
+    status_data: str  # the main window's status bar line about the data
+    status_warning: bool
+    status_tooltip: str
+    today_subheader: str  # Dagens KPI: calculated at …, on CRM data from …
+    today_data: str  # Dagens KPI's warning line ("" when hidden)
+
+
+def morning_after(qtbot: QtBot, db: Database, day: dt.date, login: str) -> Seen:
+    """Open the real windows at 08:00 after the night of `day` (offscreen) and read them."""
+    clock = dt.datetime.combine(day, dt.time(8), CPH)
+    with db.session() as session:
+        user_id = session.scalar(select(User.id).where(User.login == login))
+    set_display_timezone(CPH)  # as the app does at start: moments in the installation's zone
+    admin = AppContext(db=db, caller=SYSTEM_CLI, clock=lambda: clock)
+    seller = AppContext(db=db, caller=Caller(login, "user", user_id), clock=lambda: clock)
+
+    log_widget = RunLogWidget(admin)
+    qtbot.addWidget(log_widget)
+    qtbot.waitUntil(lambda: not log_widget.loading, timeout=WAIT_MS)
+    model = log_widget.table.model()
+    rows = {log_widget.model.row_at(r).date: r for r in range(model.rowCount())}
+    run_log_data = model.index(rows[day], RunLogModel.COL_DATA).data()
+
+    window = MainWindow(seller, start_scheduler=False, today=day)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.statusRefreshed, timeout=WAIT_MS):
+        window.show()
+    label = window.findChild(QLabel, "dataStatusLabel")
+    assert label is not None and label.isVisible()
+
+    dialog = TodayKpiDialog(seller, window)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT_MS):
+        dialog.show()
+    assert dialog.today.run_date == day
+    data_line = dialog.findChild(QLabel, "todayData")
+    subheader = dialog.findChild(QLabel, "todaySubheader")
+    assert data_line is not None and subheader is not None
+    seen = Seen(
+        run_log_data=run_log_data,
+        status_data=label.accessibleName(),
+        status_warning=bool(label.property("warning")),
+        status_tooltip=label.toolTip(),
+        today_subheader=subheader.text(),
+        today_data=data_line.text() if data_line.isVisible() else "",
+    )
+    qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    dialog.close()
+    window.close()
+    set_display_timezone(None)
+    return seen
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")
+def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path, qtbot: QtBot) -> None:
     setup_rules(db)
     folder = tmp_path / "crm-export"
     folder.mkdir()
@@ -173,23 +261,54 @@ def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path) ->
     # Night 1: a complete export.
     write_export(folder, e1, dt.datetime.combine(N1, dt.time(1, 30), CPH))
     first = night(db, N1).run_pass("nightly")
+    stamp_night(db, N1)
     assert [s.status for s in first.summaries] == ["success"]
     assert results(db, N1) == expected(e1, N1)
+    seen1 = morning_after(qtbot, db, N1, "bo")
+    rows1 = f"users.csv 3, companies.csv 1, activities.csv {len(e1)}, activity_participants.csv"
+    assert seen1.status_data.startswith(f"CRM-data fra i dag 01:30 — importeret i nat: {rows1}")
+    assert not seen1.status_warning
+    assert seen1.today_subheader == (
+        "Calculated 10. nov. 2026 02:01 on CRM data from 10. nov. 2026 01:30. "
+        "The figures stay fixed until the next nightly run."
+    )
+    assert seen1.today_data == ""  # nothing to warn about
 
     # Night 2: half-written; the import fails and the run uses night 1's data.
     write_export(folder, e2, dt.datetime.combine(N2, dt.time(1, 30), CPH), cut=True)
     second = night(db, N2).run_pass("nightly")
+    stamp_night(db, N2)
     assert [s.status for s in second.summaries] == ["success"]
     assert expected(e1, N2) != expected(e2, N2)  # the check below can tell the two apart
     assert results(db, N2) == expected(e1, N2)
     assert results(db, N1) == expected(e1, N1)  # night 1's results stay as they were
+    seen2 = morning_after(qtbot, db, N2, "bo")
+    cut_line = len(e2) + 1  # the header is line 1
+    failed = f"importen i nat fejlede: activities.csv:{cut_line}: (row): "
+    assert seen2.run_log_data.startswith(f"CRM-data fra i går 01:30 — {failed}")
+    assert seen2.status_data.startswith(f"⚠ CRM-data fra i går 01:30 — {failed}")
+    assert seen2.status_warning
+    assert seen2.status_tooltip.startswith(f"CRM-data fra i går 01:30 — {failed}")
+    assert seen2.today_subheader.startswith(
+        "Calculated 11. nov. 2026 02:01 on CRM data from 10. nov. 2026 01:30."
+    )
+    assert seen2.today_data.startswith(f"⚠ CRM-data fra i går 01:30 — {failed}")
 
     # Night 3: a complete export again, with new and changed activities.
     write_export(folder, e3, dt.datetime.combine(N3, dt.time(1, 30), CPH))
     third = night(db, N3).run_pass("nightly")
+    stamp_night(db, N3)
     assert [s.status for s in third.summaries] == ["success"]
     assert expected(e3, N3) != expected(e1, N3)
     assert results(db, N3) == expected(e3, N3)
+    seen3 = morning_after(qtbot, db, N3, "bo")
+    assert seen3.run_log_data.startswith("CRM-data fra i dag 01:30 — importeret i nat: ")
+    assert seen3.status_data.startswith("CRM-data fra i dag 01:30 — importeret i nat: ")
+    assert not seen3.status_warning
+    assert seen3.today_subheader.startswith(
+        "Calculated 12. nov. 2026 02:01 on CRM data from 12. nov. 2026 01:30."
+    )
+    assert seen3.today_data == ""
 
     with db.session() as session:
         imports = session.execute(
@@ -206,7 +325,6 @@ def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path) ->
         "activity_participants.csv": sum(len(a.participants) for a in e1),
     }
     assert good3.rows["activities.csv"] == len(e3)
-    cut_line = len(e2) + 1  # the header is line 1
     assert bad.error is not None and bad.error.startswith(f"activities.csv:{cut_line}: (row): ")
 
     log = {row.date: row for row in run_log(db, SYSTEM_CLI)}
@@ -282,3 +400,31 @@ def test_catch_up_imports_once_then_calculates_every_missed_date(
         assert [s for s in session.scalars(select(CrmImport.status))] == ["success"] * 2
     log = {row.date: row for row in run_log(db, SYSTEM_CLI)}
     assert log[N2].import_id == log[N3].import_id != log[N1].import_id
+
+
+def test_a_manual_run_says_which_data_it_used(db: Database, tmp_path: Path) -> None:
+    """ "Beregn nu" makes no import of its own: the newest good import, and a failed one since."""
+    from kpidesk.services.kpi import last_run_status
+    from kpidesk.services.runs import run_now
+    from kpidesk.services.source import sync
+
+    setup_rules(db)
+    folder = tmp_path / "crm-export"
+    set_folder(db, SYSTEM_CLI, str(folder), "kpidesk")
+    set_setting(db, "source_settle_seconds", "0")
+    acts = first_export()
+    written = dt.datetime.combine(N1, dt.time(1, 30), CPH)
+    write_export(folder, acts, written)
+    assert sync(db, SYSTEM_CLI).status == "imported"
+    run_now(db, SYSTEM_CLI, N1)
+    status = last_run_status(db)
+    assert status is not None and status.data is not None
+    assert (status.data.outcome, status.data.data_at) == ("", written)
+    write_export(folder, acts, written + dt.timedelta(days=1), cut=True)
+    failed = sync(db, SYSTEM_CLI)
+    assert failed.status == "failed"
+    run_now(db, SYSTEM_CLI, N2)
+    status = last_run_status(db)
+    assert status is not None and status.data is not None
+    assert (status.data.outcome, status.data.data_at) == ("failed", written)
+    assert status.data.detail == failed.errors[0]
