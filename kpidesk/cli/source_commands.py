@@ -100,6 +100,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "records the import. Exit code 0 when imported or nothing new, 1 when it failed.",
     )
     add_db_option(sync)
+    sync.add_argument(
+        "--check",
+        action="store_true",
+        help="sql source: run every query and check every row, show the first rows as they "
+        "would be stored, write nothing (exit code 1 with one line per problem)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
 
@@ -168,6 +174,8 @@ def _print_source(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
     db = database(args)
     bars = _Bars()
     try:
@@ -190,4 +198,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.report is not None:
         for line in result.report.lines():
             print(line)
+    return ExitCode.OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    db = database(args)
+    bars = _Bars()
+    try:
+        report = source.check_sql(db, SYSTEM_CLI, progress=bars)
+    except source.SourceError as exc:
+        bars.close()
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("kpidesk: error: the check found problems; nothing was written", file=sys.stderr)
+        return ExitCode.ERROR
+    finally:
+        bars.close()
+        db.dispose()
+    for line in report.check_lines():
+        print(line)
     return ExitCode.OK

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpidesk.data import settings, sql_source
-from kpidesk.data.crm_import import ImportFailed, ImportProgress
+from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
     BUILTIN_MAPPING,
@@ -21,6 +21,7 @@ from kpidesk.data.source import (
     imports,
     mapping_for,
     read_config,
+    sql_config,
     write_config,
 )
 from kpidesk.data.source import sync as _sync
@@ -30,6 +31,7 @@ from kpidesk.services.caller import Caller, checked
 __all__ = [
     "BUILTIN_MAPPING",
     "ImportInfo",
+    "check_sql",
     "SourceError",
     "SourceView",
     "SyncResult",
@@ -284,6 +286,29 @@ def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -
     """`kpidesk sync`: the nightly run's import step alone (all or nothing), recorded."""
     caller.require_admin()
     return _sync(db, progress=progress)
+
+
+@checked
+def check_sql(db: Database, caller: Caller, progress: ImportProgress | None = None) -> ImportReport:
+    """`kpidesk sync --check` for a sql source: run every query, check every row, write nothing.
+
+    The report's `check_lines()` show per entity how many rows map and the first rows as
+    they would be stored; SourceError lists the problems (the import's own lines).
+    """
+    caller.require_admin()
+    with db.session() as session:
+        config = read_config(session)
+    if config.kind != "sql":
+        raise SourceError(
+            ["--check reads a sql source; check a folder's export with "
+             "kpidesk import-crm DIR --mapping MAPPING --check"]
+        )  # fmt: skip
+    try:
+        return sql_source.import_sql(db, sql_config(db, config), check=True, progress=progress)
+    except sql_source.SqlSourceError as exc:
+        raise SourceError([str(exc)]) from None
+    except ImportFailed as exc:
+        raise SourceError(exc.errors) from None
 
 
 @checked
