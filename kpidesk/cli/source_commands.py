@@ -83,10 +83,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="SECONDS",
         help="time-out of each query, reading its rows included (default 300)",
     )
-    sql.add_argument(
+    password = sql.add_mutually_exclusive_group()
+    password.add_argument(
         "--ask-password",
         action="store_true",
-        help="ask for the database password (a terminal), or read one line from stdin",
+        help="ask for the database password (a terminal), or read one line from stdin; it is "
+        "stored in kpidesk's database",
+    )
+    password.add_argument(
+        "--password-from-env",
+        action="store_true",
+        help="store no password: only processes with KPIDESK_SOURCE_PASSWORD (the scheduler "
+        "service's env file) import; desktops leave the night to the service",
     )
     sql.set_defaults(handler=cmd_source_set_sql)
     show = source_sub.add_parser("show", help="show the data source (credentials masked)")
@@ -141,6 +149,8 @@ def cmd_source_set_sql(args: argparse.Namespace) -> int:
     try:
         if args.ask_password:
             url = source.url_with_password(url, _read_password())
+        elif args.password_from_env:
+            url = source.url_with_password(url, source.FROM_ENVIRONMENT)
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}") from exc
     db = database(args)

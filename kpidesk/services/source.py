@@ -41,9 +41,11 @@ __all__ = [
     "set_sql",
     "show",
     "url_with_password",
+    "FROM_ENVIRONMENT",
     "sync",
 ]
 
+FROM_ENVIRONMENT = sql_source.FROM_ENVIRONMENT  # the URL's password: from the environment only
 _CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]*@", re.I)
 
 
@@ -215,9 +217,11 @@ def set_sql(
     `mysql://` and `postgresql://` get kpidesk's drivers). Its password is stored apart from
     the URL in kpidesk's database; a password written as `***` (as `show` gives it) keeps the
     stored one, none removes it (KPIDESK_SOURCE_PASSWORD in the environment, when set, wins
-    over the stored one). `mapping` must hold one query per entity (e.g. `suitecrm-sql`).
-    After saving, the source is tried (connect, each query's columns): what fails comes back
-    as warnings, since the CRM may be down just now.
+    over the stored one), `${KPIDESK_SOURCE_PASSWORD}` stores none and takes it from the
+    environment only (processes without it leave the night to the scheduler service).
+    `mapping` must hold one query per entity (e.g. `suitecrm-sql`). After saving, the source
+    is tried (connect, each query's columns): what fails comes back as warnings, since the
+    CRM may be down just now.
     """
     caller.require_admin()
     problems: list[str] = []
@@ -257,6 +261,8 @@ def set_sql(
                     ["the URL's password *** keeps the stored one, but none is stored"]
                 )
             password, change = stored, "kept"
+        elif given == sql_source.FROM_ENVIRONMENT:
+            password, change = given, "environment"
         else:
             password, change = given, ("set" if given else "none")
         config = SourceConfig(

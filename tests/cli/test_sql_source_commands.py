@@ -230,3 +230,45 @@ def test_sync_check_reads_everything_and_writes_nothing(
             assert session.scalar(select(func.count()).select_from(CrmImport)) == 0
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_password_from_the_environment_only_leaves_the_night_to_the_service(
+    db_url: str,
+    crm_mariadb: CrmDatabase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kpidesk.data.models import KpiRun
+    from tests.scheduler.test_source_nights import night
+
+    crm_mariadb.write(suitecrm())
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    code = main(["source", "set", "sql", "--db", db_url, "--url", crm_mariadb.reader_url,
+                 "--mapping", "suitecrm-sql", "--password-from-env"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "the login was refused" in captured.err  # the administrator's shell has none
+    assert f"password: from the environment variable {PASSWORD_ENV}" in captured.out
+    assert main(["sync", "--db", db_url]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"no password: it comes from {PASSWORD_ENV}, which is not set here "
+        "(the scheduler service's env file sets it)"
+    )
+    db = Database(db_url)
+    try:
+        # A desktop at night: it neither imports nor calculates, the service will.
+        day = dt.date(2026, 11, 10)
+        passed = night(db, day).run_pass("nightly")
+        assert passed.summaries == () and passed.missing == (day,)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(KpiRun)) == 0
+            stored = session.scalar(select(Setting.value).where(Setting.key == PASSWORD_KEY))
+        assert stored == source.FROM_ENVIRONMENT  # a marker, no password
+        # The service has the variable: it imports and calculates.
+        monkeypatch.setenv(PASSWORD_ENV, READER_PASSWORD)
+        passed = night(db, day).run_pass("nightly")
+        assert [s.status for s in passed.summaries] == ["success"]
+        assert run_log(db, SYSTEM_CLI)[0].import_id is not None
+    finally:
+        db.dispose()
