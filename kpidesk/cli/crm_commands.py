@@ -114,7 +114,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
         with stage_bars() as bars:
             report = import_crm(db, directory, mapping=mapping, check=args.check, progress=bars)
     except ImportFailed as exc:
-        raise UserError(str(exc), exc.errors) from exc
+        raise UserError(str(exc), [*exc.errors, *exc.notes]) from exc
     finally:
         db.dispose()
     if report.checked_only:
@@ -126,7 +126,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_init(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import draft_mapping
+    from kpidesk.data.crm_import import NOT_READ, draft_mapping
 
     try:
         text = draft_mapping(args.directory)
@@ -138,6 +138,9 @@ def cmd_mapping_init(args: argparse.Namespace) -> int:
     if args.output.exists():
         raise UserError(f"{args.output}: already exists (not overwritten)")
     args.output.write_text(text, encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith(NOT_READ):
+            print(line.removeprefix("# "))
     print(f"wrote {args.output}: check every TODO, then run "
           f"kpidesk import-crm {args.directory} --mapping {args.output} --check")  # fmt: skip
     return ExitCode.OK

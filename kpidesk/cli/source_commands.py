@@ -85,10 +85,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="SECONDS",
         help="time-out of each query, reading its rows included (default 300)",
     )
-    sql.add_argument(
+    password = sql.add_mutually_exclusive_group()
+    password.add_argument(
         "--ask-password",
         action="store_true",
-        help="ask for the database password (a terminal), or read one line from stdin",
+        help="ask for the database password (a terminal), or read one line from stdin; it is "
+        "stored in kpidesk's database",
+    )
+    password.add_argument(
+        "--password-from-env",
+        action="store_true",
+        help="store no password: only processes with KPIDESK_SOURCE_PASSWORD (the scheduler "
+        "service's env file) import; desktops leave the night to the service",
     )
     sql.set_defaults(handler=cmd_source_set_sql)
     show = source_sub.add_parser("show", help="show the data source (credentials masked)")
@@ -102,6 +110,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "records the import. Exit code 0 when imported or nothing new, 1 when it failed.",
     )
     add_db_option(sync)
+    sync.add_argument(
+        "--check",
+        action="store_true",
+        help="sql source: run every query and check every row, show the first rows as they "
+        "would be stored, write nothing (exit code 1 with one line per problem)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
 
@@ -138,6 +152,8 @@ def cmd_source_set_sql(args: argparse.Namespace) -> int:
     try:
         if args.ask_password:
             url = source.url_with_password(url, _read_password())
+        elif args.password_from_env:
+            url = source.url_with_password(url, source.FROM_ENVIRONMENT)
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}") from exc
     return _set_source(args, source.set_sql, url, args.mapping, args.timeout)
@@ -158,6 +174,8 @@ def _print_source(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
     db = database(args)
     try:
         with stage_bars() as bars:
@@ -174,4 +192,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
                         "the KPIs stay on the last good data", result.errors)  # fmt: skip
     lines = result.report.lines() if result.report is not None else []
     print_report(f"imported from {source.mask(result.source)}", lines)
+    return ExitCode.OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    db = database(args)
+    try:
+        with stage_bars() as bars:
+            report = source.check_sql(db, SYSTEM_CLI, progress=bars)
+    except source.SourceError as exc:
+        raise UserError("the check found problems; nothing was written", exc.problems) from exc
+    finally:
+        db.dispose()
+    print_report(None, report.check_lines())
     return ExitCode.OK

@@ -5,6 +5,7 @@ the stored value (with every bad value of a row reported, not only the first).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,9 @@ from sqlalchemy.engine import Connection
 from kpidesk.data.crm_import.entities import Entity, Field, Parser
 from kpidesk.data.crm_import.mapping import Skip, Source, Unmapped, UnmappedValues
 from kpidesk.data.crm_import.report import Errors, FileReport, Place
+from kpidesk.data.crm_import.values import KEY_LENGTH, parse_key
+from kpidesk.data.models import UTCDateTime
+from kpidesk.data.timestamps import utc_to_stored
 
 
 def columns(
@@ -173,7 +177,11 @@ def cells(
         # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
         # datetime, which sqlite3 writes without the microseconds).
         stage_type = spec.stage.c[fld.name].type
-        processor = stage_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        processor: Callable[[Any], Any] | None = stage_type.dialect_impl(
+            conn.dialect
+        ).bind_processor(conn.dialect)
+        if isinstance(stage_type, UTCDateTime):
+            processor = _utc_binder(conn.dialect.name)  # the same values, without the wrapping
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
@@ -199,10 +207,35 @@ def cells(
                 constant = None
             found.append((0, fld.name, _constant(constant)))
             continue
+        source_rule = mapped.rules.get(fld.name)
+        maps_empty = (
+            source_rule is not None
+            and source_rule.value_map is not None
+            and "" in source_rule.value_map
+        )
         found.append(
-            (position, fld.name, _cell(fld, parse, processor, default)),
+            (position, fld.name, _cell(fld, parse, processor, default, maps_empty)),
         )
     return found
+
+
+def _utc_binder(dialect: str) -> Callable[[Any], Any]:
+    """UTCDateTime's bind processing for the bulk load: the parsers hand over aware UTC
+    date-times; SQLite stores the canonical text, PostgreSQL naive UTC."""
+
+    def sqlite_text(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        return utc_to_stored(value)
+
+    def naive_utc(value: Any) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    return sqlite_text if dialect == "sqlite" else naive_utc
 
 
 def _constant(value: Any) -> Callable[[str], Any]:
@@ -225,11 +258,21 @@ def _quiet(parse: Parser) -> Parser:
 
 
 def _cell(
-    fld: Field, parse: Parser, processor: Callable[[Any], Any] | None, default: Any
+    fld: Field,
+    parse: Parser,
+    processor: Callable[[Any], Any] | None,
+    default: Any,
+    maps_empty: bool = False,
 ) -> Callable[[str], Any]:
-    """One column's text to its stored value; raises ValueError with the user's message."""
+    """One column's text to its stored value; raises ValueError with the user's message.
+
+    An empty cell is the column's default (or "value required"), unless the column's value
+    map names the empty text (`"" = false`): CRMs leave picklists empty.
+    """
     required, cached = fld.value_required, fld.cached
     memo: dict[str, Any] = {}
+    if parse is parse_key and processor is None and not cached and not maps_empty:
+        return _key_cell(required, default)
 
     def cell(raw: str) -> Any:
         if cached:
@@ -237,7 +280,11 @@ def _cell(
             if hit is not _MISSING:
                 return hit
         text = raw.strip()
-        if not text:
+        if not text and maps_empty:
+            value = parse("")
+            if processor is not None and value is not None:
+                value = processor(value)
+        elif not text:
             if required:
                 raise ValueError("value required")
             value = default
@@ -248,5 +295,22 @@ def _cell(
         if cached and len(memo) < 100_000:
             memo[raw] = value
         return value
+
+    return cell
+
+
+def _key_cell(required: bool, default: Any) -> Callable[[str], Any]:
+    """A CRM key column (the most frequent cells): the plain case inline, the rest by
+    parse_key, so values and messages are exactly parse_key's."""
+
+    def cell(raw: str) -> Any:
+        text = raw.strip()
+        if not text:
+            if required:
+                raise ValueError("value required")
+            return default
+        if len(text) <= KEY_LENGTH and text.isprintable():
+            return text
+        return parse_key(text)
 
     return cell

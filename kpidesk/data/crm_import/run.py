@@ -199,6 +199,9 @@ def import_feeds(
                     conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")
     except _Checked:
         pass  # the transaction was rolled back: nothing written
+    except ImportFailed as exc:
+        exc.notes = [f"not read: {reason}" for reason in report.not_read]
+        raise
     report.seconds = time.monotonic() - started
     return report
 
