@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpidesk.data import settings
-from kpidesk.data.crm_import import ImportFailed, ImportProgress
+from kpidesk.data.crm_import import ImportFailed, ImportProgress, presets
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
     BUILTIN_MAPPING,
@@ -33,9 +33,11 @@ __all__ = [
     "SourceError",
     "SourceView",
     "SyncResult",
+    "mapping_presets",
     "mask",
     "recent_imports",
     "set_folder",
+    "set_none",
     "show",
     "sync",
 ]
@@ -153,6 +155,29 @@ def set_folder(
                      "marker": config.marker, "settle_seconds": config.settle_seconds},
         )  # fmt: skip
     return warnings
+
+
+def mapping_presets() -> list[str]:
+    """The mappings an administrator can pick by name: kpidesk's own format, then the presets."""
+    return [BUILTIN_MAPPING, *presets()]
+
+
+@checked
+def set_none(db: Database, caller: Caller) -> None:
+    """No data source: the nightly run calculates on the data imported by hand.
+
+    The folder, mapping and the rest stay stored, so switching back is one choice.
+    """
+    caller.require_admin()
+    with db.session(write=True) as session:
+        current = read_config(session)
+        if current.kind == "none":
+            return
+        settings.set_value(session, "source_kind", "none")
+        audit.record(
+            session, actor=caller.login, action="update", entity="data_source", key="none",
+            details={"previous": current.kind},
+        )  # fmt: skip
 
 
 @checked
