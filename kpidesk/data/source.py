@@ -150,9 +150,9 @@ _DATED = re.compile(
 def export_moment(name: str) -> dt.datetime | None:
     """The date (and time) an export folder's name gives, e.g. `export_20261206` (else None)."""
     for match in _DATED.finditer(name):
-        parts = [int(part) if part else 0 for part in match.groups()]
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
         try:
-            return dt.datetime(*parts)  # type: ignore[arg-type, misc]
+            return dt.datetime(year, month, day, hour, minute, second)
         except ValueError:
             continue  # digits that are no date, e.g. 20261399
     return None
