@@ -22,11 +22,16 @@ import itertools  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 
 from kpidesk.data.db import Database, upgrade  # noqa: E402
+from tests.mariadb import MariaDBServer  # noqa: E402
 from tests.pgserver import PostgresServer  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.data.suitecrm_db import CrmDatabase
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
@@ -43,6 +48,40 @@ def pg_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[MariaDBServer]:
+    """A MariaDB server of the session's own (the `sql` data source's tests), with the
+    read-only CRM user `kpi_reader`."""
+    from tests.data.suitecrm_db import create_reader_on_mariadb
+
+    server = MariaDBServer.start()
+    try:
+        create_reader_on_mariadb(server)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def crm_mariadb(mariadb_server: MariaDBServer) -> Iterator[CrmDatabase]:
+    """An empty SuiteCRM database on the MariaDB test server."""
+    from tests.data.suitecrm_db import create_on_mariadb
+
+    name = f"suitecrm_{os.getpid()}_{next(_counter)}"
+    yield create_on_mariadb(mariadb_server, name)
+    mariadb_server.execute(f"DROP DATABASE IF EXISTS {name}")
+
+
+@pytest.fixture
+def crm_postgresql(pg_server: PostgresServer) -> Iterator[CrmDatabase]:
+    """An empty SuiteCRM-shaped "CRM" database on the PostgreSQL test server."""
+    from tests.data.suitecrm_db import create_on_postgresql
+
+    name = f"crm_{os.getpid()}_{next(_counter)}"
+    yield create_on_postgresql(pg_server, name)
+    pg_server.drop_database(name)
 
 
 @pytest.fixture(scope="session")

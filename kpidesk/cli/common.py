@@ -54,6 +54,7 @@ class Progress:
 
     def __init__(self, label: str, total: int, stream: TextIO | None = None) -> None:
         self.label = label
+        self.known = total > 0  # a query's rows are not known before they are read
         self.total = max(total, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = bool(self.stream is not None and self.stream.isatty())
@@ -66,9 +67,13 @@ class Progress:
     def update(self, done: int) -> None:
         self.done = done
         now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and done < self.total):
+        if not self.enabled or (now - self._last < 0.1 and (done < self.total or not self.known)):
             return
         self._last = now
+        if not self.known:
+            self.stream.write(f"\r{self.label}: {done} rows")
+            self.stream.flush()
+            return
         width = 30
         filled = int(width * min(done, self.total) / self.total)
         bar = "#" * filled + "-" * (width - filled)

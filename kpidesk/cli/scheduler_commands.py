@@ -33,9 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--env-file",
         metavar="FILE",
-        help="read KPIDESK_DATABASE_URL from FILE (lines NAME=VALUE, # comments), a file only "
-        "administrators can read, so the password is not on the command line; implies "
-        "--require-db",
+        help="read KPIDESK_DATABASE_URL (and KPIDESK_SOURCE_PASSWORD, the sql data source's "
+        "password) from FILE (lines NAME=VALUE, # comments), a file only administrators can "
+        "read, so no password is on the command line; implies --require-db",
     )
     parser.set_defaults(handler=cmd_scheduler)
 
@@ -46,12 +46,15 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
         NoDatabaseConfigured,
         run_service,
         service_database_url,
+        source_password_from,
     )
 
     env_file = Path(args.env_file) if args.env_file else None
     try:
         url = service_database_url(getattr(args, "db", None), env_file=env_file,
                                    require=bool(args.require_db))  # fmt: skip
+        if env_file is not None:
+            source_password_from(env_file)
     except EnvFileError as exc:
         raise UserError(str(exc)) from exc
     except NoDatabaseConfigured as exc:

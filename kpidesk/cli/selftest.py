@@ -94,7 +94,11 @@ def _check_dialects(state: dict[str, object]) -> str:
     from sqlalchemy import create_engine
 
     names = []
-    for url in ("sqlite://", "postgresql+psycopg://kpidesk@localhost/kpidesk"):
+    for url in (
+        "sqlite://",
+        "postgresql+psycopg://kpidesk@localhost/kpidesk",
+        "mysql+pymysql://kpidesk@localhost/crm",  # the `sql` data source (e.g. SuiteCRM)
+    ):
         engine = create_engine(url)  # loads the dialect and driver; does not connect
         names.append(f"{engine.dialect.name}+{engine.dialect.driver}")
         engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
@@ -51,6 +52,43 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="how long the files must stay unchanged before import (default 60)",
     )
     folder.set_defaults(handler=cmd_source_set_folder)
+    sql = kinds.add_parser(
+        "sql",
+        help="the CRM's own database, read with one SELECT per entity (read-only)",
+        description="The nightly run reads the CRM's database with the mapping's queries "
+        "(one SELECT per entity) over a read-only connection with a time-out per query, and "
+        "imports the rows all or nothing. The password is kept in kpidesk's database apart "
+        "from the URL (never shown), or comes from the environment variable "
+        "KPIDESK_SOURCE_PASSWORD, which wins when set.",
+    )
+    add_db_option(sql)
+    sql.add_argument(
+        "--url",
+        required=True,
+        metavar="URL",
+        help="SQLAlchemy URL, e.g. mysql+pymysql://kpi_reader@crm-db:3306/suitecrm or "
+        "postgresql://kpi_reader@crm-db/crm (a password in it is stored apart; better use "
+        "--ask-password)",
+    )
+    sql.add_argument(
+        "--mapping",
+        required=True,
+        metavar="PRESET|FILE.toml",
+        help="a mapping with one query per entity: the preset suitecrm-sql or a mapping file",
+    )
+    sql.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="time-out of each query, reading its rows included (default 300)",
+    )
+    sql.add_argument(
+        "--ask-password",
+        action="store_true",
+        help="ask for the database password (a terminal), or read one line from stdin",
+    )
+    sql.set_defaults(handler=cmd_source_set_sql)
     show = source_sub.add_parser("show", help="show the data source (credentials masked)")
     add_db_option(show)
     show.set_defaults(handler=cmd_source_show)
@@ -71,6 +109,37 @@ def cmd_source_set_folder(args: argparse.Namespace) -> int:
         warnings = source.set_folder(
             db, SYSTEM_CLI, args.path, args.mapping, args.marker, args.settle
         )
+    except source.SourceError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise UserError(f"the data source was not changed: {exc}") from exc
+    finally:
+        db.dispose()
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print("data source set:")
+    return _print_source(args)
+
+
+def _read_password() -> str:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Password of the CRM database user: ")
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise UserError("no password on standard input; the data source was not changed")
+    return line.rstrip("\r\n")
+
+
+def cmd_source_set_sql(args: argparse.Namespace) -> int:
+    url = args.url
+    try:
+        if args.ask_password:
+            url = source.url_with_password(url, _read_password())
+    except source.SourceError as exc:
+        raise UserError(f"the data source was not changed: {exc}") from exc
+    db = database(args)
+    try:
+        warnings = source.set_sql(db, SYSTEM_CLI, url, args.mapping, args.timeout)
     except source.SourceError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -52,7 +52,7 @@ def _positive_int(maximum: int) -> Callable[[str], str]:
     return check
 
 
-SOURCE_KINDS = ("none", "folder")
+SOURCE_KINDS = ("none", "folder", "sql")
 
 
 def _source_kind(value: str) -> str:
@@ -60,6 +60,15 @@ def _source_kind(value: str) -> str:
     if value not in SOURCE_KINDS:
         raise SettingError(f"unknown data source {value!r}: use {' or '.join(SOURCE_KINDS)}")
     return value
+
+
+def _seconds(minimum: int, maximum: int) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.strip().isdigit() or not minimum <= int(value) <= maximum:
+            raise SettingError(f"invalid number {value!r}: use whole seconds {minimum}–{maximum}")
+        return str(int(value))
+
+    return check
 
 
 def _text(limit: int) -> Callable[[str], str]:
@@ -98,7 +107,12 @@ SPECS: dict[str, SettingSpec] = {
         ),  # fmt: skip
         # The data source the nightly run imports from first (`kpidesk source set`).
         SettingSpec("source_kind", "none", "where the nightly run gets CRM data", _source_kind),
-        SettingSpec("source_path", "", "folder the CRM's export is written to", _text(1000)),
+        SettingSpec(
+            "source_path",
+            "",
+            "folder the CRM's export is written to, or the CRM database's URL (no password)",
+            _text(1000),
+        ),  # fmt: skip
         SettingSpec(
             "source_mapping",
             "kpidesk",
@@ -113,6 +127,12 @@ SPECS: dict[str, SettingSpec] = {
             "60",
             "seconds an export's files must stay unchanged before it is imported",
             _positive_int(3600),
+        ),  # fmt: skip
+        SettingSpec(
+            "source_timeout_seconds",
+            "300",
+            "time-out of each query of a sql data source, in seconds",
+            _seconds(1, 86400),
         ),  # fmt: skip
     )
 }

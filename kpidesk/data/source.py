@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from kpidesk.data import locks, settings
+from kpidesk.data import locks, settings, sql_source
 from kpidesk.data.crm_import import (
     ImportFailed,
     ImportProgress,
@@ -58,6 +58,7 @@ class SourceConfig:
     mapping: str = BUILTIN_MAPPING
     marker: str = ""
     settle_seconds: int = 60
+    timeout_seconds: int = 300  # sql: each query's time-out
 
     @property
     def configured(self) -> bool:
@@ -67,6 +68,8 @@ class SourceConfig:
         """One line naming the source (stored with each import; no credentials in it)."""
         if not self.configured:
             return "no data source"
+        if self.kind == "sql":  # the stored URL holds no password (kpidesk.data.sql_source)
+            return f"sql {sql_source.mask(self.path)} (mapping {self.mapping})"
         marker = f", marker {self.marker}" if self.marker else ""
         return f"{self.kind} {self.path} (mapping {self.mapping}{marker})"
 
@@ -78,6 +81,7 @@ def read_config(session: Session) -> SourceConfig:
         mapping=settings.get(session, "source_mapping") or BUILTIN_MAPPING,
         marker=settings.get(session, "source_marker"),
         settle_seconds=int(settings.get(session, "source_settle_seconds")),
+        timeout_seconds=int(settings.get(session, "source_timeout_seconds")),
     )
 
 
@@ -89,6 +93,7 @@ def write_config(session: Session, config: SourceConfig) -> None:
         "source_mapping": config.mapping,
         "source_marker": config.marker,
         "source_settle_seconds": str(config.settle_seconds),
+        "source_timeout_seconds": str(config.timeout_seconds),
     }
     for key, value in values.items():
         settings.set_value(session, key, value)
@@ -503,6 +508,18 @@ def _sync_unlocked(
         return SyncResult("failed", source, message, list(errors), import_id, last,
                           attempted_at=started)  # fmt: skip
 
+    if config.kind == "sql":
+        written_at = started  # the moment the CRM's database was read
+        try:
+            report = sql_source.import_sql(db, sql_config(db, config), progress=progress)
+        except sql_source.SqlSourceError as exc:
+            written_at = None
+            return failed([str(exc)])
+        except ImportFailed as exc:
+            written_at = None
+            return failed(exc.errors, exc.omitted)
+        rows = {item.name.removesuffix(".csv"): item.rows for item in report.files}
+        return _imported(db, started, source, written_at, report, rows)
     try:
         mapping = mapping_for(config.mapping)
         export = find_export(config, last.written_at if last else None, now=now, sleep=sleep)
@@ -519,9 +536,30 @@ def _sync_unlocked(
         report = import_crm(db, export.directory, mapping=mapping, progress=progress)
     except ImportFailed as exc:
         return failed(exc.errors, exc.omitted)
-    rows = rows_per_file(report)
+    return _imported(db, started, source, written_at, report)
+
+
+def _imported(
+    db: Database,
+    started: dt.datetime,
+    source: str,
+    written_at: dt.datetime,
+    report: ImportReport,
+    rows: dict[str, int] | None = None,  # sql: rows per entity (all of its queries)
+) -> SyncResult:
+    rows = rows_per_file(report) if rows is None else rows
     import_id = _record(db, started=started, status="success", source=source,
                         written_at=written_at, rows=rows)  # fmt: skip
     counted = rows_text(rows)
     info = ImportInfo(import_id, started, "success", source, written_at, rows, None)
     return SyncResult("imported", source, counted, [], import_id, info, report, started)
+
+
+def sql_config(db: Database, config: SourceConfig) -> sql_source.SqlSource:
+    """The `sql` source's URL, mapping, time-out and password (ImportFailed: the mapping)."""
+    with db.session() as session:
+        stored = sql_source.stored_password(session)
+    return sql_source.SqlSource(
+        config.path, mapping_for(config.mapping), config.timeout_seconds,
+        sql_source.effective_password(stored),
+    )  # fmt: skip

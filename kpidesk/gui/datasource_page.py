@@ -77,6 +77,7 @@ class SourceForm:
     kind: str
     path: str = ""
     url: str = ""
+    password: str = ""  # sql: typed here to replace the stored one (never shown)
     mapping: str = source.BUILTIN_MAPPING
     marker: str = ""
     settle_seconds: int = DEFAULT_SETTLE
@@ -88,9 +89,8 @@ class Kind:
     """A kind of data source: its name, the form fields it uses and how it is saved."""
 
     key: str
-    fields: tuple[str, ...]  # of "path", "url", "mapping", "marker", "settle", "timeout"
+    fields: tuple[str, ...]  # of "path", "url", "password", "mapping", "marker", "settle", …
     save: Callable[[AppContext, SourceForm], list[str]]  # returns warnings
-    available: Callable[[], bool] = lambda: True
 
 
 def _save_none(ctx: AppContext, _form: SourceForm) -> list[str]:
@@ -105,22 +105,24 @@ def _save_folder(ctx: AppContext, form: SourceForm) -> list[str]:
 
 
 def _save_sql(ctx: AppContext, form: SourceForm) -> list[str]:
-    set_sql: Any = getattr(source, "set_sql")  # noqa: B009 - present once the sql kind exists
-    return list(set_sql(ctx.db, ctx.caller, form.url, form.mapping, form.timeout_seconds) or [])
+    # The URL as shown keeps the stored password (`user:***@`); a typed one replaces it.
+    url = source.url_with_password(form.url, form.password) if form.password else form.url
+    return source.set_sql(ctx.db, ctx.caller, url, form.mapping, form.timeout_seconds)
 
 
 KINDS: tuple[Kind, ...] = (
     Kind("none", (), _save_none),
     Kind("folder", ("path", "mapping", "marker", "settle"), _save_folder),
-    Kind("sql", ("url", "mapping", "timeout"), _save_sql, lambda: hasattr(source, "set_sql")),
+    Kind("sql", ("url", "password", "mapping", "timeout"), _save_sql),
 )
 
 
-def load_source(ctx: AppContext) -> tuple[Any, list[Any], list[str]]:
-    """The source (credentials masked), its recent imports and the mapping presets."""
+def load_source(ctx: AppContext) -> tuple[Any, list[Any], dict[str, list[str]]]:
+    """The source (credentials masked), its recent imports and each kind's mapping presets."""
     view = source.show(ctx.db, ctx.caller)
     imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
-    return view, imports, source.mapping_presets()
+    presets = {kind.key: source.mapping_presets(kind.key) for kind in KINDS if kind.fields}
+    return view, imports, presets
 
 
 class ImportsModel(QAbstractTableModel):
@@ -229,10 +231,6 @@ class DataSourcePage(QWidget):
         }
         for kind in KINDS:
             self.kind.addItem(names.get(kind.key, kind.key), kind.key)
-            if not kind.available():
-                item = self.kind.model().item(self.kind.count() - 1)  # type: ignore[attr-defined]
-                item.setEnabled(False)
-                item.setToolTip(self.tr("Not available in this version"))
         self.path = QLineEdit(self)
         self.path.setObjectName("sourcePath")
         self.path.setPlaceholderText(self.tr("The folder the CRM's export is written to"))
@@ -247,7 +245,11 @@ class DataSourcePage(QWidget):
         self.pathRow.setLayout(path_row)
         self.url = QLineEdit(self)
         self.url.setObjectName("sourceUrl")
-        self.url.setPlaceholderText("mysql+pymysql://kpidesk:…@crm-db/suitecrm")
+        self.url.setPlaceholderText("mysql+pymysql://kpi_reader@crm-db/suitecrm")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("sourcePassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("none"))
         self.mapping = QComboBox(self)
         self.mapping.setObjectName("sourceMapping")
         self.mapping.activated.connect(self._mapping_chosen)
@@ -270,6 +272,7 @@ class DataSourcePage(QWidget):
         self.form.addRow(self.tr("&Kind:"), self.kind)
         self.form.addRow(self.tr("F&older:"), self.pathRow)
         self.form.addRow(self.tr("Database U&RL:"), self.url)
+        self.form.addRow(self.tr("Pass&word:"), self.password)
         self.form.addRow(self.tr("&Mapping:"), self.mapping)
         self.form.addRow(self.tr("Marker &file:"), self.marker)
         self.form.addRow(self.tr("S&ettle time:"), self.settle)
@@ -279,7 +282,8 @@ class DataSourcePage(QWidget):
         if isinstance(folder_label, QLabel):
             folder_label.setBuddy(self.path)
         self._rows: dict[str, QWidget] = {
-            "path": self.pathRow, "url": self.url, "mapping": self.mapping,
+            "path": self.pathRow, "url": self.url, "password": self.password,
+            "mapping": self.mapping,
             "marker": self.marker, "settle": self.settle, "timeout": self.timeout,
         }  # fmt: skip
         self.hint = QLabel(self)
@@ -364,13 +368,14 @@ class DataSourcePage(QWidget):
         layout.addWidget(self.table, 1)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        for edit in (self.path, self.url, self.marker):
+        self.presets: dict[str, list[str]] = {"folder": [source.BUILTIN_MAPPING]}
+        for edit in (self.path, self.url, self.password, self.marker):
             edit.textEdited.connect(self._changed)
         for spin in (self.settle, self.timeout):
             spin.valueChanged.connect(self._changed)
         self.mapping.currentIndexChanged.connect(self._changed)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
-        self._fill_mappings([], source.BUILTIN_MAPPING)
+        self._fill_mappings("folder", source.BUILTIN_MAPPING)
         self._show_kind("none")
         self._update_buttons()
 
@@ -397,22 +402,23 @@ class DataSourcePage(QWidget):
         ctx = self.ctx
         run_in_background(self, lambda: load_source(ctx), self._loaded, self._load_failed)
 
-    def _loaded(self, result: tuple[Any, list[Any], list[str]]) -> None:
+    def _loaded(self, result: tuple[Any, list[Any], dict[str, list[str]]]) -> None:
         self.loading = False
         view, imports, presets = result
         self.view = view
+        self.presets = presets
         self._filling = True
         try:
             index = self.kind.findData(view.kind)
             self.kind.setCurrentIndex(max(index, 0))
             self.path.setText(view.path if view.kind == "folder" else self.path.text())
             self.url.setText(view.path if view.kind == "sql" else "")
-            self._fill_mappings(presets, view.mapping)
+            self._fill_mappings(view.kind if view.kind in presets else "folder", view.mapping)
             self.marker.setText(view.marker)
             self.settle.setValue(view.settle_seconds)
-            timeout = getattr(view, "timeout_seconds", None)
-            if timeout:
-                self.timeout.setValue(int(timeout))
+            self.timeout.setValue(view.timeout_seconds)
+            self.password.clear()
+            self.password.setPlaceholderText(self.password_text(view.password))
             self._show_kind(view.kind)
         finally:
             self._filling = False
@@ -447,16 +453,26 @@ class DataSourcePage(QWidget):
             + (self.tr(", %n failed", "", failed) if failed else "")
         )
 
-    def _fill_mappings(self, presets: list[str], current: str) -> None:
-        """The built-in format, the presets, the stored file (if one) and "File…"."""
+    def password_text(self, origin: str) -> str:
+        """Where the sql source's password comes from, as the empty password field says it."""
+        return {
+            "database": self.tr("stored (not shown); type a new one to replace it"),
+            "environment": self.tr("from the environment (KPIDESK_SOURCE_PASSWORD)"),
+        }.get(origin, self.tr("none"))
+
+    def _fill_mappings(self, kind: str, current: str) -> None:
+        """The kind's presets (a folder's start with kpidesk's own files), the stored file (if
+        one) and "File…"; `current` selected, else the first."""
         self.mapping.blockSignals(True)
         self.mapping.clear()
-        self.mapping.addItem(self.tr("kpidesk's own five files"), source.BUILTIN_MAPPING)
-        for name in presets:
-            if name != source.BUILTIN_MAPPING:
-                self.mapping.addItem(self.tr("Preset: %1").replace("%1", name), name)
-        if current and self.mapping.findData(current) < 0:
-            self.mapping.addItem(current, current)
+        for name in self.presets.get(kind, []):
+            text = (
+                self.tr("kpidesk's own five files") if name == source.BUILTIN_MAPPING
+                else self.tr("Preset: %1").replace("%1", name)
+            )  # fmt: skip
+            self.mapping.addItem(text, name)
+        if current and self.mapping.findData(current) < 0 and current != source.BUILTIN_MAPPING:
+            self.mapping.addItem(current, current)  # a mapping file
         self.mapping.addItem(self.tr("File…"), FILE_CHOICE)
         self.mapping.setCurrentIndex(max(self.mapping.findData(current), 0))
         self.mapping.blockSignals(False)
@@ -468,7 +484,11 @@ class DataSourcePage(QWidget):
         return next((kind for kind in KINDS if kind.key == key), KINDS[0])
 
     def _kind_changed(self, _index: int) -> None:
-        self._show_kind(self.current_kind().key)
+        key = self.current_kind().key
+        if not self._filling:  # the other kind's presets; the mapping kept if it fits
+            current = self.mapping.currentData()
+            self._fill_mappings(key, "" if current in (None, FILE_CHOICE) else str(current))
+        self._show_kind(key)
         self._changed()
 
     def _show_kind(self, key: str) -> None:
@@ -530,7 +550,8 @@ class DataSourcePage(QWidget):
             kind=self.current_kind().key,
             path=self.path.text().strip(),
             url=self.url.text().strip(),
-            mapping=source.BUILTIN_MAPPING if mapping in (None, FILE_CHOICE) else str(mapping),
+            password=self.password.text(),
+            mapping="" if mapping in (None, FILE_CHOICE) else str(mapping),
             marker=self.marker.text().strip(),
             settle_seconds=self.settle.value(),
             timeout_seconds=self.timeout.value(),
@@ -548,6 +569,10 @@ class DataSourcePage(QWidget):
             )
         if form.kind == "sql" and not form.url:
             problems.append(self.tr("Database URL: required."))
+        if form.kind == "sql" and not form.mapping:
+            problems.append(
+                self.tr("Mapping: required (a preset or a mapping file with a query per table).")
+            )
         return problems
 
     @Slot()

@@ -22,6 +22,7 @@ from types import FrameType
 
 from kpidesk import paths
 from kpidesk.data.db import ENV_URL, open_database
+from kpidesk.data.sql_source import PASSWORD_ENV
 from kpidesk.engine.run import fail_stopped_runs
 from kpidesk.scheduler.nightly import NightlyRunner, NightlyScheduler
 from kpidesk.scheduler.plan import RetryPolicy
@@ -82,6 +83,18 @@ def service_database_url(db_url: str | None, *, env_file: Path | None, require: 
             f"{LINUX_SERVICE_ENV_FILE}): add a line {URL_EXAMPLE} there"
         )
     return None
+
+
+def source_password_from(env_file: Path) -> None:
+    """KPIDESK_SOURCE_PASSWORD from the env file into this process's environment.
+
+    systemd's EnvironmentFile= sets it for the Linux service; `--env-file` (Windows' task)
+    does the same here, so the `sql` data source's password can live in that one root-only
+    file instead of kpidesk's database. A value already in the environment wins.
+    """
+    value = read_env_file(env_file).get(PASSWORD_ENV, "")
+    if value and not os.environ.get(PASSWORD_ENV):
+        os.environ[PASSWORD_ENV] = value
 
 
 def log_file_path() -> Path:

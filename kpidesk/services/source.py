@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpidesk.data import settings
+from kpidesk.data import settings, sql_source
 from kpidesk.data.crm_import import ImportFailed, ImportProgress, presets
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
@@ -38,7 +38,9 @@ __all__ = [
     "recent_imports",
     "set_folder",
     "set_none",
+    "set_sql",
     "show",
+    "url_with_password",
     "sync",
 ]
 
@@ -58,6 +60,17 @@ def mask(text: str) -> str:
     return _CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
 
 
+def url_with_password(url: str, password: str) -> str:
+    """The URL with `password` put in (for `--ask-password`: it never sits in a command line)."""
+    try:
+        parsed = sql_source.parse_url(url)
+    except sql_source.SqlSourceError as exc:
+        raise SourceError([str(exc)]) from None
+    if not parsed.username:
+        raise SourceError([f"{mask(url)}: a password needs a user name in the URL (USER@HOST)"])
+    return parsed.set(password=password).render_as_string(hide_password=False)
+
+
 @dataclass(frozen=True)
 class SourceView:
     """The data source as an administrator sees it: credentials masked."""
@@ -68,17 +81,35 @@ class SourceView:
     marker: str
     settle_seconds: int
     last_import: ImportInfo | None
+    # sql: `path` is the URL (password as ***); each query's time-out; where the password
+    # comes from: "database" (the settings table), "environment" (KPIDESK_SOURCE_PASSWORD)
+    # or "none".
+    timeout_seconds: int = sql_source.DEFAULT_TIMEOUT
+    password: str = "none"
 
     def lines(self) -> list[str]:
         if self.kind == "none":
             return ["source: none (the nightly run calculates on the data imported by hand)"]
-        out = [
-            f"source: {self.kind}",
-            f"path: {self.path}",
-            f"mapping: {self.mapping}",
-            f"marker: {self.marker or '(none)'}",
-            f"settle time: {self.settle_seconds} s",
-        ]
+        if self.kind == "sql":
+            origin = {
+                "database": "stored in kpidesk's database (not shown)",
+                "environment": f"from the environment variable {sql_source.PASSWORD_ENV}",
+            }.get(self.password, "none")
+            out = [
+                "source: sql",
+                f"url: {self.path}",
+                f"password: {origin}",
+                f"mapping: {self.mapping}",
+                f"time-out: {self.timeout_seconds} s per query",
+            ]
+        else:
+            out = [
+                f"source: {self.kind}",
+                f"path: {self.path}",
+                f"mapping: {self.mapping}",
+                f"marker: {self.marker or '(none)'}",
+                f"settle time: {self.settle_seconds} s",
+            ]
         last = self.last_import
         if last is None:
             out.append("last import: none yet")
@@ -96,11 +127,21 @@ def show(db: Database, caller: Caller) -> SourceView:
     caller.require_admin()
     with db.session() as session:
         config = read_config(session)
+        stored = sql_source.stored_password(session) if config.kind == "sql" else ""
     latest = imports(db, limit=1)
+    path = mask(config.path)
+    origin = "none"
+    if config.kind == "sql":
+        origin = sql_source.password_origin(stored)
+        try:
+            path = sql_source.shown(config.path, origin != "none")
+        except sql_source.SqlSourceError:
+            pass  # stored before a check existed: shown masked as it is
     return SourceView(
-        kind=config.kind, path=mask(config.path), mapping=mask(config.mapping),
+        kind=config.kind, path=path, mapping=mask(config.mapping),
         marker=config.marker, settle_seconds=config.settle_seconds,
         last_import=latest[0] if latest else None,
+        timeout_seconds=config.timeout_seconds, password=origin,
     )  # fmt: skip
 
 
@@ -126,10 +167,12 @@ def set_folder(
         problems.append(f"marker {marker!r}: a file name in the folder, not a path")
     mapping = mapping.strip() or BUILTIN_MAPPING
     try:
-        mapping_for(mapping)
+        loaded = mapping_for(mapping)
     except ImportFailed as exc:
         problems += exc.errors
     else:
+        if loaded.reads_queries:
+            problems.append(f"mapping {mapping}: it reads a database: use kpidesk source set sql")
         if Path(mapping).is_file():
             mapping = str(Path(mapping).resolve())
     if problems:
@@ -149,6 +192,7 @@ def set_folder(
             write_config(session, config)
         except settings.SettingError as exc:
             raise SourceError([str(exc)]) from exc
+        sql_source.store_password(session, "")  # a former sql source's password goes
         audit.record(
             session, actor=caller.login, action="update", entity="data_source", key="folder",
             details={"path": mask(config.path), "mapping": mask(config.mapping),
@@ -157,9 +201,22 @@ def set_folder(
     return warnings
 
 
-def mapping_presets() -> list[str]:
-    """The mappings an administrator can pick by name: kpidesk's own format, then the presets."""
-    return [BUILTIN_MAPPING, *presets()]
+def mapping_presets(kind: str = "folder") -> list[str]:
+    """The mappings an administrator can pick by name for a kind of source.
+
+    A folder's: kpidesk's own five files, then the presets that read files; sql: the presets
+    that hold a query per table. A preset that does not load is left out (the CLI names it).
+    """
+    wanted_queries = kind == "sql"
+    names = [] if wanted_queries else [BUILTIN_MAPPING]
+    for name in presets():
+        try:
+            reads_queries = mapping_for(name).reads_queries
+        except ImportFailed:
+            continue
+        if reads_queries == wanted_queries:
+            names.append(name)
+    return names
 
 
 @checked
@@ -178,6 +235,86 @@ def set_none(db: Database, caller: Caller) -> None:
             session, actor=caller.login, action="update", entity="data_source", key="none",
             details={"previous": current.kind},
         )  # fmt: skip
+
+
+@checked
+def set_sql(
+    db: Database,
+    caller: Caller,
+    url: str,
+    mapping: str,
+    timeout_seconds: int | None = None,
+) -> list[str]:
+    """Make the CRM's own database the data source; returns warnings, raises SourceError.
+
+    `url` is any SQLAlchemy URL (`mysql+pymysql://user:password@host/db`, `postgresql://…`;
+    `mysql://` and `postgresql://` get kpidesk's drivers). Its password is stored apart from
+    the URL in kpidesk's database; a password written as `***` (as `show` gives it) keeps the
+    stored one, none removes it (KPIDESK_SOURCE_PASSWORD in the environment, when set, wins
+    over the stored one). `mapping` must hold one query per entity (e.g. `suitecrm-sql`).
+    After saving, the source is tried (connect, each query's columns): what fails comes back
+    as warnings, since the CRM may be down just now.
+    """
+    caller.require_admin()
+    problems: list[str] = []
+    parsed = None
+    try:
+        parsed = sql_source.parse_url(url)
+    except sql_source.SqlSourceError as exc:
+        problems.append(str(exc))
+    mapping = mapping.strip()
+    loaded = None
+    if not mapping:
+        problems.append("the mapping is required (--mapping), e.g. suitecrm-sql")
+    else:
+        try:
+            loaded = mapping_for(mapping)
+        except ImportFailed as exc:
+            problems += exc.errors
+        else:
+            if not loaded.reads_queries:
+                problems.append(
+                    f"mapping {mapping}: it reads exported files, not a database: a sql source "
+                    'needs query = "SELECT …" per entity (e.g. the preset suitecrm-sql)'
+                )
+            if Path(mapping).is_file():
+                mapping = str(Path(mapping).resolve())
+    if timeout_seconds is not None and not 1 <= timeout_seconds <= 86400:
+        problems.append(f"time-out {timeout_seconds}: use whole seconds 1–86400 (--timeout)")
+    if problems or parsed is None or loaded is None:
+        raise SourceError(problems)
+    with db.session(write=True) as session:
+        current = read_config(session)
+        stored = sql_source.stored_password(session)
+        given = parsed.password or ""
+        if given == sql_source.MASK:
+            if not stored:
+                raise SourceError(
+                    ["the URL's password *** keeps the stored one, but none is stored"]
+                )
+            password, change = stored, "kept"
+        else:
+            password, change = given, ("set" if given else "none")
+        config = SourceConfig(
+            kind="sql", path=sql_source.without_password(parsed), mapping=mapping,
+            settle_seconds=current.settle_seconds,
+            timeout_seconds=current.timeout_seconds if timeout_seconds is None else timeout_seconds,
+        )  # fmt: skip
+        try:
+            write_config(session, config)
+        except settings.SettingError as exc:
+            raise SourceError([str(exc)]) from exc
+        sql_source.store_password(session, password)
+        audit.record(
+            session, actor=caller.login, action="update", entity="data_source", key="sql",
+            details={"url": sql_source.shown(config.path, bool(password)), "password": change,
+                     "mapping": mask(config.mapping), "timeout_seconds": config.timeout_seconds},
+        )  # fmt: skip
+    effective = sql_source.effective_password(password)
+    source = sql_source.SqlSource(config.path, loaded, config.timeout_seconds, effective)
+    return [
+        f"the source could not be checked now: {problem}" for problem in sql_source.probe(source)
+    ]
 
 
 @checked

@@ -23,6 +23,7 @@ def test_defaults(db: Database) -> None:
             "source_mapping": "kpidesk",
             "source_marker": "",
             "source_settle_seconds": "60",
+            "source_timeout_seconds": "300",
         }
         assert settings.timezone(s) == ZoneInfo("Europe/Copenhagen")
         assert settings.nightly_run_time(s) == dt.time(2, 0)

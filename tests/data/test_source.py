@@ -143,7 +143,8 @@ def test_set_folder_refuses_an_unknown_mapping_and_masks_credentials(
     with pytest.raises(SourceError) as caught:
         set_folder(db, SYSTEM_CLI, str(tmp_path), "nosuchcrm")
     assert caught.value.problems == [
-        "nosuchcrm: mapping file not found (presets: hubspot, pipedrive, salesforce, suitecrm)"
+        "nosuchcrm: mapping file not found "
+        "(presets: hubspot, pipedrive, salesforce, suitecrm-sql, suitecrm)"
     ]
     assert show(db, SYSTEM_CLI).kind == "none"
     assert mask("smb://crm:s3cret@fileserver/export") == "smb://crm:***@fileserver/export"

@@ -25,6 +25,8 @@ from kpidesk.gui.datasource_page import DataSourcePage, ImportsModel
 from kpidesk.gui.setup_dialog import KpiSetupDialog
 from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI, Caller
+from tests.data.suitecrm_db import CrmDatabase
+from tests.data.test_sql_source import suitecrm
 from tests.services.test_setup_service import Seed, seed_small
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -247,3 +249,56 @@ def test_danish_translation_is_complete(qtbot: QtBot, db: Database, seed: Seed, 
     finally:
         qapp.removeTranslator(translator)
         QApplication.processEvents()
+
+
+def test_an_sql_source_with_its_password_typed_apart(
+    qtbot: QtBot, db: Database, crm_mariadb: CrmDatabase
+) -> None:
+    """SuiteCRM's own database (a real MariaDB server that checks the reader's password)."""
+    crm_mariadb.write(suitecrm())
+    page = open_page(qtbot, db, SYSTEM_CLI)
+    try:
+        page.kind.setCurrentIndex(page.kind.findData("sql"))
+        assert page.url.isVisibleTo(page) and page.password.isVisibleTo(page)
+        assert page.timeout.isVisibleTo(page) and not page.path.isVisibleTo(page)
+        presets = [page.mapping.itemData(i) for i in range(page.mapping.count())]
+        assert presets == ["suitecrm-sql", "\x00file"]  # only mappings with queries
+        page.url.setText(crm_mariadb.reader_url)
+        page.password.setText(crm_mariadb.password)
+        page.password.textEdited.emit(crm_mariadb.password)
+        page.timeout.setValue(30)
+        with qtbot.waitSignal(page.loaded, timeout=WAIT):
+            page.save()
+        shown = source.show(db, SYSTEM_CLI)
+        assert (shown.kind, shown.mapping, shown.timeout_seconds, shown.password) == (
+            "sql", "suitecrm-sql", 30, "database",
+        )  # fmt: skip
+        assert page.url.text() == shown.path and ":***@" in shown.path
+        assert page.password.text() == ""
+        assert page.password.placeholderText().startswith("stored (not shown)")
+        texts = [edit.text() for edit in page.findChildren(QLineEdit)]
+        texts += [lab.text() for lab in page.findChildren(QLabel)]
+        assert not any(crm_mariadb.password in text for text in texts)
+
+        with qtbot.waitSignal(page.imported, timeout=WAIT) as done:
+            page.import_now()
+        assert done.args[0].status == "imported", done.args[0].errors
+        qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=WAIT)
+        # The counts a person finds in that SuiteCRM by hand (tests/data/test_sql_source.py).
+        counted = "users 4, companies 3, activities 5, activity_participants 5, opportunities 3"
+        assert page.model.index(0, ImportsModel.COL_ROWS).data() == counted
+        assert label(page, "sourceMessage") == f"Imported: {counted}"
+
+        # A wrong password typed in: saved (the CRM may be down), the import says why, once.
+        page.password.setText("forkert")
+        page.password.textEdited.emit("forkert")
+        with qtbot.waitSignal(page.loaded, timeout=WAIT):
+            page.save()
+        with qtbot.waitSignal(page.imported, timeout=WAIT) as done:
+            page.import_now()
+        assert done.args[0].status == "failed"
+        errors = label(page, "sourceErrors").splitlines()
+        assert errors == ["The import failed; nothing was changed:", done.args[0].errors[0]]
+        assert "forkert" not in "\n".join(errors)
+    finally:
+        qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT)

@@ -42,9 +42,13 @@ def test_bundle_is_lean(bundle: Path) -> None:
     assert sorted(p.name for p in migrations.glob("0*.py"))
     assert list((bundle / "_internal" / "resources" / "i18n").glob("*_da.qm"))
     mappings = bundle / "_internal" / "resources" / "mappings"
-    assert {"suitecrm.toml", "salesforce.toml", "hubspot.toml", "pipedrive.toml"} <= {
-        p.name for p in mappings.glob("*.toml")
-    }
+    assert {
+        "suitecrm.toml",
+        "suitecrm-sql.toml",
+        "salesforce.toml",
+        "hubspot.toml",
+        "pipedrive.toml",
+    } <= {p.name for p in mappings.glob("*.toml")}
 
 
 def test_version_without_python(bundle: Path, tmp_path: Path) -> None:
@@ -62,6 +66,7 @@ def test_selftest_without_python(bundle: Path, tmp_path: Path) -> None:
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "selftest passed" in result.stdout
+    assert "mysql+pymysql" in result.stdout  # the `sql` data source's MySQL/MariaDB driver
     assert (keep / "dagens-kpi.png").stat().st_size > 10_000
 
 

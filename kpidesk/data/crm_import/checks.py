@@ -36,11 +36,12 @@ def check_duplicates(conn: Connection, staged: dict[str, Staged], errors: Errors
                 shown = "/".join(str(k) for k in key_tuple)
                 first, first_src = first_line[key_tuple]
                 where = "" if first_src == src else f" of {item.places[first_src].label}"
+                word = "row" if item.places[first_src].query else "line"
                 errors.add(
                     item.places[src],
                     line,
                     names[-1],
-                    f"duplicate {'+'.join(names)} {shown} (first on line {first}{where})",
+                    f"duplicate {'+'.join(names)} {shown} (first on {word} {first}{where})",
                 )
 
 
@@ -147,7 +148,7 @@ def closed_before_created(conn: Connection, staged: dict[str, Staged], tz: ZoneI
             f"{created_name}, counted as created at {closed_name}{more}:"
         )
         warnings += [
-            f"  {item.places[src].label}:{line}: {closed_name} {_local(when, tz)} is before "
+            f"  {item.places[src].at(line)}: {closed_name} {_local(when, tz)} is before "
             f"{created_name} {_local(made, tz)}"
             for line, src, made, when in first
         ]

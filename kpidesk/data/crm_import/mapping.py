@@ -40,7 +40,8 @@ ENTITY_KEYS = {name.removesuffix(".csv"): name for name in FILE_NAMES}
 _TOP_KEYS = {"mapping", *ENTITY_KEYS}
 _SETTINGS_KEYS = {"name", "source", "timezone", "date_formats", "datetime_formats", "number"}
 _NUMBER_KEYS = {"decimal", "thousands", "currency"}
-_SOURCE_KEYS = {"file", "columns", "skip"}
+_SOURCE_KEYS = {"file", "query", "columns", "skip"}
+_QUERY_START = re.compile(r"\s*(select|with)\b", re.IGNORECASE)
 _RULE_KEYS = {
     "column", "columns", "value", "same_as", "login", "map", "formats", "timezone", "number",
     "only_when",
@@ -91,13 +92,15 @@ class Skip:
 
 @dataclass(frozen=True)
 class Source:
-    """One source file (a name or a glob) feeding one kpidesk entity."""
+    """One source file (a name or a glob), or one SELECT of a `sql` data source, feeding one
+    kpidesk entity."""
 
     entity: str  # kpidesk's file name, e.g. "activities.csv"
     file: str
     rules: dict[str, Rule]
     skip: tuple[Skip, ...] = ()
     builtin: bool = False  # kpidesk's own columns: any subset, others ignored
+    query: str = ""  # a `sql` source's SELECT (then `file` is empty)
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,11 @@ class Mapping:
     def zone(self, local: ZoneInfo, name: str | None = None) -> ZoneInfo:
         chosen = name or self.timezone
         return local if chosen.lower() == "local" else ZoneInfo(chosen)
+
+    @property
+    def reads_queries(self) -> bool:
+        """A mapping for a `sql` data source: one SELECT per entity instead of files."""
+        return any(source.query for source in self.sources)
 
 
 def builtin_mapping() -> Mapping:
@@ -228,6 +236,11 @@ def parse_mapping(data: dict[str, Any], label: str, problems: list[str]) -> Mapp
                 sources.append(source)
     if not sources:
         problems.append(f"{label}: no [[users]], [[companies]], [[activities]] … table")
+    elif any(s.query for s in sources) and not all(s.query for s in sources):
+        problems.append(
+            f"{label}: give every table a query (a `sql` data source) or every table a file "
+            "(an export), not both"
+        )
     return Mapping(
         str(settings.get("name", label)),
         tuple(sources),
@@ -245,7 +258,18 @@ def _source(entity: Entity, table: Any, where: str, problems: list[str]) -> Sour
         return None
     _unknown(table, _SOURCE_KEYS, where, problems)
     file = table.get("file")
-    if not isinstance(file, str) or not file.strip():
+    query = table.get("query")
+    if query is not None:
+        file = ""
+        if "file" in table:
+            problems.append(f"{where}: give file (an export) or query (a database), not both")
+        if not isinstance(query, str) or not _QUERY_START.match(query):
+            problems.append(f'{where}: query = "SELECT …" (one SELECT or WITH … SELECT)')
+            query = ""
+        elif ";" in query.strip().rstrip(";"):
+            problems.append(f"{where}: query: one statement only (no ';' inside)")
+        query = query.strip().rstrip(";").strip()
+    elif not isinstance(file, str) or not file.strip():
         problems.append(f"{where}: file = \"…\" (a file name or a pattern like 'Meetings*.csv')")
         file = ""
     columns = table.get("columns", {})
@@ -282,7 +306,7 @@ def _source(entity: Entity, table: Any, where: str, problems: list[str]) -> Sour
         _unknown(item, _SKIP_KEYS, f"{where}.skip #{index}", problems)
         values = _strings(item.get("values", []), f"{where}.skip #{index}.values", problems)
         skips.append(Skip(item["column"], values, bool(item.get("empty", False))))
-    return Source(entity.name, str(file).strip(), rules, tuple(skips))
+    return Source(entity.name, str(file).strip(), rules, tuple(skips), query=query or "")
 
 
 def _rule(fld: Field, spec: Any, where: str, problems: list[str]) -> Rule | None:

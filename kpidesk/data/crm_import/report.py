@@ -57,8 +57,9 @@ class FileReport:
 
     def summary(self) -> str:
         origin = f" from {', '.join(self.sources)}" if self.sources else ""
+        read = f" ({self.encoding}, '{self.delimiter}')" if self.encoding else ""
         text = (
-            f"{self.name}{origin}: {self.rows} rows ({self.encoding}, '{self.delimiter}'): "
+            f"{self.name}{origin}: {self.rows} rows{read}: "
             f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged"
         )
         if self.name == PARTICIPANTS:
@@ -125,11 +126,30 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class Place:
-    """A source file as errors name it, and where its errors sort."""
+    """A source file (or a `sql` source's query) as errors name it, and where its errors sort.
+
+    A query's rows are counted from 1 without a header line; its row 0 is the query itself
+    (a column missing from its result).
+    """
 
     label: str
     order: int
     entity: Entity
+    query: bool = False
+
+    @property
+    def header_line(self) -> int:
+        return 0 if self.query else 1
+
+    def at(self, line: int) -> str:
+        """`file:12`, or `users query:row 12` (`users query` for the query itself)."""
+        if not self.query:
+            return f"{self.label}:{line}"
+        return f"{self.label}:row {line}" if line else self.label
+
+    def span(self, first: int, last: int) -> str:
+        lines = f"{first}-{last}" if last != first else str(first)
+        return f"{self.label}:{'rows ' if self.query else ''}{lines}"
 
 
 @dataclass
@@ -138,7 +158,7 @@ class _Repeats:
 
     order: int
     column_order: int
-    label: str
+    place: Place
     column: str
     first_line: int
     example: str
@@ -146,15 +166,11 @@ class _Repeats:
     last_line: int = 0
 
     def line(self) -> str:
-        lines = (
-            f"{self.first_line}-{self.last_line}"
-            if self.last_line != self.first_line
-            else (str(self.first_line))
-        )
         advice = _advice(self.example, self.column)
+        word = "row" if self.place.query else "line"
         return (
-            f"{self.label}:{lines}: {self.column}: {self.count}{SUMMARY_MARK}"
-            f"(e.g. line {self.first_line}: {self.example}){advice}"
+            f"{self.place.span(self.first_line, self.last_line)}: {self.column}: "
+            f"{self.count}{SUMMARY_MARK}(e.g. {word} {self.first_line}: {self.example}){advice}"
         )
 
 
@@ -186,10 +202,9 @@ class Errors:
         self.repeats: dict[tuple[str, str, str], _Repeats] = {}
 
     def add(self, place: Place | Entity, line: int, column: str, message: str) -> None:
-        if isinstance(place, Place):
-            label, order, entity = place.label, place.order, place.entity
-        else:
-            label, order, entity = place.name, FILE_NAMES.index(place.name), place
+        if not isinstance(place, Place):
+            place = Place(place.name, FILE_NAMES.index(place.name), place)
+        label, order, entity = place.label, place.order, place.entity
         names = entity.field_names()
         column_order = names.index(column) if column in names else -1
         kind = (label, column, _VARYING.sub("…", message))
@@ -198,7 +213,7 @@ class Errors:
         if seen > SHOWN_PER_KIND:
             repeats = self.repeats.get(kind)
             if repeats is None:
-                repeats = _Repeats(order, column_order, label, column, line, message)
+                repeats = _Repeats(order, column_order, place, column, line, message)
                 self.repeats[kind] = repeats
             repeats.count += 1
             repeats.first_line = min(repeats.first_line, line)
@@ -207,7 +222,7 @@ class Errors:
         if len(self.items) >= MAX_ERRORS:
             self.omitted += 1  # an export that wrong has one systematic problem; memory stays flat
             return
-        self.items.append((order, line, column_order, f"{label}:{line}: {column}: {message}"))
+        self.items.append((order, line, column_order, f"{place.at(line)}: {column}: {message}"))
 
     def sorted(self) -> list[str]:
         summaries = [

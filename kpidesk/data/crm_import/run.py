@@ -6,6 +6,8 @@ import csv
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,30 @@ ImportProgress = Callable[[str, int, int], None]
 CHUNK_ROWS = 5_000
 
 
+@dataclass
+class Rows:
+    """A source's records: its column names, then (line or row number, values as text)."""
+
+    header: list[str]
+    records: Iterator[tuple[int, list[str]]]
+    total: int = 0  # lines, for the progress bar (0: not known beforehand)
+    encoding: str = ""  # what the report says about a file (empty for a query)
+    delimiter: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One source (a file, or a `sql` source's query) feeding one kpidesk entity.
+
+    `open` reads its header: problems go to `errors` and give None (nothing to stage).
+    """
+
+    source: Source
+    place: Place
+    name: str  # as the report names it: the file name, or e.g. "activities query"
+    open: Callable[[Errors], Rows | None]
+
+
 def import_crm(
     db: Database,
     directory: Path,
@@ -83,9 +109,37 @@ def import_crm(
     Raises ImportFailed with every error found (`file:line: column: message`); the database
     is then exactly as before.
     """
-    started = time.monotonic()
     mapping = mapping or builtin_mapping()
+    if mapping.reads_queries:
+        raise ImportFailed(
+            [
+                f"mapping {mapping.name}: it reads a database (query = …), not files: set it up "
+                "as the data source (kpidesk source set sql) and import with kpidesk sync"
+            ]
+        )
     plan, report = _plan(Path(directory), mapping)
+    feeds = [
+        Feed(source, place, path.name, partial(_open_csv, path, place))
+        for source, path, place in plan
+    ]
+    return import_feeds(db, mapping, feeds, report, check=check, progress=progress)
+
+
+def import_feeds(
+    db: Database,
+    mapping: Mapping,
+    feeds: list[Feed],
+    report: ImportReport,
+    *,
+    check: bool = False,
+    progress: ImportProgress | None = None,
+) -> ImportReport:
+    """Stage every feed, check, and merge: one run in one write transaction (all or nothing).
+
+    The feeds are opened inside the transaction, one after the other; an ImportFailed raised
+    while reading one (a query that fails midway) rolls everything back.
+    """
+    started = time.monotonic()
     with db.session() as session:
         local = settings.timezone(session)
     errors = Errors()
@@ -101,19 +155,23 @@ def import_crm(
                     conn.exec_driver_sql(f"DROP TABLE IF EXISTS temp.{table.name}")
                 table.create(conn)
             staged: dict[str, Staged] = {}
-            for src, (source, path, place) in enumerate(plan):
-                entity = ENTITIES[source.entity]
+            for src, feed in enumerate(feeds):
+                entity = ENTITIES[feed.source.entity]
                 item = staged.get(entity.name)
                 if item is None:
                     file_report = FileReport(entity.name, "", "")
                     item = Staged(entity, file_report, frozenset())
-                parsers = rule_parsers(mapping, source, entity, local)
-                if _stage_file(conn, item, source, src, parsers, path, place, errors, tell):
+                parsers = rule_parsers(mapping, feed.source, entity, local)
+                item.places[src] = feed.place
+                rows = feed.open(errors)
+                if rows is not None:
+                    _stage_rows(conn, item, feed.source, src, parsers, rows, feed.place, errors,
+                                tell)  # fmt: skip
                     if entity.name not in staged:
                         staged[entity.name] = item
                         report.files.append(item.report)
                     if not mapping.builtin:
-                        item.report.sources.append(path.name)
+                        item.report.sources.append(feed.name)
             tell("checking", 0, 1)
             for item in staged.values():
                 for ddl in item.entity.stage_indexes():
@@ -223,44 +281,46 @@ def _write_transaction(db: Database) -> Iterator[Connection]:
         yield conn
 
 
-def _stage_file(
-    conn: Connection,
-    item: Staged,
-    mapped: Source,
-    src: int,
-    parsers: dict[str, Parser],
-    path: Path,
-    place: Place,
-    errors: Errors,
-    tell: Callable[[str, int, int], None],
-) -> bool:
-    """Parse one source file row by row into its entity's stage table.
-
-    Errors are collected, not raised; False when the file could not be read at all.
-    """
-    spec = item.entity
-    item.places[src] = place
+def _open_csv(path: Path, place: Place, errors: Errors) -> Rows | None:
+    """A CSV file's encoding, delimiter and header; None (errors added) when unreadable."""
     source, problem = detect_encoding(path)
     if source is None:
         assert problem is not None
         errors.add(place, problem[0], "(file)", problem[1])
-        return False
+        return None
     with path.open(encoding=source.codec, newline="") as handle:
         header_line = handle.readline()
     delimiter = sniff_delimiter(header_line)
-    report = item.report
-    if not report.encoding:
-        report.encoding, report.delimiter = source.label, delimiter
     rows = numbered_rows(source, delimiter)
     try:
         first = next(rows, None)
     except csv.Error as exc:
         errors.add(place, 1, "(file)", f"malformed CSV: {exc}")
-        return False
+        return None
     if first is None:
         errors.add(place, 1, "(file)", "the file is empty (a header line is required)")
-        return False
+        return None
     header = [name.strip() for name in first[1]]
+    return Rows(header, rows, source.lines, source.label, delimiter)
+
+
+def _stage_rows(
+    conn: Connection,
+    item: Staged,
+    mapped: Source,
+    src: int,
+    parsers: dict[str, Parser],
+    source: Rows,
+    place: Place,
+    errors: Errors,
+    tell: Callable[[str, int, int], None],
+) -> None:
+    """Parse one source's records into its entity's stage table; errors are collected."""
+    spec = item.entity
+    report = item.report
+    if not report.encoding:
+        report.encoding, report.delimiter = source.encoding, source.delimiter
+    rows, header = source.records, source.header
     positions, skips, joins = _columns(mapped, header, place, errors, report)
     conditions = _conditions(mapped, header, positions, place, errors)
     item.present = item.present | frozenset(positions)
@@ -281,7 +341,7 @@ def _stage_file(
                 continue  # blank lines and Excel's ";;;;" rows
             report.rows += 1
             if report.rows % CHUNK_ROWS == 0:
-                tell(place.label, line, source.lines)
+                tell(place.label, line, source.total)
             if len(values) != width:
                 errors.add(
                     place,
@@ -331,8 +391,8 @@ def _stage_file(
             f"{total} rows with values the mapping does not map: {listed}; add them to "
             f'the map of {name} (or a "*" fallback)',
         )
-    tell(place.label, source.lines, source.lines)
-    return True
+    done = source.total or line
+    tell(place.label, done, done)
 
 
 def _columns(
@@ -364,16 +424,24 @@ def _columns(
                 )
         return positions, [], []
 
+    at = place.header_line
+    container, listing = ("the file", "header")
+    if place.query:
+        container, listing = "the query's result", "columns"
+
     def find(column: str, what: str) -> int | None:
         if column in header:
             if header.count(column) > 1:
-                errors.add(place, 1, what, f"column {column!r} appears twice in the header")
+                errors.add(place, at, what, f"column {column!r} appears twice in the {listing}")
             return header.index(column)
         folded = [name.casefold() for name in header]
         if folded.count(column.casefold()) == 1:
             return folded.index(column.casefold())
         errors.add(
-            place, 1, what, f"column {column!r} is not in the file (header: {', '.join(header)})"
+            place,
+            at,
+            what,
+            f"column {column!r} is not in {container} ({listing}: {', '.join(header)})",
         )
         return None
 
@@ -416,7 +484,13 @@ def _conditions(
             continue
         column, values = rule.only_when
         if column.casefold() not in lowered:
-            errors.add(place, 1, name, f"column {column!r} (only_when) is not in the file")
+            errors.add(
+                place,
+                place.header_line,
+                name,
+                f"column {column!r} (only_when) is not in "
+                + ("the query's result" if place.query else "the file"),
+            )
             continue
         found.append((positions[name], lowered.index(column.casefold()), frozenset(values)))
     return found
@@ -499,7 +573,9 @@ def _cells(
             try:
                 constant = _cell(fld, parse, processor, default)(rule.value or "")
             except ValueError as exc:
-                errors.add(place, 1, fld.name, f"the mapping's value {rule.value!r}: {exc}")
+                errors.add(
+                    place, place.header_line, fld.name, f"the mapping's value {rule.value!r}: {exc}"
+                )
                 constant = None
             cells.append((0, fld.name, _constant(constant)))
             continue
