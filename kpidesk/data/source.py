@@ -555,10 +555,33 @@ def _imported(
     return SyncResult("imported", source, counted, [], import_id, info, report, started)
 
 
+def left_to_another_process(db: Database) -> str | None:
+    """Why this process must leave the nightly import to another, or None.
+
+    A sql source whose password only the scheduler service's environment holds
+    (`--password-from-env`): a desktop without it would fail to import and then calculate
+    the night on old data, taking the night from the service that can import.
+    """
+    with db.session() as session:
+        config = read_config(session)
+        stored = sql_source.stored_password(session) if config.kind == "sql" else ""
+    if config.kind != "sql" or not sql_source.missing_here(stored):
+        return None
+    return (
+        f"the data source's password comes from {sql_source.PASSWORD_ENV}, which this "
+        "process does not have: the night is left to the scheduler service"
+    )
+
+
 def sql_config(db: Database, config: SourceConfig) -> sql_source.SqlSource:
     """The `sql` source's URL, mapping, time-out and password (ImportFailed: the mapping)."""
     with db.session() as session:
         stored = sql_source.stored_password(session)
+    if sql_source.missing_here(stored):
+        raise sql_source.SqlSourceError(
+            f"no password: it comes from {sql_source.PASSWORD_ENV}, which is not set here "
+            "(the scheduler service's env file sets it)"
+        )
     return sql_source.SqlSource(
         config.path, mapping_for(config.mapping), config.timeout_seconds,
         sql_source.effective_password(stored),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpidesk.domain.forecast import (
+    MAX_POOLED_ERRORS,
     Horizon,
     Method,
     Pair,
@@ -37,6 +38,10 @@ class UserSeries:
 
     values: Mapping[dt.date, float]
     bases: Mapping[dt.date, float]
+    # Coverage rules: night → (floor, ceiling) the outcome cannot leave (see `coverage_start`).
+    bounds: Mapping[dt.date, tuple[float, float | None]] = field(default_factory=dict)
+    # Coverage rules: night → what its error is measured in (`Pair.scale`).
+    scales: Mapping[dt.date, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ class RuleBacktest:
 def _pairs(series: UserSeries, lead: int, period: str | None) -> list[Pair]:
     if period is not None:
         return period_pairs(series.bases, series.values, period)
-    return window_pairs(series.bases, series.values, lead)
+    return window_pairs(series.bases, series.values, lead, series.scales)
 
 
 def replay(
@@ -141,9 +146,13 @@ def replay(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     ceiling: float | None = None,
+    every: int = 1,
 ) -> list[Case]:
     """Every forecast a card would have shown on the nights made in [date_from, date_to]
-    whose horizon's night has a value. `lead`: days ahead for a rolling window."""
+    whose horizon's night has a value. `lead`: days ahead for a rolling window. With
+    `every` > 1 only the nights a multiple of `every` days before `date_to` (or the last
+    night) are replayed: the nightly refresh of the verdicts reads a week in seven."""
+    newest = date_to or max((day for user in series.values() for day in user.values), default=None)
     own = {user_id: PastErrors(_pairs(user, lead, period)) for user_id, user in series.items()}
     pooled = PastErrors([pair for past in own.values() for pair in past.pairs])
     cases: list[Case] = []
@@ -153,6 +162,8 @@ def replay(
             if (date_from is not None and made < date_from) or (
                 date_to is not None and made > date_to
             ):
+                continue
+            if every > 1 and (newest is None or (newest - made).days % every):
                 continue
             now = user.values.get(made)
             if now is None:
@@ -169,9 +180,12 @@ def replay(
                     lead=pair.lead, floor=now, ceiling=ceiling,
                 )  # fmt: skip
             else:
+                floor, bound = user.bounds.get(made, (0.0, None))
+                top = bound if ceiling is None else ceiling if bound is None else min(
+                    ceiling, bound)  # fmt: skip
                 prediction = predict(
-                    pair.base, as_of=made, own=own[user_id], pooled=pooled, ceiling=ceiling,
-                    shift=method != "no_change",
+                    pair.base, as_of=made, own=own[user_id], pooled=pooled, window=lead,
+                    floor=floor, ceiling=top, shift=method != "no_change", scale=pair.scale,
                 )  # fmt: skip
             if prediction is None:
                 continue
@@ -192,7 +206,11 @@ def replay(
 
 
 def pooled_sample(
-    series: Mapping[int, UserSeries], *, lead: int, period: str | None = None, limit: int = 1000
+    series: Mapping[int, UserSeries],
+    *,
+    lead: int,
+    period: str | None = None,
+    limit: int = MAX_POOLED_ERRORS,
 ) -> list[tuple[int, float]]:
     """The rule's users' most recent past errors as (lead, error): what a card of a user
     with little history borrows (kept with the backtest's verdict)."""

@@ -48,6 +48,9 @@ DEFAULT_WINDOW_DAYS = 28
 PERIOD_TEMPLATES: dict[str, str] = {"won_deals": "month", "won_revenue": "month"}
 # Templates whose forecast starts from a known part the engine reads from the CRM.
 KNOWN_TEMPLATES = ("planned_meetings", "pipeline_value", "kam_coverage", "neglected_accounts")
+# Coverage rules: customers met in the window; forecast four weeks ahead (see `lead_days`).
+COVERAGE_TEMPLATES = ("kam_coverage", "neglected_accounts")
+COVERAGE_LEAD_DAYS = 28
 DIRECTIONS = ("higher", "lower")
 # The band: from the 10th to the 90th percentile of past errors (nominally 8 outcomes in 10).
 BAND_LOW, BAND_HIGH = 0.1, 0.9
@@ -55,6 +58,16 @@ BAND_LOW, BAND_HIGH = 0.1, 0.9
 MIN_OWN_ERRORS = 15
 # Own past errors used (the most recent): a user's habits change over a year.
 MAX_OWN_ERRORS = 90
+# Rolling windows: own past errors from nights a week apart over the last year. Consecutive
+# nights of a window share all but one day, so their errors are nearly the same number; and
+# the user's own errors are used only when they span at least MIN_HORIZONS horizons, else
+# the spread of a few dependent outcomes would pass for the spread of the future.
+ERROR_SPACING = 7
+OWN_ERROR_DAYS = 365
+MIN_HORIZONS = 4
+# Coverage rules: fewer of the user's own activities than this in the last year, and the
+# rule's users' completion rate is used instead.
+MIN_TRIED = 10
 # Past errors of all users used when pooling (the most recent).
 MAX_POOLED_ERRORS = 3000
 # Fewer past errors than this in all: no forecast yet.
@@ -83,6 +96,9 @@ class Pair:
     outcome: dt.date
     base: float
     actual: float
+    # What the error is measured in: 1, or for coverage rules the customers not reached yet
+    # that night (the usual change is a share of them, see `coverage_start`).
+    scale: float = 1.0
 
     @property
     def lead(self) -> int:
@@ -90,7 +106,7 @@ class Pair:
 
     @property
     def error(self) -> float:
-        return self.actual - self.base
+        return (self.actual - self.base) / self.scale
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,11 @@ class Forecast:
     open_part: float | None = None  # periods: open deals expected in the rest of the period
     errors: int = 0
     pooled: bool = False
+    # Coverage rules: customers surely still covered at the horizon, customers more with an
+    # activity planned before it, and the completion rate those planned ones are weighted by.
+    certain: float | None = None
+    planned: float | None = None
+    completion: float | None = None
     shown: bool = True
     # Why a forecast is not shown: the backtest's two errors, or None when it was not run.
     backtest_mae: float | None = None
@@ -154,6 +175,9 @@ class Forecast:
             "nights": self.nights,
             "errors": self.errors,
             "pooled": self.pooled,
+            "certain": _round(self.certain),
+            "planned": _round(self.planned),
+            "completion": _round(self.completion),
         }
 
 
@@ -186,6 +210,16 @@ def window_days(params: Mapping[str, Any]) -> int:
     return days
 
 
+def lead_days(template_key: str, params: Mapping[str, Any]) -> int:
+    """How many days ahead a rolling window's forecast looks: its own length, except for
+    coverage rules: four weeks (at most half the window), so that part of today's window is
+    still inside the window at the horizon and the CRM's calendar reaches that far."""
+    days = window_days(params)
+    if template_key in COVERAGE_TEMPLATES:
+        return max(1, min(COVERAGE_LEAD_DAYS, (days + 1) // 2))
+    return days
+
+
 def horizon_for(template_key: str, params: Mapping[str, Any], as_of: dt.date) -> Horizon:
     """The period or window a rule's forecast projects to, from its (validated) parameters.
 
@@ -196,7 +230,7 @@ def horizon_for(template_key: str, params: Mapping[str, Any], as_of: dt.date) ->
     period = rule_period(template_key, params)
     if period is not None:
         return Horizon("period", period_start(as_of, period), period_last_day(as_of, period))
-    return Horizon("window", as_of, as_of + dt.timedelta(days=window_days(params)))
+    return Horizon("window", as_of, as_of + dt.timedelta(days=lead_days(template_key, params)))
 
 
 def method_for(template_key: str, params: Mapping[str, Any]) -> Method:
@@ -224,13 +258,17 @@ def nightly_values(
 
 
 def window_pairs(
-    bases: Mapping[dt.date, float], values: Mapping[dt.date, float], lead: int
+    bases: Mapping[dt.date, float],
+    values: Mapping[dt.date, float],
+    lead: int,
+    scales: Mapping[dt.date, float] | None = None,
 ) -> list[Pair]:
     """(base on night d, value on night d+lead) for every night where both are known.
     With `bases` = the values it is "no change"."""
     step = dt.timedelta(days=lead)
+    scales = scales or {}
     return [
-        Pair(day, day + step, base, values[day + step])
+        Pair(day, day + step, base, values[day + step], scales.get(day, 1.0))
         for day, base in bases.items()
         if day + step in values
     ]
@@ -264,6 +302,17 @@ class PastErrors:
     def __init__(self, pairs: Sequence[Pair] = ()) -> None:
         self.pairs = sorted(pairs, key=lambda pair: (pair.outcome, pair.made))
         self.outcomes = [pair.outcome for pair in self.pairs]
+        self.errors = [pair.error for pair in self.pairs]
+        # (known, lead, limit) → sorted errors: a backtest asks for the same rule's users'
+        # errors once per user and night.
+        self._recent: dict[tuple[int, int | None, int], list[float]] = {}
+
+    def recent_sorted(self, as_of: dt.date, lead: int | None, limit: int) -> list[float]:
+        """`_usable(self, as_of, lead, limit)`, sorted (shared: do not change the list)."""
+        key = (bisect.bisect_right(self.outcomes, as_of), lead, limit)
+        if key not in self._recent:
+            self._recent[key] = sorted(_usable(self, as_of, lead, limit))
+        return self._recent[key]
 
     @classmethod
     def from_errors(cls, errors: Sequence[tuple[int, float]]) -> PastErrors:
@@ -286,14 +335,34 @@ def _usable(past: PastErrors, as_of: dt.date, lead: int | None, limit: int) -> l
     pairs = past.pairs
     end = bisect.bisect_right(past.outcomes, as_of)
     if lead is None:
-        return [pair.error for pair in pairs[max(0, end - limit) : end]]
+        return past.errors[max(0, end - limit) : end]
     chosen: list[float] = []
-    for pair in reversed(pairs[:end]):
-        if abs(pair.lead - lead) <= LEAD_TOLERANCE:
-            chosen.append(pair.error)
+    for index in range(end - 1, -1, -1):
+        if abs(pairs[index].lead - lead) <= LEAD_TOLERANCE:
+            chosen.append(past.errors[index])
             if len(chosen) == limit:
                 break
     return chosen
+
+
+def _own_window_errors(past: PastErrors, as_of: dt.date, window: int) -> tuple[list[float], bool]:
+    """A rolling window's own errors known on as_of, from nights a multiple of ERROR_SPACING
+    days before it within OWN_ERROR_DAYS, and whether they are enough: MIN_OWN_ERRORS or
+    more, spanning MIN_HORIZONS horizons or more."""
+    end = bisect.bisect_right(past.outcomes, as_of)
+    oldest = as_of - dt.timedelta(days=OWN_ERROR_DAYS)
+    # Outcomes come `window` nights after their night; older ones cannot qualify.
+    first = bisect.bisect_left(past.outcomes, oldest + dt.timedelta(days=window))
+    chosen = [
+        index
+        for index in range(first, end)
+        if past.pairs[index].made >= oldest
+        and (as_of - past.pairs[index].made).days % ERROR_SPACING == 0
+    ]
+    enough = len(chosen) >= MIN_OWN_ERRORS and (
+        (as_of - min(past.pairs[index].made for index in chosen)).days >= MIN_HORIZONS * window
+    )
+    return [past.errors[index] for index in chosen], enough
 
 
 def predict(
@@ -303,31 +372,45 @@ def predict(
     own: PastErrors,
     pooled: PastErrors | None = None,
     lead: int | None = None,
+    window: int | None = None,
     floor: float = 0.0,
     ceiling: float | None = None,
     shift: bool = True,
+    scale: float = 1.0,
 ) -> Prediction | None:
     """`base` plus the median past error, with the 10–90 % band of past errors.
 
     Without `shift` the projection is `base` itself ("no change") and only the band comes
     from the past errors. `lead` (periods) picks past errors made with about as many days
-    to go. None with too few past errors.
+    to go; `window` (rolling windows: the days ahead) picks the user's own errors a week
+    apart, enough only when they span MIN_HORIZONS horizons (`_own_window_errors`). Without
+    enough own errors, the rule's users' together (or, when there are none, the few own
+    ones). None with fewer than MIN_ERRORS in all. `scale`: what tonight's errors are
+    measured in (the past ones are in their own night's, `Pair.scale`).
     """
-    errors = _usable(own, as_of, lead, MAX_OWN_ERRORS)
+    if window is not None:
+        errors, enough = _own_window_errors(own, as_of, window)
+    else:
+        errors = _usable(own, as_of, lead, MAX_OWN_ERRORS)
+        enough = len(errors) >= MIN_OWN_ERRORS
     was_pooled = False
-    if len(errors) < MIN_OWN_ERRORS and pooled is not None and len(pooled):
-        errors = _usable(pooled, as_of, lead, MAX_POOLED_ERRORS)
+    if not enough and pooled is not None and len(pooled):
+        errors = pooled.recent_sorted(as_of, lead, MAX_POOLED_ERRORS)
         was_pooled = True
+    else:
+        errors = sorted(errors)
     if len(errors) < MIN_ERRORS:
         return None
-    errors.sort()
-    addition = statistics.median(errors) if shift else 0.0
+    # Past errors are in units of their own night's scale; tonight's are `scale` of those
+    # (a positive number, so the order and the percentiles carry over).
+    addition = statistics.median(errors) * scale if shift else 0.0
 
     def clamp(value: float) -> float:
         value = max(value, floor)
         return value if ceiling is None else min(value, ceiling)
 
-    low, high = base + _quantile(errors, BAND_LOW), base + _quantile(errors, BAND_HIGH)
+    low = base + _quantile(errors, BAND_LOW) * scale
+    high = base + _quantile(errors, BAND_HIGH) * scale
     if not shift:  # "about where it is" is always inside its own band
         low, high = min(low, base), max(high, base)
     return Prediction(
@@ -358,6 +441,54 @@ def period_base(so_far: float, open_part: float | None, win_rate: float | None) 
     return so_far + win_rate * open_part
 
 
+@dataclass(frozen=True)
+class Start:
+    """A night's starting point for a forecast, and the range its outcome cannot leave."""
+
+    base: float
+    floor: float = 0.0
+    ceiling: float | None = None
+    certain: float | None = None  # coverage rules: see `coverage_start`
+    planned: float | None = None
+    completion: float | None = None
+    scale: float = 1.0  # what the usual change is measured in (see `Pair.scale`)
+
+
+def completion_rate(done: float, tried: float, pooled: float | None) -> float:
+    """The share of the user's activities that got done: their own with MIN_TRIED or more,
+    else the rule's users' together (`pooled`), else their own, else 1."""
+    if tried >= MIN_TRIED or (pooled is None and tried > 0):
+        return done / tried
+    return 1.0 if pooled is None else pooled
+
+
+def coverage_start(
+    template_key: str, parts: Sequence[float | None], pooled_completion: float | None
+) -> Start | None:
+    """KAM coverage / neglected accounts at the horizon from the engine's known part
+    `(managed, certain, reachable, done, tried)`: the customers whose last done activity is
+    still inside the window then (certain), plus those with an activity planned before it,
+    weighted by the completion rate. None without managed customers (the value is undefined
+    for coverage; neglected counts 0 of 0).
+
+    What comes on top is mostly customers with nothing done or planned yet who get a visit
+    anyway, so the usual change is measured as a share of those (at least one customer):
+    a user whose calendar already reaches most customers has little left to gain.
+    """
+    managed, certain, reachable, done, tried = (float(part or 0) for part in parts[:5])
+    rate = completion_rate(done, tried, pooled_completion)
+    planned = max(0.0, reachable - certain)
+    known = certain + rate * planned
+    unreached = max(1.0, managed - max(reachable, certain))
+    if template_key == "kam_coverage":
+        if managed <= 0:
+            return None
+        return Start(
+            known / managed, certain / managed, 1.0, certain, planned, rate, unreached / managed
+        )
+    return Start(managed - known, 0.0, managed - certain, certain, planned, rate, unreached)
+
+
 # --- the forecast of one card ------------------------------------------------------------------
 
 
@@ -379,15 +510,19 @@ def forecast(
     ceiling: float | None = None,
     open_part: float | None = None,
     win_rate: float | None = None,
+    start: Start | None = None,
 ) -> Forecast:
     """Project a rule's value to its horizon: `base` (the known part, or for a period the
     total so far + weighted open deals; today's value when None) plus the usual change.
 
     `history` holds (run date, value) pairs, value None where the KPI was undefined.
     `own` are this user's past pairs (built from `history` as "no change" when None);
-    `pooled` the rule's users' together. The status is "undefined" when the latest night's
-    value is (a KPI shown as "–" has no projection either).
+    `pooled` the rule's users' together. `start` (coverage rules) carries the base with the
+    range the outcome cannot leave. The status is "undefined" when the latest night's value
+    is (a KPI shown as "–" has no projection either).
     """
+    if start is not None and base is None:
+        base = start.base
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; use higher or lower")
     clean = sorted((day, value) for day, value in history if day <= as_of)
@@ -443,16 +578,25 @@ def forecast(
     start_from = latest if method == "no_change" or base is None else base
     if own is None:
         own = window_pairs(values, values, lead)
+    floor = 0.0
+    if method == "known" and start is not None:
+        floor = start.floor
+        if start.ceiling is not None:
+            ceiling = start.ceiling if ceiling is None else min(ceiling, start.ceiling)
     prediction = predict(
         start_from,
         as_of=as_of,
         own=PastErrors(own),
         pooled=pooled,
+        window=lead,
+        floor=floor,
         ceiling=ceiling,
         shift=method != "no_change",
+        scale=start.scale if method == "known" and start is not None else 1.0,
     )
     if prediction is None:
         return _empty("insufficient_history", horizon, nights, method)
+    coverage = start if method == "known" and start is not None else Start(0.0)
     return Forecast(
         status="ok",
         horizon=horizon,
@@ -468,6 +612,9 @@ def forecast(
         addition=prediction.addition,
         errors=prediction.errors,
         pooled=prediction.pooled,
+        certain=coverage.certain,
+        planned=coverage.planned,
+        completion=coverage.completion,
     )
 
 

@@ -8,9 +8,10 @@ guesses.
 * planned_meetings (N days): activities already planned in [D+N, D+2N), the window the
   card will show N days from now.
 * pipeline_value (N days): open deals expected to close in [D+N, D+2N).
-* kam_coverage / neglected_accounts (N days): the customers with a planned activity of the
-  rule's types in [D, D+N) in which their key account manager takes part — at D+N the
-  window is [D, D+N), so nothing done before D is still in it.
+* kam_coverage / neglected_accounts (N days, forecast h days ahead, `lead_days`): the
+  customers whose key account manager took part in a done activity of the rule's types in
+  [D+h−N, D) (still inside the window at D+h), those with one planned in [D, D+h), and the
+  manager's completion rate of the last quarter.
 * won_revenue / won_deals (calendar period): open deals expected to close in [D, period
   end), and the deals won and lost in the last year (the win rate).
 
@@ -31,22 +32,26 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    and_,
     case,
     cast,
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
 from sqlalchemy.engine import Connection
 
-from kpidesk.data.models import Opportunity, User
+from kpidesk.data.models import Activity, Opportunity, User
 from kpidesk.domain import periods
-from kpidesk.domain.forecast import rule_period, window_days
+from kpidesk.domain.forecast import lead_days, rule_period, window_days
 from kpidesk.engine.base import (
+    ActivitySet,
     RuleContext,
     activities_as_of,
+    activity_exists,
     cents_to_float,
     managed_customers,
     money,
@@ -54,12 +59,13 @@ from kpidesk.engine.base import (
     opportunity_totals,
     participant_activity_count,
     per_user,
-    ratio,
 )
 from kpidesk.engine.run import RuleLike, prepare_rule, rule_profile_ids
 
 # How far back the win rate of a period forecast looks.
 WIN_RATE_DAYS = 365
+# How far back a coverage rule's completion rate looks (a quarter: recent habits, cheap).
+COMPLETION_DAYS = 90
 KNOWN_STATEMENT_TEMPLATES = (
     "planned_meetings",
     "pipeline_value",
@@ -139,13 +145,61 @@ def known_statement(template_key: str, ctx: RuleContext) -> Select[Any] | None:
         totals = opportunity_totals(ctx, conditions, cents=money(Opportunity.amount))
         return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
     if template_key in ("kam_coverage", "neglected_accounts"):
-        planned = activities_as_of(ctx, "planned", window=ctx.next_days(days))
-        managed = managed_customers(ctx, planned)
-        if template_key == "kam_coverage":
-            return per_user(ctx, managed, ratio(managed.c.covered, managed.c.managed))
-        neglected = func.coalesce(managed.c.managed, 0) - func.coalesce(managed.c.covered, 0)
-        return per_user(ctx, managed, neglected)
+        return coverage_statement(ctx, days, lead_days(template_key, params))
     return None
+
+
+def coverage_statement(ctx: RuleContext, days: int, lead: int) -> Select[Any]:
+    """Per user `(managed, certain, reachable, done, tried)` for a coverage rule at D+lead.
+
+    At D+lead the window is [D+lead−days, D+lead). `certain`: customers with a done
+    activity in its part that is already past, [D+lead−days, D); `reachable`: those plus the
+    customers with one planned in [D, D+lead). `done`/`tried`: the user's activities of the
+    rule's types that started in the last COMPLETION_DAYS, done at D / all of them (the
+    completion rate).
+    """
+    d, tz = ctx.run_date, ctx.tz
+    past = periods.Window(
+        periods.day_start(d + dt.timedelta(days=lead - days), tz), periods.day_start(d, tz)
+    ).utc()
+    certain_set = activities_as_of(ctx, "done", window=past)
+    planned_set = activities_as_of(ctx, "planned", window=ctx.next_days(lead))
+    either = ActivitySet(
+        (or_(and_(*certain_set.conditions), and_(*planned_set.conditions)),),
+        union_all(select(Activity.id).where(*certain_set.conditions), planned_set.ids),
+    )
+    certain = managed_customers(ctx, certain_set).element.subquery("certain")
+    reach = managed_customers(ctx, either).element.subquery("reach")
+    recent = ctx.last_days(COMPLETION_DAYS)
+    started = [
+        activity_exists(ctx),
+        Activity.start_at >= recent.start,
+        Activity.start_at < recent.end,
+    ]
+    if ctx.activity_types:
+        started.append(Activity.type.in_(ctx.activity_types))
+    tried_set = ActivitySet(tuple(started), select(Activity.id).where(*started))
+    tried = participant_activity_count(ctx, tried_set).subquery("tried")
+    done = participant_activity_count(ctx, activities_as_of(ctx, "done", window=recent)).subquery(
+        "done"
+    )
+    columns: list[ColumnElement[Any]] = [
+        User.id.label("user_id"),
+        func.coalesce(certain.c.managed, 0).label("managed"),
+        func.coalesce(certain.c.covered, 0).label("certain"),
+        func.coalesce(reach.c.covered, 0).label("reachable"),
+        func.coalesce(done.c.value, 0).label("done"),
+        func.coalesce(tried.c.value, 0).label("tried"),
+    ]
+    return (
+        select(*columns)
+        .select_from(User)
+        .outerjoin(certain, certain.c.user_id == User.id)
+        .outerjoin(reach, reach.c.user_id == User.id)
+        .outerjoin(done, done.c.user_id == User.id)
+        .outerjoin(tried, tried.c.user_id == User.id)
+        .where(*ctx.user_conditions)
+    )
 
 
 def known_parts(
@@ -171,6 +225,8 @@ def known_parts(
 
 # SQLite allows at most 500 terms in one compound SELECT.
 UNION_TERMS = 400
+# The most numbers a known part has (coverage rules: managed, certain, reachable, done, tried).
+PARTS = 5
 
 
 def known_parts_of_user(
@@ -193,7 +249,7 @@ def known_parts_of_user(
         sub = statement.subquery()
         columns = list(sub.c)[1:]
         padded = [cast(column, Float) for column in columns] + [
-            cast(null(), Float) for _ in range(3 - len(columns))
+            cast(null(), Float) for _ in range(PARTS - len(columns))
         ]
         terms.append(
             select(

@@ -103,19 +103,38 @@ class ForecastWords(QObject):
                     "%1 in open deals expected to close in the window on %2; corrected by how "
                     "your deals usually slip, close or are lost (%3): about %4 (likely %5 to %6)."
                 )
-            elif template == "neglected_accounts":
-                text = self.tr(
-                    "%1 customers have no activity planned before %2; weighted by how often "
-                    "plans usually get done (%3): about %4 (likely %5 to %6)."
-                )
+            elif template in ("kam_coverage", "neglected_accounts"):
+                return self._coverage(result, end, low, high)
             else:
                 text = self.tr(
-                    "%1 of your customers have an activity planned before %2; weighted by how "
-                    "often plans usually get done (%3): about %4 (likely %5 to %6)."
+                    "%1 known for the window on %2; with the usual change (%3): about %4 "
+                    "(likely %5 to %6)."
                 )
             parts = [self.value(result.known), end, self.signed(result.addition),
                      self.value(result.projected), low, high]  # fmt: skip
         return _fill(text, parts)
+
+    def _coverage(self, result: Any, end: str, low: str, high: str) -> str:
+        """Coverage rules: the customers still covered at the horizon by what is done, those
+        with something planned before it at the completion rate, and the usual change."""
+        rate = format_value(result.completion, "percent", self.locale, self.currency)
+        count = self.locale.toString(round(result.certain or 0))
+        planned = self.locale.toString(round(result.planned or 0))
+        if self.item.template == "neglected_accounts":
+            text = self.tr(
+                "On %1, %2 customers still count as visited by what is already done and %3 "
+                "more have something planned before then, counted at your completion rate of "
+                "%4: %5 without a visit; with the usual change (%6) about %7 (likely %8 to %9)."
+            )
+        else:
+            text = self.tr(
+                "On %1, %2 customers still count as covered by meetings already held and %3 "
+                "more have one planned before then, counted at your completion rate of %4: "
+                "%5; with the usual change (%6) about %7 (likely %8 to %9)."
+            )
+        return _fill(text, [end, count, planned, rate, self.value(result.known),
+                            self.signed(result.addition), self.value(result.projected), low,
+                            high])  # fmt: skip
 
     def _hidden(self, result: Any, end: str, low: str, high: str) -> str:
         if result.horizon.kind == "period":

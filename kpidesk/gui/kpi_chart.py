@@ -19,9 +19,19 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QPersistentModelIndex,
+    QRectF,
     Qt,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -58,6 +68,27 @@ import pyqtgraph as pg  # noqa: E402
 
 DAY = 86_400.0
 NO_INDEX = QModelIndex()
+
+
+class Swatch(pg.ItemSample):
+    """A legend sample: a square in an item's real fill and outline colours.
+
+    pyqtgraph's own sample reads the colours from a plotted curve; for a band or a bar there
+    is none, and an empty stand-in curve draws its symbol in pyqtgraph's grey default.
+    """
+
+    def __init__(self, brush: QBrush, pen: QPen) -> None:
+        super().__init__(None)
+        self.brush = brush
+        self.pen = pen
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        p.setPen(self.pen)
+        p.setBrush(self.brush)
+        p.drawRect(QRectF(3, 3, 14, 14))
+
+    def mouseClickEvent(self, event: Any) -> None:  # noqa: N802 - nothing to hide or show
+        event.ignore()
 
 
 def date_to_x(day: dt.date) -> float:
@@ -355,6 +386,8 @@ class KpiChartDialog(QDialog):
         self.forecast_curve: pg.PlotDataItem | None = None
         self.band: pg.FillBetweenItem | None = None
         self.known_bar: pg.BarGraphItem | None = None
+        self.band_swatch: Swatch | None = None
+        self.known_swatch: Swatch | None = None
         self.still_curve: pg.PlotDataItem | None = None
         self.pace_curve: pg.PlotDataItem | None = None
         self.target_date_line: pg.InfiniteLine | None = None
@@ -379,8 +412,8 @@ class KpiChartDialog(QDialog):
                 high = pg.PlotDataItem([start_x, end_x], [start_y, high_y])
                 self.band = pg.FillBetweenItem(low, high, brush=pg.mkBrush(band_colour))
                 item.addItem(self.band)
-                item.plot([], [], pen=None, symbol="s", symbolSize=10, symbolPen=None,
-                          symbolBrush=band_colour, name=self.tr("Likely range"))  # fmt: skip
+                self.band_swatch = Swatch(pg.mkBrush(band_colour), pg.mkPen(None))
+                self.legend.addItem(self.band_swatch, self.tr("Likely range"))
                 all_y += [low_y, high_y]
             dotted = pg.mkPen(foreground, width=1.5, style=Qt.PenStyle.DotLine)
             if forecast.shown:
@@ -433,8 +466,8 @@ class KpiChartDialog(QDialog):
         item.addItem(self.known_bar)
         label = self.tr("Already known") if forecast.method == "known" else self.tr(
             "Open deals × win rate")  # fmt: skip
-        item.plot([], [], pen=None, symbol="s", symbolSize=10, symbolPen=pg.mkPen(accent),
-                  symbolBrush=solid, name=label)  # fmt: skip
+        self.known_swatch = Swatch(pg.mkBrush(solid), pg.mkPen(accent))
+        self.legend.addItem(self.known_swatch, label)
         self._known_top = top
 
     def forecast_text(self) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -189,6 +190,11 @@ class NightlyRunner:
                 return PassResult((summary,), tuple(planned), False, error=damage)
         summaries: list[RunSummary] = []
         planned = self.plan()
+        elsewhere = source.left_to_another_process(self.db) if planned else None
+        if elsewhere is not None:
+            log.warning("nightly run for %s not started here: %s", planned[0], elsewhere)
+            self.failures += 1  # tried again later: by then the service has run the night
+            return PassResult((), tuple(planned), False)
         # Fresh CRM data first, once for every date of the pass (catch-up included).
         data = self.sync_source() if planned and not self.interrupted else None
         for day in planned:
@@ -198,6 +204,8 @@ class NightlyRunner:
             summaries.append(summary)
             if summary.status != "success" and not self._succeeded(day):
                 break
+        if any(summary.status == "success" for summary in summaries) and not self.interrupted:
+            self.refresh_verdicts()
         missing = () if self.interrupted else tuple(self.plan())
         result = PassResult(tuple(summaries), missing, self.interrupted)
         if result.complete and not result.interrupted:
@@ -240,6 +248,29 @@ class NightlyRunner:
         log.info("%s", note)
         attempt = result.import_id if result.status == "failed" else None
         return RunData(last.id if last is not None else None, note, result.status, attempt)
+
+    def refresh_verdicts(self) -> bool:
+        """After the calculation: the forecast backtest's verdicts from the new results, which
+        decide the cards that show a forecast. Never raises: a failure keeps the last verdicts
+        and is one line in the log (the night's results are in already)."""
+        from kpidesk.services.caller import SYSTEM_SCHEDULER
+        from kpidesk.services.forecasting import refresh_verdicts
+
+        started = time.monotonic()
+        try:
+            report = refresh_verdicts(self.db, SYSTEM_SCHEDULER)
+        except Exception as exc:  # noqa: BLE001 - a forecast problem must not fail the night
+            log.debug("forecast verdicts not refreshed", exc_info=True)
+            log.error(
+                "forecast verdicts not refreshed, the last ones stay: %s: %s",
+                type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "",
+            )  # fmt: skip
+            return False
+        log.info(
+            "forecast verdicts refreshed: %d rules in %.1f s",
+            len(report.rules), time.monotonic() - started,
+        )  # fmt: skip
+        return True
 
     def damage(self) -> str | None:
         """Why this SQLite file must not be written to (quick_check), or None."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -24,20 +24,23 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, Setting
 from kpidesk.domain.backtest import RuleBacktest, UserSeries, pooled_sample, replay, summarise
 from kpidesk.domain.forecast import (
+    COVERAGE_TEMPLATES,
     LEAD_TOLERANCE,
     Forecast,
     Horizon,
     Method,
     PastErrors,
+    Start,
+    coverage_start,
     forecast,
     hidden,
+    lead_days,
     method_for,
     nightly_values,
     period_base,
     period_last_day,
     period_pairs,
     rule_period,
-    window_days,
     window_pairs,
 )
 from kpidesk.services.caller import Caller, checked
@@ -82,20 +85,33 @@ def _win_rate(won: float | None, lost: float | None) -> float | None:
     return None if closed <= 0 else (won or 0) / closed
 
 
-def base_from_parts(
-    method: Method, value: float | None, parts: Sequence[float | None] | None
-) -> float | None:
+def start_from_parts(
+    template_key: str,
+    method: Method,
+    value: float | None,
+    parts: Sequence[float | None] | None,
+    pooled_completion: float | None = None,
+) -> Start | None:
     """The forecast's starting point on a night from the value and the engine's known part."""
     if method == "no_change":
-        return value
+        return None if value is None else Start(value)
     if parts is None:
         return None
     if method == "period":
         if value is None:
             return None
-        open_part, won, lost = parts
-        return period_base(value, open_part, _win_rate(won, lost))
-    return parts[0]
+        open_part, won, lost = parts[:3]
+        return Start(period_base(value, open_part, _win_rate(won, lost)), floor=value)
+    if template_key in COVERAGE_TEMPLATES:
+        return coverage_start(template_key, parts, pooled_completion)
+    return None if parts[0] is None else Start(parts[0])
+
+
+def pooled_completion(parts: Mapping[int, Sequence[float | None]]) -> float | None:
+    """A coverage rule's users' completion rate together on one night (None without any)."""
+    done = sum(float(user[3] or 0) for user in parts.values() if len(user) >= 5)
+    tried = sum(float(user[4] or 0) for user in parts.values() if len(user) >= 5)
+    return done / tried if tried > 0 else None
 
 
 def _rule_series(
@@ -105,8 +121,12 @@ def _rule_series(
     until: dt.date,
     tz: ZoneInfo,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[int, UserSeries]:
-    """Every user's nights of the rule up to `until` + the rule's lead, with the base per night."""
+    every: int = 1,
+    since: dt.date | None = None,
+) -> tuple[dict[int, UserSeries], float | None]:
+    """Every user's nights of the rule up to `until` + the rule's lead, with the base per night
+    (with `every` > 1 only every `every`-th night back from `until`, from `since` on), and
+    the users' completion rate on the last night (coverage rules)."""
     from kpidesk.engine.known import known_parts
 
     values: dict[int, dict[dt.date, float]] = {}
@@ -118,21 +138,39 @@ def _rule_series(
         if value is not None:
             values.setdefault(int(user_id), {})[run_date] = float(value)
     bases: dict[int, dict[dt.date, float]] = {user_id: {} for user_id in values}
+    bounds: dict[int, dict[dt.date, tuple[float, float | None]]] = {u: {} for u in values}
+    scales: dict[int, dict[dt.date, float]] = {user_id: {} for user_id in values}
+    completion: float | None = None
     if method == "no_change":
         bases = {user_id: dict(nights) for user_id, nights in values.items()}
     else:
-        nights = sorted({day for user in values.values() for day in user if day <= until})
+        nights = sorted(
+            day
+            for day in {day for user in values.values() for day in user}
+            if day <= until and (since is None or day >= since) and (until - day).days % every == 0
+        )
         for done, night in enumerate(nights, start=1):
             parts = known_parts(conn, rule, night, tz) or {}
+            completion = pooled_completion(parts)
             for user_id, user_parts in parts.items():
                 if user_id not in values:
                     continue
-                base = base_from_parts(method, values[user_id].get(night), user_parts)
-                if base is not None:
-                    bases[user_id][night] = base
+                start = start_from_parts(
+                    rule.template, method, values[user_id].get(night), user_parts, completion
+                )
+                if start is not None:
+                    bases[user_id][night] = start.base
+                    if start.floor or start.ceiling is not None:
+                        bounds[user_id][night] = (start.floor, start.ceiling)
+                    if start.scale != 1.0:
+                        scales[user_id][night] = start.scale
             if progress is not None:
                 progress(done, len(nights))
-    return {user_id: UserSeries(values[user_id], bases[user_id]) for user_id in sorted(values)}
+    series = {
+        user_id: UserSeries(values[user_id], bases[user_id], bounds[user_id], scales[user_id])
+        for user_id in sorted(values)
+    }
+    return series, completion
 
 
 @checked
@@ -154,8 +192,61 @@ def backtest(
     caller.require_admin()
     if date_from is not None and date_to is not None and date_to < date_from:
         raise ForecastServiceError(f"--to {date_to} is before --from {date_from}")
+    report, pooled, completions = _replay_rules(
+        db, date_from=date_from, date_to=date_to, rule_name=rule_name, progress=progress
+    )
+    if save and rule_name is None and date_from is None and date_to is None:
+        save_verdicts(db, report, pooled, completions)
+    return report
+
+
+# The nightly refresh: forecasts made on every REFRESH_EVERY-th night of the last
+# REFRESH_CASE_DAYS, learning from known parts of the REFRESH_HISTORY_DAYS before (the
+# cards themselves learn from every 7th night of the last year).
+REFRESH_EVERY = 7
+REFRESH_CASE_DAYS = 365
+REFRESH_HISTORY_DAYS = 730
+
+
+@checked
+def refresh_verdicts(db: Database, caller: Caller) -> BacktestReport:
+    """The verdicts that decide which cards show a forecast, from the nightly results up to
+    the last night: what the nightly run calls after its calculation.
+
+    Cheaper than the full backtest: the known parts are read for one night in seven (the
+    nights the cards learn from), so the cost grows with rules × 104 nights at most.
+    """
+    caller.require_admin()
+    with db.connect() as conn:
+        last = conn.scalar(select(func.max(KpiResult.run_date)))
+    if last is None:
+        return BacktestReport(None, None, [])
+    report, pooled, completions = _replay_rules(
+        db,
+        date_from=last - dt.timedelta(days=REFRESH_CASE_DAYS),
+        date_to=None,
+        rule_name=None,
+        every=REFRESH_EVERY,
+        since=last - dt.timedelta(days=REFRESH_HISTORY_DAYS),
+    )
+    save_verdicts(db, report, pooled, completions)
+    return report
+
+
+def _replay_rules(
+    db: Database,
+    *,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    rule_name: str | None,
+    progress: BacktestProgress | None = None,
+    every: int = 1,
+    since: dt.date | None = None,
+) -> tuple[BacktestReport, dict[int, list[tuple[int, float]]], dict[int, float | None]]:
+    """The backtest of the active rules, with each rule's pooled errors and completion rate."""
     reports: list[RuleBacktest] = []
     pooled: dict[int, list[tuple[int, float]]] = {}
+    completions: dict[int, float | None] = {}
     with db.connect() as conn:
         with Session(bind=conn) as session:
             tz = settings.timezone(session)
@@ -166,42 +257,46 @@ def backtest(
             rules = [rule for rule in rules if rule.name.casefold() == wanted]
             if not rules:
                 raise ForecastServiceError(f"no active rule is named {rule_name!r}")
-        last_night = conn.scalar(select(KpiResult.run_date).order_by(KpiResult.run_date.desc()))
+        last_night = conn.scalar(select(func.max(KpiResult.run_date)))
         until = date_to or last_night or dt.date.today()
         for index, rule in enumerate(rules):
             from kpidesk.services.kpi import clean_params
 
             params = clean_params(rule.template, rule.params)
             method = method_for(rule.template, params)
+            lead = lead_days(rule.template, params)
+            period = rule_period(rule.template, params)
 
             def step(done: int, total: int, name: str = rule.name) -> None:
                 if progress is not None:
                     progress(name, done, total)
 
-            series = _rule_series(conn, rule, method, until, tz, step)
+            series, completion = _rule_series(
+                conn, rule, method, until, tz, step, every=every, since=since
+            )
+            completions[rule.id] = completion
             cases = replay(
                 series,
                 method=method,
-                lead=window_days(params),
-                period=rule_period(rule.template, params),
+                lead=lead,
+                period=period,
                 date_from=date_from,
-                date_to=date_to,
+                date_to=date_to if every == 1 else until,
                 ceiling=_ceiling(rule.template),
+                every=every,
             )
             reports.append(summarise(rule.id, rule.name, rule.template, method, cases))
-            pooled[rule.id] = pooled_sample(
-                series, lead=window_days(params), period=rule_period(rule.template, params)
-            )
+            pooled[rule.id] = pooled_sample(series, lead=lead, period=period)
             if progress is not None:
                 progress(rule.name, index + 1, len(rules))
-    report = BacktestReport(date_from, date_to, reports)
-    if save and rule_name is None and date_from is None and date_to is None:
-        save_verdicts(db, report, pooled)
-    return report
+    return BacktestReport(date_from, date_to, reports), pooled, completions
 
 
 def save_verdicts(
-    db: Database, report: BacktestReport, pooled: Mapping[int, list[tuple[int, float]]]
+    db: Database,
+    report: BacktestReport,
+    pooled: Mapping[int, list[tuple[int, float]]],
+    completions: Mapping[int, float | None] | None = None,
 ) -> None:
     """Keep each rule's verdict, and its users' recent errors, for the cards (replacing the
     previous backtest's)."""
@@ -214,6 +309,7 @@ def save_verdicts(
             "coverage": rule.coverage,
             "method": rule.method,
             "pooled": [[lead, round(error, 6)] for lead, error in pooled.get(rule.rule_id, [])],
+            "completion": (completions or {}).get(rule.rule_id),
         }
         for rule in report.rules
     }
@@ -338,25 +434,36 @@ def _card_forecast(
 ) -> Forecast:
     method = method_for(rule.template, rule.params)
     period = rule_period(rule.template, rule.params)
-    lead = window_days(rule.params)
+    lead = lead_days(rule.template, rule.params)
     base: float | None = None
     open_part: float | None = None
     win_rate: float | None = None
     bases: Mapping[dt.date, float] = values
+    start: Start | None = None
+    rate = verdict.get("completion") if verdict is not None else None
+    rate = float(rate) if isinstance(rate, (int, float)) else None
+    scales: dict[dt.date, float] = {}
     if method != "no_change":
         known_bases: dict[dt.date, float] = {}
         for (rule_id, night), night_parts in parts.items():
             if rule_id != rule.rule_id:
                 continue
-            night_base = base_from_parts(method, values.get(night), night_parts)
-            if night_base is not None:
-                known_bases[night] = night_base
+            night_start = start_from_parts(
+                rule.template, method, values.get(night), night_parts, rate
+            )
+            if night_start is not None:
+                known_bases[night] = night_start.base
+                scales[night] = night_start.scale
             if night == run_date:
-                base = night_base
+                start = night_start
+                base = None if night_start is None else night_start.base
                 if method == "period":
                     open_part, win_rate = night_parts[0], _win_rate(night_parts[1], night_parts[2])
         bases = known_bases
-    own = period_pairs(bases, values, period) if period else window_pairs(bases, values, lead)
+    if period:
+        own = period_pairs(bases, values, period)
+    else:
+        own = window_pairs(bases, values, lead, scales)
     pooled = None
     if verdict is not None and isinstance(verdict.get("pooled"), list):
         pooled = PastErrors.from_errors(
@@ -375,6 +482,7 @@ def _card_forecast(
         ceiling=rule.ceiling,
         open_part=open_part,
         win_rate=win_rate,
+        start=start if method == "known" else None,
     )
     if verdict is None:
         return hidden(result, None, None)

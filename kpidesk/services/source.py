@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpidesk.data import settings, sql_source
-from kpidesk.data.crm_import import ImportFailed, ImportProgress, presets
+from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport, presets
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
     BUILTIN_MAPPING,
@@ -21,6 +21,7 @@ from kpidesk.data.source import (
     imports,
     mapping_for,
     read_config,
+    sql_config,
     write_config,
 )
 from kpidesk.data.source import sync as _sync
@@ -30,6 +31,7 @@ from kpidesk.services.caller import Caller, checked
 __all__ = [
     "BUILTIN_MAPPING",
     "ImportInfo",
+    "check_sql",
     "SourceError",
     "SourceView",
     "SyncResult",
@@ -41,9 +43,11 @@ __all__ = [
     "set_sql",
     "show",
     "url_with_password",
+    "FROM_ENVIRONMENT",
     "sync",
 ]
 
+FROM_ENVIRONMENT = sql_source.FROM_ENVIRONMENT  # the URL's password: from the environment only
 _CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]*@", re.I)
 
 
@@ -251,9 +255,11 @@ def set_sql(
     `mysql://` and `postgresql://` get kpidesk's drivers). Its password is stored apart from
     the URL in kpidesk's database; a password written as `***` (as `show` gives it) keeps the
     stored one, none removes it (KPIDESK_SOURCE_PASSWORD in the environment, when set, wins
-    over the stored one). `mapping` must hold one query per entity (e.g. `suitecrm-sql`).
-    After saving, the source is tried (connect, each query's columns): what fails comes back
-    as warnings, since the CRM may be down just now.
+    over the stored one), `${KPIDESK_SOURCE_PASSWORD}` stores none and takes it from the
+    environment only (processes without it leave the night to the scheduler service).
+    `mapping` must hold one query per entity (e.g. `suitecrm-sql`). After saving, the source
+    is tried (connect, each query's columns): what fails comes back as warnings, since the
+    CRM may be down just now.
     """
     caller.require_admin()
     problems: list[str] = []
@@ -293,6 +299,8 @@ def set_sql(
                     ["the URL's password *** keeps the stored one, but none is stored"]
                 )
             password, change = stored, "kept"
+        elif given == sql_source.FROM_ENVIRONMENT:
+            password, change = given, "environment"
         else:
             password, change = given, ("set" if given else "none")
         config = SourceConfig(
@@ -322,6 +330,29 @@ def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -
     """`kpidesk sync`: the nightly run's import step alone (all or nothing), recorded."""
     caller.require_admin()
     return _sync(db, progress=progress)
+
+
+@checked
+def check_sql(db: Database, caller: Caller, progress: ImportProgress | None = None) -> ImportReport:
+    """`kpidesk sync --check` for a sql source: run every query, check every row, write nothing.
+
+    The report's `check_lines()` show per entity how many rows map and the first rows as
+    they would be stored; SourceError lists the problems (the import's own lines).
+    """
+    caller.require_admin()
+    with db.session() as session:
+        config = read_config(session)
+    if config.kind != "sql":
+        raise SourceError(
+            ["--check reads a sql source; check a folder's export with "
+             "kpidesk import-crm DIR --mapping MAPPING --check"]
+        )  # fmt: skip
+    try:
+        return sql_source.import_sql(db, sql_config(db, config), check=True, progress=progress)
+    except sql_source.SqlSourceError as exc:
+        raise SourceError([str(exc)]) from None
+    except ImportFailed as exc:
+        raise SourceError(exc.errors) from None
 
 
 @checked

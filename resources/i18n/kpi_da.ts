@@ -64,37 +64,42 @@
         <translation>%1 i åbne salgsmuligheder med forventet lukning i vinduet pr. %2; korrigeret for, hvordan dine salgsmuligheder plejer at skride, lukke eller tabes (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="108"/>
-        <source>%1 customers have no activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 kunder har ingen aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="110"/>
+        <source>%1 known for the window on %2; with the usual change (%3): about %4 (likely %5 to %6).</source>
+        <translation>%1 kendt for vinduet pr. %2; med den sædvanlige ændring (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="113"/>
-        <source>%1 of your customers have an activity planned before %2; weighted by how often plans usually get done (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 af dine kunder har en aktivitet planlagt inden %2; vægtet efter, hvor ofte planer plejer at blive gennemført (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="126"/>
+        <source>On %1, %2 customers still count as visited by what is already done and %3 more have something planned before then, counted at your completion rate of %4: %5 without a visit; with the usual change (%6) about %7 (likely %8 to %9).</source>
+        <translation>Pr. %1 tæller %2 kunder stadig som besøgt af det, der allerede er gennemført, og %3 flere har noget planlagt inden da, talt med din gennemførelsesgrad på %4: %5 uden besøg; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="125"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="132"/>
+        <source>On %1, %2 customers still count as covered by meetings already held and %3 more have one planned before then, counted at your completion rate of %4: %5; with the usual change (%6) about %7 (likely %8 to %9).</source>
+        <translation>Pr. %1 tæller %2 kunder stadig som dækket af møder, der allerede er holdt, og %3 flere har et planlagt inden da, talt med din gennemførelsesgrad på %4: %5; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="145"/>
         <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: no backtest has checked it yet.</source>
         <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: ingen backtest har kontrolleret den endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="130"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="150"/>
         <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: in the backtest it erred more than the pace line (%3 against %4).</source>
         <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: i backtesten ramte den mere ved siden af end tempolinjen (%3 mod %4).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="137"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="157"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): nothing the CRM knows ahead tells more about this KPI than its value today.</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): intet af det, CRM&apos;et ved om fremtiden, siger mere om dette nøgletal end værdien i dag.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="143"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="163"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): the forecast from what the CRM knows is not shown until a backtest has checked it.</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): prognosen ud fra det, CRM&apos;et ved, vises først, når en backtest har kontrolleret den.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="148"/>
+        <location filename="../../kpidesk/gui/forecast_words.py" line="168"/>
         <source>Expected to stay about where it is (likely %1 to %2 on %3): in the backtest the forecast from what the CRM knows erred more than &quot;no change&quot; (%4 against %5).</source>
         <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): i backtesten ramte prognosen ud fra det, CRM&apos;et ved, mere ved siden af end &quot;ingen ændring&quot; (%4 mod %5).</translation>
     </message>
@@ -125,102 +130,102 @@
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="236"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="267"/>
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="249"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="280"/>
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="259"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="290"/>
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="289"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="320"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="344"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="375"/>
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="353"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="384"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="408"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="441"/>
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="474"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="507"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="476"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="509"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="487"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="520"/>
         <source>1 record makes up today&apos;s value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="489"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="522"/>
         <source>%2 records make up today&apos;s value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="472"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="505"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="383"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="416"/>
         <source>Likely range</source>
         <translation>Sandsynligt interval</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="391"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="424"/>
         <source>Expected</source>
         <translation>Forventet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="396"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="429"/>
         <source>No change</source>
         <translation>Ingen ændring</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="401"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
         <source>Pace so far</source>
         <translation>Tempo indtil nu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="467"/>
         <source>Already known</source>
         <translation>Allerede kendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="435"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="468"/>
         <source>Open deals × win rate</source>
         <translation>Åbne salgsmuligheder × hitrate</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="497"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="530"/>
         <source>The data changed since the night&apos;s run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="504"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="537"/>
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -400,42 +405,42 @@
 <context>
     <name>RowsModel</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="154"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
         <source>no</source>
         <translation>nej</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
         <source>planned</source>
         <translation>planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="159"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
         <source>done</source>
         <translation>udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
         <source>cancelled</source>
         <translation>aflyst</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="160"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
         <source>open</source>
         <translation>åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
         <source>won</source>
         <translation>vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="161"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
         <source>lost</source>
         <translation>tabt</translation>
     </message>
@@ -506,138 +511,138 @@
 <context>
     <name>RuleEditorDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="80"/>
         <source>Edit KPI rule</source>
         <translation>Redigér KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="79"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="80"/>
         <source>New KPI rule</source>
         <translation>Ny KPI-regel</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="105"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="106"/>
         <source>&amp;Template</source>
         <translation>&amp;Skabelon</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="119"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="120"/>
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="139"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="140"/>
         <source>T&amp;arget</source>
         <translation>&amp;Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="152"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="153"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="156"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="157"/>
         <source>A&amp;ctive (calculated every night)</source>
         <translation>Ak&amp;tiv (beregnes hver nat)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="164"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="165"/>
         <source>Advice</source>
         <translation>Vejledning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="175"/>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="176"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="518"/>
         <source>Save</source>
         <translation>Gem</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="178"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="179"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="254"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="255"/>
         <source>count</source>
         <translation>antal</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="256"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="257"/>
         <source>e.g. %1</source>
         <translation>f.eks. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="287"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="288"/>
         <source> days</source>
         <translation> dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="309"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="310"/>
         <source>Not found in the data</source>
         <translation>Findes ikke i data</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="310"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="311"/>
         <source>None checked: every activity type counts</source>
         <translation>Ingen valgt: alle aktivitetstyper tæller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="316"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="317"/>
         <source>This month to date</source>
         <translation>Denne måned indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="317"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="318"/>
         <source>This quarter to date</source>
         <translation>Dette kvartal indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="318"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="319"/>
         <source>This year to date</source>
         <translation>I år indtil i dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="319"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="320"/>
         <source>Rolling: the last N days</source>
         <translation>Rullende: de sidste N dage</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="374"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="375"/>
         <source>Give the rule a name.</source>
         <translation>Giv reglen et navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="379"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="380"/>
         <source>Another rule already has this name.</source>
         <translation>En anden regel har allerede dette navn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="383"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="384"/>
         <source>Use a whole number from %1 to %2.</source>
         <translation>Brug et helt tal fra %1 til %2.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="394"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="395"/>
         <source>Type the target.</source>
         <translation>Skriv målet.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="396"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="397"/>
         <source>The target must be a number.</source>
         <translation>Målet skal være et tal.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="398"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="399"/>
         <source>The target cannot be negative.</source>
         <translation>Målet kan ikke være negativt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="450"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="451"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="517"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="518"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>

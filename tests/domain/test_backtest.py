@@ -8,7 +8,7 @@ import random
 import pytest
 
 from kpidesk.domain.backtest import MIN_CASES, UserSeries, replay, summarise
-from kpidesk.domain.forecast import MAX_OWN_ERRORS, MIN_ERRORS
+from kpidesk.domain.forecast import MIN_ERRORS
 
 START = dt.date(2026, 1, 1)
 
@@ -21,13 +21,17 @@ def series(values: list[float], bases: list[float] | None = None) -> UserSeries:
 
 def plain_no_change(values: list[float], lead: int) -> list[tuple[int, float, float, float]]:
     """Per night i with an outcome: (i, actual, low, high) by the definition, from scratch:
-    errors v[j+lead]-v[j] with j+lead <= i, the last MAX_OWN_ERRORS of them, 10/90 % points,
-    widened to hold the value itself.
-    With one user the rule's users' errors are the user's own, so MIN_ERRORS is the bar."""
+    the user's own errors v[j+lead]-v[j] with j+lead <= i from nights j a multiple of 7
+    nights before i within a year, when there are 15 or more reaching back 4 horizons;
+    otherwise every night's error (with one user the rule's users' errors are the user's
+    own, the most recent 3000). 10/90 % points, widened to hold the value itself."""
     out = []
     for i in range(len(values) - lead):
-        errors = [values[j + lead] - values[j] for j in range(0, i - lead + 1)]
-        errors = errors[-MAX_OWN_ERRORS:]
+        weekly = [j for j in range(0, i - lead + 1) if (i - j) % 7 == 0 and i - j <= 365]
+        if len(weekly) >= 15 and i - min(weekly) >= 4 * lead:
+            errors = [values[j + lead] - values[j] for j in weekly]
+        else:
+            errors = [values[j + lead] - values[j] for j in range(0, i - lead + 1)][-3000:]
         if len(errors) < MIN_ERRORS:
             continue
         errors.sort()
@@ -45,7 +49,7 @@ def plain_no_change(values: list[float], lead: int) -> list[tuple[int, float, fl
 
 def test_no_change_replay_matches_a_plain_recomputation() -> None:
     rng = random.Random(3)
-    values = [float(rng.randint(0, 20)) for _ in range(200)]
+    values = [float(rng.randint(0, 20)) for _ in range(400)]
     lead = 14
     cases = replay({1: series(values)}, method="no_change", lead=lead)
     expected = plain_no_change(values, lead)
@@ -106,6 +110,12 @@ def test_period_replay_sets_the_pace_line_beside() -> None:
     assert result.mae_no_change is not None and result.mae_no_change > 0
     for case in cases:
         assert case.pace is not None and case.low >= case.no_change  # never below so far
+    # The nightly refresh replays one night in seven, counted back from the last night.
+    weekly = replay({1: user}, method="period", lead=0, period="month", every=7)
+    last = max(values)
+    assert weekly and {case.made for case in weekly} == {
+        case.made for case in cases if (last - case.made).days % 7 == 0
+    }
 
 
 def test_empty_summary() -> None:

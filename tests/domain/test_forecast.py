@@ -14,6 +14,9 @@ from kpidesk.domain.forecast import (
     Horizon,
     Pair,
     PastErrors,
+    Start,
+    completion_rate,
+    coverage_start,
     forecast,
     hidden,
     horizon_for,
@@ -213,3 +216,85 @@ def test_to_json_and_hidden() -> None:
     assert data["shown"] is False and data["method"] == "no_change"
     assert data["horizon"] == {"kind": "window", "start": "2026-03-20", "end": "2026-03-27"}
     assert (data["projected"], data["low"], data["high"]) == (10.0, 6.0, 14.0)
+
+
+def daily_pairs(errors: dict[int, float], lead: int) -> list[Pair]:
+    """One pair per night `AS_OF - back` made `back` nights ago, outcome `lead` nights later."""
+    return [
+        Pair(AS_OF - back * DAY, AS_OF - back * DAY + lead * DAY, 0.0, error)
+        for back, error in errors.items()
+    ]
+
+
+def test_a_windows_band_reads_errors_a_week_apart_over_enough_horizons() -> None:
+    # Errors of a 7-day window made on the nights 7..364 before AS_OF: those a multiple of 7
+    # nights back are 0..50 (one per week, 52 of them), every other night 1000: a run of
+    # nearly equal neighbours must not pass for the spread.
+    lead = 7
+    errors = {back: (1000.0 if back % 7 else float(back // 7 - 1)) for back in range(7, 365)}
+    result = predict(0.0, as_of=AS_OF, own=PastErrors(daily_pairs(errors, lead)), window=lead)
+    assert result is not None and (result.errors, result.pooled) == (52, False)  # 0..51
+    assert result.projected == pytest.approx(25.5)  # their median
+    assert result.low == pytest.approx(0.1 * 51) and result.high == pytest.approx(0.9 * 51)
+    # 20 weekly errors reaching back 140 nights: enough for a 28-day window (4 × 28 = 112)
+    # but not for a 90-day one (360), which borrows the rule's users' errors instead.
+    recent = {back: 1.0 for back in range(7, 147, 7)}
+    pooled = PastErrors(daily_pairs({back: 5.0 for back in range(90, 130)}, 90))
+    own28 = PastErrors(daily_pairs(recent, 7))
+    mine = predict(0.0, as_of=AS_OF, own=own28, pooled=pooled, window=28)
+    assert mine is not None and (mine.pooled, mine.projected) == (False, 1.0)
+    borrowed = predict(0.0, as_of=AS_OF, own=own28, pooled=pooled, window=90)
+    assert borrowed is not None and (borrowed.pooled, borrowed.projected) == (True, 5.0)
+
+
+def test_coverage_start_weights_planned_customers_by_the_completion_rate() -> None:
+    # 10 customers; 4 met in the part of the window still inside it at the horizon, 3 more
+    # with a planned meeting before it; 9 of the user's 12 activities last year got done.
+    parts = (10.0, 4.0, 7.0, 9.0, 12.0)
+    share = coverage_start("kam_coverage", parts, pooled_completion=0.5)
+    # The usual change is measured in the 3 customers with nothing done or planned.
+    assert share == Start(base=(4 + 0.75 * 3) / 10, floor=0.4, ceiling=1.0, certain=4.0,
+                          planned=3.0, completion=0.75, scale=0.3)  # fmt: skip
+    neglected = coverage_start("neglected_accounts", parts, pooled_completion=0.5)
+    assert neglected == Start(base=10 - 6.25, floor=0.0, ceiling=6.0, certain=4.0, planned=3.0,
+                              completion=0.75, scale=3.0)  # fmt: skip
+    everyone = coverage_start("neglected_accounts", (10.0, 4.0, 10.0, 9.0, 12.0), None)
+    assert everyone is not None and everyone.scale == 1.0  # at least one customer
+    assert coverage_start("kam_coverage", (0.0, 0.0, 0.0, 3.0, 4.0), 0.5) is None
+    # Few own activities: the rule's users' rate; none known at all: planned counts whole.
+    assert completion_rate(4, 5, 0.5) == 0.5
+    assert completion_rate(4, 5, None) == 0.8
+    assert completion_rate(0, 0, None) == 1.0
+
+
+def test_a_coverage_forecast_stays_inside_what_cannot_change() -> None:
+    # The usual change would take coverage to 0.4 + (-0.3): below the 0.5 already certain.
+    horizon = horizon_for("kam_coverage", {"days": 90, "activity_types": []}, AS_OF)
+    assert horizon.end == AS_OF + 28 * DAY  # four weeks ahead, not a whole window
+    assert horizon_for("neglected_accounts", {"days": 21}, AS_OF).end == AS_OF + 11 * DAY
+    values = {AS_OF - i * DAY: 0.5 for i in range(200)}
+    own = daily_pairs({back: -0.3 for back in range(28, 200)}, 28)
+    start = Start(base=0.55, floor=0.5, ceiling=1.0, certain=5.0, planned=1.0, completion=0.5)
+    result = forecast(sorted(values.items()), as_of=AS_OF, target=0.8, direction="higher",
+                      horizon=horizon, method="known", own=own, ceiling=1.0,
+                      start=start)  # fmt: skip
+    assert result.status == "ok" and result.known == 0.55
+    assert result.projected == result.low == result.high == 0.5
+    assert (result.certain, result.planned, result.completion) == (5.0, 1.0, 0.5)
+
+
+def test_a_coverage_forecast_scales_the_usual_change_to_the_customers_not_reached() -> None:
+    # In the past, with 4 customers not reached, 2 more got a visit than known (error -2
+    # neglected: -0.5 per customer not reached). Tonight 10 are not reached: about -5.
+    values = {AS_OF - i * DAY: 12.0 for i in range(200)}
+    bases = {AS_OF - i * DAY: 14.0 for i in range(28, 200)}
+    scales = {day: 4.0 for day in bases}
+    own = window_pairs(bases, values, 28, scales)
+    assert {pair.error for pair in own} == {-0.5}
+    horizon = horizon_for("neglected_accounts", {"days": 60}, AS_OF)
+    start = coverage_start("neglected_accounts", (30.0, 10.0, 20.0, 8.0, 10.0), None)
+    assert start is not None and (start.base, start.scale) == (30 - 10 - 0.8 * 10, 10.0)
+    result = forecast(sorted(values.items()), as_of=AS_OF, target=3, direction="lower",
+                      horizon=horizon, method="known", own=own, start=start)  # fmt: skip
+    assert result.status == "ok"
+    assert (result.projected, result.addition) == (12.0 - 5.0, -5.0)

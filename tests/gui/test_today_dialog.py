@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QGraphicsItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from kpidesk.data.db import Database
@@ -135,6 +136,29 @@ def test_enter_on_a_card_opens_its_chart_with_explanation_and_call_list(
     assert "6" in chart.summaryLabel.text()
 
 
+def over(colour: QColor, background: QColor) -> QColor:
+    """`colour` painted over an opaque `background` (source-over)."""
+    alpha = colour.alphaF()
+    return QColor(
+        *(round(a * alpha + b * (1 - alpha)) for a, b in (
+            (colour.red(), background.red()), (colour.green(), background.green()),
+            (colour.blue(), background.blue()),
+        ))
+    )  # fmt: skip
+
+
+def close(a: QColor, b: QColor, tolerance: int = 8) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+
+
+def legend_pixel(chart: KpiChartDialog, swatch: QGraphicsItem) -> QColor:
+    """The colour the chart shows at the middle of a legend sample."""
+    image = chart.plot.grab().toImage()
+    point = chart.plot.mapFromScene(swatch.mapToScene(QPointF(10, 10)))
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(point.x() * ratio), round(point.y() * ratio))
+
+
 def test_the_chart_draws_the_known_part_apart_from_the_expected_part_and_the_band(
     qtbot: QtBot, db: Database, seed: Seed
 ) -> None:
@@ -162,6 +186,18 @@ def test_the_chart_draws_the_known_part_apart_from_the_expected_part_and_the_ban
     # One sentence: the known part, the usual change, the projection and the band.
     text = chart.forecastLabel.text()
     assert text.startswith("4 ") and "(+3)" in text and " 7 " in text and "5" in text
+    # The legend's samples are painted in the band's and the bar's own colours.
+    chart.show()
+    qtbot.waitExposed(chart)
+    background = chart.palette().color(QPalette.ColorRole.Base)
+    band_brush = chart.band.brush()
+    bar_brush = chart.known_bar.opts["brush"]
+    for swatch, brush in ((chart.band_swatch, band_brush), (chart.known_swatch, bar_brush)):
+        assert swatch is not None
+        painted = legend_pixel(chart, swatch)
+        expected = over(brush.color(), background)
+        assert close(painted, expected), (painted.getRgb(), expected.getRgb())
+        assert not close(painted, over(QColor(100, 100, 150), background))  # pyqtgraph's grey
     chart.close()
 
     # Not shown (the backtest found it no better than "no change"): a flat line and the band.
@@ -219,3 +255,36 @@ def test_english_cards_use_english_formats(qtbot: QtBot, db: Database, seed: See
     assert revenue.scoreLabel.text() == "62%" and revenue.scoreBar.level() == "amber"
     assert coverage.valueLabel.text() == "66.7%"
     assert "Too little history" in revenue.forecastLabel.text()
+
+
+def test_a_coverage_forecast_says_what_is_certain_planned_and_weighted(
+    qtbot: QtBot, db: Database, seed: Seed
+) -> None:
+    set_up_rules(db, seed)
+    run_history(db, seed, nights=1)
+    ctx = AppContext(db=db, caller=seed.anna, language="en")
+    dialog = TodayKpiDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
+        dialog.show()
+    item = dialog.card("KAM-dækning").item  # type: ignore[union-attr]
+    end = seed.today + dt.timedelta(days=28)
+    # 20 of 38 customers still covered on the horizon's night, 2 more with a meeting planned
+    # before it at a 75 % completion rate: 21.5 of 38; with the usual +3 points.
+    shown = Forecast(
+        "ok", Horizon("window", seed.today, end), projected=21.5 / 38 + 0.03,
+        low=21.5 / 38, high=0.7, on_pace=False, pace_target=None, target_date=None, nights=200,
+        method="known", known=21.5 / 38, addition=0.03, errors=40, certain=20.0, planned=2.0,
+        completion=0.75,
+    )  # fmt: skip
+    chart = KpiChartDialog(dialog.ctx, replace(item, forecast=shown), dialog.today.user_id,
+                           dialog.today.run_date)  # fmt: skip
+    qtbot.addWidget(chart)
+    text = chart.forecastLabel.text()
+    assert text.startswith("On ") and ", 20 customers still count as covered" in text
+    assert "2 more have one planned" in text and "completion rate of 75%: 56.6%" in text
+    assert "(+3%) about 59.6% (likely 56.6% to 70%)" in text
+    assert chart.known_bar is not None and list(chart.known_bar.opts["height"]) == [
+        pytest.approx(21.5 / 38 * 100)
+    ]
+    chart.close()

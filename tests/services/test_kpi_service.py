@@ -429,4 +429,5 @@ def test_rules_stored_without_defaults_get_them(kpi_db: tuple[Database, dict[str
     coverage = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF).find("KAM-dækning")
     assert coverage is not None
     assert coverage.params == {"activity_types": ["Salgsmøde"], "days": 90}
-    assert coverage.forecast.horizon.end == AS_OF + dt.timedelta(days=90)
+    # The default 90 days: forecast four weeks ahead, while 62 days of today's window remain.
+    assert coverage.forecast.horizon.end == AS_OF + dt.timedelta(days=28)
