@@ -407,7 +407,7 @@ def rows_per_file(report: ImportReport) -> dict[str, int]:
     return {", ".join(item.sources) or item.name: item.rows for item in report.files}
 
 
-@dataclass
+@dataclass(frozen=True)
 class SyncResult:
     """What one sync did.
 
