@@ -72,7 +72,9 @@ deb: dist
 # already names plus I18N_SOURCES_<prefix> (for a new file), then compiled to its .qm.
 I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
 	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py
-I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py $(wildcard kpidesk/gui/setup/*.py)
+I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py \
+	$(filter-out kpidesk/gui/setup/datasource_%,$(wildcard kpidesk/gui/setup/*.py))
+I18N_SOURCES_source := kpidesk/gui/setup/datasource_page.py kpidesk/gui/setup/datasource_form.py
 TS_FILES ?= $(wildcard resources/i18n/*.ts)
 ts_prefix = $(firstword $(subst _, ,$(notdir $(1))))
 ts_sources = $(sort $(wildcard $(I18N_SOURCES_$(call ts_prefix,$(1))) \

@@ -258,42 +258,47 @@
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="87"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="91"/>
+        <source>&amp;Data source</source>
+        <translation>&amp;Datakilde</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="94"/>
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="89"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="96"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="92"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="99"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="152"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="160"/>
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="163"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="171"/>
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="174"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="182"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="194"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="202"/>
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="195"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="203"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -939,7 +944,7 @@
     <name>TodayKpiDialog</name>
     <message>
         <location filename="../../kpidesk/gui/today_dialog.py" line="56"/>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="168"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="169"/>
         <source>Today&apos;s KPIs</source>
         <translation>Dagens KPI</translation>
     </message>
@@ -965,57 +970,57 @@
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="172"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="173"/>
         <source>Your KPIs could not be read: %1</source>
         <translation>Dine KPI&apos;er kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="182"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="183"/>
         <source>Today&apos;s KPIs for %1</source>
         <translation>Dagens KPI for %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="184"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="185"/>
         <source>%1&apos;s KPIs as of %2</source>
         <translation>KPI for %1 pr. %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="198"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="199"/>
         <source>Calculated %1. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="202"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="203"/>
         <source>Calculated %1 on CRM data from %2. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1 på CRM-data fra %2. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="233"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="234"/>
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
         <translation>Dine KPI&apos;er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="238"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="239"/>
         <source>The latest calculation has no figures for you yet; they come with the next nightly run.</source>
         <translation>Den seneste beregning har endnu ingen tal for dig; de kommer med næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="242"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="243"/>
         <source>You have no KPIs yet: an administrator gives you a profile with rules in the KPI setup.</source>
         <translation>Du har ingen KPI&apos;er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="246"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="247"/>
         <source>Your profile has no active KPI rules yet: an administrator sets them up in the KPI setup.</source>
         <translation>Din profil har ingen aktive KPI-regler endnu: en administrator sætter dem op i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="249"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="250"/>
         <source>Your user is not active, so no KPIs are calculated for you.</source>
         <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI&apos;er for dig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="250"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="251"/>
         <source>There are no KPIs for you yet.</source>
         <translation>Der er ingen KPI&apos;er til dig endnu.</translation>
     </message>
