@@ -71,7 +71,7 @@ deb: dist
 # Translations: every resources/i18n/<prefix>_<lang>.ts is updated from the Python files it
 # already names plus I18N_SOURCES_<prefix> (for a new file), then compiled to its .qm.
 I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
-	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py
+	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py kpidesk/gui/run_status.py
 I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py \
 	$(filter-out kpidesk/gui/setup/datasource_%,$(wildcard kpidesk/gui/setup/*.py))
 I18N_SOURCES_source := kpidesk/gui/setup/datasource_page.py kpidesk/gui/setup/datasource_form.py

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -41,6 +40,7 @@ from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
 from kpidesk.gui.login import app_icon, error_colour
+from kpidesk.gui.run_status import RunStatusText, data_status_text, run_status_text
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.warmup import start_warmup
 from kpidesk.services import auth, crm
@@ -50,107 +50,11 @@ log = logging.getLogger("kpidesk.gui")
 GEOMETRY_KEY = "mainWindow/geometry"
 STATE_KEY = "mainWindow/state"
 TAB_KEY = "mainWindow/tab"
-# A night run ends before this hour; "Beregnet i nat" rather than "i dag".
-NIGHT_ENDS_HOUR = 6
-STALE_AFTER = dt.timedelta(days=1)
-# A run still "running" after this long was killed (its process is gone).
-STALE_RUNNING = dt.timedelta(hours=3)
 # The status bar's "calculated ..." text moves on by itself (tonight → yesterday …), and
 # "Mine KPI" follows setup changes made on other desktops.
 STATUS_REFRESH_MS = 10 * 60 * 1000
 # The data line shows this many "M"s at most; the whole line is in its tooltip.
 DATA_LABEL_EM = 48
-
-
-@dataclass(frozen=True)
-class RunStatusText:
-    text: str
-    warning: bool
-    tooltip: str = ""
-
-
-def _moment_text(moment: dt.datetime, now: dt.datetime) -> str:
-    """When, as a person says it: last night 02:00, today 14:05, yesterday, or a date."""
-    time = QLocale().toString(QTime(moment.hour, moment.minute), "HH:mm")
-    if moment.date() == now.date():
-        if moment.hour < NIGHT_ENDS_HOUR:
-            return QCoreApplication.translate(
-                "MainWindow", "Calculated last night at {time}"
-            ).format(time=time)
-        return QCoreApplication.translate("MainWindow", "Calculated today at {time}").format(
-            time=time
-        )
-    if moment.date() == now.date() - dt.timedelta(days=1):
-        return QCoreApplication.translate("MainWindow", "Calculated yesterday at {time}").format(
-            time=time
-        )
-    # The date's pattern is translated too: Danish reads 27-11-2026.
-    date = QLocale().toString(
-        QDate(moment.year, moment.month, moment.day),
-        QCoreApplication.translate("MainWindow", "dd/MM/yyyy"),
-    )
-    return QCoreApplication.translate("MainWindow", "Calculated {date} {time}").format(
-        date=date, time=time
-    )
-
-
-def data_status_text(
-    run: Any, now: dt.datetime, tz: ZoneInfo, language: str = "da"
-) -> RunStatusText | None:
-    """Which CRM data the figures on screen are computed on, in words (None: nothing to say).
-
-    The words are `domain.freshness`'s, the same as the run log's, in the app's language and
-    seen from `now`; a failed import is a warning.
-    """
-    data = getattr(run, "data", None) if run is not None else None
-    if data is None:
-        return None
-    text = data.words(now, tz, language)
-    return RunStatusText(text, data.failed, text)
-
-
-def run_status_text(run: Any, now: dt.datetime, tz: ZoneInfo) -> RunStatusText:
-    """The status bar's words for `kpi.last_run_status()`'s answer (None: no run yet)."""
-    if run is None:
-        return RunStatusText(
-            QCoreApplication.translate("MainWindow", "The KPIs have not been calculated yet"), False
-        )
-    now = now.astimezone(tz)
-    success_at = getattr(run, "last_success_at", None)
-    if run.status == "success" and run.finished_at is not None:
-        success_at = run.finished_at
-    previous = ""
-    if success_at is not None:
-        previous = _moment_text(success_at.astimezone(tz), now)
-    started = getattr(run, "started_at", None)
-    if run.status == "running" and (started is None or now - started < STALE_RUNNING):
-        text = QCoreApplication.translate("MainWindow", "Calculating the KPIs…")
-        return RunStatusText(text, False, previous)
-    # A run "running" for hours was killed: what counts is the last success.
-    if run.status == "failed":
-        text = QCoreApplication.translate("MainWindow", "The last KPI calculation failed")
-        if previous:
-            text = QCoreApplication.translate(
-                "MainWindow", "{failed} – figures: {previous}"
-            ).format(failed=text, previous=previous)
-        error = (run.error or "").strip().splitlines()
-        return RunStatusText(text, True, error[0] if error else "")
-    if success_at is None:
-        return RunStatusText(
-            QCoreApplication.translate("MainWindow", "The KPIs have not been calculated yet"), False
-        )
-    if now - success_at > STALE_AFTER:
-        return RunStatusText(
-            QCoreApplication.translate("MainWindow", "{previous} – more than a day ago").format(
-                previous=previous
-            ),
-            True,
-            QCoreApplication.translate(
-                "MainWindow",
-                "The nightly calculation has not run since; it catches up when kpidesk runs.",
-            ),
-        )
-    return RunStatusText(previous, False)
 
 
 class MainWindow(QMainWindow):

@@ -286,7 +286,8 @@ def test_login_typed_before_the_database_is_open(db: Database, qtbot: QtBot) -> 
 
 REPO = Path(__file__).resolve().parents[2]
 SHELL_SOURCES = ["kpidesk/gui/app.py", "kpidesk/gui/login.py", "kpidesk/gui/main_window.py",
-                 "kpidesk/gui/crm_views.py", "kpidesk/gui/crm_models.py"]  # fmt: skip
+                 "kpidesk/gui/run_status.py", "kpidesk/gui/crm_views.py",
+                 "kpidesk/gui/crm_models.py"]  # fmt: skip
 
 
 def messages(ts: Path) -> dict[tuple[str, str], str]:

@@ -17,7 +17,8 @@ from kpidesk.data.models import KpiRule, KpiRun, Profile
 from kpidesk.gui import i18n
 from kpidesk.gui import runner as gui_runner
 from kpidesk.gui.context import AppContext
-from kpidesk.gui.main_window import GEOMETRY_KEY, STATE_KEY, TAB_KEY, MainWindow, run_status_text
+from kpidesk.gui.main_window import GEOMETRY_KEY, STATE_KEY, TAB_KEY, MainWindow
+from kpidesk.gui.run_status import run_status_text
 from kpidesk.services import setup
 from kpidesk.services.caller import Caller
 from kpidesk.services.kpi import LastRun
