@@ -83,10 +83,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="SECONDS",
         help="time-out of each query, reading its rows included (default 300)",
     )
-    sql.add_argument(
+    password = sql.add_mutually_exclusive_group()
+    password.add_argument(
         "--ask-password",
         action="store_true",
-        help="ask for the database password (a terminal), or read one line from stdin",
+        help="ask for the database password (a terminal), or read one line from stdin; it is "
+        "stored in kpidesk's database",
+    )
+    password.add_argument(
+        "--password-from-env",
+        action="store_true",
+        help="store no password: only processes with KPIDESK_SOURCE_PASSWORD (the scheduler "
+        "service's env file) import; desktops leave the night to the service",
     )
     sql.set_defaults(handler=cmd_source_set_sql)
     show = source_sub.add_parser("show", help="show the data source (credentials masked)")
@@ -100,6 +108,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "records the import. Exit code 0 when imported or nothing new, 1 when it failed.",
     )
     add_db_option(sync)
+    sync.add_argument(
+        "--check",
+        action="store_true",
+        help="sql source: run every query and check every row, show the first rows as they "
+        "would be stored, write nothing (exit code 1 with one line per problem)",
+    )
     sync.set_defaults(handler=cmd_sync)
 
 
@@ -135,6 +149,8 @@ def cmd_source_set_sql(args: argparse.Namespace) -> int:
     try:
         if args.ask_password:
             url = source.url_with_password(url, _read_password())
+        elif args.password_from_env:
+            url = source.url_with_password(url, source.FROM_ENVIRONMENT)
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}") from exc
     db = database(args)
@@ -168,6 +184,8 @@ def _print_source(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    if args.check:
+        return _check(args)
     db = database(args)
     bars = _Bars()
     try:
@@ -190,4 +208,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.report is not None:
         for line in result.report.lines():
             print(line)
+    return ExitCode.OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    db = database(args)
+    bars = _Bars()
+    try:
+        report = source.check_sql(db, SYSTEM_CLI, progress=bars)
+    except source.SourceError as exc:
+        bars.close()
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("kpidesk: error: the check found problems; nothing was written", file=sys.stderr)
+        return ExitCode.ERROR
+    finally:
+        bars.close()
+        db.dispose()
+    for line in report.check_lines():
+        print(line)
     return ExitCode.OK

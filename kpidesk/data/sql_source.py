@@ -49,6 +49,8 @@ from kpidesk.data.models import Setting
 
 PASSWORD_KEY = "source_password"  # settings row; not a SettingSpec, so `config` never shows it
 PASSWORD_ENV = "KPIDESK_SOURCE_PASSWORD"
+# The URL's password written as this: only the environment gives it (kept as the stored value)
+FROM_ENVIRONMENT = "${" + PASSWORD_ENV + "}"
 MASK = "***"
 CONNECT_TIMEOUT = 15  # seconds; at most the statement time-out
 DEFAULT_TIMEOUT = 300  # seconds per query, reading its rows included
@@ -128,13 +130,21 @@ def store_password(session: Session, password: str) -> None:
 
 def password_origin(stored: str) -> str:
     """Where the password comes from: "environment", "database" or "none"."""
-    if os.environ.get(PASSWORD_ENV):
+    if stored == FROM_ENVIRONMENT or os.environ.get(PASSWORD_ENV):
         return "environment"
     return "database" if stored else "none"
 
 
 def effective_password(stored: str) -> str:
-    return os.environ.get(PASSWORD_ENV) or stored
+    from_environment = os.environ.get(PASSWORD_ENV, "")
+    if from_environment or stored == FROM_ENVIRONMENT:
+        return from_environment
+    return stored
+
+
+def missing_here(stored: str) -> bool:
+    """The password is to come from the environment, and this process has none."""
+    return stored == FROM_ENVIRONMENT and not os.environ.get(PASSWORD_ENV)
 
 
 # -- connecting -------------------------------------------------------------------------------

@@ -190,6 +190,11 @@ class NightlyRunner:
                 return PassResult((summary,), tuple(planned), False, error=damage)
         summaries: list[RunSummary] = []
         planned = self.plan()
+        elsewhere = source.left_to_another_process(self.db) if planned else None
+        if elsewhere is not None:
+            log.warning("nightly run for %s not started here: %s", planned[0], elsewhere)
+            self.failures += 1  # tried again later: by then the service has run the night
+            return PassResult((), tuple(planned), False)
         # Fresh CRM data first, once for every date of the pass (catch-up included).
         data = self.sync_source() if planned and not self.interrupted else None
         for day in planned:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpidesk.data import settings, sql_source
-from kpidesk.data.crm_import import ImportFailed, ImportProgress
+from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport, presets
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
     BUILTIN_MAPPING,
@@ -21,6 +21,7 @@ from kpidesk.data.source import (
     imports,
     mapping_for,
     read_config,
+    sql_config,
     write_config,
 )
 from kpidesk.data.source import sync as _sync
@@ -30,18 +31,23 @@ from kpidesk.services.caller import Caller, checked
 __all__ = [
     "BUILTIN_MAPPING",
     "ImportInfo",
+    "check_sql",
     "SourceError",
     "SourceView",
     "SyncResult",
+    "mapping_presets",
     "mask",
     "recent_imports",
     "set_folder",
+    "set_none",
     "set_sql",
     "show",
     "url_with_password",
+    "FROM_ENVIRONMENT",
     "sync",
 ]
 
+FROM_ENVIRONMENT = sql_source.FROM_ENVIRONMENT  # the URL's password: from the environment only
 _CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^@/\s]*@", re.I)
 
 
@@ -199,6 +205,42 @@ def set_folder(
     return warnings
 
 
+def mapping_presets(kind: str = "folder") -> list[str]:
+    """The mappings an administrator can pick by name for a kind of source.
+
+    A folder's: kpidesk's own five files, then the presets that read files; sql: the presets
+    that hold a query per table. A preset that does not load is left out (the CLI names it).
+    """
+    wanted_queries = kind == "sql"
+    names = [] if wanted_queries else [BUILTIN_MAPPING]
+    for name in presets():
+        try:
+            reads_queries = mapping_for(name).reads_queries
+        except ImportFailed:
+            continue
+        if reads_queries == wanted_queries:
+            names.append(name)
+    return names
+
+
+@checked
+def set_none(db: Database, caller: Caller) -> None:
+    """No data source: the nightly run calculates on the data imported by hand.
+
+    The folder, mapping and the rest stay stored, so switching back is one choice.
+    """
+    caller.require_admin()
+    with db.session(write=True) as session:
+        current = read_config(session)
+        if current.kind == "none":
+            return
+        settings.set_value(session, "source_kind", "none")
+        audit.record(
+            session, actor=caller.login, action="update", entity="data_source", key="none",
+            details={"previous": current.kind},
+        )  # fmt: skip
+
+
 @checked
 def set_sql(
     db: Database,
@@ -213,9 +255,11 @@ def set_sql(
     `mysql://` and `postgresql://` get kpidesk's drivers). Its password is stored apart from
     the URL in kpidesk's database; a password written as `***` (as `show` gives it) keeps the
     stored one, none removes it (KPIDESK_SOURCE_PASSWORD in the environment, when set, wins
-    over the stored one). `mapping` must hold one query per entity (e.g. `suitecrm-sql`).
-    After saving, the source is tried (connect, each query's columns): what fails comes back
-    as warnings, since the CRM may be down just now.
+    over the stored one), `${KPIDESK_SOURCE_PASSWORD}` stores none and takes it from the
+    environment only (processes without it leave the night to the scheduler service).
+    `mapping` must hold one query per entity (e.g. `suitecrm-sql`). After saving, the source
+    is tried (connect, each query's columns): what fails comes back as warnings, since the
+    CRM may be down just now.
     """
     caller.require_admin()
     problems: list[str] = []
@@ -255,6 +299,8 @@ def set_sql(
                     ["the URL's password *** keeps the stored one, but none is stored"]
                 )
             password, change = stored, "kept"
+        elif given == sql_source.FROM_ENVIRONMENT:
+            password, change = given, "environment"
         else:
             password, change = given, ("set" if given else "none")
         config = SourceConfig(
@@ -284,6 +330,29 @@ def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -
     """`kpidesk sync`: the nightly run's import step alone (all or nothing), recorded."""
     caller.require_admin()
     return _sync(db, progress=progress)
+
+
+@checked
+def check_sql(db: Database, caller: Caller, progress: ImportProgress | None = None) -> ImportReport:
+    """`kpidesk sync --check` for a sql source: run every query, check every row, write nothing.
+
+    The report's `check_lines()` show per entity how many rows map and the first rows as
+    they would be stored; SourceError lists the problems (the import's own lines).
+    """
+    caller.require_admin()
+    with db.session() as session:
+        config = read_config(session)
+    if config.kind != "sql":
+        raise SourceError(
+            ["--check reads a sql source; check a folder's export with "
+             "kpidesk import-crm DIR --mapping MAPPING --check"]
+        )  # fmt: skip
+    try:
+        return sql_source.import_sql(db, sql_config(db, config), check=True, progress=progress)
+    except sql_source.SqlSourceError as exc:
+        raise SourceError([str(exc)]) from None
+    except ImportFailed as exc:
+        raise SourceError(exc.errors) from None
 
 
 @checked

@@ -6,6 +6,7 @@ never printed; a password from KPIDESK_SOURCE_PASSWORD wins over the stored one.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -13,11 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
-from kpidesk.data.models import AuditEntry, KpiRule, Profile, Setting
+from kpidesk.data.models import AuditEntry, CrmImport, KpiRule, Profile, Setting, User
 from kpidesk.data.sql_source import PASSWORD_ENV, PASSWORD_KEY
 from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
@@ -188,3 +189,86 @@ def test_progress_of_a_query_counts_rows_without_a_total() -> None:
     known = Progress("users.csv", 10, stream)
     known.update(10)
     assert stream.getvalue().endswith("\rusers.csv [" + "#" * 30 + "] 10/10")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_sync_check_reads_everything_and_writes_nothing(
+    db_url: str, crm_mariadb: CrmDatabase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    crm = suitecrm()
+    crm_mariadb.write(crm)
+    assert main(["sync", "--check", "--db", db_url]) == 1
+    assert "--check reads a sql source" in capsys.readouterr().err
+    db = Database(db_url)
+    try:
+        url = source.url_with_password(crm_mariadb.reader_url, READER_PASSWORD)
+        assert source.set_sql(db, SYSTEM_CLI, url, "suitecrm-sql") == []
+        assert main(["sync", "--check", "--db", db_url]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert out[0] == "mapping SuiteCRM 7 (database): checked, nothing was written"
+        assert "users.csv from users query: 4 of 4 rows map" in out
+        assert (
+            "activities.csv from activities query 1, activities query 2, activities query 3: "
+            "5 of 5 rows map"
+        ) in out
+        assert any(line.startswith("  line 1: ") for line in out)
+        later = crm.copy()
+        new = later.add("calls", name="Ny", status="Rescheduled",
+                        date_start=dt.datetime(2026, 11, 9),
+                        assigned_user_id=later.user_id("anna"))  # fmt: skip
+        crm_mariadb.write(later)
+        assert main(["sync", "--check", "--db", db_url]) == 1
+        err = capsys.readouterr().err.splitlines()
+        row = sorted(c["id"] for c in later.tables["calls"]).index(new["id"]) + 1  # ORDER BY id
+        assert err[0] == (
+            f"activities query 2:row {row}: status: 1 rows with values the mapping does not "
+            "map: 'Rescheduled' (1); add them to the map of status (or a \"*\" fallback)"
+        )
+        assert err[-1] == "kpidesk: error: the check found problems; nothing was written"
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(User)) == 0
+            assert session.scalar(select(func.count()).select_from(CrmImport)) == 0
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_password_from_the_environment_only_leaves_the_night_to_the_service(
+    db_url: str,
+    crm_mariadb: CrmDatabase,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kpidesk.data.models import KpiRun
+    from tests.scheduler.test_source_nights import night
+
+    crm_mariadb.write(suitecrm())
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    code = main(["source", "set", "sql", "--db", db_url, "--url", crm_mariadb.reader_url,
+                 "--mapping", "suitecrm-sql", "--password-from-env"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "the login was refused" in captured.err  # the administrator's shell has none
+    assert f"password: from the environment variable {PASSWORD_ENV}" in captured.out
+    assert main(["sync", "--db", db_url]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"no password: it comes from {PASSWORD_ENV}, which is not set here "
+        "(the scheduler service's env file sets it)"
+    )
+    db = Database(db_url)
+    try:
+        # A desktop at night: it neither imports nor calculates, the service will.
+        day = dt.date(2026, 11, 10)
+        passed = night(db, day).run_pass("nightly")
+        assert passed.summaries == () and passed.missing == (day,)
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(KpiRun)) == 0
+            stored = session.scalar(select(Setting.value).where(Setting.key == PASSWORD_KEY))
+        assert stored == source.FROM_ENVIRONMENT  # a marker, no password
+        # The service has the variable: it imports and calculates.
+        monkeypatch.setenv(PASSWORD_ENV, READER_PASSWORD)
+        passed = night(db, day).run_pass("nightly")
+        assert [s.status for s in passed.summaries] == ["success"]
+        assert run_log(db, SYSTEM_CLI)[0].import_id is not None
+    finally:
+        db.dispose()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.exc import DBAPIError
 
 from kpidesk.data.db import Database
 from kpidesk.data.models import (
@@ -175,3 +177,39 @@ def test_the_suitecrm_preset_reads_the_crm_database(
 
 def _has(crm: Crm, table: str, key: str) -> bool:
     return any(row["id"] == key for row in crm.tables[table])
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_any_sqlalchemy_url_even_a_sqlite_file(db: Database, tmp_path: Path) -> None:
+    """A CRM kept in a SQLite file: read-only (`query_only`) with a time-out of its own."""
+    from kpidesk.data import sql_source
+    from tests.data.suitecrm_db import ddl, write
+
+    crm_url = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
+    engine = create_engine(crm_url)
+    with engine.begin() as conn:
+        for statement in ddl("postgresql"):  # plain SQL types; SQLite takes them as they are
+            conn.exec_driver_sql(statement)
+    engine.dispose()
+    write(crm_url, suitecrm())
+    assert source_service.set_sql(db, SYSTEM_CLI, crm_url, "suitecrm-sql", 1) == []
+    result = sync(db)
+    assert result.status == "imported", result.errors
+    assert result.message.startswith("users 4, companies 3, activities 5")
+    crm = sql_source.make_engine(crm_url, "", 1)
+    try:
+        with sql_source.read_only(crm, 1) as conn:
+            with pytest.raises(DBAPIError) as caught:
+                conn.exec_driver_sql("DELETE FROM users")
+            assert "readonly" in str(caught.value).replace("-", "").replace(" ", "")
+            slow = (
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                "SELECT COUNT(*) FROM n WHERE x < 1000000000"
+            )
+            with pytest.raises(DBAPIError) as caught:
+                conn.exec_driver_sql(slow).all()
+            assert sql_source.query_problem(caught.value, "users query", 1).startswith(
+                "users query: the query did not finish within the time-out of 1 s"
+            )
+    finally:
+        crm.dispose()

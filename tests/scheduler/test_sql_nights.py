@@ -3,7 +3,8 @@
 kpidesk (on SQLite) reads SuiteCRM's own tables with the `suitecrm-sql` preset. Night 1
 imports and calculates; before night 2 the CRM changes and its administrator revokes the
 reader's rights on `calls` by mistake: the import fails as a whole, the run calculates on
-night 1's data and the run log says why in one line; before night 3 the rights are back and
+night 1's data and the run log, the status bar's and Dagens KPI's data line say why in one
+line; before night 3 the rights are back and
 the CRM has changed again: the import recovers. Each night's results are compared with the
 independent evaluator (tests/engine/evaluator.py) over the tests' own reading of the CRM's
 rows as they were that night (tests/data/suitecrm_db.py `to_export`).
@@ -21,6 +22,7 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import CrmImport, KpiResult, KpiRule, User
 from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.kpi import last_run_status, todays_kpis
 from kpidesk.services.runs import run_log
 from kpidesk.services.setup_io import import_setup
 from tests.data.suitecrm_db import READER, READER_PASSWORD, Crm, CrmDatabase, to_export, utc
@@ -249,6 +251,14 @@ def test_three_nights_against_a_changing_suitecrm_database(
     assert not same(expected(s2, N2), expected(s1, N2))  # the check below tells them apart
     assert same(results(db, N2), expected(s1, N2)), (results(db, N2), expected(s1, N2))
     assert same(results(db, N1), want1)  # night 1's results stay as they were
+    # The status bar and Dagens KPI get the same line from the services.
+    status = last_run_status(db)
+    assert status is not None and status.data is not None and status.data.failed
+    refused = "activities query 2: the CRM database refused the query: SELECT command denied"
+    assert status.data.detail.startswith(refused)
+    today = todays_kpis(db, SYSTEM_CLI, "anna", as_of=N2)
+    assert today.data is not None and today.data.failed and today.run_date == N2
+    assert today.data.detail.startswith(refused)
 
     # Night 3: rights back, the CRM changed again.
     mariadb_server.execute(f"GRANT SELECT ON {crm_mariadb.name}.* TO '{READER}'@'%'")
@@ -258,6 +268,11 @@ def test_three_nights_against_a_changing_suitecrm_database(
     assert [s.status for s in third.summaries] == ["success"]
     assert not same(expected(s3, N3), expected(s1, N3))
     assert same(results(db, N3), expected(s3, N3)), (results(db, N3), expected(s3, N3))
+    status = last_run_status(db)
+    assert status is not None and status.data is not None and status.data.outcome == "imported"
+    assert status.data.detail == (
+        "users 5, companies 6, activities 17, activity_participants 18, opportunities 7"
+    )
 
     with db.session() as session:
         imports = session.execute(
