@@ -73,6 +73,7 @@ deb: dist
 I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
 	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py
 I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py
+I18N_SOURCES_source := kpidesk/gui/datasource_page.py
 TS_FILES ?= $(wildcard resources/i18n/*.ts)
 ts_prefix = $(firstword $(subst _, ,$(notdir $(1))))
 ts_sources = $(sort $(wildcard $(I18N_SOURCES_$(call ts_prefix,$(1))) \

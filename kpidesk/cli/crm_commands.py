@@ -143,6 +143,8 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
         bars.close()
         for error in exc.errors:
             print(error, file=sys.stderr)
+        for note in exc.notes:
+            print(note, file=sys.stderr)
         print(f"kpidesk: error: {exc}", file=sys.stderr)
         return ExitCode.ERROR
     finally:
@@ -158,7 +160,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_init(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import draft_mapping
+    from kpidesk.data.crm_import import NOT_READ, draft_mapping
 
     try:
         text = draft_mapping(args.directory)
@@ -170,6 +172,9 @@ def cmd_mapping_init(args: argparse.Namespace) -> int:
     if args.output.exists():
         raise UserError(f"{args.output}: already exists (not overwritten)")
     args.output.write_text(text, encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith(NOT_READ):
+            print(line.removeprefix("# "))
     print(f"wrote {args.output}: check every TODO, then run "
           f"kpidesk import-crm {args.directory} --mapping {args.output} --check")  # fmt: skip
     return ExitCode.OK

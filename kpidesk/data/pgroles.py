@@ -165,9 +165,16 @@ def install_roles(conn: Connection, scheduler_logins: tuple[str, ...] = ()) -> R
         run(f"GRANT INSERT, UPDATE ON kpi_runs TO {writer}")
         run(f"GRANT INSERT, DELETE ON kpi_results TO {writer}")
         run(f"GRANT SELECT, INSERT ON audit_log TO {writer}")
+    # The data source (migration 0008): a run notes the data it used, and an import attempt
+    # is recorded, whoever runs them. The CRM's own tables stay the owner's.
+    source_tables = [table for table in ("crm_imports", "kpi_run_data") if table in tables]
+    for writer in (g_admins, g_sched):
+        for table in source_tables:
+            run(f"GRANT INSERT ON {table} TO {writer}")
     for table, writers in (
         ("profiles", g_admins), ("kpi_rules", g_admins), ("kpi_runs", f"{g_admins}, {g_sched}"),
         ("kpi_results", f"{g_admins}, {g_sched}"), ("audit_log", f"{g_admins}, {g_sched}"),
+        *([("crm_imports", f"{g_admins}, {g_sched}")] if "crm_imports" in tables else []),
     ):  # fmt: skip
         sequence = conn.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
         if sequence:

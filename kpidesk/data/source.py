@@ -13,16 +13,17 @@ which data it was calculated on (`kpi_run_data`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from kpidesk.data import settings, sql_source
+from kpidesk.data import locks, settings, sql_source
 from kpidesk.data.crm_import import (
     ImportFailed,
     ImportProgress,
@@ -131,6 +132,64 @@ def _snapshot(files: list[Path]) -> Snapshot:
     return found
 
 
+def _csv_files(directory: Path) -> list[Path]:
+    """The export's CSV files directly in `directory` (hidden files left out)."""
+    try:
+        return sorted(
+            path
+            for path in directory.iterdir()
+            if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
+        )
+    except OSError as exc:
+        raise SourceProblem(f"{directory}: cannot be read: {exc.strerror or exc}") from exc
+
+
+# A date, optionally with a time, in an export folder's name: 2026-12-06, export_20261206,
+# 20261206_0200, 2026-12-06T02-00-00.
+_DATED = re.compile(
+    r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})"
+    r"(?:[T_ .-]?(\d{2})[-_.:h]?(\d{2})(?:[-_.:]?(\d{2}))?)?(?!\d)"
+)
+
+
+def export_moment(name: str) -> dt.datetime | None:
+    """The date (and time) an export folder's name gives, e.g. `export_20261206` (else None)."""
+    for match in _DATED.finditer(name):
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+        try:
+            return dt.datetime(year, month, day, hour, minute, second)
+        except ValueError:
+            continue  # digits that are no date, e.g. 20261399
+    return None
+
+
+def _newest_ns(files: list[Path]) -> int:
+    return max((stamp for _size, stamp in _snapshot(files).values()), default=0)
+
+
+def export_folders(directory: Path) -> list[tuple[Path, list[Path]]]:
+    """The export subfolders of `directory` that hold CSV files, newest first.
+
+    Newest by the date in their names when every one has a date (`2026-12-06/`,
+    `export_20261206/`), else by their newest file. Links are not followed.
+    """
+    try:
+        folders = [
+            path
+            for path in directory.iterdir()
+            if path.is_dir() and not path.is_symlink() and not path.name.startswith(".")
+        ]
+    except OSError as exc:
+        raise SourceProblem(f"{directory}: cannot be read: {exc.strerror or exc}") from exc
+    found = [(folder, files) for folder in folders if (files := _csv_files(folder))]
+    moments = {folder: export_moment(folder.name) for folder, _files in found}
+    if all(moment is not None for moment in moments.values()):
+        found.sort(key=lambda item: (moments[item[0]], _newest_ns(item[1])), reverse=True)
+    else:
+        found.sort(key=lambda item: (_newest_ns(item[1]), item[0].name), reverse=True)
+    return found
+
+
 def find_export(
     config: SourceConfig,
     since: dt.datetime | None,
@@ -138,40 +197,74 @@ def find_export(
     now: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Export:
-    """The folder's export if it is new since `since` and complete.
+    """The newest complete export of the folder, if it is new since `since`.
 
-    Raises NoNewExport when no CSV file is newer than `since`, SourceProblem when the folder
-    is missing or empty, the marker is missing, or a file is still being written.
+    The export is the folder's own CSV files, or, when it has none, the newest of its export
+    subfolders (one per night, e.g. `2026-12-06/` or `export_20261206/`) that is complete; an
+    older one is taken only while the newest is still incomplete and the older is new.
+    Raises NoNewExport when nothing is newer than `since`, SourceProblem when the folder is
+    missing or empty, or the export is incomplete (marker missing or older than the files, a
+    file still being written).
     """
     directory = Path(config.path)
     if not directory.exists():
         raise SourceProblem(f"{directory}: folder not found")
     if not directory.is_dir():
         raise SourceProblem(f"{directory}: not a folder")
-    try:
-        files = sorted(
-            path
-            for path in directory.iterdir()
-            if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
-        )
-    except OSError as exc:
-        raise SourceProblem(f"{directory}: cannot be read: {exc.strerror or exc}") from exc
-    if not files:
+    files = _csv_files(directory)
+    if files:
+        return _complete_export(directory, files, config, since, now, sleep)
+    candidates = export_folders(directory)
+    if not candidates:
         raise SourceProblem(f"{directory}: the folder holds no CSV files (no export yet)")
+    problem: SourceProblem | None = None
+    for folder, folder_files in candidates:
+        try:
+            return _complete_export(folder, folder_files, config, since, now, sleep)
+        except NoNewExport:
+            if problem is not None:
+                raise problem from None  # the newer export is incomplete; this one is done
+            raise
+        except SourceProblem as exc:
+            problem = problem or exc  # try the next older export
+    assert problem is not None
+    raise problem
+
+
+def _complete_export(
+    directory: Path,
+    files: list[Path],
+    config: SourceConfig,
+    since: dt.datetime | None,
+    now: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> Export:
+    """`files` of `directory` as an export, if new since `since` and complete."""
     before = _snapshot(files)
+    if not before:
+        raise SourceProblem(f"{directory}: the export's files disappeared while reading them")
     newest_ns = max(mtime for _size, mtime in before.values())
     written_at = dt.datetime.fromtimestamp(newest_ns / 1e9, dt.UTC)
     if since is not None and written_at <= since:
         raise NoNewExport(f"{directory}: no export written since {since:%Y-%m-%d %H:%M} UTC")
-    if config.marker and not (directory / config.marker).is_file():
-        raise SourceProblem(
-            f"{directory}: the export is not complete: the marker file {config.marker!r} is missing"
-        )
+    if config.marker:
+        marker = directory / config.marker
+        if not marker.is_file():
+            raise SourceProblem(
+                f"{directory}: the export is not complete: the marker file {config.marker!r} "
+                "is missing"
+            )
+        if marker.stat().st_mtime_ns < newest_ns:
+            raise SourceProblem(
+                f"{directory}: the export is not complete: the marker file {config.marker!r} "
+                "is older than the export's files (left from an earlier export?)"
+            )
     age = now() - newest_ns / 1e9
     if age < config.settle_seconds:
         sleep(config.settle_seconds - age)
-        after = _snapshot(sorted(p for p in directory.iterdir() if p.name in before))
+        after = _snapshot(_csv_files(directory))
         changed = sorted(name for name in before if after.get(name) != before[name])
+        changed += sorted(f"{name} (new)" for name in after if name not in before)
         if changed:
             raise SourceProblem(
                 f"{directory}: the export is still being written ({', '.join(changed)} changed "
@@ -314,7 +407,7 @@ def rows_per_file(report: ImportReport) -> dict[str, int]:
     return {", ".join(item.sources) or item.name: item.rows for item in report.files}
 
 
-@dataclass
+@dataclass(frozen=True)
 class SyncResult:
     """What one sync did.
 
@@ -346,9 +439,55 @@ def sync(
 ) -> SyncResult:
     """Import the source's newest complete export, all or nothing, and record the attempt.
 
+    One sync at a time per installation (`locks.SYNC_LOCK`, across processes and machines):
+    a desktop's nightly run, the service and "Importér nu" starting together import an export
+    once. Whoever waited takes over the attempt recorded meanwhile instead of repeating it.
     Never raises for a fault of the source or the export (the result says what went wrong);
     only when the database itself fails.
     """
+    waiting_since = utcnow()
+    seen = _newest_import_id(db)
+    held = locks.acquire(db, locks.SYNC_LOCK, wait=True)
+    assert held is not None  # wait=True waits for the lock
+    with held:
+        meanwhile = _attempt_after(db, seen)
+        if meanwhile is not None:
+            return _taken_over(db, meanwhile, waiting_since)
+        return _sync_unlocked(db, progress=progress, now=now, sleep=sleep)
+
+
+def _newest_import_id(db: Database) -> int:
+    with db.session() as session:
+        return int(session.scalar(select(func.max(CrmImport.id))) or 0)
+
+
+def _attempt_after(db: Database, seen: int) -> ImportInfo | None:
+    """The newest attempt recorded after `seen` (by another sync while this one waited)."""
+    with db.session() as session:
+        row = session.scalars(
+            select(CrmImport).where(CrmImport.id > seen).order_by(CrmImport.id.desc()).limit(1)
+        ).first()
+        return _info(row) if row is not None else None
+
+
+def _taken_over(db: Database, attempt: ImportInfo, started: dt.datetime) -> SyncResult:
+    """The result of another sync's attempt, as if this sync had made it (nothing repeated)."""
+    if attempt.status == "success":
+        return SyncResult("imported", attempt.source, rows_text(attempt.rows), [], attempt.id,
+                          attempt, None, started)  # fmt: skip
+    errors = [line for line in (attempt.error or "").splitlines() if line.strip()]
+    return SyncResult("failed", attempt.source, _first_error(errors), errors, attempt.id,
+                      last_good_import(db), None, started)  # fmt: skip
+
+
+def _sync_unlocked(
+    db: Database,
+    *,
+    progress: ImportProgress | None = None,
+    now: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SyncResult:
+    """`sync`'s work, under the sync lock."""
     with db.session() as session:
         config = read_config(session)
     started = utcnow()
@@ -391,6 +530,8 @@ def sync(
     except ImportFailed as exc:  # the mapping itself
         return failed([f"mapping {config.mapping}: {error}" for error in exc.errors])
     written_at = export.written_at
+    if export.directory != Path(config.path):
+        source = f"{source}, export {export.directory.name}"  # one of its dated subfolders
     try:
         report = import_crm(db, export.directory, mapping=mapping, progress=progress)
     except ImportFailed as exc:

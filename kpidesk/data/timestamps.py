@@ -41,6 +41,13 @@ def to_stored(value: dt.datetime | dt.date | None) -> str | None:
     raise TypeError(f"not a date or date-time: {value!r}")
 
 
+def utc_to_stored(value: dt.datetime) -> str:
+    """`to_stored` of an aware date-time already in UTC, for bulk loads (the same text,
+    made by the C isoformat: `…HH:MM:SS` gets its `.000000`)."""
+    text = value.replace(tzinfo=None).isoformat(" ")
+    return text if len(text) == 26 else text + ".000000"
+
+
 def is_canonical(text: object, *, date_only: bool = False) -> bool:
     """Whether a stored value is in the canonical form (None counts as canonical)."""
     if text is None:

@@ -299,10 +299,13 @@ def participant_activity_count(ctx: RuleContext, matching: ActivitySet) -> Selec
 def participant_activity_rows(
     ctx: RuleContext, user_id: int, matching: ActivitySet
 ) -> ExplainQuery:
-    """One user's activities in `matching`, oldest first, with their status at D and company."""
+    """One user's activities in `matching`, oldest first, with their status at D and company.
+
+    Rows name records by their CRM key, the id users know from their CRM (not kpidesk's).
+    """
     status = activity_status_at(ctx)
     rows = (
-        select(Activity.id, Activity.start_at, Activity.type, status, Company.name)
+        select(Activity.crm_key, Activity.start_at, Activity.type, status, Company.name)
         .join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
         .outerjoin(Company, Company.id == Activity.company_id)
         .where(ActivityParticipant.user_id == user_id, *matching.conditions)
@@ -392,12 +395,12 @@ def coverage_rows(
     ever = latest(Activity.start_at < ctx.now())
     base = [Company.is_customer.is_(True), Company.key_account_manager_id == user_id]
     rows = (
-        select(Company.id, Company.name, in_window.label("last_activity"))
+        select(Company.crm_key, Company.name, in_window.label("last_activity"))
         .where(*base)
         .order_by(Company.name, Company.id)
     )
     gaps = (
-        select(Company.id, Company.name, ever.label("last_ever"))
+        select(Company.crm_key, Company.name, ever.label("last_ever"))
         .where(*base, in_window.is_(None))
         .order_by(ever.is_not(None), ever, Company.name, Company.id)
     )
@@ -453,7 +456,7 @@ def opportunity_rows(
     """One owner's opportunities matching `conditions`, ordered by `when`, with the stage at D."""
     rows = (
         select(
-            Opportunity.id,
+            Opportunity.crm_key,
             Opportunity.name,
             Company.name,
             cast(Opportunity.amount, Float),

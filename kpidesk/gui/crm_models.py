@@ -237,21 +237,28 @@ def _datetime_text(value: dt.datetime | None, locale: QLocale) -> str:
     return f"{_date_text(value.date(), locale)} {locale.toString(_qtime(value), 'HH:mm')}"
 
 
+def crm_key_order(key: str) -> tuple[int, int, str]:
+    """Whole-number keys in number order (2 before 10), then text keys as text."""
+    if key.isascii() and key.isdigit():
+        return (0, int(key), key)
+    return (1, 0, key)
+
+
 class CompanyModel(RowTableModel[CompanyRow]):
     COL_ID = 0
     COL_NAME = 1
     COL_CUSTOMER = 2
     COL_KAM = 3
-    RIGHT_ALIGNED = frozenset({COL_ID})
+    RIGHT_ALIGNED: frozenset[int] = frozenset()  # CRM keys are text (UUIDs, 001…AAV)
     COLUMN_COUNT = 4
 
     def titles(self) -> Sequence[str]:
-        return (self.tr("No."), self.tr("Company"), self.tr("Customer"),
+        return (self.tr("CRM id"), self.tr("Company"), self.tr("Customer"),
                 self.tr("Key account manager"))  # fmt: skip
 
     def display(self, row: CompanyRow, column: int) -> str:
         if column == self.COL_ID:
-            return str(row.id)
+            return row.crm_key  # the CRM's own id, as in the CRM (kpidesk's id is internal)
         if column == self.COL_NAME:
             return row.name
         if column == self.COL_CUSTOMER:
@@ -262,7 +269,7 @@ class CompanyModel(RowTableModel[CompanyRow]):
 
     def sort_key(self, row: CompanyRow, column: int) -> Any:
         if column == self.COL_ID:
-            return row.id
+            return crm_key_order(row.crm_key)
         if column == self.COL_NAME:
             return text_key(row.name)
         if column == self.COL_CUSTOMER:
@@ -272,7 +279,7 @@ class CompanyModel(RowTableModel[CompanyRow]):
         return None
 
     def search_text(self, row: CompanyRow) -> str:
-        return f"{row.id} {row.name} {row.kam_name or ''} {row.kam_login or ''}".casefold()
+        return f"{row.crm_key} {row.name} {row.kam_name or ''} {row.kam_login or ''}".casefold()
 
     def is_muted(self, row: CompanyRow) -> bool:
         return not row.is_customer

@@ -322,8 +322,9 @@ class MainWindow(QMainWindow):
         self.run_progress.setVisible(False)
         bar.addWidget(self.account_label, 1)
         bar.addPermanentWidget(self.run_progress)
-        bar.addPermanentWidget(self.data_label)
+        # "Beregnet i nat 02:00  CRM-data fra i går 01:30 — …": when, then on which data.
         bar.addPermanentWidget(self.run_label)
+        bar.addPermanentWidget(self.data_label)
 
     # --- geometry -----------------------------------------------------------------------------
     def _restore_geometry(self) -> None:

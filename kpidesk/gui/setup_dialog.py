@@ -904,6 +904,12 @@ class KpiSetupDialog(QDialog):
         self.runLog = self._run_log()
         if self.runLog is not None:
             self.tabs.addTab(self.runLog, self.tr("Ru&ns"))
+        self.dataSourcePage: QWidget | None = None
+        if ctx.caller.is_admin:  # the data source is for administrators only
+            from kpidesk.gui.datasource_page import DataSourcePage
+
+            self.dataSourcePage = DataSourcePage(ctx, self)
+            self.tabs.addTab(self.dataSourcePage, self.tr("&Data source"))
         self.tabs.setCurrentWidget(self.rulesPage)
 
         self.status = QLabel(self.tr("Loading the KPI setup…"), self)
@@ -950,7 +956,8 @@ class KpiSetupDialog(QDialog):
             self._reload_again = True
             return
         self.loading = True
-        run_in_background(self, lambda: load_snapshot(self.ctx), self._loaded, self._load_failed)
+        ctx = self.ctx  # the job must not hold the dialog (it would die on the worker thread)
+        run_in_background(self, lambda: load_snapshot(ctx), self._loaded, self._load_failed)
 
     def _loaded(self, snapshot: SetupSnapshot) -> None:
         self.loading = False

@@ -143,7 +143,8 @@ class TodayKpiDialog(QDialog):
         self.refreshButton.setEnabled(False)
         if not self.cards:
             self.stack.setCurrentWidget(self.loadingLabel)
-        run_in_background(self, lambda: load_today(self.ctx), self._loaded, self._failed)
+        ctx = self.ctx  # the job must not hold the dialog (it would die on the worker thread)
+        run_in_background(self, lambda: load_today(ctx), self._loaded, self._failed)
 
     @Slot(object)
     def _run_finished(self, _summary: object) -> None:

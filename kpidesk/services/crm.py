@@ -50,6 +50,7 @@ SEPARATOR = "\x1f"
 
 class CompanyRow(NamedTuple):
     id: int
+    crm_key: str  # the CRM's own id for it: what users see
     name: str
     is_customer: bool
     kam_login: str | None
@@ -105,6 +106,7 @@ def companies(db: Database, caller: Caller) -> list[CompanyRow]:
     query = (
         select(
             Company.id,
+            Company.crm_key,
             Company.name,
             Company.is_customer,
             kam.login,
@@ -116,8 +118,8 @@ def companies(db: Database, caller: Caller) -> list[CompanyRow]:
     )
     with db.connect() as conn:
         return [
-            CompanyRow(id, name, bool(customer), login, kam_name, bool(mine))
-            for id, name, customer, login, kam_name, mine in conn.execute(query)
+            CompanyRow(id, key, name, bool(customer), login, kam_name, bool(mine))
+            for id, key, name, customer, login, kam_name, mine in conn.execute(query)
         ]
 
 

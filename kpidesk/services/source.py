@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpidesk.data import settings, sql_source
-from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport
+from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport, presets
 from kpidesk.data.db import Database
 from kpidesk.data.source import (
     BUILTIN_MAPPING,
@@ -35,9 +35,11 @@ __all__ = [
     "SourceError",
     "SourceView",
     "SyncResult",
+    "mapping_presets",
     "mask",
     "recent_imports",
     "set_folder",
+    "set_none",
     "set_sql",
     "show",
     "url_with_password",
@@ -201,6 +203,42 @@ def set_folder(
                      "marker": config.marker, "settle_seconds": config.settle_seconds},
         )  # fmt: skip
     return warnings
+
+
+def mapping_presets(kind: str = "folder") -> list[str]:
+    """The mappings an administrator can pick by name for a kind of source.
+
+    A folder's: kpidesk's own five files, then the presets that read files; sql: the presets
+    that hold a query per table. A preset that does not load is left out (the CLI names it).
+    """
+    wanted_queries = kind == "sql"
+    names = [] if wanted_queries else [BUILTIN_MAPPING]
+    for name in presets():
+        try:
+            reads_queries = mapping_for(name).reads_queries
+        except ImportFailed:
+            continue
+        if reads_queries == wanted_queries:
+            names.append(name)
+    return names
+
+
+@checked
+def set_none(db: Database, caller: Caller) -> None:
+    """No data source: the nightly run calculates on the data imported by hand.
+
+    The folder, mapping and the rest stay stored, so switching back is one choice.
+    """
+    caller.require_admin()
+    with db.session(write=True) as session:
+        current = read_config(session)
+        if current.kind == "none":
+            return
+        settings.set_value(session, "source_kind", "none")
+        audit.record(
+            session, actor=caller.login, action="update", entity="data_source", key="none",
+            details={"previous": current.kind},
+        )  # fmt: skip
 
 
 @checked

@@ -258,6 +258,11 @@
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
+        <location filename="../../kpidesk/gui/setup_dialog.py" line="912"/>
+        <source>&amp;Data source</source>
+        <translation>&amp;Datakilde</translation>
+    </message>
+    <message>
         <location filename="../../kpidesk/gui/setup_dialog.py" line="909"/>
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>

@@ -263,8 +263,8 @@
     <name>CompanyModel</name>
     <message>
         <location filename="../../kpidesk/gui/crm_models.py" line="249" />
-        <source>No.</source>
-        <translation>Nr.</translation>
+        <source>CRM id</source>
+        <translation>CRM-id</translation>
     </message>
     <message>
         <location filename="../../kpidesk/gui/crm_models.py" line="249" />

@@ -667,7 +667,8 @@ def test_repeated_errors_are_summarised_with_advice(db: Database, tmp_path: Path
     assert [e.split(":")[1] for e in errors[1:6]] == ["3", "4", "5", "6", "7"]
     assert errors[6] == (
         "activities.csv:8-32: start_at: 25 more like this (e.g. line 8: invalid date-time "
-        "'7/3/2026 10:00': use ISO 8601, e.g. 2026-03-14 09:30 or 2026-03-14T09:30:00+01:00); "
+        "'7/3/2026 10:00': use ISO 8601, e.g. 2026-03-14 09:30, 2026-03-14T09:30:00+01:00 or a "
+        "plain date 2026-03-14 (00:00)); "
         'set date formats for start_at in the mapping (formats = ["%d-%m-%Y", …])'
     )
     assert len(errors) == 7

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from kpidesk.cli.main import main
 from kpidesk.data.crm_import import (
     ImportFailed,
     derive_login,
@@ -246,6 +247,68 @@ def test_more_decimals_than_cents_is_an_error(db: Database, tmp_path: Path) -> N
         "rounded, correct the value or the number format",
         "opportunities.csv:3: amount: invalid amount '1.5.0'",
     ]
+
+
+# Amounts as people and CRMs write them, with what they mean: read one way only.
+READ_ONE_WAY = {
+    "125000,50": "125000.50",
+    "125000.50": "125000.50",
+    "1.234.567,89 kr.": "1234567.89",
+    "1 234 567,89": "1234567.89",
+    "1,234,567.89": "1234567.89",
+    "DKK 1.234,00": "1234.00",
+    "588": "588.00",
+    "4514.5": "4514.50",
+    "0,07": "0.07",
+}
+# Amounts that read two ways (thousands or decimals?): refused with both readings.
+TWO_WAYS = {"1,054": ("1054", "1.054"), "4.514": ("4514", "4.514"), "12.345": ("12345", "12.345")}
+# More decimals than cents (`1054,505` cannot be thousands: 1054 is not a group of three).
+TOO_PRECISE = ["1054,505", "12.3456", "1,234,567.891"]
+
+
+def _amounts_export(folder: Path, amounts: list[str]) -> Path:
+    write(folder, "users.csv", "login,name,email\nanna,Anna,a@x.dk\n")
+    with (folder / "opportunities.csv").open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["id", "name", "company_id", "owner", "amount", "stage", "created_at",
+                      "expected_close"])  # fmt: skip
+        for n, amount in enumerate(amounts):
+            out.writerow([f"o-{n}", "A", "", "anna", amount, "open", "2026-01-05 09:00", ""])
+    return folder
+
+
+def test_amounts_are_read_one_way_or_refused_naming_both_readings(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _amounts_export(tmp_path / "good", list(READ_ONE_WAY))
+    assert main(["--db", db_url, "import-crm", str(good)]) == 0
+    db = Database(db_url)
+    try:
+        with db.connect() as conn:
+            stored = dict(conn.execute(text("SELECT crm_key, amount FROM opportunities")).all())
+    finally:
+        db.dispose()
+    assert {key: Decimal(str(value)) for key, value in stored.items()} == {
+        f"o-{n}": Decimal(meant) for n, meant in enumerate(READ_ONE_WAY.values())
+    }
+    capsys.readouterr()
+    bad = _amounts_export(tmp_path / "bad", [*TWO_WAYS, *TOO_PRECISE])
+    assert main(["--db", db_url, "import-crm", str(bad)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    for line, (amount, (thousands, decimals)) in enumerate(TWO_WAYS.items(), 2):
+        separator = amount[-4]
+        assert (
+            f"opportunities.csv:{line}: amount: amount '{amount}' reads two ways: {thousands} "
+            f"('{separator}' between thousands) or {decimals} ('{separator}' as decimal point); "
+            "set the number format (decimal, thousands) in the mapping"
+        ) in err
+    for line, amount in enumerate(TOO_PRECISE, 2 + len(TWO_WAYS)):
+        assert (
+            f"opportunities.csv:{line}: amount: amount '{amount}' has more decimals than cents: "
+            "nothing is rounded, correct the value or the number format"
+        ) in err
+    assert err[-1] == "kpidesk: error: import aborted, nothing was changed: 6 errors"
 
 
 def test_the_mapping_itself_is_validated_one_line_per_problem(tmp_path: Path) -> None:

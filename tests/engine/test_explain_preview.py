@@ -33,7 +33,7 @@ def test_explain_planned_meetings_lists_the_six_meetings(db: Database) -> None:
     assert (e.value, e.target, e.score, e.stored_value, e.has_result) == (6.0, 10.0, 0.6, 6.0, True)
     assert e.columns == ["activity", "start", "type", "status", "company"]
     assert e.column_labels("da") == ["Aktivitet", "Start", "Type", "Status", "Firma"]
-    assert [row[0] for row in e.rows] == ids
+    assert [row[0] for row in e.rows] == [str(i) for i in ids]  # CRM keys (here the ids)
     first = e.rows[0]
     assert first[1] == dt.datetime(2026, 3, 29, 9, 0, tzinfo=CPH)
     assert first[1].tzinfo == CPH  # shown in the installation's time zone
@@ -63,15 +63,15 @@ def test_explain_coverage_gives_the_call_list(db: Database) -> None:
     assert e.value == pytest.approx(1 / 3)
     assert e.columns == ["company_id", "company", "last_activity"]
     assert e.rows == [
-        (never, "Aldrig", None),
-        (long_ago, "Længe siden", None),
-        (met, "Mødt", dt.datetime(2026, 3, 24, 10, 0, tzinfo=CPH)),
+        (str(never), "Aldrig", None),
+        (str(long_ago), "Længe siden", None),
+        (str(met), "Mødt", dt.datetime(2026, 3, 24, 10, 0, tzinfo=CPH)),
     ]
     assert e.gap_columns == ["company_id", "company", "last_ever"]
     # Never met first, then the longest since a meeting: a ready call list.
     assert e.gap_rows == [
-        (never, "Aldrig", None),
-        (long_ago, "Længe siden", dt.datetime(2025, 9, 10, 10, 0, tzinfo=CPH)),
+        (str(never), "Aldrig", None),
+        (str(long_ago), "Længe siden", dt.datetime(2025, 9, 10, 10, 0, tzinfo=CPH)),
     ]
     assert e.summary == "33 % mod målet 80 % (42 %); 2 af 3 kunder mangler"
 
@@ -95,7 +95,14 @@ def test_explain_opportunities_and_errors(db: Database) -> None:
     assert e.value == 12500.75
     assert e.columns == ["opportunity_id", "opportunity", "company", "amount", "stage", "closed"]
     assert e.rows == [
-        (opp, f"Opp {opp}", "ACME", 12500.75, "won", dt.datetime(2026, 3, 27, 15, 0, tzinfo=CPH))
+        (
+            str(opp),
+            f"Opp {opp}",
+            "ACME",
+            12500.75,
+            "won",
+            dt.datetime(2026, 3, 27, 15, 0, tzinfo=CPH),
+        )  # fmt: skip
     ]
     assert e.summary.startswith("12.501 DKK mod målet 100.000 DKK")
     with pytest.raises(ExplainError, match="no KPI rule with id 999"):

@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from kpidesk.data.crm_import import import_crm, load_mapping
 from kpidesk.data.db import Database
 from kpidesk.data.models import (
     Activity,
@@ -253,7 +256,8 @@ def test_danish_sort_key() -> None:
 
 def test_models_sort_by_the_locales_rules(qtbot: QtBot) -> None:
     names = ["Aalborg Data", "Viborg Vin", "Aabenraa Is", "Bager"]
-    rows = [crm.CompanyRow(i, name, True, None, None, False) for i, name in enumerate(names)]
+    rows = [crm.CompanyRow(i, str(i), name, True, None, None, False)
+            for i, name in enumerate(names)]  # fmt: skip
     model = CompanyModel()
     model.set_rows(rows)
     before = QLocale()
@@ -361,6 +365,43 @@ def test_tabs_sort_their_natural_way(db: Database, qtbot: QtBot) -> None:
     tab.table.sortByColumn(CompanyModel.COL_KAM, Qt.SortOrder.DescendingOrder)
     managers = [tab.proxy.index(i, CompanyModel.COL_KAM).data() for i in range(4)]
     assert managers == ["Mette Hansen", "Mette Hansen", "Jonas Ørsted", ""]
+
+
+def test_companies_show_the_crms_own_id(db: Database, qtbot: QtBot, tmp_path: Path) -> None:
+    """Users know their customers by the CRM's id (Salesforce's 18 characters, SuiteCRM's
+    UUIDs, plain numbers): that is what the first column shows and sorts, never kpidesk's."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "User.csv").write_text(
+        "Id,Username,FirstName,LastName,Email,IsActive\n"
+        "0055g00000AbCdEAAZ,anna@firma.dk,Anna,Berg,anna@firma.dk,true\n",
+        encoding="utf-8",
+    )
+    (folder / "Account.csv").write_text(
+        "Id,Name,Type,OwnerId,IsDeleted\n"
+        "0015g00000XyZaBAAV,Nordhavn A/S,Customer - Direct,0055g00000AbCdEAAZ,false\n"
+        "0015g00000XyZaCAAV,Vejle ApS,Prospect,,false\n",
+        encoding="utf-8",
+    )
+    import_crm(db, folder, mapping=load_mapping("salesforce"))
+    (folder / "companies.csv").write_text("id,name,is_customer\n10,Ti,ja\n9,Ni,ja\n", "utf-8")
+    import_crm(db, folder)  # kpidesk's own format: whole-number keys
+
+    admin = Caller("admin", "admin", None)
+    tab = CompaniesTab(AppContext(db=db, caller=admin))
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.loaded, timeout=10_000):
+        tab.reload()
+    header = tab.proxy.headerData(CompanyModel.COL_ID, Qt.Orientation.Horizontal)
+    assert header in ("CRM id", "CRM-id")
+    tab.table.sortByColumn(CompanyModel.COL_ID, Qt.SortOrder.AscendingOrder)
+    shown = [(tab.proxy.index(i, CompanyModel.COL_ID).data(),
+              tab.proxy.index(i, CompanyModel.COL_NAME).data()) for i in range(4)]  # fmt: skip
+    assert shown == [("9", "Ni"), ("10", "Ti"), ("0015g00000XyZaBAAV", "Nordhavn A/S"),
+                     ("0015g00000XyZaCAAV", "Vejle ApS")]  # fmt: skip
+    with db.connect() as conn:
+        internal = {key: id for id, key in conn.execute(select(Company.id, Company.crm_key))}
+    assert str(internal["0015g00000XyZaBAAV"]) not in {key for key, _name in shown}
 
 
 @pytest.mark.usefixtures("british")

@@ -57,8 +57,9 @@ def test_setup_dialog_has_the_three_steps_and_the_run_log(
 ) -> None:
     dialog = open_setup(qtbot, db, seed)
     assert dialog.objectName() == "kpiSetupDialog"
-    assert dialog.tabs.count() == 4
+    assert dialog.tabs.count() == 5
     assert dialog.findChild(QWidget, "runLogWidget") is not None
+    assert dialog.findChild(QWidget, "dataSourcePage") is dialog.dataSourcePage
     assert dialog.findChild(QWidget, "rulesTable") is dialog.rulesPage.table
     assert dialog.findChild(QWidget, "ruleDetail") is dialog.rulesPage.detail
 
@@ -265,7 +266,7 @@ def test_the_dialog_speaks_danish(qtbot: QtBot, db: Database, seed: Seed) -> Non
     dialog = open_setup(qtbot, db, seed)
     assert dialog.windowTitle() == "KPI opsætning"
     tabs = [dialog.tabs.tabText(i).replace("&", "") for i in range(dialog.tabs.count())]
-    assert tabs == ["Profiler", "Brugere", "Regler", "Kørsler"]
+    assert tabs == ["Profiler", "Brugere", "Regler", "Kørsler", "Datakilde"]
     page = dialog.rulesPage
     assert [b.text().replace("&", "") for b in (page.newButton, page.editButton,
             page.duplicateButton, page.deleteButton, page.calcButton)] == [

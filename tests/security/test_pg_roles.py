@@ -6,13 +6,30 @@ this is what anyone at a desktop with an SQL client could do.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import psycopg
 import pytest
 from psycopg import errors
 
 from kpidesk.cli.main import main
+from kpidesk.data.db import Database
 from kpidesk.data.pgroles import scram_verifier
-from tests.security.conftest import OWNER, PASSWORDS, SCHEDULER, Installation
+from kpidesk.scheduler.nightly import NightlyRunner
+from tests.security.conftest import (
+    AS_OF,
+    OWNER,
+    PASSWORDS,
+    SCHEDULER,
+    SCHEDULER_PASSWORD,
+    USERS_CSV,
+    Installation,
+    cli,
+)
+
+CPH = ZoneInfo("Europe/Copenhagen")
 
 DENIED = errors.InsufficientPrivilege
 
@@ -190,3 +207,34 @@ def test_db_roles_refuses_anyone_but_the_owner(
     assert main(["--db", url, "db", "roles"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "as the owner of the kpidesk tables (kpi_owner)" in err
+
+
+def test_the_scheduler_calculates_and_records_its_data_with_a_data_source(
+    installation: Installation, tmp_path: Path
+) -> None:
+    """With a data source the night's run notes which data it used (kpi_run_data), also as
+    the scheduler's own role. The CRM data itself stays the owner's: the scheduler's import is
+    refused, and the run still calculates and says so."""
+    export = tmp_path / "nightly-export"
+    export.mkdir()
+    (export / "users.csv").write_text(USERS_CSV, encoding="utf-8")
+    cli("--db", installation.owner_url, "source", "set", "folder", "--path", str(export),
+        "--settle", "0")  # fmt: skip
+    db = Database(installation.url(SCHEDULER, SCHEDULER_PASSWORD))
+    night = dt.datetime.combine(AS_OF + dt.timedelta(days=1), dt.time(2), CPH)
+    try:
+        passed = NightlyRunner(db, clock=lambda: night).run_pass("nightly")
+    finally:
+        db.dispose()
+    assert [s.status for s in passed.summaries] == ["success"], passed
+    with psycopg.connect(installation.owner_url) as conn:
+        note, outcome = conn.execute(
+            "SELECT d.note, d.outcome FROM kpi_run_data d JOIN kpi_runs r ON r.id = d.run_id "
+            "WHERE r.run_date = %s",
+            (AS_OF + dt.timedelta(days=1),),
+        ).fetchone() or (None, None)
+        attempts = conn.execute("SELECT status, error FROM crm_imports").fetchall()
+    assert outcome == "failed"
+    assert note is not None and "importen i nat fejlede: " in note
+    assert "permission denied" in note  # the import writes CRM tables: the owner's only
+    assert attempts == []  # refused by the database before it could begin: not an attempt

@@ -12,7 +12,7 @@ delimiters), `checks` (across rows and files), `merge` (the set-based writes), `
 (what the user is told) and `run` (one import, in one transaction).
 """
 
-from kpidesk.data.crm_import.draft import draft_mapping
+from kpidesk.data.crm_import.draft import NOT_READ, draft_mapping
 from kpidesk.data.crm_import.entities import (
     ACTIVITIES,
     COMPANIES,
@@ -41,6 +41,7 @@ __all__ = [
     "PARTICIPANTS",
     "USERS",
     "FileReport",
+    "NOT_READ",
     "Mapping",
     "builtin_mapping",
     "derive_login",

@@ -17,12 +17,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpidesk.data.crm_import.entities import ENTITIES, FILE_NAMES, Entity, Field
-from kpidesk.data.crm_import.reader import detect_encoding, numbered_rows, sniff_delimiter
+from kpidesk.data.crm_import.reader import (
+    detect_encoding,
+    not_readable,
+    numbered_rows,
+    sniff_delimiter,
+)
 from kpidesk.data.crm_import.report import ImportFailed
 from kpidesk.data.crm_import.values import parse_amount
 
 MAX_DISTINCT = 40  # distinct values listed per column
 SAMPLE_ROWS = 200_000  # rows read per file for values and formats
+NOT_READ = "# not read: "  # how the draft names files it could not read (the CLI repeats them)
+# Columns that flag deleted records (SuiteCRM `deleted`, Salesforce `IsDeleted`).
+_DELETED = ("deleted", "isdeleted")
+_TRUE_TEXTS = ("1", "true", "yes", "ja")
 
 # File name words -> kpidesk entity (and a constant activity type).
 _FILE_WORDS: tuple[tuple[str, str], ...] = (
@@ -206,17 +215,19 @@ def _entity_of(name: str) -> str | None:
     return None
 
 
-def _read(path: Path) -> _File | None:
-    source, _problem = detect_encoding(path)
+def _read(path: Path) -> _File | str:
+    """The file's header and values, or why it cannot be read (said in the draft)."""
+    source, problem = detect_encoding(path)
     if source is None:
-        return None
+        assert problem is not None
+        return f"{path.name}:{problem[0]}: {problem[1]}"
     with path.open(encoding=source.codec, newline="") as handle:
         delimiter = sniff_delimiter(handle.readline())
     rows = numbered_rows(source, delimiter)
     try:
         first = next(rows, None)
         if first is None:
-            return None
+            return f"{path.name}: the file is empty"
         header = [name.strip() for name in first[1]]
         columns = {name: _Column() for name in header}
         count = 0
@@ -233,8 +244,8 @@ def _read(path: Path) -> _File | None:
                     column.values[text] += 1
                 if len(column.samples) < 200:
                     column.samples.append(text)
-    except csv.Error:
-        return None
+    except csv.Error as exc:
+        return f"{path.name}: malformed CSV: {exc}"
     return _File(path, _entity_of(path.stem), header, columns, count)
 
 
@@ -282,18 +293,27 @@ def draft_mapping(directory: Path) -> str:
     """A starting mapping for the CSV files in `directory`, as TOML text with comments."""
     if not directory.is_dir():
         raise ImportFailed([f"{directory}: not a folder"])
-    files = [
-        read
-        for path in sorted(directory.iterdir())
-        if path.is_file() and path.suffix.lower() in (".csv", ".txt")
-        for read in [_read(path)]
-        if read is not None
-    ]
+    files: list[_File] = []
+    not_read: list[str] = []  # folders, links out of DIR, unreadable files: named, never skipped
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() not in (".csv", ".txt"):
+            continue
+        reason = not_readable(path, directory)
+        if reason is None and not path.is_file():
+            reason = f"{path.name} is not a regular file"
+        read = _read(path) if reason is None else reason
+        if isinstance(read, str):
+            not_read.append(read)
+        else:
+            files.append(read)
     if not files:
-        raise ImportFailed([f"{directory}: no CSV files found"])
+        raise ImportFailed(
+            [f"{directory}: no CSV files found"] + [f"{directory}: {why}" for why in not_read]
+        )
     out = [
         f"# kpidesk mapping drafted by `kpidesk mapping init` from {len(files)} file(s).",
         "# Check every line marked TODO, then: kpidesk import-crm DIR --mapping THIS.toml --check",
+        *[f"{NOT_READ}{why}" for why in not_read],
         "",
         "[mapping]",
         f'name = "{directory.name}"',
@@ -330,6 +350,7 @@ def _source_lines(read: _File, entity: Entity) -> list[str]:
         f"# {read.path.name}: {read.rows} rows; columns: {', '.join(read.header)}",
         f"[[{key}]]",
         f"file = {_quote(read.path.name)}",
+        *_skip_lines(read),
         f"[{key}.columns]",
     ]
     taken: set[str] = set()
@@ -353,6 +374,11 @@ def _source_lines(read: _File, entity: Entity) -> list[str]:
         if column is None:
             if fld.column_required and fld.default_from is None:
                 lines.append(f'# {fld.name} = "?"  # TODO: required: which column (or value)?')
+            elif fld.name == "closed_at" and entity.name == "opportunities.csv":
+                lines.append(
+                    '# closed_at = "?"  # TODO: won and lost deals need when they closed '
+                    "(e.g. the close date column)"
+                )
             continue
         taken.add(column)
         stats = read.columns[column]
@@ -377,6 +403,19 @@ def _source_lines(read: _File, entity: Entity) -> list[str]:
     for block in later:
         lines += block
     return lines
+
+
+def _skip_lines(read: _File) -> list[str]:
+    """Rows flagged deleted are left out (the import counts them in its report)."""
+    for name in read.header:
+        if _norm(name) in _DELETED:
+            found = [value for value in read.columns[name].values if value.lower() in _TRUE_TEXTS]
+            values = ", ".join(_quote(value) for value in sorted(found) or ["1", "true"])
+            return [
+                f"skip = [{{ column = {_quote(name)}, values = [{values}] }}]"
+                "  # TODO: rows flagged deleted are left out; remove if they count"
+            ]
+    return []
 
 
 def _amount_note(samples: list[str]) -> str:

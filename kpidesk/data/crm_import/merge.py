@@ -85,7 +85,14 @@ def merge_all(
             or 0
         )
         with _bulk_load(conn, table, new_rows):
-            _upsert(conn, item, _source(entity, base), "id")
+            _upsert(
+                conn,
+                item,
+                _source(entity, base),
+                "id",
+                stored=_source(entity, stored_only=True),
+                new_rows=new_rows,
+            )
     tell("writing", len(steps), len(steps))
 
 
@@ -145,13 +152,19 @@ def _check_resolved(conn: Connection, entity: Entity) -> None:
             )
 
 
-def _source(entity: Entity, base: int = 0) -> Subquery:
+def _source(entity: Entity, base: int = 0, *, stored_only: bool = False) -> Subquery:
     """The stage as the real table's columns: references resolved to ids, new rows numbered
-    above `base` (one statement: no UPDATE of the stage that reads itself while it runs)."""
+    above `base` (one statement: no UPDATE of the stage that reads itself while it runs).
+
+    `stored_only`: just the rows that have an id already (what an UPDATE can touch), without
+    numbering the others (a window over every row costs a sort).
+    """
     stage = entity.stage
     columns: list[ColumnElement[Any]] = []
     joined: Any = stage
-    if entity.surrogate:
+    if entity.surrogate and stored_only:
+        columns.append(stage.c.row_id.label("id"))
+    elif entity.surrogate:
         numbered = base + func.row_number().over(order_by=(stage.c.src, stage.c.line))
         columns.append(func.coalesce(stage.c.row_id, numbered).label("id"))
     for fld in entity.fields:
@@ -162,7 +175,10 @@ def _source(entity: Entity, base: int = 0) -> Subquery:
         by = target.c.name if target_table(fld.refers_to) is PROFILES else target.c.crm_key
         joined = joined.outerjoin(target, by == stage.c[fld.name])
         columns.append(target.c.id.label(fld.column))
-    return select(*columns).select_from(joined).subquery("src")
+    query = select(*columns).select_from(joined)
+    if entity.surrogate and stored_only:
+        query = query.where(stage.c.row_id.is_not(None))
+    return query.subquery("src")
 
 
 @contextmanager
@@ -294,11 +310,21 @@ def _take_over_kpidesk_users(conn: Connection, users: Entity) -> None:
     )
 
 
-def _upsert(conn: Connection, item: Staged, source: Any, key: str) -> None:
+def _upsert(
+    conn: Connection,
+    item: Staged,
+    source: Any,
+    key: str,
+    *,
+    stored: Any = None,
+    new_rows: int | None = None,
+) -> None:
     """Update changed rows and insert new ones from `source` (the stage as the real columns).
 
     Optional columns the file does not have are left as stored on update and take their
-    defaults (already in the stage) on insert.
+    defaults (already in the stage) on insert. `stored` is the source restricted to rows
+    that exist already (for the UPDATE); with `new_rows` known, a statement that cannot
+    change anything (nothing stored yet, or nothing new) is not run at all.
     """
     entity, target = item.entity, item.entity.table
     always = [f.column for f in entity.fields if f.column_required and f.column != key]
@@ -309,25 +335,31 @@ def _upsert(conn: Connection, item: Staged, source: Any, key: str) -> None:
         if not f.column_required and f.column != key and f.name in item.present
     ]
     compared = [*always, *present]
-    changed = or_(*[target.c[name].is_distinct_from(source.c[name]) for name in compared])
-    updated = _changed(
-        conn,
-        update(target)
-        .where(target.c[key] == source.c[key], changed)
-        .values({name: source.c[name] for name in compared}),
-    )
+    rows = item.report.rows - sum(item.report.left_out.values())
+    existing = stored if stored is not None else source
+    changed = or_(*[existing.c[name].is_distinct_from(target.c[name]) for name in compared])
+    updated = 0
+    if new_rows is None or new_rows < rows:
+        updated = _changed(
+            conn,
+            update(target)
+            .where(target.c[key] == existing.c[key], changed)
+            .values({name: existing.c[name] for name in compared}),
+        )
     extra = ["crm_key"] if key != "crm_key" else []
     columns = [key, *extra, *always, *optional]
     columns = list(dict.fromkeys(columns))
-    inserted = _changed(
-        conn,
-        insert(target).from_select(
-            columns,
-            select(*[source.c[name] for name in columns]).where(
-                ~exists().where(target.c[key] == source.c[key])
+    inserted = 0
+    if new_rows is None or new_rows > 0:
+        inserted = _changed(
+            conn,
+            insert(target).from_select(
+                columns,
+                select(*[source.c[name] for name in columns]).where(
+                    ~exists().where(target.c[key] == source.c[key])
+                ),
             ),
-        ),
-    )
+        )
     report = item.report
     report.inserted = inserted
     report.updated = updated

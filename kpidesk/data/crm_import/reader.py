@@ -130,7 +130,7 @@ def numbered_rows(source: Source, delimiter: str) -> Iterator[tuple[int, list[st
             last = reader.line_num
 
 
-def _not_readable(path: Path, directory: Path) -> str | None:
+def not_readable(path: Path, directory: Path) -> str | None:
     """Why a CSV-looking entry of DIR is not read: a folder, or a link leading out of DIR."""
     if path.is_symlink():
         target = path.resolve()
@@ -154,7 +154,7 @@ def find_files(directory: Path) -> tuple[dict[str, Path], list[str], list[str]]:
     for path in sorted(directory.iterdir()):
         name = path.name.lower()
         if name in FILE_NAMES or name.endswith(".csv"):
-            reason = _not_readable(path, directory)
+            reason = not_readable(path, directory)
             if reason is not None:
                 refused.append(reason)
                 continue
@@ -186,7 +186,7 @@ def find_sources(
     for path in sorted(directory.iterdir()):
         named = any(fnmatch.fnmatchcase(path.name.lower(), p.lower()) for p in patterns)
         if named or path.name.lower().endswith(".csv"):
-            reason = _not_readable(path, directory)
+            reason = not_readable(path, directory)
             if reason is not None:
                 refused.append(reason)
                 continue

@@ -20,6 +20,7 @@ class ImportFailed(Exception):
         self.errors = errors
         self.omitted = omitted  # errors beyond MAX_ERRORS, counted but not kept
         self.summarised = summarised  # repeats of one kind, counted in one line each
+        self.notes: list[str] = []  # not errors, but worth saying (entries of DIR not read)
         count = self.total = _total(errors, omitted, summarised)
         notes = []
         if summarised:

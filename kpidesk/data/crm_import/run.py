@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,8 +60,10 @@ from kpidesk.data.crm_import.report import (
     ImportReport,
     Place,
 )
-from kpidesk.data.crm_import.values import key_number
+from kpidesk.data.crm_import.values import KEY_LENGTH, key_number, parse_key
 from kpidesk.data.db import Database, sqlite_without_foreign_keys
+from kpidesk.data.models import UTCDateTime
+from kpidesk.data.timestamps import utc_to_stored
 
 # stage (a file name while reading, "checking" / "writing" afterwards), done, total
 ImportProgress = Callable[[str, int, int], None]
@@ -202,6 +205,9 @@ def import_feeds(
                     conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")
     except _Checked:
         pass  # the transaction was rolled back: nothing written
+    except ImportFailed as exc:
+        exc.notes = [f"not read: {reason}" for reason in report.not_read]
+        raise
     report.seconds = time.monotonic() - started
     return report
 
@@ -553,7 +559,11 @@ def _cells(
         # of kpidesk.data.timestamps (the generic type's processor would hand the driver a
         # datetime, which sqlite3 writes without the microseconds).
         stage_type = spec.stage.c[fld.name].type
-        processor = stage_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        processor: Callable[[Any], Any] | None = stage_type.dialect_impl(
+            conn.dialect
+        ).bind_processor(conn.dialect)
+        if isinstance(stage_type, UTCDateTime):
+            processor = _utc_binder(conn.dialect.name)  # the same values, without the wrapping
         default = fld.default
         if processor is not None and default is not None:
             default = processor(default)
@@ -579,10 +589,35 @@ def _cells(
                 constant = None
             cells.append((0, fld.name, _constant(constant)))
             continue
+        source_rule = mapped.rules.get(fld.name)
+        maps_empty = (
+            source_rule is not None
+            and source_rule.value_map is not None
+            and "" in source_rule.value_map
+        )
         cells.append(
-            (position, fld.name, _cell(fld, parse, processor, default)),
+            (position, fld.name, _cell(fld, parse, processor, default, maps_empty)),
         )
     return cells
+
+
+def _utc_binder(dialect: str) -> Callable[[Any], Any]:
+    """UTCDateTime's bind processing for the bulk load: the parsers hand over aware UTC
+    date-times; SQLite stores the canonical text, PostgreSQL naive UTC."""
+
+    def sqlite_text(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is not dt.UTC:
+            value = value.astimezone(dt.UTC)
+        return utc_to_stored(value)
+
+    def naive_utc(value: Any) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    return sqlite_text if dialect == "sqlite" else naive_utc
 
 
 def _constant(value: Any) -> Callable[[str], Any]:
@@ -605,11 +640,21 @@ def _quiet(parse: Parser) -> Parser:
 
 
 def _cell(
-    fld: Field, parse: Parser, processor: Callable[[Any], Any] | None, default: Any
+    fld: Field,
+    parse: Parser,
+    processor: Callable[[Any], Any] | None,
+    default: Any,
+    maps_empty: bool = False,
 ) -> Callable[[str], Any]:
-    """One column's text to its stored value; raises ValueError with the user's message."""
+    """One column's text to its stored value; raises ValueError with the user's message.
+
+    An empty cell is the column's default (or "value required"), unless the column's value
+    map names the empty text (`"" = false`): CRMs leave picklists empty.
+    """
     required, cached = fld.value_required, fld.cached
     memo: dict[str, Any] = {}
+    if parse is parse_key and processor is None and not cached and not maps_empty:
+        return _key_cell(required, default)
 
     def cell(raw: str) -> Any:
         if cached:
@@ -617,7 +662,11 @@ def _cell(
             if hit is not _MISSING:
                 return hit
         text = raw.strip()
-        if not text:
+        if not text and maps_empty:
+            value = parse("")
+            if processor is not None and value is not None:
+                value = processor(value)
+        elif not text:
             if required:
                 raise ValueError("value required")
             value = default
@@ -628,6 +677,23 @@ def _cell(
         if cached and len(memo) < 100_000:
             memo[raw] = value
         return value
+
+    return cell
+
+
+def _key_cell(required: bool, default: Any) -> Callable[[str], Any]:
+    """A CRM key column (the most frequent cells): the plain case inline, the rest by
+    parse_key, so values and messages are exactly parse_key's."""
+
+    def cell(raw: str) -> Any:
+        text = raw.strip()
+        if not text:
+            if required:
+                raise ValueError("value required")
+            return default
+        if len(text) <= KEY_LENGTH and text.isprintable():
+            return text
+        return parse_key(text)
 
     return cell
 

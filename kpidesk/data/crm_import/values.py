@@ -55,7 +55,9 @@ def parse_key(value: str) -> str:
     """A CRM key: any text up to 64 characters (already trimmed), compared exactly."""
     if len(value) > KEY_LENGTH:
         raise ValueError(f"key {value[:20]!r}… longer than {KEY_LENGTH} characters")
-    if _CONTROL.search(value):
+    # isprintable() (C, fast) is false for every control character; the pattern decides
+    # only for the rare keys with other unprintable characters (e.g. a no-break space).
+    if not value.isprintable() and _CONTROL.search(value):
         raise ValueError(f"key {value!r} contains a control character")
     return value
 
@@ -159,7 +161,9 @@ def parse_amount(value: str) -> Decimal:
             raise ValueError(f"invalid amount {value!r}")
         return _finish(value, text.replace(separator, ""))
     whole, _, fraction = text.partition(separator)
-    if len(fraction) == 3 and whole.lstrip("-").isdigit():
+    # Thousands are grouped by three after at most three digits: `1054,505` can only be a
+    # decimal comma (and then has more decimals than cents).
+    if len(fraction) == 3 and whole.lstrip("-").isdigit() and len(whole.lstrip("-")) <= 3:
         thousands = Decimal(whole + fraction)
         cents = Decimal(f"{whole}.{fraction}")
         raise ValueError(
@@ -212,8 +216,8 @@ def datetime_parser(tz: ZoneInfo) -> Callable[[str], dt.datetime]:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(
-                f"invalid date-time {value!r}: use ISO 8601, e.g. 2026-03-14 09:30 "
-                "or 2026-03-14T09:30:00+01:00"
+                f"invalid date-time {value!r}: use ISO 8601, e.g. 2026-03-14 09:30, "
+                "2026-03-14T09:30:00+01:00 or a plain date 2026-03-14 (00:00)"
             ) from exc
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=tz)
@@ -223,14 +227,14 @@ def datetime_parser(tz: ZoneInfo) -> Callable[[str], dt.datetime]:
 
 
 def in_range(value: str, parsed: dt.datetime) -> dt.datetime:
-    """Year 1 or 9999 with an offset: the instant lies outside what can be stored."""
+    """The instant in UTC (as stored); year 1 or 9999 with an offset lies outside what can
+    be stored."""
     try:
-        parsed.astimezone(dt.UTC)
+        return parsed.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError(
             f"date-time {value!r} is out of range: it must lie between years 1 and 9999 in UTC"
         ) from None
-    return parsed
 
 
 def profile_name(value: str) -> str:

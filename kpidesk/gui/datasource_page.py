@@ -1,0 +1,698 @@
+""" "Datakilde": where the nightly run gets fresh CRM data, on a tab of KPI opsætning.
+
+Administrators only (the dialog adds the tab for them; the services check it again). The page
+follows the setup pages' three verbs: `load()` reads the source and its recent imports off the
+GUI thread, `check()` finds what is missing before anything is sent, `save()` stores it through
+the services, whose `SourceError` lines are shown one per line. "Importér nu" runs the nightly
+run's import step (`services.source.sync`) on a worker thread with progress.
+
+Each kind of source is a row of `KINDS` with the fields it shows and how it is saved, so a new
+kind is a few lines there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kpidesk.gui import formatting
+from kpidesk.gui.context import AppContext
+from kpidesk.gui.runner import run_in_background
+from kpidesk.services import source
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+IMPORTS_SHOWN = 20
+ERRORS_SHOWN = 8  # error lines under the form; the rest are counted
+FILE_CHOICE = "\x00file"  # the mapping combo's "File…" entry
+DEFAULT_SETTLE = 60
+DEFAULT_TIMEOUT = 300
+
+
+def _first_line(text: str) -> str:
+    text = text.strip()
+    return text.splitlines()[0] if text else ""
+
+
+def problems_of(exc: BaseException) -> list[str]:
+    """One line per problem: `SourceError.problems`, else the exception's first line."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(problem) for problem in problems]
+    return [_first_line(str(exc)) or type(exc).__name__]
+
+
+@dataclass(frozen=True)
+class SourceForm:
+    """What the form holds, as the services take it."""
+
+    kind: str
+    path: str = ""
+    url: str = ""
+    password: str = ""  # sql: typed here to replace the stored one (never shown)
+    mapping: str = source.BUILTIN_MAPPING
+    marker: str = ""
+    settle_seconds: int = DEFAULT_SETTLE
+    timeout_seconds: int = DEFAULT_TIMEOUT
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of data source: its name, the form fields it uses and how it is saved."""
+
+    key: str
+    fields: tuple[str, ...]  # of "path", "url", "password", "mapping", "marker", "settle", …
+    save: Callable[[AppContext, SourceForm], list[str]]  # returns warnings
+
+
+def _save_none(ctx: AppContext, _form: SourceForm) -> list[str]:
+    source.set_none(ctx.db, ctx.caller)
+    return []
+
+
+def _save_folder(ctx: AppContext, form: SourceForm) -> list[str]:
+    return source.set_folder(
+        ctx.db, ctx.caller, form.path, form.mapping, form.marker, form.settle_seconds
+    )
+
+
+def _save_sql(ctx: AppContext, form: SourceForm) -> list[str]:
+    # The URL as shown keeps the stored password (`user:***@`); a typed one replaces it.
+    url = source.url_with_password(form.url, form.password) if form.password else form.url
+    return source.set_sql(ctx.db, ctx.caller, url, form.mapping, form.timeout_seconds)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("none", (), _save_none),
+    Kind("folder", ("path", "mapping", "marker", "settle"), _save_folder),
+    Kind("sql", ("url", "password", "mapping", "timeout"), _save_sql),
+)
+
+
+def load_source(ctx: AppContext) -> tuple[Any, list[Any], dict[str, list[str]]]:
+    """The source (credentials masked), its recent imports and each kind's mapping presets."""
+    view = source.show(ctx.db, ctx.caller)
+    imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
+    presets = {kind.key: source.mapping_presets(kind.key) for kind in KINDS if kind.fields}
+    return view, imports, presets
+
+
+class ImportsModel(QAbstractTableModel):
+    """The recent imports: when, how it went, rows per file, the first error."""
+
+    COL_TIME = 0
+    COL_STATUS = 1
+    COL_ROWS = 2
+    COL_ERROR = 3
+    COLUMNS = 4
+
+    def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._locale = formatting.locale_for(language)
+
+    def headers(self) -> list[str]:
+        return [self.tr("Time"), self.tr("Status"), self.tr("Rows per file"), self.tr("Error")]
+
+    def status_text(self, status: str) -> str:
+        return {"success": self.tr("Imported"), "failed": self.tr("Failed")}.get(status, status)
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < self.COLUMNS:
+                return self.headers()[section]
+        return None
+
+    def rows_text(self, rows: dict[str, int]) -> str:
+        return ", ".join(f"{name} {self._locale.toString(count)}" for name, count in rows.items())
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.COL_TIME:
+                return formatting.format_datetime(item.started_at, self._locale)
+            if column == self.COL_STATUS:
+                return self.status_text(item.status)
+            if column == self.COL_ROWS:
+                return self.rows_text(item.rows)
+            return _first_line(item.error or "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.COL_ERROR and item.error:
+                return item.error
+            if column == self.COL_ROWS and item.rows:
+                return "\n".join(f"{name}: {count}" for name, count in item.rows.items())
+            if column == self.COL_TIME:
+                return item.source
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
+            level = {"success": "green", "failed": "red"}.get(item.status)
+            return formatting.level_colour(level, QGuiApplication.palette())
+        return None
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; the import's worker emits, Qt queues it into the GUI thread."""
+
+    progress = Signal(str, int, int)
+
+
+class DataSourcePage(QWidget):
+    """The data source's form, "Importér nu" and the recent imports."""
+
+    loaded = Signal()  # the source and its imports are shown
+    saved = Signal()  # a save finished (successfully or not)
+    imported = Signal(object)  # "Importér nu" finished: the SyncResult, or None if it raised
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dataSourcePage")
+        self.ctx = ctx
+        self.locale = formatting.locale_for(ctx.language)
+        self.view: Any = None
+        self.loading = False
+        self.busy = False  # saving or importing
+        self.dirty = False
+        self._filling = False
+        self._loaded_once = False
+
+        # -- the form -----------------------------------------------------------------------
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("sourceKind")
+        names = {
+            "none": self.tr("None"),
+            "folder": self.tr("Folder"),
+            "sql": self.tr("SQL database"),
+        }
+        for kind in KINDS:
+            self.kind.addItem(names.get(kind.key, kind.key), kind.key)
+        self.path = QLineEdit(self)
+        self.path.setObjectName("sourcePath")
+        self.path.setPlaceholderText(self.tr("The folder the CRM's export is written to"))
+        self.browse = QPushButton(self.tr("&Browse…"), self)
+        self.browse.setObjectName("sourceBrowse")
+        self.browse.clicked.connect(self.choose_folder)
+        path_row = QHBoxLayout()
+        path_row.setContentsMargins(0, 0, 0, 0)
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.browse)
+        self.pathRow = QWidget(self)
+        self.pathRow.setLayout(path_row)
+        self.url = QLineEdit(self)
+        self.url.setObjectName("sourceUrl")
+        self.url.setPlaceholderText("mysql+pymysql://kpi_reader@crm-db/suitecrm")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("sourcePassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("none"))
+        self.mapping = QComboBox(self)
+        self.mapping.setObjectName("sourceMapping")
+        self.mapping.activated.connect(self._mapping_chosen)
+        self.marker = QLineEdit(self)
+        self.marker.setObjectName("sourceMarker")
+        self.marker.setPlaceholderText(self.tr("none (e.g. done)"))
+        self.settle = QSpinBox(self)
+        self.settle.setObjectName("sourceSettle")
+        self.settle.setRange(0, 3600)
+        self.settle.setValue(DEFAULT_SETTLE)
+        self.settle.setSuffix(self.tr(" s"))
+        self.timeout = QSpinBox(self)
+        self.timeout.setObjectName("sourceTimeout")
+        self.timeout.setRange(1, 3600)
+        self.timeout.setValue(DEFAULT_TIMEOUT)
+        self.timeout.setSuffix(self.tr(" s"))
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow(self.tr("&Kind:"), self.kind)
+        self.form.addRow(self.tr("F&older:"), self.pathRow)
+        self.form.addRow(self.tr("Database U&RL:"), self.url)
+        self.form.addRow(self.tr("Pass&word:"), self.password)
+        self.form.addRow(self.tr("&Mapping:"), self.mapping)
+        self.form.addRow(self.tr("Marker &file:"), self.marker)
+        self.form.addRow(self.tr("S&ettle time:"), self.settle)
+        self.form.addRow(self.tr("&Query time-out:"), self.timeout)
+        # The folder row's label points at the line edit, not at the row's container.
+        folder_label = self.form.labelForField(self.pathRow)
+        if isinstance(folder_label, QLabel):
+            folder_label.setBuddy(self.path)
+        self._rows: dict[str, QWidget] = {
+            "path": self.pathRow, "url": self.url, "password": self.password,
+            "mapping": self.mapping,
+            "marker": self.marker, "settle": self.settle, "timeout": self.timeout,
+        }  # fmt: skip
+        self.hint = QLabel(self)
+        self.hint.setObjectName("sourceHint")
+        self.hint.setWordWrap(True)
+        self.form.addRow("", self.hint)
+
+        self.errors = QLabel(self)
+        self.errors.setObjectName("sourceErrors")
+        self.errors.setWordWrap(True)
+        self.errors.setTextFormat(Qt.TextFormat.PlainText)
+        self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.errors.setVisible(False)
+        self.message = QLabel(self)
+        self.message.setObjectName("sourceMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setVisible(False)
+
+        self.saveButton = QPushButton(self.tr("&Save"), self)
+        self.saveButton.setObjectName("sourceSave")
+        self.saveButton.clicked.connect(self.save)
+        self.revertButton = QPushButton(self.tr("Undo chan&ges"), self)
+        self.revertButton.setObjectName("sourceRevert")
+        self.revertButton.clicked.connect(self.revert)
+        self.importButton = QPushButton(self.tr("&Import now"), self)
+        self.importButton.setObjectName("sourceImportNow")
+        self.importButton.clicked.connect(self.import_now)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("sourceProgress")
+        self.progress.setVisible(False)
+        self.progress.setTextVisible(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saveButton)
+        buttons.addWidget(self.revertButton)
+        buttons.addStretch(1)
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.importButton)
+
+        box = QGroupBox(self.tr("Data source for the nightly run"), self)
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(self.form)
+        box_layout.addWidget(self.errors)
+        box_layout.addWidget(self.message)
+        box_layout.addLayout(buttons)
+
+        # -- recent imports -----------------------------------------------------------------
+        self.model = ImportsModel(ctx.language, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("importsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setTabKeyNavigation(False)
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        # The header and three imports stay visible even with errors above.
+        self.table.setMinimumHeight((self.fontMetrics().height() + 10) * 4 + 2)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ImportsModel.COL_ROWS, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(ImportsModel.COL_ERROR, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(ImportsModel.COL_ROWS, self.fontMetrics().horizontalAdvance("M") * 24)
+        self.table.setAccessibleName(self.tr("Recent imports"))
+        self.importsLabel = QLabel(self.tr("&Latest imports"), self)
+        self.importsLabel.setBuddy(self.table)
+        self.importsStatus = QLabel(self)
+        self.importsStatus.setObjectName("importsStatus")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(box)
+        top = QHBoxLayout()
+        top.addWidget(self.importsLabel)
+        top.addStretch(1)
+        top.addWidget(self.importsStatus)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.presets: dict[str, list[str]] = {"folder": [source.BUILTIN_MAPPING]}
+        for edit in (self.path, self.url, self.password, self.marker):
+            edit.textEdited.connect(self._changed)
+        for spin in (self.settle, self.timeout):
+            spin.valueChanged.connect(self._changed)
+        self.mapping.currentIndexChanged.connect(self._changed)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self._fill_mappings("folder", source.BUILTIN_MAPPING)
+        self._show_kind("none")
+        self._update_buttons()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        """The first time the tab is shown it reads the source (the dialog opens without it)."""
+        super().showEvent(event)
+        if not self._loaded_once:
+            self._loaded_once = True
+            self.load()
+
+    @Slot()
+    def load(self) -> None:
+        """Read the stored source and the recent imports off the GUI thread."""
+        if self.loading:
+            return
+        self._loaded_once = True
+        self.loading = True
+        self._update_buttons()
+        self.importsStatus.setText(self.tr("Loading…"))
+        # The job holds the context only, never the page: a widget whose last reference a
+        # worker thread dropped would be destroyed on that thread.
+        ctx = self.ctx
+        run_in_background(self, lambda: load_source(ctx), self._loaded, self._load_failed)
+
+    def _loaded(self, result: tuple[Any, list[Any], dict[str, list[str]]]) -> None:
+        self.loading = False
+        view, imports, presets = result
+        self.view = view
+        self.presets = presets
+        self._filling = True
+        try:
+            index = self.kind.findData(view.kind)
+            self.kind.setCurrentIndex(max(index, 0))
+            self.path.setText(view.path if view.kind == "folder" else self.path.text())
+            self.url.setText(view.path if view.kind == "sql" else "")
+            self._fill_mappings(view.kind if view.kind in presets else "folder", view.mapping)
+            self.marker.setText(view.marker)
+            self.settle.setValue(view.settle_seconds)
+            self.timeout.setValue(view.timeout_seconds)
+            self.password.clear()
+            self.password.setPlaceholderText(self.password_text(view.password))
+            self._show_kind(view.kind)
+        finally:
+            self._filling = False
+        self.dirty = False
+        self.set_imports(imports)
+        self._update_buttons()
+        self.loaded.emit()
+
+    @Slot()
+    def revert(self) -> None:
+        """Back to what is stored (the form's changes and messages dropped)."""
+        self._set_errors([])
+        self._say("")
+        self.load()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        self.importsStatus.setText("")
+        self._set_errors([self.tr("Could not read the data source: %1").replace(
+            "%1", problems_of(exc)[0])])  # fmt: skip
+        self._update_buttons()
+        self.loaded.emit()
+
+    def set_imports(self, imports: list[Any]) -> None:
+        self.model.set_rows(imports)
+        if not imports:
+            self.importsStatus.setText(self.tr("No imports yet."))
+            return
+        failed = sum(1 for item in imports if item.status == "failed")
+        self.importsStatus.setText(
+            self.tr("%n import(s)", "", len(imports))
+            + (self.tr(", %n failed", "", failed) if failed else "")
+        )
+
+    def password_text(self, origin: str) -> str:
+        """Where the sql source's password comes from, as the empty password field says it."""
+        return {
+            "database": self.tr("stored (not shown); type a new one to replace it"),
+            "environment": self.tr("from the environment (KPIDESK_SOURCE_PASSWORD)"),
+        }.get(origin, self.tr("none"))
+
+    def _fill_mappings(self, kind: str, current: str) -> None:
+        """The kind's presets (a folder's start with kpidesk's own files), the stored file (if
+        one) and "File…"; `current` selected, else the first."""
+        self.mapping.blockSignals(True)
+        self.mapping.clear()
+        for name in self.presets.get(kind, []):
+            text = (
+                self.tr("kpidesk's own five files") if name == source.BUILTIN_MAPPING
+                else self.tr("Preset: %1").replace("%1", name)
+            )  # fmt: skip
+            self.mapping.addItem(text, name)
+        if current and self.mapping.findData(current) < 0 and current != source.BUILTIN_MAPPING:
+            self.mapping.addItem(current, current)  # a mapping file
+        self.mapping.addItem(self.tr("File…"), FILE_CHOICE)
+        self.mapping.setCurrentIndex(max(self.mapping.findData(current), 0))
+        self.mapping.blockSignals(False)
+
+    # --- the form --------------------------------------------------------------------------
+
+    def current_kind(self) -> Kind:
+        key = self.kind.currentData()
+        return next((kind for kind in KINDS if kind.key == key), KINDS[0])
+
+    def _kind_changed(self, _index: int) -> None:
+        key = self.current_kind().key
+        if not self._filling:  # the other kind's presets; the mapping kept if it fits
+            current = self.mapping.currentData()
+            self._fill_mappings(key, "" if current in (None, FILE_CHOICE) else str(current))
+        self._show_kind(key)
+        self._changed()
+
+    def _show_kind(self, key: str) -> None:
+        kind = next((k for k in KINDS if k.key == key), KINDS[0])
+        for name, widget in self._rows.items():
+            self.form.setRowVisible(widget, name in kind.fields)
+        self.hint.setText(
+            {
+                "none": self.tr(
+                    "No data source: the nightly run calculates on the CRM data imported by hand."
+                ),
+                "folder": self.tr(
+                    "Every night the newest complete export is imported first: CSV files written "
+                    "since the last import, none changing during the settle time, and the marker "
+                    "file there if one is named (the CRM writes it last)."
+                ),
+                "sql": self.tr(
+                    "Every night the CRM's database is read first (read-only, one SELECT per kind "
+                    "of record from the mapping). The password is never shown again once saved."
+                ),
+            }.get(key, "")
+        )
+
+    def _changed(self, *_args: object) -> None:
+        if self._filling:
+            return
+        self.dirty = True
+        self._update_buttons()
+
+    def _mapping_chosen(self, index: int) -> None:
+        if self.mapping.itemData(index) != FILE_CHOICE:
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a mapping file"), "", self.tr("Mapping files (*.toml)")
+        )
+        self.choose_mapping_file(chosen)
+
+    def choose_mapping_file(self, path: str) -> None:
+        """Select a mapping file (added to the list); empty: back to the built-in format."""
+        if not path:
+            self.mapping.setCurrentIndex(0)
+            return
+        found = self.mapping.findData(path)
+        if found < 0:
+            found = self.mapping.count() - 1  # before "File…"
+            self.mapping.insertItem(found, path, path)
+        self.mapping.setCurrentIndex(found)
+
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose the export folder"),
+                                                  self.path.text())  # fmt: skip
+        if chosen:
+            self.path.setText(chosen)
+            self._changed()
+
+    def values(self) -> SourceForm:
+        mapping = self.mapping.currentData()
+        return SourceForm(
+            kind=self.current_kind().key,
+            path=self.path.text().strip(),
+            url=self.url.text().strip(),
+            password=self.password.text(),
+            mapping="" if mapping in (None, FILE_CHOICE) else str(mapping),
+            marker=self.marker.text().strip(),
+            settle_seconds=self.settle.value(),
+            timeout_seconds=self.timeout.value(),
+        )
+
+    def check(self) -> list[str]:
+        """What is missing or wrong in the form, one line each (the services check it again)."""
+        form = self.values()
+        problems = []
+        if form.kind == "folder" and not form.path:
+            problems.append(self.tr("Folder: required (where the CRM writes its export)."))
+        if form.kind == "folder" and ("/" in form.marker or "\\" in form.marker):
+            problems.append(
+                self.tr("Marker file: a file name in the folder, not a path (e.g. done).")
+            )
+        if form.kind == "sql" and not form.url:
+            problems.append(self.tr("Database URL: required."))
+        if form.kind == "sql" and not form.mapping:
+            problems.append(
+                self.tr("Mapping: required (a preset or a mapping file with a query per table).")
+            )
+        return problems
+
+    @Slot()
+    def save(self) -> None:
+        """Store the form through the services, off the GUI thread."""
+        if self.busy or self.loading:
+            return
+        problems = self.check()
+        self._set_errors(problems)
+        if problems:
+            self.saved.emit()
+            return
+        form, kind, ctx = self.values(), self.current_kind(), self.ctx
+        self.busy = True
+        self._update_buttons()
+        self._say(self.tr("Saving…"))
+        run_in_background(self, lambda: kind.save(ctx, form), self._saved, self._save_failed)
+
+    def _saved(self, warnings: list[str]) -> None:
+        self.busy = False
+        self._say(self.tr("Saved.") + "".join(f"\n{line}" for line in warnings or []))
+        self.dirty = False
+        self._update_buttons()
+        self.load()
+        self.saved.emit()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self._say("")
+        self._set_errors(problems_of(exc), self.tr("Not saved:"))
+        self._update_buttons()
+        self.saved.emit()
+
+    # --- "Importér nu" ---------------------------------------------------------------------
+
+    @Slot()
+    def import_now(self) -> None:
+        """The nightly run's import step now, on a worker thread, with progress."""
+        if self.busy or self.dirty or self.loading:
+            return
+        self.busy = True
+        self._update_buttons()
+        self._set_errors([])
+        self._say(self.tr("Importing from the data source…"))
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(self.tr("Waiting for a complete export…"))
+        self.progress.setVisible(True)
+        relay = _Relay(self)
+        relay.progress.connect(self._progress)
+        db, caller = self.ctx.db, self.ctx.caller
+
+        def work() -> Any:
+            return source.sync(db, caller, progress=relay.progress.emit)
+
+        run_in_background(self, work, self._imported, self._import_failed)
+
+    @Slot(str, int, int)
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
+        stages = {"checking": self.tr("Checking…"), "writing": self.tr("Writing…")}
+        self.progress.setFormat(stages.get(stage, f"{stage}: %p%"))
+
+    def _imported(self, result: Any) -> None:
+        self._finish_import()
+        status = getattr(result, "status", "")
+        message = getattr(result, "message", "")
+        if status == "imported":
+            self._say(self.tr("Imported: %1").replace("%1", message))
+        elif status == "nothing_new":
+            self._say(self.tr("Nothing new to import: %1").replace("%1", message))
+        elif status == "no_source":
+            self._say(self.tr("No data source is set up: choose a kind and save first."))
+        else:
+            errors = list(getattr(result, "errors", []) or [message])
+            self._set_errors(errors, self.tr("The import failed; nothing was changed:"))
+            self._say("")
+        self.imported.emit(result)
+        self.load()
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self._finish_import()
+        self._set_errors(problems_of(exc), self.tr("The import failed; nothing was changed:"))
+        self.imported.emit(None)
+        self.load()
+
+    def _finish_import(self) -> None:
+        self.busy = False
+        self.progress.setVisible(False)
+        self._update_buttons()
+
+    # --- messages and buttons ---------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def _set_errors(self, lines: list[str], title: str = "") -> None:
+        """Errors one per line (the first ERRORS_SHOWN; the rest counted), in red."""
+        shown = lines[:ERRORS_SHOWN]
+        if len(lines) > ERRORS_SHOWN:
+            shown.append(self.tr("… and %n more", "", len(lines) - ERRORS_SHOWN))
+        if title and shown:
+            shown.insert(0, title)
+        colour = formatting.level_colour("red", self.palette()).name()
+        self.errors.setStyleSheet(f"color: {colour};")
+        self.errors.setText("\n".join(shown))
+        self.errors.setVisible(bool(shown))
+
+    def _update_buttons(self) -> None:
+        idle = not self.busy and not self.loading
+        self.saveButton.setEnabled(idle and self.dirty)
+        self.revertButton.setEnabled(idle and self.dirty)
+        configured = self.view is not None and self.view.kind != "none"
+        self.importButton.setEnabled(idle and not self.dirty and configured)
+        self.importButton.setToolTip(
+            self.tr("Save the changes first") if self.dirty
+            else "" if configured else self.tr("No data source is set up")
+        )  # fmt: skip
+        self.browse.setEnabled(not self.busy)
