@@ -69,3 +69,44 @@ def test_a_command_still_loads_the_database(tmp_path: os.PathLike[str]) -> None:
     assert "revision" in result.stdout
     assert "sqlalchemy" in modules
     assert not any(m.split(".")[0] in ("PySide6", "pyqtgraph") for m in modules)
+
+
+def test_login_dialog_needs_no_database_layer() -> None:
+    """What the app imports on the GUI thread up to the login dialog: Qt, but no SQLAlchemy,
+    argon2 or charts. The database opens behind the dialog, on a worker thread."""
+    probe = (
+        "import sys\n"
+        "from kpidesk.cli.main import build_parser\n"
+        "build_parser()\n"
+        "import kpidesk.gui.app, kpidesk.gui.login\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    assert "PySide6.QtWidgets" in modules
+    loaded = sorted(
+        m for m in modules if m.split(".")[0] in ("sqlalchemy", "argon2", "pyqtgraph", "numpy")
+    )
+    assert loaded == []
+
+
+@pytest.mark.parametrize(
+    ("url", "server"),
+    [
+        ("sqlite:///kpi.sqlite3", False),
+        ("postgresql://dbhost/kpidesk", True),
+        ("postgresql://kpi:secret@dbhost/kpidesk", False),
+        ("postgresql+psycopg://dbhost/kpidesk", True),
+    ],
+)
+def test_server_login_is_told_apart_as_before(url: str, server: bool) -> None:
+    """The cheap pre-check in the app agrees with the auth service's own rule."""
+    from kpidesk.gui.app import _server_login_url
+    from kpidesk.services.auth import server_login_url
+
+    assert server_login_url(url) is server
+    assert (_server_login_url(url) == url) is server
