@@ -204,8 +204,15 @@ def log_in_while_opening(open_db: Callable[[], Database]) -> tuple[Database | No
         outcome["error"] = exc
         dialog.done(LoginDialog.DialogCode.Rejected)
 
-    run_in_background(holder, lambda: _open_and_check(open_db), opened, failed)
+    def start_opening() -> None:
+        if not outcome.get("opening"):
+            outcome["opening"] = True
+            run_in_background(holder, lambda: _open_and_check(open_db), opened, failed)
+
+    # Opened once the dialog is on screen: the two would otherwise share the interpreter.
+    dialog.painted.connect(start_opening)
     code = dialog.exec()
+    start_opening()  # closed before it was painted
     caller = dialog.caller if code == LoginDialog.DialogCode.Accepted else None
     dialog.deleteLater()
     if "db" not in outcome and "error" not in outcome:

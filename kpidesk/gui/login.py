@@ -11,8 +11,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("kpidesk.gui")
 
 LAST_LOGIN_KEY = "login/last"
+# Slow work (opening the database, the decoy hash) starts once the dialog's first frame is
+# painted, so it does not compete with it for the interpreter; at the latest after this delay.
+SLOW_WORK_DELAY_MS = 250
 
 
 def error_colour(widget: QWidget) -> str:
@@ -154,6 +157,8 @@ class LoginDialog(_CheckingDialog):
     login asked for meanwhile goes ahead once `set_database()` brings it.
     """
 
+    painted = Signal()  # the first frame is on screen (or SLOW_WORK_DELAY_MS passed)
+
     def __init__(self, db: Database | None, parent: QWidget | None = None, *,
                  sleep: SleepFn = time.sleep,
                  server_url: str | None = None) -> None:  # fmt: skip
@@ -218,7 +223,11 @@ class LoginDialog(_CheckingDialog):
             where.setText(self.tr("Opening the database…"))
 
         # The decoy hash is ready before the first attempt (same timing for every failure).
-        run_in_background(self, _prepare_decoy, lambda _hash: None, lambda _exc: None)
+        self._painted = False
+        self.painted.connect(
+            lambda: run_in_background(self, _prepare_decoy, lambda _hash: None, lambda _exc: None)
+        )
+        QTimer.singleShot(SLOW_WORK_DELAY_MS, self, self._announce_painted)
 
         last = QSettings().value(LAST_LOGIN_KEY)
         if last:
@@ -226,6 +235,16 @@ class LoginDialog(_CheckingDialog):
             self.password.setFocus()
         else:
             self.user.setFocus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self, self._announce_painted)
+
+    def _announce_painted(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         super().set_busy(busy, message)
