@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_forecast.py                 # 200 users, 365 nights
     .venv/bin/python benchmarks/bench_forecast.py --users 50 --nights 200
+    .venv/bin/python benchmarks/bench_forecast.py --refresh      # + the nightly verdict refresh
 
 Builds (once, cached under `benchmarks/.data/`, git-ignored) a SQLite demo database: the demo
 organisation written as CSV and imported (`generate_demo`), the demo's KPI setup plus the
@@ -23,7 +24,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,8 +37,8 @@ from kpidesk import paths  # noqa: E402
 from kpidesk.data.db import Database, upgrade  # noqa: E402
 from kpidesk.data.demo import generate_demo  # noqa: E402
 from kpidesk.engine.run import run_for_date  # noqa: E402
-from kpidesk.services.caller import SYSTEM_CLI  # noqa: E402
-from kpidesk.services.forecasting import backtest  # noqa: E402
+from kpidesk.services.caller import SYSTEM_CLI, SYSTEM_SCHEDULER  # noqa: E402
+from kpidesk.services.forecasting import backtest, refresh_verdicts  # noqa: E402
 from kpidesk.services.setup_io import import_setup  # noqa: E402
 
 DATA = ROOT / "benchmarks" / ".data"
@@ -88,6 +91,8 @@ def main() -> int:
                         help="activities in all (default: 800 per user, as the demo)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--refresh", action="store_true",
+                        help="also time the nightly verdict refresh (on a copy)")  # fmt: skip
     args = parser.parse_args()
     activities = args.activities or 800 * args.users
     DATA.mkdir(parents=True, exist_ok=True)
@@ -125,7 +130,26 @@ def main() -> int:
             f"{_num(rule.mae_forecast):>11} {_num(rule.mae_baseline):>11} "
             f"{_num(ratio):>6} {_pct(cover):>6}  {verdict}"
         )
+    if args.refresh:
+        time_refresh(path)
     return 0
+
+
+def time_refresh(path: Path) -> None:
+    """The nightly run's refresh of the verdicts, timed on a copy (it writes the verdicts)."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / path.name
+        shutil.copyfile(path, copy)
+        db = Database(f"sqlite:///{copy}")
+        try:
+            started, cpu = time.monotonic(), time.process_time()
+            report = refresh_verdicts(db, SYSTEM_SCHEDULER)
+            wall, used = time.monotonic() - started, time.process_time() - cpu
+        finally:
+            db.dispose()
+    shown = sum(rule.beats_baseline for rule in report.rules)
+    print(f"nightly verdict refresh: {wall:.1f} s ({used:.1f} s CPU), {len(report.rules)} rules, "
+          f"{shown} with a forecast shown")  # fmt: skip
 
 
 def _num(value: float | None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -381,6 +383,59 @@ def _period_nights(run_date: dt.date, first: dt.date, period: str) -> list[dt.da
     return nights
 
 
+# The known parts the cards have read, per (database, latest run, user, rule and its
+# parameters, night). A night's known part is read as the CRM was that night, so it changes
+# only when the CRM's past is rewritten, and the cards' figures stay as the latest run left
+# them anyway: a new run starts afresh. Reading them is most of the cost of a card.
+CARD_PARTS_LIMIT = 20_000
+_card_parts: OrderedDict[tuple[Any, ...], tuple[float | None, ...] | None] = OrderedDict()
+_card_parts_lock = threading.Lock()
+
+
+def _known_parts_cached(
+    session: Session,
+    requests: Sequence[tuple[CardRule, dt.date]],
+    tz: ZoneInfo,
+    user_id: int,
+    run_token: object | None,
+) -> dict[tuple[int, dt.date], tuple[float | None, ...]]:
+    """`known_parts_of_user`, reading only the nights not read since the latest run."""
+    from kpidesk.engine.known import known_parts_of_user
+
+    if run_token is None:
+        return known_parts_of_user(session.connection(), requests, tz, user_id)
+    url = session.connection().engine.url.render_as_string()
+    prefix = (url, run_token, user_id, tz.key)
+    keys = {
+        (rule.rule_id, night): (
+            *prefix, rule.rule_id, json.dumps(dict(rule.params), sort_keys=True), night
+        )
+        for rule, night in requests
+    }  # fmt: skip
+    found: dict[tuple[int, dt.date], tuple[float | None, ...]] = {}
+    with _card_parts_lock:
+        for request, key in keys.items():
+            if key in _card_parts:
+                _card_parts.move_to_end(key)
+                cached = _card_parts[key]
+                if cached is not None:
+                    found[request] = cached
+        missing = [
+            (rule, night)
+            for rule, night in requests
+            if keys[(rule.rule_id, night)] not in _card_parts
+        ]
+    if missing:
+        fresh = known_parts_of_user(session.connection(), missing, tz, user_id)
+        found.update(fresh)
+        with _card_parts_lock:
+            for rule, night in missing:
+                _card_parts[keys[(rule.rule_id, night)]] = fresh.get((rule.rule_id, night))
+            while len(_card_parts) > CARD_PARTS_LIMIT:
+                _card_parts.popitem(last=False)
+    return found
+
+
 def card_forecasts(
     session: Session,
     *,
@@ -388,11 +443,12 @@ def card_forecasts(
     run_date: dt.date,
     rules: Sequence[CardRule],
     histories: Mapping[int, Sequence[tuple[dt.date, float | None]]],
+    run_token: object | None = None,
 ) -> dict[int, Forecast]:
     """rule id → the card's forecast: the known part from the engine (one statement for all
     the rules and sampled nights), the usual change from the user's own past nights (or the
-    rule's users' kept by the latest backtest), and that backtest's verdict."""
-    from kpidesk.engine.known import known_parts_of_user
+    rule's users' kept by the latest backtest), and that backtest's verdict. With
+    `run_token` (what identifies the latest run) known parts already read are reused."""
 
     stored = dict(
         session.execute(
@@ -414,7 +470,7 @@ def card_forecasts(
     parts: dict[tuple[int, dt.date], tuple[float | None, ...]] = {}
     if requests:
         tz = ZoneInfo(stored.get("timezone") or settings.SPECS["timezone"].default)
-        parts = known_parts_of_user(session.connection(), requests, tz, user_id)
+        parts = _known_parts_cached(session, requests, tz, user_id, run_token)
     result: dict[int, Forecast] = {}
     for rule in rules:
         result[rule.rule_id] = _card_forecast(

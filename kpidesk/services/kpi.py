@@ -394,6 +394,7 @@ def todays_kpis(
             session,
             user_id=user.id,
             run_date=run_date,
+            run_token=(run_date, finished_at),
             rules=card_rules,
             histories={
                 rule_id: [(day, value) for day, value, _ in points]

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database, upgrade
@@ -363,6 +363,37 @@ def test_only_administrators_backtest(history_db: str) -> None:
         with pytest.raises(ForecastServiceError):
             backtest(db, ADMIN, date_from=AS_OF, date_to=AS_OF - dt.timedelta(days=1))
     finally:
+        db.dispose()
+
+
+def test_cards_read_each_nights_known_part_once_per_run(history_db: str) -> None:
+    """Opening "Dagens KPI" again reads no known part again (they are read as of their night),
+    and says exactly the same; a new run of the night reads them afresh."""
+    db = Database(history_db)
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    try:
+        # A fresh run of the night: whatever earlier tests read belongs to the previous one.
+        assert run_for_date(db, AS_OF, trigger="manual").status == "success"
+        event.listen(db.engine, "before_cursor_execute", seen)
+        first = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
+        read_first = [sql for sql in statements if "UNION ALL" in sql and "rule_id" in sql]
+        statements.clear()
+        again = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
+        read_again = [sql for sql in statements if "UNION ALL" in sql and "rule_id" in sql]
+        assert read_first and not read_again
+        assert [item.forecast for item in again.kpis] == [item.forecast for item in first.kpis]
+        assert any(item.forecast.method == "known" for item in first.kpis)
+        assert run_for_date(db, AS_OF, trigger="manual").status == "success"
+        statements.clear()
+        after = kpi.todays_kpis(db, ADMIN, "mette", as_of=AS_OF)
+        assert [sql for sql in statements if "UNION ALL" in sql and "rule_id" in sql]
+        assert [item.forecast for item in after.kpis] == [item.forecast for item in first.kpis]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
         db.dispose()
 
 
