@@ -164,12 +164,16 @@ def make_engine(url: str, password: str, timeout: int) -> Engine:
     """An engine for one sync: no pool, connect time-out set; SqlSourceError when the driver
     is missing (e.g. pyodbc for SQL Server)."""
     parsed = parse_url(url)
+    connect_args = _connect_args(parsed, timeout)
     if password and parsed.username:
-        parsed = parsed.set(password=password)
+        if parsed.get_driver_name() == "pymysql":
+            # PyMySQL sends a text password as Latin-1; the server hashed the UTF-8 bytes
+            # (`IDENTIFIED BY 'Læse…'` from a UTF-8 client): give it those bytes.
+            connect_args["password"] = password.encode("utf-8")
+        else:
+            parsed = parsed.set(password=password)
     try:
-        engine = create_engine(
-            parsed, poolclass=NullPool, connect_args=_connect_args(parsed, timeout)
-        )
+        engine = create_engine(parsed, poolclass=NullPool, connect_args=connect_args)
     except (NoSuchModuleError, ImportError) as exc:
         raise SqlSourceError(
             f"{mask(without_password(parsed))}: the database driver is not installed "
@@ -230,7 +234,7 @@ def session_setup(conn: Connection, timeout: int) -> list[str]:
 @contextmanager
 def read_only(engine: Engine, timeout: int, password: str = "") -> Iterator[Connection]:
     """One read-only connection with statement time-outs, in one transaction (rolled back)."""
-    where = mask(engine.url.render_as_string(hide_password=True))
+    where = shown(without_password(engine.url), bool(password or engine.url.password))
     try:
         conn = engine.connect()
     except DBAPIError as exc:

@@ -2,7 +2,7 @@
 
 "KPI opsætning" is there for administrators; "Mine KPI" only while the logged-in user has an
 active rule, re-checked off the GUI thread whenever the setup changes or a run finishes. The
-status bar says who is logged in and when the KPIs were last calculated.
+status bar says who is logged in, when the KPIs were last calculated and on which CRM data.
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ def to_export(crm: Crm, profile_of: dict[str, str]) -> Export:
 # --- the CRM's database on a test server ----------------------------------------------------
 
 READER = "kpi_reader"
-READER_PASSWORD = "Laese:kode@7/!"  # URL-unsafe on purpose; ASCII (PyMySQL sends latin-1)
+READER_PASSWORD = "Læse:kode@7/!"  # URL-unsafe and not ASCII on purpose
 
 
 @dataclass(frozen=True)
