@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import enum
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from kpidesk.data.db import Database, open_database
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
 
 
 class ExitCode(enum.IntEnum):
@@ -43,6 +45,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     """The command's database, upgraded, with runs of dead processes marked failed."""
+    # Imported here so that building the parser (and `kpidesk --version`) loads no SQLAlchemy.
+    from kpidesk.data.db import open_database
+
     db = open_database(getattr(args, "db", None), migrate=migrate)
     if migrate:
         from kpidesk.services.runs import fail_stopped_runs

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.present import print_report, stage_bars
-from kpidesk.data.crm_import import ImportFailed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -99,7 +98,7 @@ def _date(value: str) -> dt.date:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import import_crm, load_mapping
+    from kpidesk.data.crm_import import ImportFailed, import_crm, load_mapping
 
     directory: Path = args.directory
     if not directory.is_dir():
@@ -126,7 +125,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_init(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import NOT_READ, draft_mapping
+    from kpidesk.data.crm_import import NOT_READ, ImportFailed, draft_mapping
 
     try:
         text = draft_mapping(args.directory)

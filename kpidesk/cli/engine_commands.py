@@ -8,12 +8,14 @@ import json
 import logging
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.present import Progress
-from kpidesk.data.db import Database
 from kpidesk.services.caller import SYSTEM_CLI
+
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
 
 log = logging.getLogger("kpidesk.cli")
 

@@ -10,8 +10,10 @@ from typing import Any
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.present import print_report, print_warnings, stage_bars
-from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
+
+# The services are imported inside each command: building the parser (and `kpidesk --version`)
+# must not load SQLAlchemy.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,10 +37,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     folder.add_argument("--path", required=True, metavar="DIR", help="the export folder")
     folder.add_argument(
         "--mapping",
-        default=source.BUILTIN_MAPPING,
+        default="",  # the service's BUILTIN_MAPPING; not imported here, see below
         metavar="PRESET|FILE.toml",
         help="how the export maps to kpidesk: a preset (suitecrm, salesforce, hubspot, "
-        f"pipedrive), a mapping file, or {source.BUILTIN_MAPPING} (default: kpidesk's own files)",
+        "pipedrive), a mapping file, or kpidesk (default: kpidesk's own files)",
     )
     folder.add_argument(
         "--marker",
@@ -120,12 +122,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_source_set_folder(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     return _set_source(args, source.set_folder, args.path, args.mapping, args.marker, args.settle)
 
 
 def _set_source(args: argparse.Namespace, save: Callable[..., list[str]], *values: Any) -> int:
     """`save(db, caller, *values)` the data source (refused whole, one line per problem), then
     show it."""
+    from kpidesk.services import source
+
     db = database(args)
     try:
         warnings = save(db, SYSTEM_CLI, *values)
@@ -148,6 +154,8 @@ def _read_password() -> str:
 
 
 def cmd_source_set_sql(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     url = args.url
     try:
         if args.ask_password:
@@ -164,6 +172,8 @@ def cmd_source_show(args: argparse.Namespace) -> int:
 
 
 def _print_source(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     db = database(args)
     try:
         view = source.show(db, SYSTEM_CLI)
@@ -174,6 +184,8 @@ def _print_source(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     if args.check:
         return _check(args)
     db = database(args)
@@ -196,6 +208,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     db = database(args)
     try:
         with stage_bars() as bars:

@@ -347,41 +347,58 @@ def run_data_state(session: Session, run_started: dt.datetime, link: RunLink) ->
     attempt after that one. One statement; None when nothing came from a data source.
     """
     if link.outcome is not None:
-        wanted: list[Any] = [i for i in (link.import_id, link.attempt_id) if i is not None]
-    else:
-        before = (
-            select(CrmImport.id)
-            .where(CrmImport.started_at <= run_started)
-            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
-            .limit(1)
-        )
-        good = before.where(CrmImport.status == "success")
-        wanted = [before.scalar_subquery(), good.scalar_subquery()]
+        return run_data_states(session, [(0, run_started, link)]).get(0)
+    before = (
+        select(CrmImport.id)
+        .where(CrmImport.started_at <= run_started)
+        .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+        .limit(1)
+    )
+    good = before.where(CrmImport.status == "success")
+    wanted = [before.scalar_subquery(), good.scalar_subquery()]
+    found = list(session.scalars(select(CrmImport).where(CrmImport.id.in_(wanted))))
+    if not found:
+        return None
+    latest = max(found, key=lambda row: (row.started_at, row.id))
+    goods = [row for row in found if row.status == "success"]
+    data_at = (goods[0].export_at or goods[0].started_at) if goods else None
+    if latest.status == "failed":
+        return DataState("failed", data_at, latest.started_at, one_line(latest.error or ""))
+    return DataState("", data_at)
+
+
+def run_data_states(
+    session: Session, runs: list[tuple[int, dt.datetime, RunLink]]
+) -> dict[int, DataState]:
+    """`run_data_state` for many runs that recorded their data (`outcome` set), in one statement.
+
+    For the run log: each run's line about its data, said again in the reader's language.
+    """
+    linked = [(run_id, started, link) for run_id, started, link in runs if link.outcome]
+    wanted = {i for _r, _s, link in linked for i in (link.import_id, link.attempt_id) if i}
     found = (
         {row.id: row for row in session.scalars(select(CrmImport).where(CrmImport.id.in_(wanted)))}
         if wanted
         else {}
     )
-    if link.outcome is not None:
+    states: dict[int, DataState] = {}
+    for run_id, started, link in linked:
         used = found.get(link.import_id) if link.import_id is not None else None
         data_at = (used.export_at or used.started_at) if used is not None else None
+        attempt = found.get(link.attempt_id) if link.attempt_id is not None else None
         if link.outcome == "failed":
-            attempt = found.get(link.attempt_id) if link.attempt_id is not None else None
-            if attempt is None:  # the sync itself raised: the note holds the reason
-                detail = (link.note or "").partition(": ")[2]
-                return DataState("failed", data_at, run_started, one_line(detail))
-            return DataState("failed", data_at, attempt.started_at, one_line(attempt.error or ""))
-        if link.outcome == "imported" and used is not None:
-            return DataState("imported", data_at, used.started_at, rows_text(dict(used.rows or {})))
-        return DataState(link.outcome, data_at, run_started)
-    if not found:
-        return None
-    latest = max(found.values(), key=lambda row: (row.started_at, row.id))
-    goods = [row for row in found.values() if row.status == "success"]
-    data_at = (goods[0].export_at or goods[0].started_at) if goods else None
-    if latest.status == "failed":
-        return DataState("failed", data_at, latest.started_at, one_line(latest.error or ""))
-    return DataState("", data_at)
+            detail = (
+                one_line(attempt.error or "") if attempt is not None
+                else one_line((link.note or "").partition(": ")[2])
+            )  # fmt: skip
+            when = attempt.started_at if attempt is not None else started
+            states[run_id] = DataState("failed", data_at, when, detail)
+        elif link.outcome == "imported" and used is not None:
+            rows = rows_text(dict(used.rows or {}))
+            states[run_id] = DataState("imported", data_at, used.started_at, rows)
+        else:
+            states[run_id] = DataState(str(link.outcome), data_at, started)
+    return states
 
 
 def _record(

@@ -2,7 +2,7 @@
 
 "KPI opsætning" is there for administrators; "Mine KPI" only while the logged-in user has an
 active rule, re-checked off the GUI thread whenever the setup changes or a run finishes. The
-status bar says who is logged in and when the KPIs were last calculated.
+status bar says who is logged in, when the KPIs were last calculated and on which CRM data.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -39,6 +39,7 @@ from kpidesk import __version__
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
+from kpidesk.gui.geometry import fits, usable_size
 from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.run_status import RunStatusText, data_status_text, run_status_text
 from kpidesk.gui.runner import run_in_background
@@ -234,14 +235,19 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         settings = QSettings()
         geometry = settings.value(GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        # A geometry saved on a larger screen is not restored: it would not fit this one.
+        if (geometry is None or not self.restoreGeometry(geometry)
+                or not fits(self._normal_size(), usable_size(self))):  # fmt: skip
+            self.resize(QSize(1200, 760).boundedTo(usable_size(self)))
         state = settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)
         tab = settings.value(TAB_KEY)
         if tab is not None and str(tab).isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
+
+    def _normal_size(self) -> QSize:
+        return self.normalGeometry().size() if self.isMaximized() else self.size()
 
     def save_geometry(self) -> None:
         settings = QSettings()

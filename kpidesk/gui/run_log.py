@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.runner import run_in_background
-from kpidesk.services import runs
+from kpidesk.services import crm, runs
 from kpidesk.services.runs import RunLogRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -69,6 +70,8 @@ class RunLogModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[RunLogRow] = []
         self._locale = formatting.locale_for(language)
+        self._language = language
+        self._tz: ZoneInfo | None = None  # the installation's: the data's words need it
 
     def headers(self) -> list[str]:
         return [
@@ -101,10 +104,17 @@ class RunLogModel(QAbstractTableModel):
             "backfill": self.tr("Backfill"),
         }.get(trigger, trigger)
 
-    def set_rows(self, rows: list[RunLogRow]) -> None:
+    def set_rows(self, rows: list[RunLogRow], tz: ZoneInfo | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._tz = tz or self._tz
         self.endResetModel()
+
+    def data_text(self, run: RunLogRow) -> str:
+        """The run's line about its CRM data, in the app's language as seen at the run."""
+        if run.data_state is not None and self._tz is not None:
+            return run.data_state.words(run.started, self._tz, self._language)
+        return run.data or ""  # older runs: in Danish as the run stored it
 
     def row_at(self, row: int) -> RunLogRow:
         return self._rows[row]
@@ -133,7 +143,7 @@ class RunLogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_ERROR and run.error:
             return run.error
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_DATA and run.data:
-            return run.data
+            return self.data_text(run)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             self.COL_DURATION, self.COL_USERS, self.COL_RULES, self.COL_RESULTS,
         ):  # fmt: skip
@@ -163,7 +173,7 @@ class RunLogModel(QAbstractTableModel):
         if column == self.COL_ERROR:
             return (run.error or "").splitlines()[0] if run.error else ""
         if column == self.COL_DATA:
-            return run.data or ""  # in Danish as the run stored it (one line)
+            return self.data_text(run)
         if column == self.COL_TRIGGER:
             return self.trigger_text(run.trigger)
         return run.host
@@ -225,16 +235,19 @@ class RunLogWidget(QWidget):
         self.loading = True
         self.status.setText(self.tr("Loading the run log…"))
         db, caller, limit = self.ctx.db, self.ctx.caller, self.limit
-        run_in_background(
-            self, lambda: runs.run_log(db, caller, limit), self._loaded, self._failed
-        )  # fmt: skip
+
+        def fetch() -> tuple[list[RunLogRow], ZoneInfo]:
+            return runs.run_log(db, caller, limit), crm.installation_timezone(db)
+
+        run_in_background(self, fetch, self._loaded, self._failed)
 
     @Slot(object)
     def _on_run_finished(self, _summary: object) -> None:
         self.reload()
 
-    def _loaded(self, rows: list[RunLogRow]) -> None:
-        self.model.set_rows(rows)
+    def _loaded(self, result: tuple[list[RunLogRow], ZoneInfo]) -> None:
+        rows, tz = result
+        self.model.set_rows(rows, tz)
         if not rows:
             self.status.setText(self.tr("No KPI runs yet. The first runs tonight, or now."))
         else:

@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError
 from kpidesk.data import settings
 from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun, KpiRunData
+from kpidesk.data.source import RunLink, run_data_states
+from kpidesk.domain.freshness import DataState
 from kpidesk.services.caller import Caller, checked
 
 if TYPE_CHECKING:
@@ -45,16 +47,18 @@ class RunLogRow:
     host: str
     data: str | None = None  # which CRM data the run used, in words (nightly runs with a source)
     import_id: int | None = None  # the import from the data source the run used
+    # The same facts as `data`, for saying it in the reader's language (None: older runs).
+    data_state: DataState | None = None
 
 
-def _row(run: KpiRun, data: KpiRunData | None = None) -> RunLogRow:
+def _row(run: KpiRun, data: KpiRunData | None = None, state: DataState | None = None) -> RunLogRow:
     duration = run.finished_at - run.started_at if run.finished_at is not None else None
     return RunLogRow(
         id=run.id, date=run.run_date, started=run.started_at, duration=duration,
         users=run.users_count, rules=run.rules_count, results=run.results_count,
         status=run.status, error=run.error, trigger=run.trigger, host=run.host,
         data=data.note if data is not None else None,
-        import_id=data.import_id if data is not None else None,
+        import_id=data.import_id if data is not None else None, data_state=state,
     )  # fmt: skip
 
 
@@ -136,4 +140,13 @@ def run_log(db: Database, caller: Caller, limit: int = 100) -> list[RunLogRow]:
             .order_by(KpiRun.started_at.desc(), KpiRun.id.desc())
             .limit(limit)
         ).all()
-        return [_row(run, data) for run, data in rows]
+        states = run_data_states(
+            session,
+            [
+                (run.id, run.started_at,
+                 RunLink(data.outcome, data.import_id, data.attempt_id, data.note))
+                for run, data in rows
+                if data is not None
+            ],
+        )  # fmt: skip
+        return [_row(run, data, states.get(run.id)) for run, data in rows]

@@ -293,6 +293,13 @@ def test_three_nights_against_a_changing_folder(db: Database, tmp_path: Path, qt
         "Calculated 11. nov. 2026 02:01 on CRM data from 10. nov. 2026 01:30."
     )
     assert seen2.today_data.startswith(f"⚠ CRM-data fra i går 01:30 — {failed}")
+    english = RunLogModel("en")  # the same facts, in the reader's language
+    english.set_rows(run_log(db, SYSTEM_CLI), CPH)
+    row = next(r for r in range(english.rowCount()) if english.row_at(r).date == N2)
+    english_line = english.index(row, RunLogModel.COL_DATA).data()
+    assert english_line.startswith(
+        f"CRM data from yesterday 01:30 — the import last night failed: activities.csv:{cut_line}"
+    )
 
     # Night 3: a complete export again, with new and changed activities.
     write_export(folder, e3, dt.datetime.combine(N3, dt.time(1, 30), CPH))

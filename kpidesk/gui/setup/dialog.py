@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import locale_for
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup.page import (
     PageMessage,
@@ -116,7 +117,9 @@ class KpiSetupDialog(QDialog):
             button.setDefault(False)
         ctx.events.setupChanged.connect(self.reload)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * 90, metrics.height() * 38)
+        # Wide enough for the rule table's names beside the rule's detail (1366×768: fits).
+        em = metrics.horizontalAdvance("M")
+        open_at_size(self, "kpiSetup", QSize(em * 120, metrics.height() * 46))
         self.reload()
 
     @property
