@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 from kpidesk import __version__, paths
 from kpidesk.data.db import Database, DatabaseError, open_database, resolve_url
 from kpidesk.gui import i18n, runner
+from kpidesk.gui.gccollect import GuiThreadCollector
 from kpidesk.gui.runner import run_in_background
 from kpidesk.services.auth import server_login_url
 from kpidesk.services.caller import Caller
@@ -53,6 +54,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from kpidesk.gui.login import app_icon
 
     app.setWindowIcon(app_icon())
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)
     return app
 
 
