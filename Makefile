@@ -87,7 +87,8 @@ endef
 translations: $(VENV)/.installed-run
 	$(foreach ts,$(TS_FILES),$(call update_ts,$(ts)))
 
-# Renders the real windows on a demo database, offscreen, into docs/screenshots/.
+# Renders the real windows on a demo database, offscreen on a 1366×768 screen, each at the
+# size it opens at, into docs/screenshots/.
 screenshots: $(VENV)/.installed-run system-deps-run
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m kpidesk.gui.screenshots docs/screenshots
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import platformdirs
 
 APP_NAME = "kpidesk"
 APP_AUTHOR = "kpidesk"
+ENV_DATABASE_URL = "KPIDESK_DATABASE_URL"
 
 
 def is_frozen() -> bool:
@@ -47,6 +49,14 @@ def user_log_dir() -> Path:
 
 def default_database_url() -> str:
     return f"sqlite:///{(user_data_dir() / 'kpidesk.sqlite3').as_posix()}"
+
+
+def resolve_database_url(url: str | None = None) -> str:
+    """The URL given, else $KPIDESK_DATABASE_URL, else the SQLite file in the user data folder.
+
+    Here rather than in `data.db` so the app can choose its login dialog before it loads
+    SQLAlchemy (start-up time)."""
+    return url or os.environ.get(ENV_DATABASE_URL) or default_database_url()
 
 
 def demo_database_url() -> str:

@@ -6,9 +6,10 @@ import argparse
 import enum
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from kpidesk.data.db import Database, open_database
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
 
 
 class ExitCode(enum.IntEnum):
@@ -37,6 +38,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     """The command's database, upgraded, with runs of dead processes marked failed."""
+    # Imported here so that building the parser (and `kpidesk --version`) loads no SQLAlchemy.
+    from kpidesk.data.db import open_database
+
     db = open_database(getattr(args, "db", None), migrate=migrate)
     if migrate:
         from kpidesk.services.runs import fail_stopped_runs

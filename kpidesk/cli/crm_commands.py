@@ -7,9 +7,12 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
-from kpidesk.data.crm_import import ImportFailed, ImportReport
+
+if TYPE_CHECKING:
+    from kpidesk.data.crm_import import ImportReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -122,7 +125,7 @@ def _print_report(report: ImportReport) -> None:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import import_crm, load_mapping
+    from kpidesk.data.crm_import import ImportFailed, import_crm, load_mapping
 
     directory: Path = args.directory
     if not directory.is_dir():
@@ -160,7 +163,7 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_init(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import NOT_READ, draft_mapping
+    from kpidesk.data.crm_import import NOT_READ, ImportFailed, draft_mapping
 
     try:
         text = draft_mapping(args.directory)

@@ -8,7 +8,6 @@ import sys
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.roles_commands import register_db_roles
 from kpidesk.data import settings
-from kpidesk.data.db import current_revision
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from kpidesk.data.db import current_revision
+
     db = database(args)  # opening upgrades
     try:
         print(f"database {db.display_url()} is at revision {current_revision(db)}")

@@ -8,11 +8,13 @@ import json
 import logging
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpidesk.cli.common import ExitCode, Progress, UserError, add_db_option, database
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
 
 log = logging.getLogger("kpidesk.cli")
 

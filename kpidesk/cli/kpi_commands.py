@@ -15,11 +15,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.data import settings
-from kpidesk.data.db import Database
+
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
 from kpidesk.services.caller import SYSTEM_CLI
 
 UNDEFINED = "–"

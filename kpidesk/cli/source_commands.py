@@ -8,8 +8,10 @@ import sys
 
 from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
 from kpidesk.cli.crm_commands import _Bars
-from kpidesk.services import source
 from kpidesk.services.caller import SYSTEM_CLI
+
+# The services are imported inside each command: building the parser (and `kpidesk --version`)
+# must not load SQLAlchemy.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,10 +35,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     folder.add_argument("--path", required=True, metavar="DIR", help="the export folder")
     folder.add_argument(
         "--mapping",
-        default=source.BUILTIN_MAPPING,
+        default="",  # the service's BUILTIN_MAPPING; not imported here, see below
         metavar="PRESET|FILE.toml",
         help="how the export maps to kpidesk: a preset (suitecrm, salesforce, hubspot, "
-        f"pipedrive), a mapping file, or {source.BUILTIN_MAPPING} (default: kpidesk's own files)",
+        "pipedrive), a mapping file, or kpidesk (default: kpidesk's own files)",
     )
     folder.add_argument(
         "--marker",
@@ -118,6 +120,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_source_set_folder(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     db = database(args)
     try:
         warnings = source.set_folder(
@@ -145,6 +149,8 @@ def _read_password() -> str:
 
 
 def cmd_source_set_sql(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     url = args.url
     try:
         if args.ask_password:
@@ -173,6 +179,8 @@ def cmd_source_show(args: argparse.Namespace) -> int:
 
 
 def _print_source(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     db = database(args)
     try:
         view = source.show(db, SYSTEM_CLI)
@@ -184,6 +192,8 @@ def _print_source(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     if args.check:
         return _check(args)
     db = database(args)
@@ -212,6 +222,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from kpidesk.services import source
+
     db = database(args)
     bars = _Bars()
     try:

@@ -20,7 +20,7 @@ from kpidesk import __version__, paths
 
 log = logging.getLogger("kpidesk.data")
 
-ENV_URL = "KPIDESK_DATABASE_URL"
+ENV_URL = paths.ENV_DATABASE_URL
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # Key of the PostgreSQL advisory lock taken while migrating (any constant unique to kpidesk).
 MIGRATION_LOCK_KEY = 0x6B706964_65736B00 & 0x7FFFFFFFFFFFFFFF
@@ -47,7 +47,7 @@ class DatabaseError(Exception):
 
 
 def resolve_url(url: str | None = None) -> str:
-    return url or os.environ.get(ENV_URL) or paths.default_database_url()
+    return paths.resolve_database_url(url)
 
 
 def mask_password(url: str) -> str:

@@ -6,12 +6,14 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
-from kpidesk.data.models import Setting
+# SQLAlchemy and the models load on first use: the command line's set-up lists SPECS, and
+# `kpidesk --version` must start without them.
 
 
 class SettingError(ValueError):
@@ -148,17 +150,27 @@ def validate(key: str, value: str) -> str:
 def get(session: Session, key: str) -> str:
     if key not in SPECS:
         raise SettingError(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}")
+    from sqlalchemy import select
+
+    from kpidesk.data.models import Setting
+
     stored = session.scalar(select(Setting.value).where(Setting.key == key))
     return stored if stored is not None else SPECS[key].default
 
 
 def get_all(session: Session) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from kpidesk.data.models import Setting
+
     stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
     return {key: stored.get(key, spec.default) for key, spec in SPECS.items()}
 
 
 def set_value(session: Session, key: str, value: str) -> str:
     clean = validate(key, value)
+    from kpidesk.data.models import Setting
+
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=clean))

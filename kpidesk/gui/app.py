@@ -10,19 +10,23 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from kpidesk import __version__, paths
-from kpidesk.data.db import Database, DatabaseError, open_database, resolve_url
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.gccollect import GuiThreadCollector
 from kpidesk.gui.runner import run_in_background
-from kpidesk.services.auth import server_login_url
-from kpidesk.services.caller import Caller
+
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
+    from kpidesk.services.caller import Caller
+
+# SQLAlchemy (through data.db and the services) is imported inside the functions below: the
+# login dialog paints first and the database opens behind it, on a worker thread.
 
 log = logging.getLogger("kpidesk.gui")
 
@@ -131,6 +135,8 @@ def call_with_progress(label: str, fn: Callable[[Callable[[str, int, int], None]
 
 def open_app_database(db_url: str | None, demo: bool) -> Database:
     """Open (and upgrade) the database; the demo database is created on first start."""
+    from kpidesk.data.db import open_database
+
     if demo and not db_url:
         from kpidesk.services.demo import ensure_demo_database
 
@@ -201,8 +207,15 @@ def log_in_while_opening(open_db: Callable[[], Database]) -> tuple[Database | No
         outcome["error"] = exc
         dialog.done(LoginDialog.DialogCode.Rejected)
 
-    run_in_background(holder, lambda: _open_and_check(open_db), opened, failed)
+    def start_opening() -> None:
+        if not outcome.get("opening"):
+            outcome["opening"] = True
+            run_in_background(holder, lambda: _open_and_check(open_db), opened, failed)
+
+    # Opened once the dialog is on screen: the two would otherwise share the interpreter.
+    dialog.painted.connect(start_opening)
     code = dialog.exec()
+    start_opening()  # closed before it was painted
     caller = dialog.caller if code == LoginDialog.DialogCode.Accepted else None
     dialog.deleteLater()
     if "db" not in outcome and "error" not in outcome:
@@ -249,6 +262,25 @@ def show_start_error(message: str) -> None:
     box.exec()
 
 
+def _server_login_url(db_url: str | None) -> str | None:
+    """The URL when logins go through the PostgreSQL server, else None.
+
+    Only a PostgreSQL URL can be one, so SQLite (the usual case) is told apart without loading
+    SQLAlchemy, which would delay the login dialog."""
+    url = paths.resolve_database_url(db_url)
+    if not url.lower().startswith("postgres"):
+        return None
+    from kpidesk.services.auth import server_login_url
+
+    return url if server_login_url(url) else None
+
+
+def _open(db_url: str | None) -> Database:
+    from kpidesk.data.db import open_database
+
+    return open_database(db_url)
+
+
 def run(db_url: str | None, demo: bool) -> int:
     """The desktop app from start to quit; returns the process exit status."""
     app = make_application()
@@ -264,25 +296,27 @@ def run(db_url: str | None, demo: bool) -> int:
             except BaseException:
                 db.dispose()
                 raise
-        elif not demo and server_login_url(resolve_url(db_url)):
-            server_db, caller = log_in_through_server(resolve_url(db_url))
+        elif not demo and (server_url := _server_login_url(db_url)):
+            server_db, caller = log_in_through_server(server_url)
             if server_db is None:
                 return 0
             db = server_db
         else:
-            opener = _demo_opener() if demo and not db_url else (lambda: open_database(db_url))
+            opener = _demo_opener() if demo and not db_url else (lambda: _open(db_url))
             opened, caller = log_in_while_opening(opener)
             assert opened is not None
             db = opened
-    except DatabaseError as exc:
-        log.error("cannot open the database: %s", exc)
-        show_start_error(
-            QCoreApplication.translate("App", "The database cannot be opened: {message}").format(
-                message=exc
-            )
-        )
-        return 1
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the details
+        from kpidesk.data.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            log.error("cannot open the database: %s", exc)
+            show_start_error(
+                QCoreApplication.translate(
+                    "App", "The database cannot be opened: {message}"
+                ).format(message=exc)
+            )
+            return 1
         log.exception("start failed")
         show_start_error(f"{type(exc).__name__}: {exc}")
         return 1
@@ -311,6 +345,6 @@ def _demo_opener() -> Callable[[], Database]:
     def open_demo() -> Database:
         from kpidesk.services.demo import ensure_demo_database
 
-        return open_database(ensure_demo_database())
+        return _open(ensure_demo_database())
 
     return open_demo

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import (
@@ -58,6 +59,7 @@ from kpidesk.gui.formatting import (
     score_level,
     to_display,
 )
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import heading
 
@@ -333,7 +335,9 @@ class KpiChartDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 42)
+        # Room for the chart and a few rows of each table under it (1366×768: fits).
+        open_at_size(self, "kpiChart",
+                     QSize(metrics.horizontalAdvance("M") * 90, metrics.height() * 48))  # fmt: skip
         self.splitter.setSizes([metrics.height() * 20, metrics.height() * 14])
         self.load_explanation()
 

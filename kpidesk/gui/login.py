@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,15 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kpidesk.data.db import Database, DatabaseError
+from kpidesk.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import heading
-from kpidesk.services import auth
 from kpidesk.services.caller import Caller
+
+if TYPE_CHECKING:
+    from kpidesk.data.db import Database
+    from kpidesk.services.auth import SleepFn
+
+# The auth service (and with it SQLAlchemy and argon2) is imported where it is used, not
+# here: the login dialog is the first thing people see and paints before the database opens.
 
 log = logging.getLogger("kpidesk.gui")
 
 LAST_LOGIN_KEY = "login/last"
+# Slow work (opening the database, the decoy hash) starts once the dialog's first frame is
+# painted, so it does not compete with it for the interpreter; at the latest after this delay.
+SLOW_WORK_DELAY_MS = 250
 
 
 def error_colour(widget: QWidget) -> str:
@@ -52,6 +62,13 @@ def app_icon() -> QIcon:
         if png.exists():
             icon.addFile(str(png))
     return icon
+
+
+def _prepare_decoy() -> str:
+    """On a worker thread: the first import of the auth service happens there, too."""
+    from kpidesk.services import auth
+
+    return auth.prepare_decoy()
 
 
 class _Header(QWidget):
@@ -120,6 +137,9 @@ class _CheckingDialog(QDialog):
         return self.status
 
     def failure_text(self, exc: BaseException) -> str:
+        from kpidesk.data.db import DatabaseError
+        from kpidesk.services import auth
+
         if isinstance(exc, auth.LoginFailed):
             return self.tr("The login or the password is not right.")
         if isinstance(exc, DatabaseError):
@@ -137,8 +157,10 @@ class LoginDialog(_CheckingDialog):
     login asked for meanwhile goes ahead once `set_database()` brings it.
     """
 
+    painted = Signal()  # the first frame is on screen (or SLOW_WORK_DELAY_MS passed)
+
     def __init__(self, db: Database | None, parent: QWidget | None = None, *,
-                 sleep: auth.SleepFn = time.sleep,
+                 sleep: SleepFn = time.sleep,
                  server_url: str | None = None) -> None:  # fmt: skip
         super().__init__(db, parent)
         self._sleep = sleep
@@ -158,7 +180,7 @@ class LoginDialog(_CheckingDialog):
         self.password.setObjectName("loginPassword")
         self.password.setAccessibleName(self.tr("Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(auth.MAX_PASSWORD_LENGTH)
+        self.password.setMaxLength(MAX_PASSWORD_LENGTH)
         self.fields = [self.user, self.password]
 
         form = QFormLayout()
@@ -201,7 +223,11 @@ class LoginDialog(_CheckingDialog):
             where.setText(self.tr("Opening the database…"))
 
         # The decoy hash is ready before the first attempt (same timing for every failure).
-        run_in_background(self, auth.prepare_decoy, lambda _hash: None, lambda _exc: None)
+        self._painted = False
+        self.painted.connect(
+            lambda: run_in_background(self, _prepare_decoy, lambda _hash: None, lambda _exc: None)
+        )
+        QTimer.singleShot(SLOW_WORK_DELAY_MS, self, self._announce_painted)
 
         last = QSettings().value(LAST_LOGIN_KEY)
         if last:
@@ -209,6 +235,16 @@ class LoginDialog(_CheckingDialog):
             self.password.setFocus()
         else:
             self.user.setFocus()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self._painted:
+            QTimer.singleShot(0, self, self._announce_painted)
+
+    def _announce_painted(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         super().set_busy(busy, message)
@@ -227,6 +263,8 @@ class LoginDialog(_CheckingDialog):
 
     def accept(self) -> None:
         """Start the check off the GUI thread; the dialog closes only when it succeeds."""
+        from kpidesk.services import auth
+
         if self.busy:
             return
         login = self.user.text().strip()
@@ -321,7 +359,7 @@ class FirstAdminDialog(_CheckingDialog):
                 "This installation has no administrator yet. Create the first one: they set up "
                 "the KPIs and give the other users their passwords. The password needs at least "
                 "{count} characters."
-            ).format(count=auth.MIN_PASSWORD_LENGTH)
+            ).format(count=MIN_PASSWORD_LENGTH)
         )
         explain.setWordWrap(True)
 
@@ -344,9 +382,9 @@ class FirstAdminDialog(_CheckingDialog):
             return self.tr("Enter a login.")
         if any(ch.isspace() for ch in login):
             return self.tr("The login must be one word.")
-        if len(self.password.text()) < auth.MIN_PASSWORD_LENGTH:
+        if len(self.password.text()) < MIN_PASSWORD_LENGTH:
             return self.tr("The password needs at least {count} characters.").format(
-                count=auth.MIN_PASSWORD_LENGTH
+                count=MIN_PASSWORD_LENGTH
             )
         if self.password.text() != self.repeat.text():
             return self.tr("The two passwords differ.")
@@ -355,6 +393,8 @@ class FirstAdminDialog(_CheckingDialog):
         return ""
 
     def accept(self) -> None:
+        from kpidesk.services import auth
+
         if self.busy:
             return
         problem = self.check()
@@ -378,6 +418,8 @@ class FirstAdminDialog(_CheckingDialog):
         super().accept()
 
     def _failed(self, exc: BaseException) -> None:
+        from kpidesk.services import auth
+
         self.set_busy(False)
         if isinstance(exc, auth.FirstAdminExists):
             self.show_error(self.tr("An administrator already exists. Restart kpidesk and log in."))
@@ -391,7 +433,7 @@ class ChangePasswordDialog(_CheckingDialog):
     """The logged-in person changes their own password (the current one is asked first)."""
 
     def __init__(self, db: Database, caller: Caller, parent: QWidget | None = None, *,
-                 sleep: auth.SleepFn = time.sleep) -> None:  # fmt: skip
+                 sleep: SleepFn = time.sleep) -> None:  # fmt: skip
         super().__init__(db, parent)
         self.caller = caller
         self._sleep = sleep
@@ -430,9 +472,9 @@ class ChangePasswordDialog(_CheckingDialog):
         self.changed = False
 
     def check(self) -> str:
-        if len(self.new.text()) < auth.MIN_PASSWORD_LENGTH:
+        if len(self.new.text()) < MIN_PASSWORD_LENGTH:
             return self.tr("The password needs at least {count} characters.").format(
-                count=auth.MIN_PASSWORD_LENGTH
+                count=MIN_PASSWORD_LENGTH
             )
         if self.new.text() != self.repeat.text():
             return self.tr("The two passwords differ.")
@@ -444,6 +486,8 @@ class ChangePasswordDialog(_CheckingDialog):
         return self.caller.login if self.caller is not None else ""
 
     def accept(self) -> None:
+        from kpidesk.services import auth
+
         if self.busy or self.caller is None:
             return
         problem = self.check()
@@ -467,6 +511,8 @@ class ChangePasswordDialog(_CheckingDialog):
         super().accept()
 
     def _failed(self, exc: BaseException) -> None:
+        from kpidesk.services import auth
+
         self.set_busy(False)
         if isinstance(exc, auth.LoginFailed):
             self.show_error(self.tr("The current password is not right."))

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QSettings,
+    QSize,
+    Qt,
+    QTime,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -40,6 +50,7 @@ from kpidesk import __version__
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
+from kpidesk.gui.geometry import fits, usable_size
 from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.warmup import start_warmup
@@ -330,14 +341,19 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         settings = QSettings()
         geometry = settings.value(GEOMETRY_KEY)
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1200, 760)
+        # A geometry saved on a larger screen is not restored: it would not fit this one.
+        if (geometry is None or not self.restoreGeometry(geometry)
+                or not fits(self._normal_size(), usable_size(self))):  # fmt: skip
+            self.resize(QSize(1200, 760).boundedTo(usable_size(self)))
         state = settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)
         tab = settings.value(TAB_KEY)
         if tab is not None and str(tab).isdigit() and int(tab) < self.tabs.count():
             self.tabs.setCurrentIndex(int(tab))
+
+    def _normal_size(self) -> QSize:
+        return self.normalGeometry().size() if self.isMaximized() else self.size()
 
     def save_geometry(self) -> None:
         settings = QSettings()

@@ -1,6 +1,8 @@
 """`make screenshots`: render the real windows on a real demo database into PNG files.
 
-Run offscreen (`QT_QPA_PLATFORM=offscreen python -m kpidesk.gui.screenshots docs/screenshots`).
+Run offscreen (`QT_QPA_PLATFORM=offscreen python -m kpidesk.gui.screenshots docs/screenshots`),
+on a 1366×768 screen (the smallest kpidesk is made for): every window is shown at the size it
+opens at for a person who never resized it, so the pictures show what users get.
 The demo database is built once into `build/screenshots/` and rebuilt when its last
 calculation is not from today, so the status bar and "Dagens KPI" read as they would this
 morning. The person's own settings are never touched (QSettings go to a temporary folder).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -28,8 +31,7 @@ from kpidesk.services import auth, crm
 from kpidesk.services.caller import Caller
 
 SETTLE_TIMEOUT_S = 120.0
-MAIN_SIZE = (1280, 800)
-DIALOG_SIZE = (1180, 760)
+SCREEN = (1366, 768)  # the offscreen screen the windows open on (geometry.SMALL_SCREEN)
 ADMIN, SALES = "admin", "mette"
 SETUP_RULE = "Planlagte salgsmøder"  # the README's seed example
 PREVIEW_BUSY = "Calculating the preview…"  # what the rule detail says until its preview is in
@@ -114,7 +116,6 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     set_display_timezone(installation_timezone(db))
     ctx = AppContext(db=db, caller=admin, language=language)
     window = MainWindow(ctx, start_scheduler=False)
-    window.resize(*MAIN_SIZE)
     window.show()
     settle(lambda: window.my_kpi_action.isVisible() and not window.companies.loading,
            "the main window")  # fmt: skip
@@ -130,7 +131,6 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
 
     setup = window.open_setup()
     assert setup is not None
-    setup.resize(*DIALOG_SIZE)
     rules = setup.rulesPage  # type: ignore[attr-defined]
     settle(lambda: rules.model.rowCount() > 0, "the KPI setup")
     names = [rule.name for rule in rules.model.items()]
@@ -142,7 +142,6 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     setup.close()
 
     team = TeamViewDialog(ctx, window)
-    team.resize(*DIALOG_SIZE)
     team.show()
     settle(lambda: team.table.model() is not None and team.table.model().rowCount() > 0,
            "the team view")  # fmt: skip
@@ -151,12 +150,8 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     window.close()
 
     today = TodayKpiDialog(AppContext(db=db, caller=sales, language=language))
-    today.resize(*DIALOG_SIZE)
     today.show()
     settle(lambda: bool(today.cards), "Dagens KPI")
-    # As tall as the cards need: no empty half window under one row of cards.
-    today.resize(DIALOG_SIZE[0], max(360, min(DIALOG_SIZE[1], today.sizeHint().height())))
-    settle(what="Dagens KPI")
     taken.append(shoot(today, folder, "dagens-kpi"))
     # A KPI whose forecast is shown with its known part, else the one whose history moves most.
     item = max(
@@ -169,12 +164,23 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     today.open_chart(item)
     chart = today.chart
     assert chart is not None
-    chart.resize(*DIALOG_SIZE)
     settle(what="the KPI chart")
     taken.append(shoot(chart, folder, "kpi-chart"))
     chart.close()
     today.close()
     return taken
+
+
+def use_small_screen() -> None:
+    """Offscreen, Qt's one screen is 800×800 unless a config file names another: 1366×768."""
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") != "offscreen":
+        return  # a real screen (or a configured offscreen one) is what it is
+    config = Path(tempfile.mkdtemp(prefix="kpidesk-screen-")) / "screen.json"
+    width, height = SCREEN
+    screen = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config.as_posix()}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(time, "tzset"):  # not on Windows
         time.tzset()
 
+    use_small_screen()
     from kpidesk.gui.app import make_application
 
     settings_dir = tempfile.mkdtemp(prefix="kpidesk-screenshots-")

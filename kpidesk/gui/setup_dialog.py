@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
     Slot,
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
 from kpidesk.domain.templates import ParamError, TemplateSpec, describe
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, format_value, level_colour, locale_for
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup_models import (
     PreviewModel,
@@ -937,7 +939,9 @@ class KpiSetupDialog(QDialog):
             button.setDefault(False)
         ctx.events.setupChanged.connect(self.reload)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * 90, metrics.height() * 38)
+        # Wide enough for the rule table's names beside the rule's detail (1366×768: fits).
+        em = metrics.horizontalAdvance("M")
+        open_at_size(self, "kpiSetup", QSize(em * 120, metrics.height() * 46))
         self.reload()
 
     def _run_log(self) -> QWidget | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QMargins, QSize, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, level_colour, locale_for
+from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
 
@@ -116,7 +117,8 @@ class TeamViewDialog(QDialog):
         ctx.events.runFinished.connect(self._refresh)
         ctx.events.setupChanged.connect(self._refresh)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * 70, metrics.height() * 30)
+        open_at_size(self, "teamView",
+                     QSize(metrics.horizontalAdvance("M") * 70, metrics.height() * 34))  # fmt: skip
         self._load_profiles()
         self.reload()
 
@@ -182,7 +184,22 @@ class TeamViewDialog(QDialog):
                 ).replace("%1", format_date(scores.run_date, self.locale, long=True))
             )
         self.exportButton.setEnabled(bool(scores.rows))
+        self._grow_to_table()
         self.loaded.emit()
+
+    def _grow_to_table(self) -> None:
+        """One column per rule: the window widens (and lengthens) to show them all, as far as
+        the screen allows, unless the person gave it a size of their own."""
+        table, header = self.table, self.table.horizontalHeader()
+        columns = range(self.proxy.columnCount())
+        width = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in columns)
+        rows = self.proxy.rowCount() * table.verticalHeader().defaultSectionSize()
+        frame = 2 * table.frameWidth()
+        scroll_bar = table.verticalScrollBar().sizeHint().width()
+        extra_width = width + frame + scroll_bar - table.width()
+        extra_height = header.sizeHint().height() + rows + frame + scroll_bar - table.height()
+        grow_to_content(self, self.size().grownBy(QMargins(0, 0, max(extra_width, 0),
+                                                           max(extra_height, 0))))  # fmt: skip
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False

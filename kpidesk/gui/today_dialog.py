@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QMargins, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, format_datetime, locale_for
+from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.kpi_card import KpiCard
 from kpidesk.gui.login import error_colour
 from kpidesk.gui.runner import run_in_background
@@ -129,7 +130,8 @@ class TodayKpiDialog(QDialog):
             button.setDefault(False)
         ctx.events.runFinished.connect(self._run_finished)
         metrics = self.fontMetrics()
-        self.resize(metrics.horizontalAdvance("M") * 64, metrics.height() * 34)
+        open_at_size(self, "todayKpi",
+                     QSize(metrics.horizontalAdvance("M") * 64, metrics.height() * 34))  # fmt: skip
         self.reload()
 
     # --- loading ---------------------------------------------------------------------------
@@ -266,10 +268,29 @@ class TodayKpiDialog(QDialog):
         self._columns = 0
         self._layout_cards()
         self.stack.setCurrentWidget(self.scroll)
+        self._grow_to_cards()
         for first, second in zip(self.cards, self.cards[1:], strict=False):
             QWidget.setTabOrder(first, second)
         if self.cards and self.isVisible():
             self.cards[0].setFocus()
+
+    def _grow_to_cards(self) -> None:
+        """Every card in view without scrolling where the screen has room: the window grows
+        taller first, then wider (a column more). A size the person chose is kept."""
+        card_width = self.fontMetrics().horizontalAdvance("M") * CARD_MIN_WIDTH_EM
+        for _ in range(len(self.cards)):
+            self.layout().activate()
+            self._layout_cards()
+            self.cardsHost.layout().activate()
+            missing = self.grid.minimumSize().height() - self.scroll.height()
+            if missing <= 0:
+                return
+            before = self.size()
+            grow_to_content(self, before.grownBy(QMargins(0, 0, 0, missing)))
+            if self.size() == before:
+                grow_to_content(self, before.grownBy(QMargins(0, 0, card_width, 0)))
+            if self.size() == before:
+                return
 
     def _clear_cards(self) -> None:
         for card in self.cards:

@@ -22,11 +22,10 @@ from kpidesk.data.db import Database, DatabaseError, has_server_roles, normalise
 from kpidesk.data.models import User
 from kpidesk.data.pgroles import SET_PASSWORD_FUNCTION, scram_verifier
 from kpidesk.domain.names import name_key
+from kpidesk.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from kpidesk.services.audit import record
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
 # Delay after the n-th consecutive failure of one login: 0.5 s, 1 s, 2 s, 4 s, then 5 s.
 FIRST_DELAY_S = 0.5
 MAX_DELAY_S = 5.0

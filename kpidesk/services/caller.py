@@ -8,10 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import select
-
-from kpidesk.data.models import User
-
 if TYPE_CHECKING:
     from kpidesk.data.db import Database
 
@@ -68,6 +64,11 @@ def current(db: Database, caller: Caller) -> Caller:
     """
     if caller.user_id is None:
         return caller
+    # Here, not at the top: `kpidesk --version` imports SYSTEM_CLI and must not load SQLAlchemy.
+    from sqlalchemy import select
+
+    from kpidesk.data.models import User
+
     with db.session() as session:
         row = session.execute(
             select(User.role, User.active).where(User.id == caller.user_id)

@@ -257,6 +257,19 @@ def test_geometry_and_tab_are_remembered(db: Database, qtbot: QtBot) -> None:
     assert again.tabs.currentIndex() == 2
 
 
+def test_geometry_from_a_larger_screen_is_not_restored(db: Database, qtbot: QtBot) -> None:
+    from kpidesk.gui.geometry import fits, usable_size
+
+    people = seed_crm(db)
+    window = open_window(qtbot, db, people.mette)
+    window.resize(2400, 1500)  # as on a large office monitor; the test screen is 800×800
+    qtbot.waitUntil(lambda: not gui_runner.busy(), timeout=WAIT_MS)
+    window.close()
+    again = open_window(qtbot, db, people.mette)
+    assert (again.width(), again.height()) != (2400, 1500)
+    assert fits(again.size(), usable_size(again))
+
+
 def test_about_names_the_version(db: Database, qtbot: QtBot) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
