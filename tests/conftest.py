@@ -18,6 +18,7 @@ for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HO
     os.environ[_var] = os.path.join(_HOME, _var.lower())
 os.environ.pop("KPIDESK_DATABASE_URL", None)
 
+import gc  # noqa: E402
 import itertools  # noqa: E402
 import shutil  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
@@ -35,6 +36,25 @@ if TYPE_CHECKING:
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _gc_on_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Widget tests collect cyclic garbage on the GUI thread only, as the app does
+    (kpidesk/gui/gccollect.py); afterwards Python collects automatically again."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from kpidesk.gui.gccollect import GuiThreadCollector
+
+    app = request.getfixturevalue("qapp")
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+    for installed in app.findChildren(GuiThreadCollector):  # make_application's
+        installed.stop()
+        installed.setParent(None)
+    gc.enable()
 
 
 @pytest.fixture(scope="session")

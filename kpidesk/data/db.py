@@ -152,7 +152,17 @@ class Database:
         return Path(database) if database and database != ":memory:" else None
 
     def display_url(self) -> str:
-        return make_url(self.url).render_as_string(hide_password=True)
+        """The URL as people see it: no password, and a file in the home folder as `~/…`
+        (shorter, and a screenshot sent to support does not carry the user's name)."""
+        url = make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            try:
+                inside_home = Path(url.database).resolve().relative_to(Path.home().resolve())
+            except (ValueError, RuntimeError, OSError):
+                pass
+            else:
+                return f"{url.drivername}:///~/{inside_home.as_posix()}"
+        return url.render_as_string(hide_password=True)
 
     @contextmanager
     def session(self, *, write: bool = False) -> Iterator[Session]:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from kpidesk import __version__, paths
 from kpidesk.gui import i18n, runner
+from kpidesk.gui.gccollect import GuiThreadCollector
 from kpidesk.gui.runner import run_in_background
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from kpidesk.gui.login import app_icon
 
     app.setWindowIcon(app_icon())
+    if app.findChild(GuiThreadCollector) is None:
+        GuiThreadCollector(app)
     return app
 
 

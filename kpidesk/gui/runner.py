@@ -82,6 +82,7 @@ class _Delivery(QObject):
         owner.destroyed.connect(self._owner_gone)
         self._on_success = on_success
         self._on_failure = on_failure
+        self.keep_alive: object = None  # the job's function, freed here, not on the worker
         self.succeeded.connect(self._deliver_success)
         self.failed.connect(self._deliver_failure)
 
@@ -101,6 +102,7 @@ class _Delivery(QObject):
         self._owner = None
         self._on_success = _ignore
         self._on_failure = None
+        self.keep_alive = None
         self.deleteLater()
 
     @Slot(object)
@@ -128,17 +130,30 @@ class _Delivery(QObject):
 
 
 class _Job(QRunnable):
+    """Runs `fn` on a worker; the worker never holds the last reference to anything.
+
+    `fn` often closes over a window: were its last reference dropped here, Python would free
+    the window on the worker thread and Qt would crash. The delivery keeps `fn` alive until
+    its answer has been handled on the GUI thread, and a failure's traceback loses its frames'
+    locals (the text of the traceback stays) before it crosses over.
+    """
+
     def __init__(self, fn: Callable[[], Any], delivery: _Delivery) -> None:
         super().__init__()
-        self._fn = fn
+        self._fn: Callable[[], Any] | None = fn
         self._delivery = delivery
 
     def run(self) -> None:
+        fn, self._fn = self._fn, None
+        assert fn is not None
         try:
-            result = self._fn()
+            result = fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+            del fn
+            traceback.clear_frames(exc.__traceback__)
             self._delivery.failed.emit(exc)
         else:
+            del fn
             self._delivery.succeeded.emit(result)
 
 
@@ -151,6 +166,7 @@ def run_in_background(
     """Run `fn()` on a worker thread; call back on the GUI thread while `owner` still exists."""
     notifier()  # created on the GUI thread, before any job can need it
     delivery = _Delivery(owner, on_success, on_failure)
+    delivery.keep_alive = fn  # let go of on the GUI thread, in _done
     _pending.add(delivery)
     pool().start(_Job(fn, delivery))
 

@@ -3,7 +3,7 @@
 Run offscreen (`QT_QPA_PLATFORM=offscreen python -m kpidesk.gui.screenshots docs/screenshots`),
 on a 1366×768 screen (the smallest kpidesk is made for): every window is shown at the size it
 opens at for a person who never resized it, so the pictures show what users get.
-The demo database is built once into `build/screenshots/` and rebuilt when its last
+The demo database is built once into `~/.cache/kpidesk/screenshots/` and rebuilt when its last
 calculation is not from today, so the status bar and "Dagens KPI" read as they would this
 morning. The person's own settings are never touched (QSettings go to a temporary folder).
 """
@@ -23,7 +23,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kpidesk import paths
 from kpidesk.data.db import Database, open_database
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
@@ -193,8 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=paths.bundle_root() / "build" / "screenshots",
-        help="where the demo database is kept between runs",
+        default=Path.home() / ".cache" / "kpidesk" / "screenshots",
+        help="where the demo database is kept between runs (the login picture shows it)",
     )
     args = parser.parse_args(argv)
     # Every window then shows times as a desk in the installation's time zone would.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import bindparam, select, text
@@ -114,3 +115,24 @@ def test_missing_folder_is_a_clear_error(tmp_path) -> None:
 def test_unsupported_url_is_refused() -> None:
     with pytest.raises(DatabaseError, match="unsupported database"):
         Database("mysql://x@y/z")
+
+
+def test_display_url_shows_a_file_in_home_as_tilde_and_never_a_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home" / "søren"
+    (home / "kpi").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    inside = Database(f"sqlite:///{(home / 'kpi' / 'kpidesk.sqlite3').as_posix()}")
+    outside = Database(f"sqlite:///{(tmp_path / 'elsewhere.sqlite3').as_posix()}")
+    try:
+        assert inside.display_url() == "sqlite:///~/kpi/kpidesk.sqlite3"
+        assert outside.display_url() == f"sqlite:///{(tmp_path / 'elsewhere.sqlite3').as_posix()}"
+    finally:
+        inside.dispose()
+        outside.dispose()
+    server = Database("postgresql+psycopg://mette:hemmelig@db.example:5432/kpi")
+    try:
+        assert server.display_url() == "postgresql+psycopg://mette:***@db.example:5432/kpi"
+    finally:
+        server.dispose()
