@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kpidesk.gui.setup import KpiSetupDialog
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
@@ -15,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from kpidesk.data.db import Database
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.geometry import SETTINGS_GROUP, SMALL_SCREEN, default_size, fits, inside
+from kpidesk.gui.setup import KpiSetupDialog
 from kpidesk.gui.today_dialog import TodayKpiDialog
 from kpidesk.services import auth
 from kpidesk.services.caller import Caller
