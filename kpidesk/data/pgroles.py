@@ -36,6 +36,7 @@ SCRAM_ITERATIONS = 4096  # PostgreSQL's own default (scram_iterations)
 CRM_TABLES = ("companies", "activities", "activity_participants", "opportunities")
 SETUP_TABLES = ("profiles", "kpi_rules", "kpi_rule_profiles", "settings")
 READ_ALL = (*CRM_TABLES, *SETUP_TABLES, "kpi_runs", "kpi_results", "alembic_version")
+SOURCE_PASSWORD_KEY = "source_password"  # = data.sql_source.PASSWORD_KEY (a test checks)
 HIDDEN_COLUMNS = ("password_hash",)  # of users: only the owner reads it
 OWNER_ONLY = ("users", "audit_log")  # granted column by column or by action below
 
@@ -195,6 +196,23 @@ def install_roles(conn: Connection, scheduler_logins: tuple[str, ...] = ()) -> R
     run(
         f"CREATE POLICY kpidesk_scheduler_results ON kpi_results FOR ALL TO {g_sched} "
         "USING (true) WITH CHECK (true)"
+    )
+
+    # The data source's password (a settings row, data/sql_source.py) is for administrators
+    # and the scheduler only: every other person reads every other setting.
+    run("ALTER TABLE settings ENABLE ROW LEVEL SECURITY")
+    for policy in ("kpidesk_settings_read", "kpidesk_admin_settings", "kpidesk_scheduler_settings"):
+        run(f"DROP POLICY IF EXISTS {policy} ON settings")
+    run(
+        f"CREATE POLICY kpidesk_settings_read ON settings FOR SELECT TO {g_users} "
+        f"USING (key <> {literal(SOURCE_PASSWORD_KEY)})"
+    )
+    run(
+        f"CREATE POLICY kpidesk_admin_settings ON settings FOR ALL TO {g_admins} "
+        "USING (true) WITH CHECK (true)"
+    )
+    run(
+        f"CREATE POLICY kpidesk_scheduler_settings ON settings FOR SELECT TO {g_sched} USING (true)"
     )
 
     _install_audit_stamp(conn, owner)

@@ -16,7 +16,8 @@ from psycopg import errors
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
-from kpidesk.data.pgroles import scram_verifier
+from kpidesk.data.pgroles import SOURCE_PASSWORD_KEY, scram_verifier
+from kpidesk.data.sql_source import PASSWORD_KEY
 from kpidesk.scheduler.nightly import NightlyRunner
 from tests.security.conftest import (
     AS_OF,
@@ -238,3 +239,23 @@ def test_the_scheduler_calculates_and_records_its_data_with_a_data_source(
     assert note is not None and "importen i nat fejlede: " in note
     assert "permission denied" in note  # the import writes CRM tables: the owner's only
     assert attempts == []  # refused by the database before it could begin: not an attempt
+
+
+def test_only_administrators_and_the_scheduler_read_the_data_sources_password(
+    installation: Installation,
+) -> None:
+    assert SOURCE_PASSWORD_KEY == PASSWORD_KEY
+    with psycopg.connect(installation.owner_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (%s, 'crm-læse-kode')", (PASSWORD_KEY,)
+        )
+    with installation.connect("mette") as conn:
+        assert scalar(conn, "SELECT count(*) FROM settings WHERE key = %s", PASSWORD_KEY) == 0
+        assert scalar(conn, "SELECT count(*) FROM settings") > 0  # the other settings stay readable
+    for reader in ("karen", SCHEDULER):
+        with installation.connect(reader) as conn:
+            assert scalar(conn, "SELECT value FROM settings WHERE key = %s", PASSWORD_KEY) == (
+                "crm-læse-kode"
+            )
+    with installation.connect("karen") as conn:  # administrators still change settings
+        conn.execute("UPDATE settings SET value = 'ny' WHERE key = %s", (PASSWORD_KEY,))
