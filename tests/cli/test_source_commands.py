@@ -1,4 +1,4 @@
-"""`kpidesk source set folder|none|show`, `kpidesk sync` and `kpidesk scheduler --once` with a source."""
+"""`kpidesk source set folder|none|show`, `sync` and `scheduler --once` with a data source."""
 
 from __future__ import annotations
 
