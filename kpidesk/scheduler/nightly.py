@@ -60,6 +60,7 @@ SETTINGS_WATCH_INTERVAL = dt.timedelta(minutes=10)
 StartedCallback = Callable[[dt.date], None]
 ProgressCallback = Callable[[int, int], None]
 FinishedCallback = Callable[[RunSummary], None]
+WaitingCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,10 @@ class NightlyRunner:
         on_started: StartedCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_finished: FinishedCallback | None = None,
+        on_waiting: WaitingCallback | None = None,
     ) -> None:
         self.db = db
+        self.on_waiting = on_waiting  # "queued" / "waiting": behind another run
         self.clock = clock
         self.retry = retry if retry is not None else RetryPolicy()
         self.on_started = on_started
@@ -225,6 +228,8 @@ class NightlyRunner:
             self._ticket = ticket if ticket.state != "done" else None
             if self._stop.is_set():
                 ticket.cancel(INTERRUPTED)
+            if ticket.state in ("queued", "waiting") and self.on_waiting is not None:
+                self.on_waiting(ticket.state)
 
         listener = RunListener(state=track, progress=self._report_progress)
         return controller_for(self.db).run(

@@ -117,34 +117,38 @@ class RunTicket:
         if seconds > 0 and self._cancel.wait(seconds):
             self.check()
 
+    def _tell(self, name: str, *args: object) -> None:
+        """Call every listener's `name`; a listener's failure (a closed window's relay) is
+        logged and never stops the run."""
+        for listener in list(self.listeners):
+            callback = getattr(listener, name)
+            if callback is None:
+                continue
+            try:
+                callback(*args)
+            except Exception:  # noqa: BLE001 - the run goes on without that listener
+                log.warning("a listener of run request %d failed", self.id, exc_info=True)
+
     def _set_state(self, state: TicketState) -> None:
         self.state = state
-        for listener in list(self.listeners):
-            if listener.state is not None:
-                listener.state(self)
+        self._tell("state", self)
 
     # -- what the body of a request calls --------------------------------------------------
 
     def started(self, day: object) -> None:
         self.check()
-        for listener in list(self.listeners):
-            if listener.started is not None:
-                listener.started(day)
+        self._tell("started", day)
 
     def progress(self, done: int, total: int) -> None:
         """The engine's progress callback: stops a cancelled run, else reports and goes on."""
         self.check()
-        for listener in list(self.listeners):
-            if listener.progress is not None:
-                listener.progress(done, total)
+        self._tell("progress", done, total)
         if done < total:
             self.pause(step_delay())
             self.check()
 
     def finished(self, summary: RunSummary) -> None:
-        for listener in list(self.listeners):
-            if listener.finished is not None:
-                listener.finished(summary)
+        self._tell("finished", summary)
 
 
 class RunController:
@@ -231,11 +235,14 @@ class RunController:
             if listener is not None:
                 ticket.listeners.append(listener)
             self._line.append(ticket)
-        ticket._set_state("queued")
         return ticket, False
 
     def _take_turn(self, ticket: RunTicket) -> RunLock:
         """Wait behind this process's earlier requests, then for the installation's run lock."""
+        with self._turn:
+            behind = self._line[0] is not ticket
+        if behind:  # said outside the condition: a listener may ask the queue
+            ticket._set_state("queued")
         with self._turn:
             while self._line[0] is not ticket:
                 ticket.check()

@@ -170,14 +170,17 @@ def calculate(
 
 @checked
 def cancel_run(db: Database, caller: Caller, request_id: int | None = None) -> bool:
-    """Stop a calculation of this process, waiting or running (default: the running one).
+    """Stop a calculation of this process, waiting or running (default: the one in front).
 
     It stops between rules; the date's last good results stay and the run log says who
     cancelled it. False when there was nothing (any more) to stop.
     """
     caller.require_admin()
     controller = controller_for(db)
-    ticket = controller.running() if request_id is None else controller.ticket(request_id)
+    if request_id is not None:
+        ticket = controller.ticket(request_id)
+    else:  # the running one, else the first in line (waiting for another process)
+        ticket = controller.running() or next(iter(controller.tickets()), None)
     if ticket is None:
         return False
     log.info("%s cancels the KPI calculation %s", caller.login, ticket.label)
