@@ -244,7 +244,7 @@ class NightlyRunner:
         schedule = read_schedule(self.db)
         now = self.clock()
         try:
-            result = source.sync(self.db)
+            result = source.sync(self.db, clock=self.clock)
         except Exception as exc:  # noqa: BLE001 - the runs calculate on the last good data
             log.debug("import from the data source raised", exc_info=True)
             last = source.last_good_import(self.db)
