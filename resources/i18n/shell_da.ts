@@ -751,6 +751,16 @@
         <source>Stopping the KPI calculation…</source>
         <translation>Stopper KPI-beregningen…</translation>
     </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_status.py" line="91"/>
+        <source>The last KPI calculation was stopped</source>
+        <translation>Den seneste KPI-beregning blev stoppet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_status.py" line="94"/>
+        <source>{stopped} – figures: {previous}</source>
+        <translation>{stopped} – tallene: {previous}</translation>
+    </message>
 </context>
 <context>
     <name>OpportunitiesTab</name>
