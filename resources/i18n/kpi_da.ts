@@ -858,6 +858,11 @@
         <source>Calculation stopped; the figures for %1 are as they were.</source>
         <translation>Beregningen er stoppet; tallene for %1 er som de var.</translation>
     </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="419"/>
+        <source>%v of %m rules – updating the forecasts…</source>
+        <translation>%v af %m regler – opdaterer prognoserne…</translation>
+    </message>
 </context>
 <context>
     <name>TeamModel</name>

@@ -413,7 +413,10 @@ class RulesPage(ImmediatePage):
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(self.tr("%v of %m rules"))
+        if done < total:
+            self.progress.setFormat(self.tr("%v of %m rules"))
+        else:  # the results are in; the forecast verdicts follow them before it is done
+            self.progress.setFormat(self.tr("%v of %m rules – updating the forecasts…"))
 
     def _calculated(self, summary: Any) -> None:
         locale = self.host.locale
