@@ -126,12 +126,16 @@ def _info(row: CrmImport) -> ImportInfo:
 
 
 def last_good_import(db: Database) -> ImportInfo | None:
-    """The newest successful import: the data every KPI run since has used."""
+    """The newest successful import: the data every KPI run since has used.
+
+    Newest by id, the order they were written in: their stamps come from the clocks of
+    whichever process imported (a desktop, the service, the nightly runner's own clock).
+    """
     with db.session() as session:
         row = session.scalars(
             select(CrmImport)
             .where(CrmImport.status == "success")
-            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .order_by(CrmImport.id.desc())
             .limit(1)
         ).first()
         return _info(row) if row is not None else None
