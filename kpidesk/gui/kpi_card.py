@@ -165,7 +165,7 @@ class KpiCard(QFrame):
         bold = QFont(self.nameLabel.font())
         bold.setBold(True)
         self.nameLabel.setFont(bold)
-        description = item.description_en if language == "en" else item.description_da
+        description = item.description.text(language)
         self.nameLabel.setToolTip(description)
 
         self.valueLabel = QLabel(format_value(item.value, item.unit, locale, currency), self)

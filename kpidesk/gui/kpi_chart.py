@@ -259,7 +259,7 @@ class KpiChartDialog(QDialog):
         self.setWindowTitle(item.rule)
 
         title = heading(item.rule, self, scale=1.3, name="chartTitle")
-        description = item.description_en if self.language == "en" else item.description_da
+        description = item.description.text(self.language)
         self.descriptionLabel = QLabel(description, self)
         self.descriptionLabel.setObjectName("chartDescription")
         self.descriptionLabel.setWordWrap(True)

@@ -85,7 +85,7 @@ def test_plurals_pick_their_form_by_count() -> None:
     assert catalogue.say("t.runs", "en", n=1) == "1 run"
     assert catalogue.say("t.runs", "en", n=3) == "3 runs"
     assert catalogue.say("t.runs", "da", n=0) == "0 kørsler"
-    with pytest.raises(ValueError, match="is a plural"):
+    with pytest.raises(ValueError, match="t.runs.*is a plural"):
         catalogue.say("t.runs", "en")
     with pytest.raises(KeyError, match="no message 't.nothing'"):
         catalogue.say("t.nothing")
