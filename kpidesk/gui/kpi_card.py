@@ -144,6 +144,7 @@ class KpiCard(QFrame):
         self.item = item
         self.locale = locale
         self.language = language
+        self.currency = currency
         self.setObjectName("kpiCard")
         self.setAccessibleName(item.rule)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -222,7 +223,7 @@ class KpiCard(QFrame):
 
     def forecast_text(self) -> str:
         """The forecast in a few words: where it is heading, or that it stays about the same."""
-        return ForecastWords(self.item, self.locale).card()
+        return ForecastWords(self.item, self.locale, self.currency).card()
 
     def level(self) -> str | None:
         return score_level(self.item.score)

@@ -186,3 +186,39 @@ def test_the_cli_chooses_the_language_the_gui_would(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-c", probe], env={**base, **environ},
                                 capture_output=True, text=True, check=True)  # fmt: skip
         assert result.stdout.strip() == language_from_environment(environ), environ
+
+
+def test_english_plurals_come_from_the_english_plural_files(qapp: object) -> None:
+    """`%n` strings have their English forms ("1 run", "3 runs"): every plural message of a
+    Danish `.ts` is in its English sibling, with both forms filled in."""
+    from PySide6.QtCore import QCoreApplication
+
+    from kpidesk.gui import i18n
+
+    root = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+    for danish in sorted(root.glob("*_da.ts")):
+        plurals = {
+            message.findtext("source")
+            for message in ElementTree.parse(danish).getroot().iter("message")
+            if message.get("numerus") == "yes"
+        }
+        if not plurals:
+            continue
+        english = danish.with_name(danish.name.replace("_da.ts", "_en.ts"))
+        assert english.exists(), f"{danish.name} has plurals but no {english.name}"
+        forms = _messages(english)
+        assert plurals <= set(forms), plurals - set(forms)
+        assert all(len(forms[source]) == 2 and all(forms[source]) for source in plurals)
+    app = QCoreApplication.instance()
+    assert app is not None
+    try:
+        i18n.install_translations(app, "en")  # type: ignore[arg-type]
+        say = QCoreApplication.translate
+        assert say("RunLogWidget", "%n run(s)", "", 1) == "1 run"
+        assert say("RunLogWidget", "%n run(s)", "", 3) == "3 runs"
+        assert say("DataSourcePage", "%n import(s)", "", 1) == "1 import"
+        i18n.install_translations(app, "da")  # type: ignore[arg-type]
+        assert say("RunLogWidget", "%n run(s)", "", 1) == "1 kørsel"
+    finally:
+        i18n.install_translations(app, "en")  # type: ignore[arg-type]
+        i18n.remove_translations(app)  # type: ignore[arg-type]
