@@ -46,6 +46,7 @@ define(
         "lost": Msg(da="tabt", en="lost"),
     },
 )
+define("words", {"yes": Msg(da="ja", en="yes"), "no": Msg(da="nej", en="no")})
 define(
     "explain",
     {
@@ -72,6 +73,14 @@ define(
         "behind": Msg(da="{text}, bagud", en="{text}, behind"),
     },
 )
+
+
+def cell_words(key: str, value: object, lang: str = "da") -> str:
+    """An explanation cell that is a word: yes/no, an activity's status, a deal's stage."""
+    if isinstance(value, bool):
+        return say("words.yes" if value else "words.no", lang)
+    msg_id = f"crm.{key}.{value}"
+    return say(msg_id, lang) if key in ("status", "stage") and msg_id in CATALOGUE else str(value)
 
 
 def column_label(key: str, lang: str = "da") -> str:

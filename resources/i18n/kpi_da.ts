@@ -27,102 +27,102 @@
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="269"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="262"/>
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="282"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="275"/>
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="292"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="285"/>
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="322"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="315"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="379"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="372"/>
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="388"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="381"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="445"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="438"/>
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="511"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="504"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="513"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="506"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="524"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="517"/>
         <source>1 record makes up today&apos;s value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="526"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="519"/>
         <source>%2 records make up today&apos;s value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="509"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="502"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="420"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="413"/>
         <source>Likely range</source>
         <translation>Sandsynligt interval</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="428"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="421"/>
         <source>Expected</source>
         <translation>Forventet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="433"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="426"/>
         <source>No change</source>
         <translation>Ingen ændring</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="438"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="431"/>
         <source>Pace so far</source>
         <translation>Tempo indtil nu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="471"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="464"/>
         <source>Already known</source>
         <translation>Allerede kendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="472"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="465"/>
         <source>Open deals × win rate</source>
         <translation>Åbne salgsmuligheder × hitrate</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="534"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="527"/>
         <source>The data changed since the night&apos;s run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="541"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="534"/>
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -297,49 +297,6 @@
         <location filename="../../kpidesk/gui/setup/profiles_page.py" line="164"/>
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
-    </message>
-</context>
-<context>
-    <name>RowsModel</name>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="187"/>
-        <source>yes</source>
-        <translation>ja</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="187"/>
-        <source>no</source>
-        <translation>nej</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
-        <source>planned</source>
-        <translation>planlagt</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
-        <source>done</source>
-        <translation>udført</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="193"/>
-        <source>cancelled</source>
-        <translation>aflyst</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="193"/>
-        <source>open</source>
-        <translation>åben</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="194"/>
-        <source>won</source>
-        <translation>vundet</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="194"/>
-        <source>lost</source>
-        <translation>tabt</translation>
     </message>
 </context>
 <context>

@@ -148,12 +148,13 @@ def test_the_pure_formatter_writes_qlocales_digits(qapp: object, language: str) 
     from kpidesk.domain.display import format_number
 
     locale = locale_for(language)
-    values = [0, 7, 62.5, 999.9, 1000, 1234.5, -1500, 12000, 987654.3, 1234567, 250000]
+    zero = locale.toString(0.0, "f", 1)[1:]  # ",0" / ".0": a decimal the value has not
+    values = [0, 7, 62.5, 62.25, 62.35, 999.9, 999.96, 1000, 1234.5, -1500, -1500.5, 12000,
+              12500.5, 987654.3, 1234567, 250000, 0.605 * 100, 2 / 3 * 100]  # fmt: skip
     for value in values:
-        rounded = round(value, 1)
-        qt = (locale.toString(int(rounded)) if float(rounded).is_integer()
-              else locale.toString(float(rounded), "f", 1))  # fmt: skip
+        qt = locale.toString(float(value), "f", 1).removesuffix(zero)
         assert format_number(value, language, 1) == qt, value
+        assert format_number(value, language, 0) == locale.toString(float(value), "f", 0), value
 
 
 ENVIRONMENTS = [
