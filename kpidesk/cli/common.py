@@ -8,8 +8,11 @@ import enum
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.desk import KpiDesk
+
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 
 class ExitCode(enum.IntEnum):
@@ -46,9 +49,9 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     """The command's database, upgraded, with runs of dead processes marked failed."""
     # Imported here so that building the parser (and `kpidesk --version`) loads no SQLAlchemy.
-    from kpidesk.data.db import open_database
+    from kpidesk.services.database import open_installation
 
-    db = open_database(getattr(args, "db", None), migrate=migrate)
+    db = open_installation(getattr(args, "db", None), migrate=migrate)
     if migrate:
         from kpidesk.services.runs import fail_stopped_runs
 
@@ -58,3 +61,8 @@ def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
             db.dispose()
             raise
     return db
+
+
+def desk(db: Database) -> KpiDesk:
+    """What a command may do: the services as the command line (`SYSTEM_CLI`) calls them."""
+    return KpiDesk(db, SYSTEM_CLI)

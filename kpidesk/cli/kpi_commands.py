@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
-from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 UNDEFINED = "–"
 
@@ -185,7 +184,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     db = database(args)
     try:
         try:
-            today = kpi.todays_kpis(db, SYSTEM_CLI, args.user, as_of=args.date)
+            today = desk(db).kpi.today(args.user, as_of=args.date)
         except kpi.KpiServiceError as exc:
             raise UserError(str(exc)) from exc
         if args.explain is not None:
@@ -204,9 +203,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 def _local_time(db: Database, moment: dt.datetime | None) -> str:
     if moment is None:
         return UNDEFINED
-    from kpidesk.services.crm import installation_timezone
-
-    return moment.astimezone(installation_timezone(db)).strftime("%d.%m.%Y %H:%M")
+    return moment.astimezone(desk(db).timezone()).strftime("%d.%m.%Y %H:%M")
 
 
 def _today_text(db: Database, today: Any) -> str:
@@ -242,8 +239,7 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
         names = ", ".join(repr(k.rule) for k in today.kpis)
         raise UserError(f"user {today.user!r} has no KPI named {rule_name!r} (theirs: {names})")
     try:
-        explanation = kpi.explain_result(db, SYSTEM_CLI, today.user_id, item.rule_id,
-                                         today.run_date)  # fmt: skip
+        explanation = desk(db).kpi.explain(today.user_id, item.rule_id, today.run_date)
     except kpi.KpiServiceError as exc:
         raise UserError(str(exc)) from exc
     if as_json:
@@ -314,11 +310,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def cmd_setup_export(args: argparse.Namespace) -> int:
-    from kpidesk.services.setup_io import export_setup
-
     db = database(args)
     try:
-        data = export_setup(db, SYSTEM_CLI)
+        data = desk(db).setup.export()
     finally:
         db.dispose()
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -334,12 +328,7 @@ def cmd_setup_export(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_import(args: argparse.Namespace) -> int:
-    from kpidesk.services.setup_io import (
-        SetupFileError,
-        SetupImportError,
-        import_setup,
-        load_setup_json,
-    )
+    from kpidesk.services.setup_io import SetupFileError, SetupImportError, load_setup_json
 
     source = "standard input" if args.file == "-" else args.file
     if args.file == "-":
@@ -355,7 +344,7 @@ def cmd_setup_import(args: argparse.Namespace) -> int:
         raise UserError(f"{source}: {exc}") from None
     db = database(args)
     try:
-        report = import_setup(db, SYSTEM_CLI, data)
+        report = desk(db).setup.import_(data)
     except SetupImportError as exc:
         count = len(exc.errors)
         print(f"kpidesk: error: {count} problem{'s' if count != 1 else ''} in {source}, "

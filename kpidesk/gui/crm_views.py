@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.clock import local_today
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_models import (
     ActivityFilter,
@@ -262,7 +263,7 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         # "Today" is the installation's date (its time zone, not the PC's), from the context's
         # clock; it moves on after midnight while the window stays open. A given `today` is
         # fixed (screenshots, tests).
-        self.tz = crm.installation_timezone(ctx.db)
+        self.tz = ctx.desk.timezone()
         self.fixed_today = today
         self.today = today or self.local_today()
         self.truncated = False
@@ -319,7 +320,7 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
             self.day_timer.start()
 
     def local_today(self) -> dt.date:
-        return self.ctx.clock().astimezone(self.tz).date()
+        return local_today(self.ctx.clock(), self.tz)
 
     @staticmethod
     def default_range(today: dt.date) -> tuple[dt.date, dt.date]:

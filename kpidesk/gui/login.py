@@ -31,8 +31,8 @@ from kpidesk.gui.widgets import heading
 from kpidesk.services.caller import Caller
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
     from kpidesk.services.auth import SleepFn
+    from kpidesk.services.database import Database
 
 # The auth service (and with it SQLAlchemy and argon2) is imported where it is used, not
 # here: the login dialog is the first thing people see and paints before the database opens.
@@ -137,8 +137,8 @@ class _CheckingDialog(QDialog):
         return self.status
 
     def failure_text(self, exc: BaseException) -> str:
-        from kpidesk.data.db import DatabaseError
         from kpidesk.services import auth
+        from kpidesk.services.database import DatabaseError
 
         if isinstance(exc, auth.LoginFailed):
             return self.tr("The login or the password is not right.")

@@ -6,7 +6,7 @@ and the cards are built when they arrive. It refreshes itself when a run finishe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QSize, Qt, Signal, Slot
@@ -33,17 +33,16 @@ from kpidesk.gui.login import error_colour
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import heading
 
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import TodayKpis
+
 CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
 
 
-def load_today(ctx: AppContext) -> tuple[Any, str, ZoneInfo]:
+def load_today(ctx: AppContext) -> tuple[TodayKpis, str, ZoneInfo]:
     """The user's KPIs, the currency and the time zone, read together off the GUI thread."""
-    from kpidesk.services.crm import installation_timezone
-    from kpidesk.services.kpi import todays_kpis
-    from kpidesk.services.setup import currency
-
-    kpis = todays_kpis(ctx.db, ctx.caller, ctx.caller.login)
-    return kpis, currency(ctx.db), installation_timezone(ctx.db)
+    desk = ctx.desk
+    return desk.kpi.today(), desk.settings.currency(), desk.timezone()
 
 
 class TodayKpiDialog(QDialog):
