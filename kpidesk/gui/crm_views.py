@@ -239,8 +239,7 @@ class CompaniesTab(CrmTab[crm.CompanyRow]):
         return self.tr("companies")
 
     def fetch(self) -> Callable[[], list[crm.CompanyRow]]:
-        db, caller = self.ctx.db, self.ctx.caller
-        return lambda: crm.companies(db, caller)
+        return self.ctx.desk.crm.companies
 
     def _refilter(self) -> None:
         customers, mine = self.customers_only.isChecked(), self.mine.isChecked()
@@ -364,9 +363,9 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         self._reload_timer.start()
 
     def fetch(self) -> Callable[[], tuple[crm.ActivityPage, list[str]]]:
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         first, last = self.date_range()
-        return lambda: (crm.activities(db, caller, first, last), crm.activity_types(db))
+        return lambda: (desk.crm.activities(first, last), desk.crm.activity_types())
 
     def apply(self, result: tuple[crm.ActivityPage, list[str]]) -> None:
         page, types = result
@@ -457,8 +456,7 @@ class OpportunitiesTab(CrmTab[crm.OpportunityRow]):
         return self.tr("opportunities")
 
     def fetch(self) -> Callable[[], list[crm.OpportunityRow]]:
-        db, caller = self.ctx.db, self.ctx.caller
-        return lambda: crm.opportunities(db, caller)
+        return self.ctx.desk.crm.opportunities
 
     def _refilter(self) -> None:
         stage, mine = self.stage_filter.currentData(), self.mine.isChecked()

@@ -487,6 +487,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
     def accept(self) -> None:
         from kpidesk.services import auth
+        from kpidesk.services.desk import KpiDesk
 
         if self.busy or self.caller is None:
             return
@@ -500,7 +501,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
         def change() -> None:
             auth.authenticate(db, caller.login, current, sleep=sleep)
-            auth.set_password(db, caller, caller.login, new)
+            KpiDesk(db, caller).account.set_password(caller.login, new)
 
         self.set_busy(True, self.tr("Changing the password…"))
         run_in_background(self, change, self._succeeded, self._failed)

@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
             lambda exc: self._show_run_status_error(request, exc),
         )
 
-    def _show_run_status(self, request: int, run: Any, tz: ZoneInfo) -> None:
+    def _show_run_status(self, request: int, run: LastRun | None, tz: ZoneInfo) -> None:
         if request != self._status_request:
             return
         self.timezone = tz
@@ -506,5 +506,5 @@ class MainWindow(QMainWindow):
             self.tr(
                 "<h3>kpidesk {version}</h3><p>KPIs for your CRM: calculated every night for "
                 "every user, with history and forecast.</p><p>Database: {database}</p>"
-            ).format(version=__version__, database=self.ctx.db.display_url()),
+            ).format(version=__version__, database=self.ctx.desk.display_url()),
         )

@@ -36,7 +36,8 @@ from kpidesk.services.caller import Caller, PermissionDenied, checked
 from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
 
 if TYPE_CHECKING:
-    from kpidesk.engine.explain import Explanation
+    # Re-exported for the windows' annotations: the explanation is the engine's frozen rows.
+    from kpidesk.engine.explain import Explanation as Explanation
 
 # Nights of history read for the forecast and the cards' trend lines.
 HISTORY_DAYS = 120

@@ -29,7 +29,7 @@ from kpidesk.services.caller import Caller, checked
 from kpidesk.services.settings import today
 
 if TYPE_CHECKING:
-    from kpidesk.engine.preview import PreviewRow
+    from kpidesk.engine.preview import PreviewRow as PreviewRow
 
 NAME_MAX = limits.RULE_NAME_MAX
 RowT = TypeVar("RowT", bound=Base)
