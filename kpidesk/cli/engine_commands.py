@@ -16,13 +16,13 @@ from kpidesk.cli.common import (
     add_db_option,
     add_lang_option,
     database,
+    desk,
     language,
 )
 from kpidesk.cli.present import Progress
-from kpidesk.services.caller import SYSTEM_CLI
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 log = logging.getLogger("kpidesk.cli")
 
@@ -112,16 +112,13 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
         return [args.date_from + dt.timedelta(days=offset) for offset in range(count)]
     if args.date is not None:
         return [args.date]
-    from kpidesk.services.setup import today
-
-    return [today(db)]
+    return [desk(db).today()]
 
 
 def cmd_recalc(args: argparse.Namespace) -> int:
     """The dates as one request to the run controller: queued behind a run in progress
     (said once on stderr), then every date oldest first under one hold of the run lock."""
     from kpidesk.services.run_control import RunListener, RunTicket
-    from kpidesk.services.runs import calculate
 
     db = database(args)
     try:
@@ -143,7 +140,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
 
         listener = RunListener(state=state, finished=done)
         try:
-            summaries = calculate(db, SYSTEM_CLI, dates, listener=listener)
+            summaries = desk(db).runs.calculate(dates, listener=listener)
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line

@@ -29,8 +29,8 @@ from kpidesk.data.db import Database
 from kpidesk.data.integrity import damage_message, quick_check
 from kpidesk.data.models import KpiRun
 from kpidesk.domain.freshness import data_note
-from kpidesk.engine.run import RunData, RunSummary, run_under_lock
-from kpidesk.engine.summary import RunStopped
+from kpidesk.engine.run import RunData, run_under_lock
+from kpidesk.engine.summary import RunStopped, RunSummary
 from kpidesk.scheduler.plan import (
     Clock,
     RetryPolicy,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from kpidesk.data import settings
 from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun, KpiRunData
 from kpidesk.data.source import RunLink, run_data_states
@@ -29,6 +28,7 @@ from kpidesk.services.run_control import (
     controller_for,
     refresh_verdicts_after,
 )
+from kpidesk.services.settings import today
 
 log = logging.getLogger("kpidesk.services")
 
@@ -94,8 +94,7 @@ def run_now(
     """
     caller.require_admin()
     if run_date is None:
-        with db.session() as session:
-            run_date = dt.datetime.now(settings.timezone(session)).date()
+        run_date = today(db)
     if progress is not None:
         listener = listener or RunListener()
         listener.progress = progress

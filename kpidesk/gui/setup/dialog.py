@@ -43,7 +43,7 @@ from kpidesk.gui.setup.page import (
 from kpidesk.gui.setup.profiles_page import ProfilesPage
 from kpidesk.gui.setup.rules_page import RulesPage
 from kpidesk.gui.setup.users_page import UsersPage
-from kpidesk.services import setup
+from kpidesk.services.run_control import RunListener
 from kpidesk.services.setup import RuleInfo
 
 
@@ -245,9 +245,6 @@ class KpiSetupDialog(QDialog):
         """
         if self.state.calculating or self.state.saving:
             return
-        from kpidesk.services.run_control import RunListener
-        from kpidesk.services.runs import run_now
-
         self._set_state(calculating=True)
         relay = _ProgressRelay(self)
         relay.progress.connect(progress)
@@ -255,7 +252,7 @@ class KpiSetupDialog(QDialog):
         relay.state.connect(self._run_state)
         if waiting is not None:
             relay.state.connect(lambda _request, state: waiting(state))
-        db, caller, events = self.ctx.db, self.ctx.caller, self.ctx.events
+        desk, events = self.ctx.desk, self.ctx.events
         relay.started.connect(events.runStarted)
         listener = RunListener(
             state=lambda ticket: relay.state.emit(ticket.id, ticket.state),
@@ -276,10 +273,10 @@ class KpiSetupDialog(QDialog):
 
         def start(run_date: dt.date) -> None:
             run_in_background(
-                self, lambda: run_now(db, caller, run_date, listener=listener), finished, broke
+                self, lambda: desk.runs.run_now(run_date, listener=listener), finished, broke
             )
 
-        run_in_background(self, lambda: setup.today(db), start, broke)
+        run_in_background(self, desk.today, start, broke)
 
     @Slot(int, str)
     def _run_state(self, request: int, state: str) -> None:
@@ -299,10 +296,8 @@ class KpiSetupDialog(QDialog):
         question = self.tr("Stop the calculation? The figures stay as they were before it started.")
         if not self.confirm(self.tr("Stop calculation"), question, self.tr("Stop")):
             return
-        from kpidesk.services.runs import cancel_run
-
-        db, caller = self.ctx.db, self.ctx.caller
-        run_in_background(self, lambda: cancel_run(db, caller, request), lambda _stopped: None)
+        desk = self.ctx.desk
+        run_in_background(self, lambda: desk.runs.cancel(request), lambda _stopped: None)
 
     # --- closing ---------------------------------------------------------------------------
 
