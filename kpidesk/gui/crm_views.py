@@ -36,9 +36,9 @@ from kpidesk.gui.crm_models import (
     CompanyModel,
     OpportunityModel,
     RowFilterProxy,
-    RowTableModel,
 )
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.table_model import TableModel
 from kpidesk.services import crm
 
 R = TypeVar("R")
@@ -98,7 +98,7 @@ class CrmTab(QWidget, Generic[R]):
     loaded = Signal()  # rows are in the model (tests and the main window wait on it)
     loadFailed = Signal(str)
 
-    def __init__(self, ctx: AppContext, model: RowTableModel[R], name: str,
+    def __init__(self, ctx: AppContext, model: TableModel[R], name: str,
                  parent: QWidget | None = None, *, sort_column: int = 0,
                  sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
                  stretch_column: int | None = None) -> None:  # fmt: skip
@@ -126,6 +126,7 @@ class CrmTab(QWidget, Generic[R]):
         self.table = make_table(f"{name}Table")
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(sort_column, sort_order)
+        self.model.sort(sort_column, sort_order)  # kept: new rows arrive in this order
         if stretch_column is not None:  # the name takes the room, not the last column
             header = self.table.horizontalHeader()
             header.setStretchLastSection(False)
@@ -177,10 +178,7 @@ class CrmTab(QWidget, Generic[R]):
     def _loaded(self, request: int, result: Any) -> None:
         if request != self._request:
             return
-        self.apply(result)
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() >= 0:  # new rows come in the database's order
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.apply(result)  # sorted as the table was last sorted
         if not self._sized:
             self._sized = True
             self.table.resizeColumnsToContents()

@@ -61,6 +61,7 @@ from kpidesk.gui.formatting import (
 )
 from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.table_model import ALIGN_LEFT, ALIGN_RIGHT, Column, TableModel
 from kpidesk.gui.widgets import heading
 
 Index = QModelIndex | QPersistentModelIndex
@@ -143,7 +144,7 @@ class LocaleNumberAxis(pg.AxisItem):
         return [self.locale.toString(float(v) * scale, "f", decimals) for v in values]
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(TableModel[tuple[Any, ...]]):
     """Rows of an explanation (tuples) with their column keys, formatted for people."""
 
     def __init__(self, locale: QLocale, language: str, currency: str, parent: Any = None) -> None:
@@ -153,26 +154,26 @@ class RowsModel(QAbstractTableModel):
         self.currency = currency
         self.keys: list[str] = []
         self.labels: list[str] = []
-        self.rows: list[tuple[Any, ...]] = []
 
-    def set_rows(self, keys: Sequence[str], labels: Sequence[str], rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.keys, self.labels, self.rows = list(keys), list(labels), [tuple(r) for r in rows]
-        self.endResetModel()
+    def set_table(self, keys: Sequence[str], labels: Sequence[str], rows: Sequence[Any]) -> None:
+        """The explanation's columns (keys and their labels) and rows, in one reset."""
+        self.keys, self.labels = list(keys), list(labels)
+        rows = [tuple(row) for row in rows]
+        columns = [self._column(number, label, rows) for number, label in enumerate(labels)]
+        self.set_rows(rows, columns)
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
+    def _column(self, number: int, label: str, rows: list[tuple[Any, ...]]) -> Column[Any]:
+        key = self.keys[number] if number < len(self.keys) else ""
 
-    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.labels)
+        def value(row: tuple[Any, ...]) -> Any:
+            return row[number] if number < len(row) else None
 
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.labels)):  # fmt: skip
-            return self.labels[section]
-        return None
+        values = [v for v in map(value, rows) if v is not None]
+        numeric = bool(values) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+        return Column(label, lambda row: self.text(key, value(row)),
+                      align=ALIGN_RIGHT if numeric else ALIGN_LEFT)  # fmt: skip
 
     def text(self, key: str, value: Any) -> str:
         if value is None:
@@ -195,24 +196,10 @@ class RowsModel(QAbstractTableModel):
             }.get(str(value), str(value))  # fmt: skip
         return str(value)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if index.column() >= len(row):
-            return None
-        key = self.keys[index.column()] if index.column() < len(self.keys) else ""
-        value = row[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(key, value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
     def as_text(self) -> str:
         """Tab-separated with a header: pasted into a mail or a spreadsheet as a call list."""
         lines = ["\t".join(self.labels)]
-        for row in self.rows:
+        for row in self.rows():
             lines.append("\t".join(self.text(k, v) for k, v in zip(self.keys, row, strict=False)))
         return "\n".join(lines)
 
@@ -496,13 +483,13 @@ class KpiChartDialog(QDialog):
     def _explained(self, explanation: Any) -> None:
         self.explanation = explanation
         lang = self.language
-        self.rowsModel.set_rows(explanation.columns, explanation.column_labels(lang),
+        self.rowsModel.set_table(explanation.columns, explanation.column_labels(lang),
                                explanation.rows)  # fmt: skip
         self.summaryLabel.setText(self.summary_text(explanation))
         has_gaps = bool(explanation.gap_columns)
         self.gapBox.setVisible(has_gaps)
         if has_gaps:
-            self.gapModel.set_rows(explanation.gap_columns, explanation.gap_column_labels(lang),
+            self.gapModel.set_table(explanation.gap_columns, explanation.gap_column_labels(lang),
                                    explanation.gap_rows)  # fmt: skip
             count = len(explanation.gap_rows)
             self.gapTitle.setText(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMargins, QSize, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QMargins, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,8 @@ from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.runner import run_in_background
-from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
+from kpidesk.gui.setup_models import TeamModel
+from kpidesk.gui.table_model import RowFilterProxy
 
 
 def _first_line(exc: BaseException) -> str:
@@ -63,10 +64,7 @@ class TeamViewDialog(QDialog):
         self.model = TeamModel(self.locale, ctx.language, parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("teamTable")
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy: RowFilterProxy[Any] = RowFilterProxy(self.model, self)  # the model sorts
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as the service orders them

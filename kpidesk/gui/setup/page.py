@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import level_colour
-from kpidesk.gui.setup_models import SetupTableModel
+from kpidesk.gui.table_model import TableModel
 from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo, UserInfo
 from kpidesk.services.setup import RuleInfo
@@ -145,7 +145,7 @@ class ImmediatePage(QWidget):
         if not index.isValid() or not table.selectionModel().isRowSelected(index.row()):
             return None
         model = table.model()
-        return model.row_item(index.row()) if isinstance(model, SetupTableModel) else None
+        return model.row_item(index.row()) if isinstance(model, TableModel) else None
 
     def show_snapshot(self, snapshot: SetupSnapshot) -> None:
         raise NotImplementedError

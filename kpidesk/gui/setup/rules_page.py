@@ -249,7 +249,7 @@ class RulesPage(ImmediatePage):
         return item if isinstance(item, RuleInfo) else None
 
     def select(self, name: str) -> None:
-        for row, rule in enumerate(self.model.items()):
+        for row, rule in enumerate(self.model.rows()):
             if rule.name == name:
                 self.table.selectRow(row)
                 self.table.setCurrentIndex(self.model.index(row, 0))
