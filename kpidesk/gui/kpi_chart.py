@@ -60,7 +60,7 @@ from kpidesk.gui.formatting import (
     to_display,
 )
 from kpidesk.gui.geometry import open_at_size
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.table_model import ALIGN_LEFT, ALIGN_RIGHT, Column, TableModel
 from kpidesk.gui.widgets import heading
 
@@ -269,6 +269,7 @@ class KpiChartDialog(QDialog):
         self.summaryLabel = QLabel(self.tr("Loading the explanation…"), self)
         self.summaryLabel.setObjectName("explanationSummary")
         self.summaryLabel.setWordWrap(True)
+        self.explainer = Loader(self)
         self.rowsModel = RowsModel(self.locale, self.language, currency, self)
         self.rowsTable = _table(self, "explanationTable", self.rowsModel)
         self.gapModel = RowsModel(self.locale, self.language, currency, self)
@@ -473,8 +474,7 @@ class KpiChartDialog(QDialog):
         db, caller = self.ctx.db, self.ctx.caller
         user_id, rule_id, run_date = self.user_id, self.item.rule_id, self.run_date
         lang = self.language
-        run_in_background(
-            self,
+        self.explainer.run(
             lambda: explain_result(db, caller, user_id, rule_id, run_date, lang=lang),
             self._explained,
             self._explain_failed,
@@ -523,9 +523,8 @@ class KpiChartDialog(QDialog):
             )
         return text
 
-    def _explain_failed(self, exc: BaseException) -> None:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self.summaryLabel.setText(self.tr("No explanation: %1").replace("%1", message))
+    def _explain_failed(self, failure: Failure) -> None:
+        self.summaryLabel.setText(self.tr("No explanation: %1").replace("%1", failure.text))
 
     def copy_call_list(self) -> None:
         QGuiApplication.clipboard().setText(self.gapModel.as_text())

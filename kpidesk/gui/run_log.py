@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.table_model import ALIGN_RIGHT, Column, TableModel
 from kpidesk.services import crm, runs
 from kpidesk.services.runs import RunLogRow
@@ -130,8 +130,7 @@ class RunLogWidget(QWidget):
         self.setObjectName("runLogWidget")
         self.ctx = ctx
         self.limit = limit
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)
         self.model = RunLogModel(ctx.language, self)
 
         self.table = QTableView(self)
@@ -167,20 +166,20 @@ class RunLogWidget(QWidget):
         ctx.events.runFinished.connect(self._on_run_finished)
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     @Slot()
     def reload(self) -> None:
-        """Load the log in the background; a reload asked for meanwhile follows it."""
-        if self.loading:
-            self._reload_again = True
-            return
-        self.loading = True
+        """Load the log in the background; a reload asked for meanwhile makes the first stale."""
         self.status.setText(self.tr("Loading the run log…"))
         db, caller, limit = self.ctx.db, self.ctx.caller, self.limit
 
         def fetch() -> tuple[list[RunLogRow], ZoneInfo]:
             return runs.run_log(db, caller, limit), crm.installation_timezone(db)
 
-        run_in_background(self, fetch, self._loaded, self._failed)
+        self.loader.run(fetch, self._loaded, self._failed)
 
     @Slot(object)
     def _on_run_finished(self, _summary: object) -> None:
@@ -197,14 +196,6 @@ class RunLogWidget(QWidget):
                 self.tr("%n run(s)", "", len(rows))
                 + (self.tr(", %n failed", "", failed) if failed else "")
             )
-        self._done_loading()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Could not load the run log: %1").replace("%1", str(exc)))
-        self._done_loading()
-
-    def _done_loading(self) -> None:
-        self.loading = False
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
+    def _failed(self, failure: Failure) -> None:
+        self.status.setText(self.tr("Could not load the run log: %1").replace("%1", failure.text))

@@ -26,14 +26,9 @@ from PySide6.QtWidgets import (
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.setup_models import TeamModel
 from kpidesk.gui.table_model import RowFilterProxy
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class TeamViewDialog(QDialog):
@@ -50,8 +45,9 @@ class TeamViewDialog(QDialog):
         self.setWindowTitle(self.tr("Team view"))
         self.ctx = ctx
         self.locale = locale_for(ctx.language)
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)  # the scores
+        self.profilesLoader = Loader(self)
+        self.exporter = Loader(self)
 
         self.filter = QComboBox(self)
         self.filter.setObjectName("teamProfileFilter")
@@ -133,8 +129,7 @@ class TeamViewDialog(QDialog):
         from kpidesk.services.people import list_profiles
 
         db, caller = self.ctx.db, self.ctx.caller
-        run_in_background(self, lambda: list_profiles(db, caller), self._profiles_loaded,
-                          lambda _exc: None)  # fmt: skip
+        self.profilesLoader.run(lambda: list_profiles(db, caller), self._profiles_loaded)
 
     def _profiles_loaded(self, profiles: list[Any]) -> None:
         self.filter.blockSignals(True)
@@ -151,25 +146,19 @@ class TeamViewDialog(QDialog):
     def _refresh(self, *_args: object) -> None:
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     def reload(self) -> None:
-        if self.loading:
-            self._reload_again = True
-            return
+        """Read the scores for the chosen profile; an older answer still under way is dropped."""
         from kpidesk.services.team import team_scores
 
-        self.loading = True
         db, caller = self.ctx.db, self.ctx.caller
         profile_id = self.filter.currentData() or None
-        run_in_background(
-            self, lambda: team_scores(db, caller, profile_id), self._loaded, self._failed
-        )
+        self.loader.run(lambda: team_scores(db, caller, profile_id), self._loaded, self._failed)
 
     def _loaded(self, scores: Any) -> None:
-        self.loading = False
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         self.model.set_scores(scores)
         if scores.run_date is None:
             self.header.setText(self.tr("No KPIs have been calculated yet."))
@@ -199,11 +188,10 @@ class TeamViewDialog(QDialog):
         grow_to_content(self, self.size().grownBy(QMargins(0, 0, max(extra_width, 0),
                                                            max(extra_height, 0))))  # fmt: skip
 
-    def _failed(self, exc: BaseException) -> None:
-        self.loading = False
-        self._reload_again = False
-        self.header.setText(self.tr("The team view could not be read: %1").replace(
-            "%1", _first_line(exc)))  # fmt: skip
+    def _failed(self, failure: Failure) -> None:
+        self.header.setText(
+            self.tr("The team view could not be read: %1").replace("%1", failure.text)
+        )
         self.exportButton.setEnabled(False)
         self.loaded.emit()
 
@@ -237,8 +225,8 @@ class TeamViewDialog(QDialog):
             self.message.setText(self.tr("Exported to %1").replace("%1", path))
             self.exported.emit(path)
 
-        def failed(exc: BaseException) -> None:
+        def failed(failure: Failure) -> None:
             self.exportButton.setEnabled(True)
-            self.message.setText(self.tr("Export failed: %1").replace("%1", _first_line(exc)))
+            self.message.setText(self.tr("Export failed: %1").replace("%1", failure.text))
 
-        run_in_background(self, lambda: scores.to_csv(path, language), done, failed)
+        self.exporter.run(lambda: scores.to_csv(path, language), done, failed)

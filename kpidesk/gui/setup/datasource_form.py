@@ -7,7 +7,7 @@ Each kind of source is a row of `KINDS`, so a new kind is a few lines here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -15,25 +15,14 @@ from PySide6.QtGui import QColor, QGuiApplication
 
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
+from kpidesk.gui.loader import failure_of, first_line
 from kpidesk.gui.table_model import Column, TableModel
 from kpidesk.services import source
+from kpidesk.services.caller import AccountChanged
 
 IMPORTS_SHOWN = 20
 DEFAULT_SETTLE = 60
 DEFAULT_TIMEOUT = 300
-
-
-def _first_line(text: str) -> str:
-    text = text.strip()
-    return text.splitlines()[0] if text else ""
-
-
-def problems_of(exc: BaseException) -> list[str]:
-    """One line per problem: `SourceError.problems`, else the exception's first line."""
-    problems = getattr(exc, "problems", None)
-    if problems:
-        return [str(problem) for problem in problems]
-    return [_first_line(str(exc)) or type(exc).__name__]
 
 
 @dataclass(frozen=True)
@@ -83,12 +72,29 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def load_source(ctx: AppContext) -> tuple[Any, list[Any], dict[str, list[str]]]:
-    """The source (credentials masked), its recent imports and each kind's mapping presets."""
-    view = source.show(ctx.db, ctx.caller)
-    imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
+@dataclass(frozen=True)
+class SourceState:
+    """The stored source (credentials masked), its recent imports and each kind's mapping
+    presets, as the dialog's snapshot holds them; `error` if they could not be read."""
+
+    view: source.SourceView | None = None
+    imports: tuple[Any, ...] = ()
+    presets: dict[str, list[str]] = field(default_factory=dict)
+    error: str = ""
+
+
+def load_source(ctx: AppContext) -> SourceState:
+    """Read off the GUI thread with the rest of the setup; a source that cannot be read says
+    why on its own page and leaves the other pages working."""
+    try:
+        view = source.show(ctx.db, ctx.caller)
+        imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
+    except AccountChanged:
+        raise  # every window must hear of it
+    except Exception as exc:  # noqa: BLE001 - said on the page, in one line
+        return SourceState(error=failure_of(exc).text)
     presets = {kind.key: source.mapping_presets(kind.key) for kind in KINDS if kind.fields}
-    return view, imports, presets
+    return SourceState(view, tuple(imports), presets)
 
 
 class ImportsModel(TableModel[Any]):
@@ -115,7 +121,7 @@ class ImportsModel(TableModel[Any]):
             Column(self.tr("Rows per file"), lambda i: self.rows_text(i.rows),
                    tooltip=lambda i: "\n".join(f"{name}: {count}"
                                                 for name, count in i.rows.items()) or None),
-            Column(self.tr("Error"), lambda i: _first_line(i.error or ""),
+            Column(self.tr("Error"), lambda i: first_line(i.error or ""),
                    tooltip=lambda i: i.error or None),
         ])  # fmt: skip
 

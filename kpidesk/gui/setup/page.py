@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import level_colour
+from kpidesk.gui.loader import Failure, failure_of
+from kpidesk.gui.setup.datasource_form import SourceState, load_source
 from kpidesk.gui.table_model import TableModel
 from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo, UserInfo
@@ -34,6 +36,7 @@ class SetupSnapshot:
     activity_types: list[str]
     specs: list[TemplateSpec]
     currency: str
+    source: SourceState | None = None  # the Datakilde page's (administrators only)
 
 
 def load_snapshot(ctx: AppContext) -> SetupSnapshot:
@@ -45,6 +48,7 @@ def load_snapshot(ctx: AppContext) -> SetupSnapshot:
         activity_types=setup.activity_types(db, caller),
         specs=setup.template_specs(),
         currency=setup.currency(db),
+        source=load_source(ctx) if caller.is_admin else None,
     )
 
 
@@ -90,9 +94,18 @@ class SetupHost(Protocol):
     locale: QLocale
 
     def change(
-        self, action: Callable[[], Any], message: PageMessage, success: Callable[[Any], str]
+        self,
+        action: Callable[[], Any],
+        message: PageMessage,
+        success: Callable[[Any], str],
+        failed: Callable[[Failure], None] | None = None,
     ) -> None:
-        """Save one change off the GUI thread, say so in `message`, reload every page."""
+        """Save one change off the GUI thread, say so in `message` (or let `failed` say why
+        not), reload every page."""
+        ...
+
+    def reload(self) -> None:
+        """Read the setup again (after something a page did that is not a change of it)."""
         ...
 
     def confirm(self, title: str, question: str) -> bool:
@@ -155,8 +168,8 @@ class ImmediatePage(QWidget):
 
 
 def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    """An exception in one line, as every background failure is said (`loader.failure_of`)."""
+    return failure_of(exc).text
 
 
 def html_text(text: str) -> str:
