@@ -58,8 +58,7 @@ class Loader(QObject):
     busyChanged = Signal(bool)
 
     def __init__(self, owner: QObject) -> None:
-        super().__init__(owner)
-        self._owner = owner
+        super().__init__(owner)  # Qt holds the loader; the loader holds no Python reference back
         self._request = 0
         self._busy = False
 
@@ -95,7 +94,11 @@ class Loader(QObject):
             else:
                 log.warning("background call failed: %s", failure.text)
 
-        run_in_background(self._owner, fn, succeeded, broke)
+        owner = self.parent()
+        if owner is None:  # its window is being deleted: nobody to answer
+            self._set_busy(False)
+            return
+        run_in_background(owner, fn, succeeded, broke)
 
     def cancel(self) -> None:
         """Drop the answer of the call under way (the call itself finishes on its worker)."""

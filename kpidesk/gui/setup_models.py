@@ -35,11 +35,10 @@ from kpidesk.gui.table_model import (
 from kpidesk.services.people import ProfileInfo, UserInfo, rule_guidance
 from kpidesk.services.setup import RuleInfo
 
-__all__ = ["ID_ROLE", "ITEM_ROLE", "LEVEL_ROLE", "SORT_ROLE", "ProfilesModel", "UsersModel",
+__all__ = ["ID_ROLE", "LEVEL_ROLE", "ROW_ROLE", "SORT_ROLE", "ProfilesModel", "UsersModel",
            "RulesModel", "PreviewModel", "TeamModel"]  # fmt: skip
 
 Index = QModelIndex | QPersistentModelIndex
-ITEM_ROLE = ROW_ROLE  # the row's dataclass
 _EDIT = int(Qt.ItemDataRole.EditRole)
 
 

@@ -458,6 +458,7 @@ class DataSourcePage(QWidget):
     def _saved(self, warnings: list[str]) -> str:
         """What the message says once stored; the dialog then reads the setup again."""
         self.dirty = False
+        self._update_buttons()
         QTimer.singleShot(0, self, self.saved.emit)  # after the dialog has said so
         return self.tr("Saved.") + "".join(f"\n{line}" for line in warnings or [])
 
