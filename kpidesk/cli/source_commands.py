@@ -1,4 +1,4 @@
-"""`kpidesk source set|show` and `kpidesk sync`: the data source the nightly run imports from."""
+"""`kpidesk source set folder|sql|none`, `source show` and `sync`: where the night imports from."""
 
 from __future__ import annotations
 
@@ -101,6 +101,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "service's env file) import; desktops leave the night to the service",
     )
     sql.set_defaults(handler=cmd_source_set_sql)
+    none = kinds.add_parser(
+        "none",
+        help="no data source: the nightly run calculates on the data imported by hand",
+        description="The nightly run stops importing and calculates on the CRM data imported "
+        "by hand (kpidesk import-crm). The former source's folder or URL, mapping and "
+        "password stay stored, so setting it again is one command.",
+    )
+    add_db_option(none)
+    none.set_defaults(handler=cmd_source_set_none)
     show = source_sub.add_parser("show", help="show the data source (credentials masked)")
     add_db_option(show)
     show.set_defaults(handler=cmd_source_show)
@@ -165,6 +174,25 @@ def cmd_source_set_sql(args: argparse.Namespace) -> int:
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}") from exc
     return _set_source(args, source.set_sql, url, args.mapping, args.timeout)
+
+
+def cmd_source_set_none(args: argparse.Namespace) -> int:
+    """No data source; says which one it was, so a mistaken call is seen at once."""
+    from kpidesk.services import source
+
+    db = database(args)
+    try:
+        before = source.show(db, SYSTEM_CLI)
+        source.set_none(db, SYSTEM_CLI)
+    finally:
+        db.dispose()
+    if before.kind == "none":
+        print("data source unchanged: there was none")
+    else:
+        print(f"data source set: none (was {before.kind} {before.path}, mapping {before.mapping})")
+        print("the nightly run now calculates on the CRM data imported by hand; "
+              f"`kpidesk source set {before.kind} …` sets it again")  # fmt: skip
+    return ExitCode.OK
 
 
 def cmd_source_show(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""`kpidesk source set folder|show`, `kpidesk sync` and `kpidesk scheduler --once` with a source."""
+"""`kpidesk source set folder|none|show`, `sync` and `scheduler --once` with a data source."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
-from kpidesk.data.models import Activity, KpiRule, Profile
+from kpidesk.data.models import Activity, AuditEntry, KpiRule, Profile
 from kpidesk.services.caller import SYSTEM_CLI
 from kpidesk.services.runs import run_log
 from tests.data.test_importer import base_export, write
@@ -76,6 +76,47 @@ def test_source_set_refuses_a_bad_mapping(
     assert "the data source was not changed" in err
     assert main(["source", "show", "--db", db_url]) == 0
     assert "source: none" in capsys.readouterr().out
+
+
+def test_source_set_none_says_what_it_was_and_keeps_its_settings(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = base_export(tmp_path / "export")
+    _age(folder, 3600)
+    assert main(["source", "set", "none", "--db", db_url]) == 0
+    assert capsys.readouterr().out == "data source unchanged: there was none\n"
+    assert main(["source", "set", "folder", "--db", db_url, "--path", str(folder),
+                 "--marker", "done"])  == 0  # fmt: skip
+    write(folder, "done", "")
+    assert main(["sync", "--db", db_url]) == 0
+    capsys.readouterr()
+
+    assert main(["source", "set", "none", "--db", db_url]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"data source set: none (was folder {folder}, mapping kpidesk)",
+        "the nightly run now calculates on the CRM data imported by hand; "
+        "`kpidesk source set folder …` sets it again",
+    ]
+    assert main(["source", "show", "--db", db_url]) == 0
+    assert capsys.readouterr().out.startswith("source: none (")
+    # A newer export is not imported any more: the data stay as the last import left them.
+    write(folder, "activities.csv", "id,type,status,start_at\n")
+    assert main(["sync", "--db", db_url]) == 1
+    assert "no data source is set up" in capsys.readouterr().err
+    assert main(["config", "get", "source_marker", "--db", db_url]) == 0
+    assert capsys.readouterr().out.strip().endswith("done")  # kept for setting it again
+    db = Database(db_url)
+    try:
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(Activity)) == 3
+            changes = session.scalars(
+                select(AuditEntry.entity_key).where(AuditEntry.entity == "data_source")
+                .order_by(AuditEntry.id)
+            ).all()  # fmt: skip
+        assert changes == ["folder", "none"]  # the repeated "none" changed nothing
+    finally:
+        db.dispose()
 
 
 @pytest.mark.slow

@@ -13,16 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kpidesk.data.db import Database
+from kpidesk.data.folder_source import NoNewExport, SourceProblem, export_moment, find_export
 from kpidesk.data.models import Activity, CrmImport
-from kpidesk.data.source import (
-    NoNewExport,
-    SourceConfig,
-    SourceProblem,
-    SyncResult,
-    export_moment,
-    find_export,
-    sync,
-)
+from kpidesk.data.source import SourceConfig, SyncResult, sync
 from kpidesk.services.caller import SYSTEM_CLI
 from kpidesk.services.source import mask, set_folder, show
 from tests.data.test_importer import base_export, write
