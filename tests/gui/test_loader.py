@@ -22,13 +22,15 @@ WAIT = 10_000
 
 
 def owner(qtbot: QtBot) -> QWidget:
+    """A window for the loader; the test keeps it (a loader lives as long as its window)."""
     widget = QWidget()
     qtbot.addWidget(widget)
     return widget
 
 
 def test_the_latest_request_wins(qtbot: QtBot) -> None:
-    loader = Loader(owner(qtbot))
+    window = owner(qtbot)
+    loader = Loader(window)
     answers: list[str] = []
     started = threading.Event()
 
@@ -52,7 +54,8 @@ def test_a_failure_is_said_once_in_one_line_per_problem(
     """A bad mapping file: the service's SourceError names each problem; no traceback."""
     bad = tmp_path / "bad.toml"
     bad.write_text("[mapping\n", encoding="utf-8")
-    loader = Loader(owner(qtbot))
+    window = owner(qtbot)
+    loader = Loader(window)
     failures: list[Failure] = []
     busy_seen: list[bool] = []
     loader.busyChanged.connect(busy_seen.append)
@@ -79,7 +82,8 @@ def test_an_exception_without_words_is_named() -> None:
 def test_a_stale_answer_still_lets_go_of_its_window_on_the_gui_thread(qtbot: QtBot) -> None:
     """runner.py's guarantee through the loader: the job's function (here holding a window no
     one else holds) is freed on the GUI thread, also when its answer is dropped as stale."""
-    loader = Loader(owner(qtbot))
+    window = owner(qtbot)
+    loader = Loader(window)
     freed_on: list[str] = []
     answers: list[str] = []
 
