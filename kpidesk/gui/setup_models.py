@@ -186,7 +186,7 @@ class RulesModel(TableModel[RuleInfo]):
 
     def template_name(self, template: str) -> str:
         spec = self.specs.get(template)
-        return spec.name(self.language) if spec is not None else template
+        return spec.title(self.language) if spec is not None else template
 
     def is_muted(self, row: RuleInfo) -> bool:
         return not row.active
