@@ -31,8 +31,8 @@ from kpidesk.gui.widgets import heading
 from kpidesk.services.caller import Caller
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
     from kpidesk.services.auth import SleepFn
+    from kpidesk.services.database import Database
 
 # The auth service (and with it SQLAlchemy and argon2) is imported where it is used, not
 # here: the login dialog is the first thing people see and paints before the database opens.
@@ -138,8 +138,8 @@ class _CheckingDialog(QDialog):
         return self.status
 
     def failure_text(self, failure: Failure) -> str:
-        from kpidesk.data.db import DatabaseError
         from kpidesk.services import auth
+        from kpidesk.services.database import DatabaseError
 
         exc = failure.error
         if isinstance(exc, auth.LoginFailed):
@@ -485,6 +485,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
     def accept(self) -> None:
         from kpidesk.services import auth
+        from kpidesk.services.desk import KpiDesk
 
         if self.busy or self.caller is None:
             return
@@ -498,7 +499,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
         def change() -> None:
             auth.authenticate(db, caller.login, current, sleep=sleep)
-            auth.set_password(db, caller, caller.login, new)
+            KpiDesk(db, caller).account.set_password(caller.login, new)
 
         self.set_busy(True, self.tr("Changing the password…"))
         self.checker.run(change, self._succeeded, self._failed)

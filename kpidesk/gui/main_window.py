@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -44,7 +44,10 @@ from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.run_status import RunStatusText, data_status_text, run_status_text
 from kpidesk.gui.warmup import start_warmup
-from kpidesk.services import auth, crm
+from kpidesk.services import auth
+
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import LastRun
 
 log = logging.getLogger("kpidesk.gui")
 
@@ -291,8 +294,8 @@ class MainWindow(QMainWindow):
 
     # --- who is logged in ---------------------------------------------------------------------
     def refresh_account(self) -> None:
-        db, caller = self.ctx.db, self.ctx.caller
-        self.accountLoader.run(lambda: auth.account(db, caller), self._show_account)
+        desk = self.ctx.desk
+        self.accountLoader.run(desk.account.details, self._show_account)
 
     def _show_account(self, account: auth.Account) -> None:
         role = self.tr("administrator") if account.role == "admin" else self.tr("user")
@@ -306,11 +309,9 @@ class MainWindow(QMainWindow):
     # --- "Mine KPI" -----------------------------------------------------------------------------
     def refresh_my_kpi(self) -> None:
         """Ask off-thread whether the user has an active rule; show or hide "Mine KPI"."""
-        from kpidesk.services.kpi import has_rules
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         self.myKpiLoader.run(
-            lambda: has_rules(db, caller, caller.login),
+            desk.kpi.has_rules,
             lambda visible: self._set_my_kpi_visible(bool(visible)),
             lambda failure: log.warning("could not check the user's KPI rules: %s", failure.text),
         )
@@ -322,20 +323,18 @@ class MainWindow(QMainWindow):
 
     # --- the status bar's run status ------------------------------------------------------------
     def refresh_run_status(self) -> None:
-        from kpidesk.services.kpi import run_status
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         known_tz = self.timezone
 
-        def fetch() -> tuple[Any, ZoneInfo]:
-            tz = known_tz or crm.installation_timezone(db)
-            return run_status(db, caller), tz
+        def fetch() -> tuple[LastRun | None, ZoneInfo]:
+            tz = known_tz or desk.timezone()
+            return desk.kpi.run_status(), tz
 
         self.statusLoader.run(
             fetch, lambda result: self._show_run_status(*result), self._show_run_status_error
         )
 
-    def _show_run_status(self, run: Any, tz: ZoneInfo) -> None:
+    def _show_run_status(self, run: LastRun | None, tz: ZoneInfo) -> None:
         self.timezone = tz
         now = self.ctx.clock().astimezone(tz)
         self._set_run_label(run_status_text(run, now, tz))
@@ -494,5 +493,5 @@ class MainWindow(QMainWindow):
             self.tr(
                 "<h3>kpidesk {version}</h3><p>KPIs for your CRM: calculated every night for "
                 "every user, with history and forecast.</p><p>Database: {database}</p>"
-            ).format(version=__version__, database=self.ctx.db.display_url()),
+            ).format(version=__version__, database=self.ctx.desk.display_url()),
         )

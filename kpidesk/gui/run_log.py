@@ -27,7 +27,6 @@ from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.table_model import ALIGN_RIGHT, Column, TableModel
-from kpidesk.services import crm, runs
 from kpidesk.services.runs import RunLogRow
 
 DEFAULT_LIMIT = 200
@@ -174,10 +173,10 @@ class RunLogWidget(QWidget):
     def reload(self) -> None:
         """Load the log in the background; a reload asked for meanwhile makes the first stale."""
         self.status.setText(self.tr("Loading the run log…"))
-        db, caller, limit = self.ctx.db, self.ctx.caller, self.limit
+        desk, limit = self.ctx.desk, self.limit
 
         def fetch() -> tuple[list[RunLogRow], ZoneInfo]:
-            return runs.run_log(db, caller, limit), crm.installation_timezone(db)
+            return desk.runs.log(limit), desk.timezone()
 
         self.loader.run(fetch, self._loaded, self._failed)
 

@@ -4,7 +4,7 @@ profile, export to CSV. Read off the GUI thread from the latest successful run."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMargins, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +29,10 @@ from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.setup_models import TeamModel
 from kpidesk.gui.table_model import RowFilterProxy
+
+if TYPE_CHECKING:
+    from kpidesk.services.people import ProfileInfo
+    from kpidesk.services.team import TeamScores
 
 
 class TeamViewDialog(QDialog):
@@ -126,12 +130,10 @@ class TeamViewDialog(QDialog):
         return "&nbsp;&nbsp;".join(parts)
 
     def _load_profiles(self) -> None:
-        from kpidesk.services.people import list_profiles
+        desk = self.ctx.desk
+        self.profilesLoader.run(desk.people.profiles, self._profiles_loaded)
 
-        db, caller = self.ctx.db, self.ctx.caller
-        self.profilesLoader.run(lambda: list_profiles(db, caller), self._profiles_loaded)
-
-    def _profiles_loaded(self, profiles: list[Any]) -> None:
+    def _profiles_loaded(self, profiles: list[ProfileInfo]) -> None:
         self.filter.blockSignals(True)
         for profile in profiles:
             self.filter.addItem(profile.name, profile.id)
@@ -152,13 +154,11 @@ class TeamViewDialog(QDialog):
 
     def reload(self) -> None:
         """Read the scores for the chosen profile; an older answer still under way is dropped."""
-        from kpidesk.services.team import team_scores
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         profile_id = self.filter.currentData() or None
-        self.loader.run(lambda: team_scores(db, caller, profile_id), self._loaded, self._failed)
+        self.loader.run(lambda: desk.team.scores(profile_id), self._loaded, self._failed)
 
-    def _loaded(self, scores: Any) -> None:
+    def _loaded(self, scores: TeamScores) -> None:
         self.model.set_scores(scores)
         if scores.run_date is None:
             self.header.setText(self.tr("No KPIs have been calculated yet."))

@@ -49,20 +49,18 @@ class Kind:
 
 
 def _save_none(ctx: AppContext, _form: SourceForm) -> list[str]:
-    source.set_none(ctx.db, ctx.caller)
+    ctx.desk.source.set_none()
     return []
 
 
 def _save_folder(ctx: AppContext, form: SourceForm) -> list[str]:
-    return source.set_folder(
-        ctx.db, ctx.caller, form.path, form.mapping, form.marker, form.settle_seconds
-    )
+    return ctx.desk.source.set_folder(form.path, form.mapping, form.marker, form.settle_seconds)
 
 
 def _save_sql(ctx: AppContext, form: SourceForm) -> list[str]:
     # The URL as shown keeps the stored password (`user:***@`); a typed one replaces it.
     url = source.url_with_password(form.url, form.password) if form.password else form.url
-    return source.set_sql(ctx.db, ctx.caller, url, form.mapping, form.timeout_seconds)
+    return ctx.desk.source.set_sql(url, form.mapping, form.timeout_seconds)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -86,9 +84,10 @@ class SourceState:
 def load_source(ctx: AppContext) -> SourceState:
     """Read off the GUI thread with the rest of the setup; a source that cannot be read says
     why on its own page and leaves the other pages working."""
+    desk = ctx.desk
     try:
-        view = source.show(ctx.db, ctx.caller)
-        imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
+        view = desk.source.show()
+        imports = desk.source.recent_imports(IMPORTS_SHOWN)
     except AccountChanged:
         raise  # every window must hear of it
     except Exception as exc:  # noqa: BLE001 - said on the page, in one line

@@ -21,7 +21,6 @@ from kpidesk.gui.formatting import level_colour
 from kpidesk.gui.loader import Failure, failure_of
 from kpidesk.gui.setup.datasource_form import SourceState, load_source
 from kpidesk.gui.table_model import TableModel
-from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo, UserInfo
 from kpidesk.services.setup import RuleInfo
 
@@ -40,15 +39,15 @@ class SetupSnapshot:
 
 
 def load_snapshot(ctx: AppContext) -> SetupSnapshot:
-    db, caller = ctx.db, ctx.caller
+    desk = ctx.desk
     return SetupSnapshot(
-        profiles=people.list_profiles(db, caller),
-        users=people.list_users(db, caller),
-        rules=setup.list_rules(db, caller),
-        activity_types=setup.activity_types(db, caller),
-        specs=setup.template_specs(),
-        currency=setup.currency(db),
-        source=load_source(ctx) if caller.is_admin else None,
+        profiles=desk.people.profiles(),
+        users=desk.people.users(),
+        rules=desk.setup.rules(),
+        activity_types=desk.setup.activity_types(),
+        specs=desk.setup.templates(),
+        currency=desk.settings.currency(),
+        source=load_source(ctx) if ctx.caller.is_admin else None,
     )
 
 
