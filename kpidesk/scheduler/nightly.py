@@ -47,6 +47,7 @@ from kpidesk.services.run_control import (
     controller_for,
     refresh_verdicts_after,
 )
+from kpidesk.services.source import audit_import
 
 log = logging.getLogger("kpidesk.scheduler")
 
@@ -252,6 +253,10 @@ class NightlyRunner:
                 "failed", "", f"{type(exc).__name__}: {exc}", last_good=last,
                 attempted_at=now.astimezone(dt.UTC),
             )  # fmt: skip
+        try:
+            audit_import(self.db, SYSTEM_SCHEDULER, result)  # an import the night wrote
+        except Exception as exc:  # noqa: BLE001 - the import stands, without its audit row
+            log.warning("the night's import was not written to the audit log: %s", exc)
         if result.status == "no_source":
             return None
         last = result.last_good

@@ -344,8 +344,8 @@ def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -
 def audit_import(db: Database, caller: Caller, result: SyncResult) -> None:
     """The audit entry of a sync that wrote data itself (`import crm_data <source>`, with the
     import's id and rows per entity); nothing for one that found nothing new, failed, or took
-    over another process's import. (The nightly run's sync in `scheduler/nightly.py` should call
-    it with `SYSTEM_SCHEDULER`; it does not yet.)"""
+    over another process's import. The nightly run's sync (`scheduler/nightly.py`) calls it as
+    `SYSTEM_SCHEDULER`."""
     if result.status != "imported" or result.report is None:
         return
     rows = result.last_good.rows if result.last_good is not None else {}
