@@ -467,16 +467,6 @@ class RuleEditorDialog(QDialog):
             )
         self.guidanceLabel.setText("<br>".join(lines))
 
-    def guidance_levels(self) -> dict[str, str]:
-        """Profile name → guidance level as shown (for tests and assistive text)."""
-        counts = people.projected_rule_counts(
-            self.rules, self.profile_ids(),
-            editing_rule_id=self.rule.id if self.rule else None,
-            active=self.activeCheck.isChecked(),
-        )  # fmt: skip
-        names = {p.id: p.name for p in self.profiles}
-        return {names[pid]: people.rule_guidance(n).level for pid, n in counts.items()}
-
     # --- save ------------------------------------------------------------------------------
 
     def draft(self) -> RuleDraft:

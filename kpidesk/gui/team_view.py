@@ -144,11 +144,6 @@ class TeamViewDialog(QDialog):
             self.filter.addItem(profile.name, profile.id)
         self.filter.blockSignals(False)
 
-    def filter_by(self, profile_name: str) -> None:
-        index = self.filter.findText(profile_name)
-        if index >= 0:
-            self.filter.setCurrentIndex(index)
-
     @Slot(object)
     def _refresh(self, *_args: object) -> None:
         self.reload()

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database
-from kpidesk.data.models import Activity, Base, KpiRule, Profile
+from kpidesk.data.models import Activity, Base, KpiResult, KpiRule, KpiRun, Profile
 from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
@@ -30,12 +30,6 @@ from kpidesk.services.caller import Caller, checked
 
 NAME_MAX = limits.RULE_NAME_MAX
 RowT = TypeVar("RowT", bound=Base)
-# The catalogue in the order the product describes it (new templates follow, by key).
-TEMPLATE_ORDER = (
-    "planned_meetings", "kam_coverage", "completed_activities", "overdue_activities",
-    "neglected_accounts", "won_deals", "won_revenue", "pipeline_value", "win_rate",
-    "new_opportunities",
-)  # fmt: skip
 
 
 class SetupError(Exception):
@@ -124,15 +118,11 @@ def _rule(session: Session, rule_id: int) -> KpiRule:
 def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
     caller.require_admin()
     with db.session() as session:
-        rules = session.scalars(select(KpiRule).order_by(KpiRule.name)).all()
+        # The profiles of all rules in one more statement, not one per rule.
+        rules = session.scalars(
+            select(KpiRule).options(selectinload(KpiRule.profiles)).order_by(KpiRule.name)
+        ).all()
         return [_rule_info(rule) for rule in rules]
-
-
-@checked
-def get_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
-    caller.require_admin()
-    with db.session() as session:
-        return _rule_info(_rule(session, rule_id))
 
 
 def check_rule(
@@ -277,16 +267,43 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
 
 @checked
 def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
-    """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
+    """Deletes the rule and, with it, its results (the history goes too: the GUI confirms).
+
+    The runs that calculated it are counted again, so the run log's users, rules and results
+    say what is kept.
+    """
     caller.require_admin()
     with writing(db) as session:
         rule = _rule(session, rule_id)
         details = _rule_details(rule)
+        runs = session.scalars(
+            select(KpiResult.run_id).where(KpiResult.rule_id == rule_id).distinct()
+        ).all()
         session.delete(rule)
+        session.flush()  # its results go with it (ON DELETE CASCADE)
+        _recount_runs(session, [run for run in runs if run is not None])
         audit.record(
             session, actor=caller.login, action="delete", entity="rule", key=details["name"],
             details=details,
         )  # fmt: skip
+
+
+def _recount_runs(session: Session, run_ids: list[int]) -> None:
+    """The runs' counters after a rule of theirs went: users and results as kept, one rule less."""
+    if not run_ids:
+        return
+    kept = select(func.count()).where(KpiResult.run_id == KpiRun.id).scalar_subquery()
+    users = (
+        select(func.count(func.distinct(KpiResult.user_id)))
+        .where(KpiResult.run_id == KpiRun.id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(KpiRun)
+        .where(KpiRun.id.in_(run_ids))
+        .values(results_count=kept, users_count=users, rules_count=KpiRun.rules_count - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @checked
@@ -319,12 +336,10 @@ def _rule_details(rule: KpiRule) -> dict[str, Any]:
 
 
 def template_specs() -> list[TemplateSpec]:
-    """The built-in templates (the catalogue is public: `kpidesk templates` prints it too)."""
+    """The built-in templates in their `spec.order` (`kpidesk templates` prints them too)."""
     from kpidesk.engine.catalogue import TEMPLATES
 
-    specs = [template.spec for template in TEMPLATES.values()]
-    order = {key: number for number, key in enumerate(TEMPLATE_ORDER)}
-    return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
+    return [template.spec for template in TEMPLATES.values()]  # the catalogue keeps that order
 
 
 @checked

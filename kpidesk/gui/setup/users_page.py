@@ -140,9 +140,6 @@ class UsersPage(ImmediatePage):
         self.filter.blockSignals(False)
         self._apply_filter()
 
-    def filter_by(self, profile_id: int) -> None:
-        self.filter.setCurrentIndex(max(self.filter.findData(profile_id), 0))
-
     def _apply_filter(self) -> None:
         wanted = self.filter.currentData()
         if wanted is None or wanted == self.ALL:
