@@ -303,11 +303,17 @@ class KpiChartDialog(QDialog):
         self.gapBox = gap_box
         self.gapBox.setVisible(False)
 
+        # The records and the call list side by side: each table gets the whole height under
+        # the chart, so both show several rows on a 1366×768 screen.
+        rows_box = QWidget(self)
+        rows_layout = QVBoxLayout(rows_box)
+        rows_layout.setContentsMargins(0, 0, 0, 0)
+        rows_layout.addWidget(self.summaryLabel)
+        rows_layout.addWidget(self.rowsTable, 1)
         records = QWidget(self)
-        records_layout = QVBoxLayout(records)
+        records_layout = QHBoxLayout(records)
         records_layout.setContentsMargins(0, 0, 0, 0)
-        records_layout.addWidget(self.summaryLabel)
-        records_layout.addWidget(self.rowsTable, 1)
+        records_layout.addWidget(rows_box, 1)
         records_layout.addWidget(self.gapBox, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -335,10 +341,11 @@ class KpiChartDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         metrics = self.fontMetrics()
-        # Room for the chart and a few rows of each table under it (1366×768: fits).
-        open_at_size(self, "kpiChart",
-                     QSize(metrics.horizontalAdvance("M") * 90, metrics.height() * 48))  # fmt: skip
-        self.splitter.setSizes([metrics.height() * 20, metrics.height() * 14])
+        # Room for the chart and several rows of the tables beside each other under it
+        # (1366×768: fits).
+        em = metrics.horizontalAdvance("M")
+        open_at_size(self, "kpiChart", QSize(em * 120, metrics.height() * 48))
+        self.splitter.setSizes([metrics.height() * 17, metrics.height() * 17])
         self.load_explanation()
 
     # --- chart -----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
+from kpidesk.gui.widgets import TwoLineHeader
 
 
 def _first_line(exc: BaseException) -> str:
@@ -63,6 +64,9 @@ class TeamViewDialog(QDialog):
         self.model = TeamModel(self.locale, ctx.language, parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("teamTable")
+        # A column per rule: long rule names take two lines rather than the screen's width.
+        self.table.setHorizontalHeader(TwoLineHeader(self.table))
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._grow_to_table)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)

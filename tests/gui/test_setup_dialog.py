@@ -326,10 +326,9 @@ def test_keyboard_enter_creates_and_edits_escape_closes(
     assert not dialog.isVisible()
 
 
-def test_admin_sets_a_password_twice_typed(
-    qtbot: QtBot, db: Database, seed: Seed, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from PySide6.QtWidgets import QInputDialog
+def test_admin_sets_a_password_twice_typed(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
 
     from kpidesk.services.auth import authenticate
 
@@ -338,11 +337,28 @@ def test_admin_sets_a_password_twice_typed(
     dialog.tabs.setCurrentWidget(page)
     row = [u.login for u in page.model.items()].index("bo")
     page.table.setCurrentIndex(page.model.index(row, 0))
-    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-43"])
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (next(typed), True))
+
+    def type_into_dialogs(*passwords: str) -> None:
+        """Type each password into the next "Set password" dialog and press OK."""
+        waiting = list(passwords)
+
+        def answer() -> None:
+            asking = QApplication.activeModalWidget()
+            if not isinstance(asking, QInputDialog) or not asking.isVisible():
+                QTimer.singleShot(20, answer)
+                return
+            assert asking.objectName() == "setPasswordDialog"
+            asking.setTextValue(waiting.pop(0))
+            asking.accept()
+            if waiting:
+                QTimer.singleShot(20, answer)
+
+        QTimer.singleShot(20, answer)
+
+    type_into_dialogs("Kaffe-og-kage-42", "Kaffe-og-kage-43")
     page.passwordButton.click()
     assert "differ" in page.message.text()
-    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-42"])
+    type_into_dialogs("Kaffe-og-kage-42", "Kaffe-og-kage-42")
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.passwordButton.click()
     assert authenticate(db, "bo", "Kaffe-og-kage-42", sleep=lambda _s: None).login == "bo"
