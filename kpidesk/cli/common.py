@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import argparse
 import enum
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from kpidesk.domain.display import LANGUAGES, Language
+from kpidesk.domain.messages import language_from_environment
 
 if TYPE_CHECKING:
     from kpidesk.data.db import Database
@@ -41,6 +45,25 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         help="database URL (default: $KPIDESK_DATABASE_URL or the SQLite file in the user data "
         "folder), e.g. sqlite:///kpi.sqlite3 or postgresql://user@host/kpidesk",
     )
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """`--lang da|en` for commands that print words for people (figures, explanations)."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of what people read (default: from LC_ALL/LC_MESSAGES/LANG, as the "
+        "desktop app: English for an English locale, Danish otherwise)",
+    )
+
+
+def language(args: argparse.Namespace) -> Language:
+    """`--lang`, else the locale's language (the same choice the desktop app makes)."""
+    chosen = getattr(args, "lang", None)
+    if chosen in LANGUAGES:
+        return "en" if chosen == "en" else "da"
+    return language_from_environment(os.environ)
 
 
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:

@@ -17,13 +17,21 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import (
+    ExitCode,
+    UserError,
+    add_db_option,
+    add_lang_option,
+    database,
+    language,
+)
+from kpidesk.domain.display import UNDEFINED, format_score, format_value
+from kpidesk.domain.messages import CATALOGUE, Msg, define, say
+from kpidesk.domain.words import forecast_brief
 from kpidesk.services.caller import SYSTEM_CLI
 
 if TYPE_CHECKING:
     from kpidesk.data.db import Database
-
-UNDEFINED = "–"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(fractions for percents); the table shows them as people read them.",
     )
     add_db_option(kpi)
+    add_lang_option(kpi)
     kpi.add_argument("--user", required=True, metavar="LOGIN", help="the user's login")
     kpi.add_argument("--date", type=_parse_date, metavar="D",
                      help="the figures as of this date (YYYY-MM-DD; default: today)")  # fmt: skip
@@ -86,35 +95,56 @@ def emit(text: str) -> None:
 
 # --- formatting for people -------------------------------------------------------------------
 
+define(
+    "cli.kpi",
+    {
+        "none_yet": Msg(
+            da="{name}: ingen beregnede KPI'er endnu", en="{name}: no KPIs calculated yet"
+        ),
+        "heading": Msg(
+            da="{name}: KPI pr. {date}, beregnet {computed}",
+            en="{name}: KPIs as of {date}, calculated {computed}",
+        ),
+        "rule": Msg(da="Regel", en="Rule"),
+        "value": Msg(da="Værdi", en="Value"),
+        "target": Msg(da="Mål", en="Target"),
+        "score": Msg(da="Score", en="Score"),
+        "forecast": Msg(da="Prognose", en="Forecast"),
+        "as_of": Msg(da="{user} pr. {date}: {summary}", en="{user} as of {date}: {summary}"),
+        "no_rows": Msg(da="(ingen poster)", en="(no records)"),
+        "missing": Msg(
+            da="Mangler stadig ({n}), klar til at ringe op:",
+            en="Still missing ({n}), ready to call:",
+        ),
+        "none_missing": Msg(da="(ingen: alle er dækket)", en="(none: all are covered)"),
+        "yes": Msg(da="ja", en="yes"),
+        "no": Msg(da="nej", en="no"),
+    },
+)
+# Dates in tables: numeric and unambiguous in each language.
+DATE_FORMATS = {"da": ("%d.%m.%Y", "%d.%m.%Y %H:%M"), "en": ("%Y-%m-%d", "%Y-%m-%d %H:%M")}
 
-def _grouped(number: float, decimals: int) -> str:
-    """Danish digit grouping: 1.234.567,5."""
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+def format_date(value: dt.date, lang: str) -> str:
+    """`20.03.2026` (Danish) / `2026-03-20` (English); a moment adds its clock time."""
+    day, moment = DATE_FORMATS["en" if lang == "en" else "da"]
+    return value.strftime(moment if isinstance(value, dt.datetime) else day)
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A value as people read it in Danish: `6`, `60 %`, `1.234.567 kr.`, `–` if undefined."""
+def format_cell(value: Any, lang: str, key: str = "", currency: str = "DKK") -> str:
+    """One cell of an explanation, as the chart window's table shows it."""
     if value is None:
         return UNDEFINED
-    if unit == "percent":
-        return f"{_grouped(value * 100, 0)} %"
-    if unit == "currency":
-        return f"{_grouped(value, 0)} kr."
-    return _grouped(value, 0 if float(value).is_integer() else 1)
-
-
-def format_cell(value: Any) -> str:
-    if value is None:
-        return UNDEFINED
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
+        return format_date(value, lang)
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return say("cli.kpi.yes" if value else "cli.kpi.no", lang)
+    if key == "amount" and isinstance(value, int | float):
+        return format_value(float(value), "currency", lang, currency)
     if isinstance(value, float):
-        return _grouped(value, 0 if value.is_integer() else 2)
+        return format_value(value, "count", lang)
+    if key in ("status", "stage") and f"crm.{key}.{value}" in CATALOGUE:
+        return say(f"crm.{key}.{value}", lang)
     return str(value)
 
 
@@ -135,29 +165,10 @@ def render_table(header: list[str], rows: list[list[str]], right: set[int]) -> s
     return "\n".join([line(header), rule, *(line(row) for row in rows)])
 
 
-def format_forecast(item: Any) -> str:
+def format_forecast(item: Any, lang: str = "da", currency: str = "DKK") -> str:
     """The forecast in a few words: projection and band, or, where the backtest found no
     forecast better than "no change" (a period: the pace line), that instead."""
-    result = item.forecast
-    if result.status == "insufficient_history":
-        return f"for lidt historik ({result.nights} nætter)"
-    if result.status != "ok":
-        return UNDEFINED
-    band = ""
-    if result.low is not None and result.high is not None and result.high > result.low:
-        band = f" ({format_value(result.low, item.unit)}–{format_value(result.high, item.unit)})"
-    if result.horizon.kind == "window":
-        when = f"om {(result.horizon.end - result.horizon.start).days} dage"
-    else:
-        when = "ved periodens slut"
-    if not result.shown:
-        if result.horizon.kind == "period" and result.pace is not None:
-            return f"tempo: {format_value(result.pace, item.unit)} {when}"
-        return f"omtrent uændret{band} {when}"
-    text = f"{format_value(result.projected, item.unit)}{band} {when}"
-    if result.on_pace is not None:
-        text += ", på sporet" if result.on_pace else ", bagud"
-    return str(text)
+    return forecast_brief(item.forecast, item.unit, lang, currency)
 
 
 def no_kpis_message(today: Any) -> str:
@@ -181,19 +192,22 @@ def no_kpis_message(today: Any) -> str:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     from kpidesk.services import kpi
+    from kpidesk.services.setup import currency
 
     db = database(args)
+    lang = language(args)
     try:
         try:
             today = kpi.todays_kpis(db, SYSTEM_CLI, args.user, as_of=args.date)
         except kpi.KpiServiceError as exc:
             raise UserError(str(exc)) from exc
+        money = currency(db)
         if args.explain is not None:
-            return _explain(db, today, args.explain, as_json=args.json)
+            return _explain(db, today, args.explain, lang, money, as_json=args.json)
         if args.json:
             emit(json.dumps(today.to_json(), ensure_ascii=False, indent=2) + "\n")
         else:
-            emit(_today_text(db, today) + "\n")
+            emit(_today_text(db, today, lang, money) + "\n")
         if not today.kpis:
             print(f"kpidesk: {no_kpis_message(today)}", file=sys.stderr)
     finally:
@@ -201,38 +215,47 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _local_time(db: Database, moment: dt.datetime | None) -> str:
+def _local_time(db: Database, moment: dt.datetime | None, lang: str) -> str:
     if moment is None:
         return UNDEFINED
     from kpidesk.services.crm import installation_timezone
 
-    return moment.astimezone(installation_timezone(db)).strftime("%d.%m.%Y %H:%M")
+    return format_date(moment.astimezone(installation_timezone(db)), lang)
 
 
-def _today_text(db: Database, today: Any) -> str:
+def _today_text(db: Database, today: Any, lang: str, currency: str) -> str:
     name = f"{today.user_name} ({today.user})" if today.user_name else today.user
     if today.run_date is None:
-        return f"{name}: ingen beregnede KPI'er endnu"
+        return say("cli.kpi.none_yet", lang, name=name)
     lines = [
-        f"{name}: KPI pr. {today.run_date.strftime('%d.%m.%Y')}, "
-        f"beregnet {_local_time(db, today.computed_at)}"
+        say(
+            "cli.kpi.heading",
+            lang,
+            name=name,
+            date=format_date(today.run_date, lang),
+            computed=_local_time(db, today.computed_at, lang),
+        )
     ]
     if today.kpis:
         rows = [
             [
                 item.rule,
-                format_value(item.value, item.unit),
-                format_value(item.target, item.unit),
-                format_value(item.score, "percent"),
-                format_forecast(item),
+                format_value(item.value, item.unit, lang, currency),
+                format_value(item.target, item.unit, lang, currency),
+                format_score(item.score, lang),
+                format_forecast(item, lang, currency),
             ]
             for item in today.kpis
         ]
-        lines += ["", render_table(["Regel", "Værdi", "Mål", "Score", "Prognose"], rows, {1, 2, 3})]
+        header = [say(f"cli.kpi.{key}", lang)
+                  for key in ("rule", "value", "target", "score", "forecast")]  # fmt: skip
+        lines += ["", render_table(header, rows, {1, 2, 3})]
     return "\n".join(lines)
 
 
-def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
+def _explain(
+    db: Database, today: Any, rule_name: str, lang: str, currency: str, *, as_json: bool
+) -> int:
     from kpidesk.services import kpi
 
     item = today.find(rule_name)
@@ -243,7 +266,7 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
         raise UserError(f"user {today.user!r} has no KPI named {rule_name!r} (theirs: {names})")
     try:
         explanation = kpi.explain_result(db, SYSTEM_CLI, today.user_id, item.rule_id,
-                                         today.run_date)  # fmt: skip
+                                         today.run_date, lang=lang)  # fmt: skip
     except kpi.KpiServiceError as exc:
         raise UserError(str(exc)) from exc
     if as_json:
@@ -266,23 +289,33 @@ def _explain(db: Database, today: Any, rule_name: str, *, as_json: bool) -> int:
         }
         emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return ExitCode.OK
+
+    def cells(keys: list[str], row: Any) -> list[str]:
+        return [format_cell(cell, lang, key, currency) for key, cell in zip(keys, row, strict=True)]
+
     lines = [
         f"{explanation.rule}: {explanation.description}",
-        f"{today.user} pr. {explanation.run_date.strftime('%d.%m.%Y')}: {explanation.summary}",
+        say(
+            "cli.kpi.as_of",
+            lang,
+            user=today.user,
+            date=format_date(explanation.run_date, lang),
+            summary=explanation.summary,
+        ),  # fmt: skip
         "",
     ]
     if explanation.rows:
-        rows = [[format_cell(cell) for cell in row] for row in explanation.rows]
-        lines.append(render_table(explanation.column_labels("da"), rows, set()))
+        rows = [cells(explanation.columns, row) for row in explanation.rows]
+        lines.append(render_table(explanation.column_labels(lang), rows, set()))
     else:
-        lines.append("(ingen poster)")
+        lines.append(say("cli.kpi.no_rows", lang))
     if explanation.gap_columns:
-        lines += ["", f"Mangler stadig ({len(explanation.gap_rows)}), klar til at ringe op:"]
+        lines += ["", say("cli.kpi.missing", lang, n=len(explanation.gap_rows))]
         if explanation.gap_rows:
-            gaps = [[format_cell(cell) for cell in row] for row in explanation.gap_rows]
-            lines.append(render_table(explanation.gap_column_labels("da"), gaps, set()))
+            gaps = [cells(explanation.gap_columns, row) for row in explanation.gap_rows]
+            lines.append(render_table(explanation.gap_column_labels(lang), gaps, set()))
         else:
-            lines.append("(ingen: alle er dækket)")
+            lines.append(say("cli.kpi.none_missing", lang))
     emit("\n".join(lines) + "\n")
     return ExitCode.OK
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from types import FrameType
 
 from kpidesk import __version__
-from kpidesk.cli.common import ExitCode, UserError, add_db_option
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, add_lang_option
 from kpidesk.cli.present import print_failure
 
 COMMAND_MODULES = (
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kpidesk {__version__}")
     add_db_option(parser)
+    add_lang_option(parser)
     parser.add_argument(
         "--demo",
         action="store_true",

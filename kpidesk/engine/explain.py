@@ -19,38 +19,13 @@ from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, User
 from kpidesk.domain.scoring import score
 from kpidesk.domain.templates import describe
+from kpidesk.domain.words import column_label, explanation_summary
 from kpidesk.engine.base import RuleContext
 from kpidesk.engine.run import installation_timezone, prepare_rule
-
-# Column keys of explanations, with their labels; front ends translate keys through this.
-COLUMN_LABELS: dict[str, dict[str, str]] = {
-    "activity": {"da": "Aktivitet", "en": "Activity"},
-    "start": {"da": "Start", "en": "Start"},
-    "type": {"da": "Type", "en": "Type"},
-    "status": {"da": "Status", "en": "Status"},
-    "company": {"da": "Firma", "en": "Company"},
-    "company_id": {"da": "Firma-id", "en": "Company id"},
-    "last_activity": {"da": "Seneste i perioden", "en": "Latest in period"},
-    "last_ever": {"da": "Seneste nogensinde", "en": "Latest ever"},
-    "opportunity_id": {"da": "Salgsmulighed-id", "en": "Opportunity id"},
-    "opportunity": {"da": "Salgsmulighed", "en": "Opportunity"},
-    "amount": {"da": "Beløb", "en": "Amount"},
-    "stage": {"da": "Fase", "en": "Stage"},
-    "closed": {"da": "Lukket", "en": "Closed"},
-    "created": {"da": "Oprettet", "en": "Created"},
-    "expected_close": {"da": "Forventet lukning", "en": "Expected close"},
-}
 
 
 class ExplainError(LookupError):
     """No such rule or user; the message is one clear line."""
-
-
-def column_label(key: str, lang: str = "da") -> str:
-    labels = COLUMN_LABELS.get(key)
-    if labels is None:
-        return key
-    return labels["en" if lang == "en" else "da"]
 
 
 @dataclass(frozen=True)
@@ -100,51 +75,6 @@ def _localise(row: tuple[Any, ...], tz: dt.tzinfo) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def format_value(value: float | None, unit: str, lang: str = "da", currency: str = "DKK") -> str:
-    """A value as people read it: `6`, `60 %`, `12.500 DKK`; `–` when undefined."""
-    if value is None:
-        return "–"
-    if unit == "percent":
-        text = f"{value * 100:.0f} %"
-    elif unit == "currency":
-        text = f"{value:,.0f} {currency}"
-    else:
-        text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    if lang != "en":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
-
-
-def _summary(
-    lang: str,
-    unit: str,
-    currency: str,
-    value: float | None,
-    target: float,
-    the_score: float | None,
-    undefined: str,
-    gaps: int | None,
-    managed: int,
-) -> str:
-    da = lang != "en"
-    if value is None:
-        reason = f" ({undefined})" if undefined else ""
-        return ("Ingen værdi" if da else "No value") + reason
-    text = (
-        f"{format_value(value, unit, lang, currency)} "
-        f"{'mod målet' if da else 'against a target of'} "
-        f"{format_value(target, unit, lang, currency)}"
-    )
-    if the_score is not None:
-        text += f" ({format_value(the_score, 'percent', lang)})"
-    if gaps is not None:
-        if da:
-            text += f"; {gaps} af {managed} kunder mangler"
-        else:
-            text += f"; {gaps} of {managed} customers missing"
-    return text
-
-
 def explain(
     db: Database, rule_id: int, user_id: int, run_date: dt.date, *, lang: str = "da"
 ) -> Explanation:
@@ -191,7 +121,7 @@ def _explain(
     )
     target = float(stored.target) if stored is not None else float(rule.target)
     the_score = score(value, target, spec.direction)
-    summary = _summary(
+    summary = explanation_summary(
         lang,
         spec.unit,
         currency,

@@ -1,6 +1,7 @@
-"""How people read KPI figures: locale-formatted values, scores, dates and traffic-light colours.
+"""How the windows show KPI figures: values, scores, dates and traffic-light colours.
 
-Machines keep ratios as fractions (0.6); people read and type percents (60 %). Everything the
+Values and scores are `domain.display`'s, the same formatter the CLI and the explanations use,
+in the language of the QLocale given; dates and moments follow the QLocale. Everything the
 windows show goes through here so cards, tables, charts and the editor agree.
 """
 
@@ -12,8 +13,10 @@ import math
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 from PySide6.QtGui import QColor, QPalette
 
-UNDEFINED = "–"
-UNITS = ("count", "percent", "currency")
+from kpidesk.domain import display
+from kpidesk.domain.display import UNDEFINED as UNDEFINED
+from kpidesk.domain.display import from_display as from_display
+from kpidesk.domain.display import to_display as to_display
 
 
 def locale_for(language: str) -> QLocale:
@@ -27,52 +30,19 @@ def _is_danish(locale: QLocale) -> bool:
     return locale.language() == QLocale.Language.Danish
 
 
-def _number(value: float, locale: QLocale, max_decimals: int) -> str:
-    """Grouped digits, with decimals only when the value has them (6, 62,5, 1.234.567)."""
-    rounded = round(value, max_decimals)
-    decimals = 0
-    for places in range(max_decimals + 1):
-        if math.isclose(rounded, round(rounded, places), abs_tol=10 ** -(max_decimals + 2)):
-            decimals = places
-            break
-    if decimals == 0:
-        return locale.toString(int(round(rounded)))
-    return locale.toString(float(rounded), "f", decimals)
-
-
-def to_display(value: float, unit: str) -> float:
-    """Machine value to the number people read: a fraction becomes a percent."""
-    return value * 100.0 if unit == "percent" else value
-
-
-def from_display(value: float, unit: str) -> float:
-    """The number people typed back to the machine value: a percent becomes a fraction."""
-    return value / 100.0 if unit == "percent" else value
+def language_of(locale: QLocale) -> str:
+    """The app's language code for a QLocale: "da" for Danish, "en" for any other."""
+    return "da" if _is_danish(locale) else "en"
 
 
 def format_value(value: float | None, unit: str, locale: QLocale, currency: str = "DKK") -> str:
-    """`1.234.567 kr.`, `60 %`, `6`, `–` for undefined (Danish); `DKK 1,234,567`, `60%`, `6`."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return UNDEFINED
-    danish = _is_danish(locale)
-    if unit == "percent":
-        number = _number(value * 100.0, locale, 1)
-        return f"{number} %" if danish else f"{number}%"
-    if unit == "currency":
-        number = _number(value, locale, 0)
-        code = currency.upper()
-        if danish:
-            return f"{number} kr." if code == "DKK" else f"{number} {code}"
-        return f"{code} {number}"
-    return _number(value, locale, 1)
+    """`domain.display.format_value` in the locale's language (`1.234.567 kr.`, `60,5 %`)."""
+    return display.format_value(value, unit, language_of(locale), currency)
 
 
 def format_score(score: float | None, locale: QLocale) -> str:
-    """A score is a ratio of the target: shown as a whole percent (`60 %`)."""
-    if score is None or not math.isfinite(score):
-        return UNDEFINED
-    number = locale.toString(int(round(score * 100.0)))
-    return f"{number} %" if _is_danish(locale) else f"{number}%"
+    """A score as a whole percent in the locale's language (`60 %`, `125%`)."""
+    return display.format_score(score, language_of(locale))
 
 
 def format_date(value: dt.date, locale: QLocale, long: bool = False) -> str:

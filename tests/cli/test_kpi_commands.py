@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from kpidesk.cli.kpi_commands import format_value
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
 from kpidesk.data.models import AuditEntry, KpiRule, User
@@ -24,6 +23,14 @@ DATE = AS_OF.isoformat()
 def built(db: Database, db_url: str) -> str:
     build(db)
     return db_url
+
+
+@pytest.fixture(autouse=True)
+def danish_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Danish desktop, whatever the machine running the tests says."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "da_DK.UTF-8")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -66,12 +73,33 @@ def test_kpi_table_for_people(built: str, capsys: pytest.CaptureFixture[str]) ->
     assert coverage.split()[1] == "–"  # undefined, never 0
 
 
-def test_values_as_people_read_them() -> None:
-    assert format_value(1234567, "currency") == "1.234.567 kr."
-    assert format_value(0.6, "percent") == "60 %"
-    assert format_value(6, "count") == "6"
-    assert format_value(2.5, "count") == "2,5"
-    assert format_value(None, "percent") == "–"
+def test_kpi_table_follows_an_english_locale(
+    built: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    code, out, err = run(capsys, "--db", built, "kpi", "--user", "mette", "--date", DATE)
+    assert code == 0 and err == ""
+    assert "Mette Sørensen (mette): KPIs as of 2026-03-20" in out
+    assert out.splitlines()[2].split() == ["Rule", "Value", "Target", "Score", "Forecast"]
+    coverage = next(line for line in out.splitlines() if line.startswith("KAM-dækning"))
+    assert "60%" in coverage and "80%" in coverage and "75%" in coverage
+    revenue = next(line for line in out.splitlines() if line.startswith("Vundet omsætning"))
+    assert "DKK 80,000" in revenue and "too little history (8 nights)" in revenue
+    # --lang decides over the locale, before or after the command
+    for argv in (("--lang", "da", "kpi"), ("kpi", "--lang", "da")):
+        code, out, _ = run(capsys, "--db", built, *argv, "--user", "mette", "--date", DATE)
+        assert "KPI pr. 20.03.2026" in out and "80.000 kr." in out
+
+
+def test_explanation_in_english(built: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "--db", built, "--lang", "en", "kpi", "--user", "mette",
+                         "--date", DATE, "--explain", "KAM-dækning")  # fmt: skip
+    assert code == 0 and err == ""
+    assert (
+        "mette as of 2026-03-20: 60% against a target of 80% (75%); 2 of 5 customers missing" in out
+    )
+    assert "Still missing (2), ready to call:" in out
+    assert "Company" in out and "Firma" not in out
 
 
 def test_user_without_rules_keeps_stdout_json(

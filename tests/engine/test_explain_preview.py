@@ -9,7 +9,7 @@ import pytest
 from kpidesk.data.db import Database
 from kpidesk.domain.templates import ParamError
 from kpidesk.engine.catalogue import UnknownTemplate
-from kpidesk.engine.explain import ExplainError, column_label, explain, format_value
+from kpidesk.engine.explain import ExplainError, explain
 from kpidesk.engine.preview import PreviewRow, preview_rule
 from kpidesk.engine.run import run_for_date
 from tests.engine.builders import CPH, Builder, local
@@ -41,7 +41,7 @@ def test_explain_planned_meetings_lists_the_six_meetings(db: Database) -> None:
     assert e.gap_rows == [] and e.gap_columns == []
     assert e.summary == "6 mod målet 10 (60 %)"
     assert e.description == "Antal planlagte Salgsmøder de næste 14 dage, hvor brugeren deltager"
-    assert explain(db, rule, anna, D, lang="en").summary == "6 against a target of 10 (60 %)"
+    assert explain(db, rule, anna, D, lang="en").summary == "6 against a target of 10 (60%)"
 
 
 def test_explain_coverage_gives_the_call_list(db: Database) -> None:
@@ -73,7 +73,7 @@ def test_explain_coverage_gives_the_call_list(db: Database) -> None:
         (str(never), "Aldrig", None),
         (str(long_ago), "Længe siden", dt.datetime(2025, 9, 10, 10, 0, tzinfo=CPH)),
     ]
-    assert e.summary == "33 % mod målet 80 % (42 %); 2 af 3 kunder mangler"
+    assert e.summary == "33,3 % mod målet 80 % (42 %); 2 af 3 kunder mangler"
 
     undefined = explain(db, rule, bo, D, lang="en")
     assert (undefined.value, undefined.score, undefined.rows, undefined.gap_rows) == (
@@ -104,21 +104,11 @@ def test_explain_opportunities_and_errors(db: Database) -> None:
             dt.datetime(2026, 3, 27, 15, 0, tzinfo=CPH),
         )  # fmt: skip
     ]
-    assert e.summary.startswith("12.501 DKK mod målet 100.000 DKK")
+    assert e.summary.startswith("12.501 kr. mod målet 100.000 kr.")
     with pytest.raises(ExplainError, match="no KPI rule with id 999"):
         explain(db, 999, anna, D)
     with pytest.raises(ExplainError, match="no user with id 999"):
         explain(db, rule, 999, D)
-
-
-def test_format_value_and_labels() -> None:
-    assert format_value(None, "count") == "–"
-    assert format_value(0.6, "percent") == "60 %"
-    assert format_value(1234567.0, "currency", "da") == "1.234.567 DKK"
-    assert format_value(1234567.0, "currency", "en", "EUR") == "1,234,567 EUR"
-    assert format_value(2.5, "count", "da") == "2,5"
-    assert column_label("company", "en") == "Company"
-    assert column_label("unknown_key") == "unknown_key"
 
 
 def test_preview_is_the_run_computed_live(db: Database) -> None:
@@ -162,7 +152,7 @@ def test_explain_neglected_accounts_and_an_undefined_win_rate(db: Database) -> N
     assert e.value == 1.0 and e.score == 0.0
     assert [row[1] for row in e.rows] == ["Glemt", "Set"]
     assert [row[1] for row in e.gap_rows] == ["Glemt"]
-    assert e.summary == "1 against a target of 0 (0 %); 1 of 2 customers missing"
+    assert e.summary == "1 against a target of 0 (0%); 1 of 2 customers missing"
     rate = b.rule("Hitrate", "win_rate", None, 0.5, [salg])
     e = explain(db, rate, anna, D)
     assert (e.value, e.score, e.rows) == (None, None, [])

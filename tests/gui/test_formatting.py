@@ -157,3 +157,49 @@ def test_moments_show_in_the_installation_time_zone(qapp: object) -> None:
         assert format_datetime(computed, danish) == "27. nov. 2026 20:00"
     finally:
         set_display_timezone(None)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_pure_formatter_writes_qlocales_digits(qapp: object, language: str) -> None:
+    """The one formatter is pure Python; QLocale, independent of it, writes the same digits."""
+    from kpidesk.domain.display import format_number
+
+    locale = locale_for(language)
+    values = [0, 7, 62.5, 999.9, 1000, 1234.5, -1500, 12000, 987654.3, 1234567, 250000]
+    for value in values:
+        rounded = round(value, 1)
+        qt = (locale.toString(int(rounded)) if float(rounded).is_integer()
+              else locale.toString(float(rounded), "f", 1))  # fmt: skip
+        assert format_number(value, language, 1) == qt, value
+
+
+ENVIRONMENTS = [
+    {"LANG": "en_US.UTF-8"},
+    {"LANG": "da_DK.UTF-8"},
+    {"LC_ALL": "en_GB.UTF-8", "LANG": "da_DK.UTF-8"},
+    {"LC_MESSAGES": "en_US.UTF-8", "LANG": "da_DK.UTF-8"},
+    {"LC_NUMERIC": "en_US.UTF-8", "LANG": "da_DK.UTF-8"},
+    {"LANGUAGE": "en:da", "LANG": "da_DK.UTF-8"},
+    {"LANGUAGE": "da", "LANG": "en_US.UTF-8"},
+    {"LANGUAGE": "en", "LANG": "C"},
+    {"LC_ALL": "C.UTF-8", "LANG": "en_US.UTF-8"},
+    {"LANG": "fr_FR.UTF-8"},
+    {},
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt reads the environment on Unix")
+def test_the_cli_chooses_the_language_the_gui_would(tmp_path: Path) -> None:
+    """`language_from_environment` (CLI, no Qt) against `i18n.system_language` (Qt) in fresh
+    processes with each locale environment."""
+    import os
+
+    from kpidesk.domain.messages import language_from_environment
+
+    probe = "from kpidesk.gui.i18n import system_language; print(system_language())"
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE", "LC_NUMERIC")}  # fmt: skip
+    for environ in ENVIRONMENTS:
+        result = subprocess.run([sys.executable, "-c", probe], env={**base, **environ},
+                                capture_output=True, text=True, check=True)  # fmt: skip
+        assert result.stdout.strip() == language_from_environment(environ), environ

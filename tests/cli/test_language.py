@@ -1,0 +1,31 @@
+"""The CLI speaks the locale's language (or `--lang`), with the catalogue's complete English."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import kpidesk.cli.kpi_commands  # noqa: F401 - defines the CLI's messages
+import kpidesk.domain.words  # noqa: F401 - defines the shared words
+from kpidesk.domain.messages import CATALOGUE
+from kpidesk.engine.catalogue import discover
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_message_is_complete_in_both_languages() -> None:
+    """English complete: no empty text, the same fields in both languages and forms, no "(s)"
+    standing in for a plural (a plural has its forms)."""
+    discover()  # the templates define their names and descriptions
+    assert len(CATALOGUE.ids()) > 40
+    for msg_id in CATALOGUE.ids():
+        msg = CATALOGUE.get(msg_id)
+        das = msg.da if isinstance(msg.da, tuple) else (msg.da,)
+        ens = msg.en if isinstance(msg.en, tuple) else (msg.en,)
+        for text in (*das, *ens):
+            assert text.strip(), msg_id
+            assert not re.search(r"\w\(s\)|\(e\)r\b", text), f"{msg_id}: {text!r}"
+        fields = _fields(das[-1])
+        assert all(_fields(text) == fields for text in (*das, *ens)), msg_id
