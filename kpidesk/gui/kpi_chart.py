@@ -61,7 +61,7 @@ from kpidesk.gui.formatting import (
 )
 from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
-from kpidesk.gui.widgets import heading
+from kpidesk.gui.widgets import enter_is_not_close, heading
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -336,10 +336,7 @@ class KpiChartDialog(QDialog):
         layout.addWidget(buttons)
         QShortcut(QKeySequence.StandardKey.Copy, self.gapTable, activated=self.copy_call_list,
                   context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         metrics = self.fontMetrics()
         # Room for the chart and several rows of the tables beside each other under it
         # (1366×768: fits).

@@ -28,7 +28,7 @@ from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
-from kpidesk.gui.widgets import TwoLineHeader
+from kpidesk.gui.widgets import TwoLineHeader, enter_is_not_close
 
 
 def _first_line(exc: BaseException) -> str:
@@ -113,10 +113,7 @@ class TeamViewDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.choose_export)
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         ctx.events.runFinished.connect(self._refresh)
         ctx.events.setupChanged.connect(self._refresh)

@@ -31,7 +31,7 @@ from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.kpi_card import KpiCard
 from kpidesk.gui.login import error_colour
 from kpidesk.gui.runner import run_in_background
-from kpidesk.gui.widgets import heading
+from kpidesk.gui.widgets import enter_is_not_close, heading
 
 CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
 
@@ -124,10 +124,7 @@ class TodayKpiDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         ctx.events.runFinished.connect(self._run_finished)
         metrics = self.fontMetrics()
         open_at_size(self, "todayKpi",

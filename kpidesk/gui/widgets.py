@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QHeaderView, QLabel, QStyle, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QStyle, QWidget
 
 
 def heading(text: str, parent: QWidget | None, *, scale: float, name: str = "") -> QLabel:
@@ -18,6 +18,14 @@ def heading(text: str, parent: QWidget | None, *, scale: float, name: str = "") 
     label.setFont(font)
     label.setWordWrap(True)
     return label
+
+
+def enter_is_not_close(window: QWidget) -> None:
+    """Enter belongs to the focused field or table (create, edit, open), never to a window's
+    "Close": no button of `window` is its default."""
+    for button in window.findChildren(QPushButton):
+        button.setAutoDefault(False)
+        button.setDefault(False)
 
 
 class TwoLineHeader(QHeaderView):

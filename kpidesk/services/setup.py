@@ -206,7 +206,7 @@ def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
         session.flush()
         audit.record(
             session, actor=caller.login, action="create", entity="rule", key=name,
-            details=_rule_details(rule),
+            details=rule_details(rule),
         )  # fmt: skip
         return _rule_info(rule)
 
@@ -217,7 +217,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
     with writing(db) as session:
         rule = _rule(session, rule_id)
         name, params, profiles = check_rule(session, draft, except_id=rule_id)
-        before = _rule_details(rule)
+        before = rule_details(rule)
         rule.name = name
         rule.template = draft.template
         rule.params = params
@@ -225,7 +225,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
         rule.active = draft.active
         rule.profiles = profiles
         session.flush()
-        after = _rule_details(rule)
+        after = rule_details(rule)
         changed = {key: {"old": before[key], "new": after[key]}
                    for key in after if before.get(key) != after[key]}  # fmt: skip
         if changed:
@@ -260,7 +260,7 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
         session.flush()
         audit.record(
             session, actor=caller.login, action="duplicate", entity="rule", key=candidate,
-            details={"from": original.name, **_rule_details(copy)},
+            details={"from": original.name, **rule_details(copy)},
         )  # fmt: skip
         return _rule_info(copy)
 
@@ -275,7 +275,7 @@ def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
     caller.require_admin()
     with writing(db) as session:
         rule = _rule(session, rule_id)
-        details = _rule_details(rule)
+        details = rule_details(rule)
         runs = session.scalars(
             select(KpiResult.run_id).where(KpiResult.rule_id == rule_id).distinct()
         ).all()
@@ -321,14 +321,16 @@ def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) ->
         return _rule_info(rule)
 
 
-def _rule_details(rule: KpiRule) -> dict[str, Any]:
+def rule_details(rule: KpiRule) -> dict[str, Any]:
+    """A rule as plain values, in the setup file's order: what its audit entries record, and
+    what `kpidesk setup export` writes (`setup_io`)."""
     return {
         "name": rule.name,
         "template": rule.template,
         "params": dict(rule.params or {}),
         "target": float(rule.target),
-        "active": bool(rule.active),
         "profiles": [p.name for p in rule.profiles],
+        "active": bool(rule.active),
     }
 
 
