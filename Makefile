@@ -69,18 +69,22 @@ deb: dist
 	bash packaging/linux/build-deb.sh dist/kpidesk dist
 
 # Translations: every resources/i18n/<prefix>_<lang>.ts is updated from the Python files it
-# already names plus I18N_SOURCES_<prefix> (for a new file), then compiled to its .qm.
+# (or its Danish sibling) already names plus I18N_SOURCES_<prefix> (for a new file), then
+# compiled to its .qm. The sources are English; <prefix>_en.ts holds only the plural forms of
+# the `%n` strings (lupdate -pluralonly), so English says "1 run" and "3 runs".
 I18N_SOURCES_shell := kpidesk/gui/app.py kpidesk/gui/login.py kpidesk/gui/main_window.py \
 	kpidesk/gui/crm_views.py kpidesk/gui/crm_models.py kpidesk/gui/run_status.py
-I18N_SOURCES_kpi := kpidesk/gui/forecast_words.py \
+I18N_SOURCES_kpi := \
 	$(filter-out kpidesk/gui/setup/datasource_%,$(wildcard kpidesk/gui/setup/*.py))
 I18N_SOURCES_source := kpidesk/gui/setup/datasource_page.py kpidesk/gui/setup/datasource_form.py
 TS_FILES ?= $(wildcard resources/i18n/*.ts)
 ts_prefix = $(firstword $(subst _, ,$(notdir $(1))))
 ts_sources = $(sort $(wildcard $(I18N_SOURCES_$(call ts_prefix,$(1))) \
-	$(shell sed -n 's/.*filename="\.\.\/\.\.\/\([^"]*\)".*/\1/p' $(1))))
+	$(shell sed -n 's/.*filename="\.\.\/\.\.\/\([^"]*\)".*/\1/p' $(1) \
+		$(wildcard $(subst _en.ts,_da.ts,$(1))))))
+ts_options = $(if $(filter %_en.ts,$(1)),-pluralonly)
 define update_ts
-	$(BIN)/pyside6-lupdate -silent -no-obsolete $(call ts_sources,$(1)) -ts $(1)
+	$(BIN)/pyside6-lupdate -silent -no-obsolete $(call ts_options,$(1)) $(call ts_sources,$(1)) -ts $(1)
 	$(BIN)/pyside6-lrelease -silent $(1) -qm $(basename $(1)).qm
 
 endef

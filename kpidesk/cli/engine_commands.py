@@ -10,7 +10,14 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import (
+    ExitCode,
+    UserError,
+    add_db_option,
+    add_lang_option,
+    database,
+    language,
+)
 from kpidesk.cli.present import Progress
 from kpidesk.services.caller import SYSTEM_CLI
 
@@ -25,6 +32,7 @@ BACKFILL_MAX_DAYS = 3660
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     templates = sub.add_parser("templates", help="list the KPI templates and their parameters")
     add_db_option(templates)
+    add_lang_option(templates)
     templates.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     templates.set_defaults(handler=cmd_templates)
 
@@ -72,13 +80,14 @@ def cmd_templates(args: argparse.Namespace) -> int:
     from kpidesk.services.setup import template_specs
 
     catalogue = [spec.to_json() for spec in template_specs()]
+    lang = language(args)
     if args.json:
         json.dump(catalogue, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
     for item in catalogue:
         print(f"{item['key']}  ({item['name_da']} / {item['name_en']})")
-        print(f"  {item['description_en']}")
+        print(f"  {item[f'description_{lang}']}")
         print(f"  unit: {item['unit']}, {item['direction']} is better")
         for param in item["params"]:
             print(f"  - {_param_text(param)}")

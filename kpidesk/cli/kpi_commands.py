@@ -26,8 +26,8 @@ from kpidesk.cli.common import (
     language,
 )
 from kpidesk.domain.display import UNDEFINED, format_score, format_value
-from kpidesk.domain.messages import CATALOGUE, Msg, define, say
-from kpidesk.domain.words import forecast_brief
+from kpidesk.domain.messages import Msg, define, say
+from kpidesk.domain.words import cell_words, forecast_brief
 from kpidesk.services.caller import SYSTEM_CLI
 
 if TYPE_CHECKING:
@@ -117,8 +117,6 @@ define(
             en="Still missing ({n}), ready to call:",
         ),
         "none_missing": Msg(da="(ingen: alle er dækket)", en="(none: all are covered)"),
-        "yes": Msg(da="ja", en="yes"),
-        "no": Msg(da="nej", en="no"),
     },
 )
 # Dates in tables: numeric and unambiguous in each language.
@@ -138,14 +136,12 @@ def format_cell(value: Any, lang: str, key: str = "", currency: str = "DKK") -> 
     if isinstance(value, dt.date):
         return format_date(value, lang)
     if isinstance(value, bool):
-        return say("cli.kpi.yes" if value else "cli.kpi.no", lang)
+        return cell_words(key, value, lang)
     if key == "amount" and isinstance(value, int | float):
         return format_value(float(value), "currency", lang, currency)
     if isinstance(value, float):
         return format_value(value, "count", lang)
-    if key in ("status", "stage") and f"crm.{key}.{value}" in CATALOGUE:
-        return say(f"crm.{key}.{value}", lang)
-    return str(value)
+    return cell_words(key, value, lang)
 
 
 def render_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:

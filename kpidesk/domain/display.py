@@ -10,6 +10,7 @@ language, and a test holds the digits equal to QLocale's for both languages.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 Language = Literal["da", "en"]
@@ -27,14 +28,17 @@ def language(code: str | None) -> Language:
 
 
 def format_number(value: float, lang: str = "da", max_decimals: int = 1) -> str:
-    """Grouped digits with decimals only when the value has them: `6`, `62,5`, `1.234.567`."""
-    rounded = round(float(value), max_decimals)
-    decimals = 0
-    for places in range(max_decimals + 1):
-        if math.isclose(rounded, round(rounded, places), abs_tol=10 ** -(max_decimals + 2)):
-            decimals = places
-            break
-    text = f"{int(round(rounded)):,}" if decimals == 0 else f"{rounded:,.{decimals}f}"
+    """Grouped digits with decimals only when the value has them: `6`, `62,5`, `1.234.567`.
+
+    Rounded half away from zero on the exact value, as QLocale and people do (12.500,50 kr.
+    is `12.501 kr.`), not Python's `round` (half to even: 12.500).
+    """
+    exact = Decimal(float(value)).quantize(Decimal(1).scaleb(-max_decimals), ROUND_HALF_UP)
+    if exact == 0:
+        exact = abs(exact)  # never "-0"
+    exponent = exact.normalize().as_tuple().exponent
+    decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+    text = f"{exact:,.{decimals}f}"
     if language(lang) == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text

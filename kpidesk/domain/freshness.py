@@ -12,62 +12,57 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from kpidesk.domain.messages import Msg, define, say
+
 NIGHT_ENDS = dt.time(6, 0)  # before this a moment of today is "i nat"
 DETAIL_MAX = 300  # characters of an error or of the rows imported kept in the line
 
 OUTCOMES = ("imported", "nothing_new", "failed")
+define(
+    "freshness",
+    {
+        "night": Msg(da="i nat", en="last night"),
+        "today": Msg(da="i dag", en="today"),
+        "yesterday": Msg(da="i går", en="yesterday"),
+        "day": Msg(da="d. {day}/{month}", en="on {day} {month_name}"),
+        "data": Msg(da="CRM-data fra {moment}", en="CRM data from {moment}"),
+        "no_data": Msg(
+            da="Ingen CRM-data fra datakilden endnu", en="No CRM data from the data source yet"
+        ),
+        "imported": Msg(da="{data} — importeret {when}", en="{data} — imported {when}"),
+        "imported_detail": Msg(
+            da="{data} — importeret {when}: {detail}", en="{data} — imported {when}: {detail}"
+        ),
+        "nothing_new": Msg(
+            da="{data} — ingen ny eksport {when}", en="{data} — no new export {when}"
+        ),
+        "failed": Msg(
+            da="{data} — importen {when} fejlede: {detail}",
+            en="{data} — the import {when} failed: {detail}",
+        ),
+    },
+)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-_WORDS = {
-    "da": {
-        "night": "i nat",
-        "today": "i dag",
-        "yesterday": "i går",
-        "data": "CRM-data fra {moment}",
-        "no_data": "Ingen CRM-data fra datakilden endnu",
-        "imported": "{data} — importeret {when}",
-        "imported_detail": "{data} — importeret {when}: {detail}",
-        "nothing_new": "{data} — ingen ny eksport {when}",
-        "failed": "{data} — importen {when} fejlede: {detail}",
-    },
-    "en": {
-        "night": "last night",
-        "today": "today",
-        "yesterday": "yesterday",
-        "data": "CRM data from {moment}",
-        "no_data": "No CRM data from the data source yet",
-        "imported": "{data} — imported {when}",
-        "imported_detail": "{data} — imported {when}: {detail}",
-        "nothing_new": "{data} — no new export {when}",
-        "failed": "{data} — the import {when} failed: {detail}",
-    },
-}
-
-
-def _words(lang: str) -> dict[str, str]:
-    return _WORDS["en" if lang == "en" else "da"]
 
 
 def day_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo, lang: str = "da") -> str:
     """ "i nat", "i dag", "i går" or "d. 4/12" for `moment`, seen from `now`."""
-    words = _words(lang)
     local, today = moment.astimezone(tz), now.astimezone(tz).date()
     days = (today - local.date()).days
     if days == 0:
-        return words["night"] if local.time() < NIGHT_ENDS else words["today"]
+        return say("freshness.night" if local.time() < NIGHT_ENDS else "freshness.today", lang)
     if days == 1:
-        return words["yesterday"]
-    if lang == "en":
-        return f"on {local.day} {_MONTHS_EN[local.month - 1]}"
-    return f"d. {local.day}/{local.month}"
+        return say("freshness.yesterday", lang)
+    month_name = _MONTHS_EN[local.month - 1]
+    return say("freshness.day", lang, day=local.day, month=local.month, month_name=month_name)
 
 
 def moment_words(moment: dt.datetime, now: dt.datetime, tz: ZoneInfo, lang: str = "da") -> str:
     """The day in words and the clock time, e.g. "i går 02:00"."""
     local = moment.astimezone(tz)
     day = day_words(moment, now, tz, lang)
-    if day == _words(lang)["night"]:
-        day = _words(lang)["today"]  # "i dag 01:30" reads better than "i nat 01:30"
+    if day == say("freshness.night", lang):
+        day = say("freshness.today", lang)  # "i dag 01:30" reads better than "i nat 01:30"
     return f"{day} {local:%H:%M}"
 
 
@@ -94,11 +89,10 @@ def data_note(
     uses (None: nothing imported from the source yet); `detail` the rows imported or the
     first error.
     """
-    words = _words(lang)
     data = (
-        words["data"].format(moment=moment_words(data_at, now, tz, lang))
+        say("freshness.data", lang, moment=moment_words(data_at, now, tz, lang))
         if data_at is not None
-        else words["no_data"]
+        else say("freshness.no_data", lang)
     )
     if outcome not in OUTCOMES or attempted_at is None:
         return data
@@ -106,10 +100,10 @@ def data_note(
     detail = one_line(detail)
     if outcome == "imported":
         key = "imported_detail" if detail else "imported"
-        return words[key].format(data=data, when=when, detail=detail)
+        return say(f"freshness.{key}", lang, data=data, when=when, detail=detail)
     if outcome == "nothing_new":
-        return words["nothing_new"].format(data=data, when=when)
-    return words["failed"].format(data=data, when=when, detail=detail or "?")
+        return say("freshness.nothing_new", lang, data=data, when=when)
+    return say("freshness.failed", lang, data=data, when=when, detail=detail or "?")
 
 
 @dataclass(frozen=True)

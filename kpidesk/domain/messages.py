@@ -29,6 +29,20 @@ class Msg:
         if isinstance(self.da, tuple) != isinstance(self.en, tuple):
             raise ValueError(f"a plural needs plural forms in both languages: {self!r}")
 
+    def text(self, lang: str = "da", n: int | None = None, **values: Any) -> str:
+        """The text in `lang` with its fields filled; a plural picks its form by `n`."""
+        text = self.en if language(lang) == "en" else self.da
+        if isinstance(text, tuple):
+            if n is None:
+                raise ValueError(f"{self!r} is a plural: say how many (n=)")
+            text = text[0] if n == 1 else text[1]
+        if n is not None:
+            values.setdefault("n", n)
+        return text.format(**values) if values else text
+
+
+NO_TEXT = Msg(da="", en="")
+
 
 class Catalogue:
     """Messages by id (`template.kam_coverage.name`, `explain.summary` …), in da and en."""
@@ -59,15 +73,10 @@ class Catalogue:
 
     def say(self, msg_id: str, lang: str = "da", n: int | None = None, **values: Any) -> str:
         """The message in `lang` with its fields filled; a plural picks its form by `n`."""
-        msg = self.get(msg_id)
-        text = msg.en if language(lang) == "en" else msg.da
-        if isinstance(text, tuple):
-            if n is None:
-                raise ValueError(f"message {msg_id!r} is a plural: say how many (n=)")
-            text = text[0] if n == 1 else text[1]
-        if n is not None:
-            values.setdefault("n", n)
-        return text.format(**values) if values else text
+        try:
+            return self.get(msg_id).text(lang, n, **values)
+        except ValueError as exc:
+            raise ValueError(f"message {msg_id!r}: {exc}") from None
 
 
 CATALOGUE = Catalogue()

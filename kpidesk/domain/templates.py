@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kpidesk.domain.display import language
 from kpidesk.domain.limits import ACTIVITY_TYPE_MAX, MAX_ACTIVITY_TYPES_PER_RULE
+from kpidesk.domain.messages import CATALOGUE, Msg, define, say
 from kpidesk.domain.periods import PERIODS
 
 ParamKind = Literal["activity_types", "int", "choice"]
@@ -19,7 +21,6 @@ Direction = Literal["higher", "lower"]
 
 UNITS: tuple[str, ...] = ("count", "percent", "currency")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
-LANGUAGES: tuple[str, ...] = ("da", "en")
 
 DAYS_MIN = 1
 DAYS_MAX = 730
@@ -39,11 +40,11 @@ class ParamSpec:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
-    label_da: str = ""
-    label_en: str = ""
 
     def label(self, lang: str = "da") -> str:
-        return self.label_en if lang == "en" else self.label_da
+        """The parameter's label in the rule editor (catalogue `param.<key>`)."""
+        msg_id = f"param.{self.key}"
+        return say(msg_id, lang) if msg_id in CATALOGUE else self.key
 
     def to_json(self) -> dict[str, Any]:
         """The parameter as plain JSON (for `kpidesk templates --json` and setup files)."""
@@ -51,8 +52,8 @@ class ParamSpec:
             "key": self.key,
             "kind": self.kind,
             "default": list(self.default) if isinstance(self.default, tuple) else self.default,
-            "label_da": self.label_da,
-            "label_en": self.label_en,
+            "label_da": self.label("da"),
+            "label_en": self.label("en"),
         }
         if self.minimum is not None or self.maximum is not None:
             data["bounds"] = [self.minimum, self.maximum]
@@ -61,51 +62,50 @@ class ParamSpec:
         return data
 
 
+define(
+    "param",
+    {
+        "activity_types": Msg(da="Aktivitetstyper (tom = alle)", en="Activity types (empty = all)"),
+        "days": Msg(da="Antal dage", en="Days"),
+        "period": Msg(da="Periode", en="Period"),
+    },
+)
+
+
 def activity_types_param(default: Sequence[str]) -> ParamSpec:
     """`activity_types`: activity type names; empty means all types."""
-    return ParamSpec(
-        "activity_types",
-        "activity_types",
-        tuple(default),
-        label_da="Aktivitetstyper (tom = alle)",
-        label_en="Activity types (empty = all)",
-    )
+    return ParamSpec("activity_types", "activity_types", tuple(default))
 
 
 def days_param(default: int) -> ParamSpec:
     """`days`: a window length in whole days, 1–730."""
-    return ParamSpec(
-        "days", "int", default, DAYS_MIN, DAYS_MAX, label_da="Antal dage", label_en="Days"
-    )
+    return ParamSpec("days", "int", default, DAYS_MIN, DAYS_MAX)
 
 
 def period_param(default: str = "month") -> ParamSpec:
     """`period`: a calendar period to date, or `rolling` (the last `days`)."""
-    return ParamSpec(
-        "period", "choice", default, choices=PERIODS, label_da="Periode", label_en="Period"
-    )
+    return ParamSpec("period", "choice", default, choices=PERIODS)
 
 
 @dataclass(frozen=True)
 class TemplateSpec:
     """A built-in KPI template as people and machines see it.
 
-    `description_da`/`description_en` are format strings over the parameters: `{days}`,
-    `{period}`, `{window}` (the period in words, e.g. "this month to date" or "in the last
-    30 days") and `{types}` (the activity types in words, see `describe`).
+    `name`, `description` and `undefined` are messages in both languages, defined in the
+    message catalogue as `template.<key>.name` etc. when the spec is made (so a template's
+    words stay in its one module). `description` is a format string over the parameters:
+    `{days}`, `{period}`, `{window}` (the period in words, e.g. "this month to date" or "in
+    the last 30 days") and `{types}` (the activity types in words, see `describe`).
     """
 
     key: str
-    name_da: str
-    name_en: str
-    description_da: str
-    description_en: str
+    name: Msg
+    description: Msg
     params: tuple[ParamSpec, ...]
     unit: Unit
     direction: Direction
-    # Why a value can be undefined (no value, no score: shown as "–"), or "" if it never is.
-    undefined_da: str = ""
-    undefined_en: str = ""
+    # Why a value can be undefined (no value, no score: shown as "–"), or None if it never is.
+    undefined: Msg | None = None
     # Position in the catalogue (lists, combo boxes); ties are ordered by key.
     order: int = 1000
 
@@ -117,12 +117,18 @@ class TemplateSpec:
         keys = [param.key for param in self.params]
         if len(set(keys)) != len(keys):
             raise ValueError(f"template {self.key!r}: duplicate parameter keys {keys}")
+        texts = {"name": self.name, "description": self.description}
+        if self.undefined is not None:
+            texts["undefined"] = self.undefined
+        define(f"template.{self.key}", texts)
 
-    def name(self, lang: str = "da") -> str:
-        return self.name_en if lang == "en" else self.name_da
+    def title(self, lang: str = "da") -> str:
+        """The template's name in `lang` (e.g. "KAM-dækning" / "Key account coverage")."""
+        return self.name.text(lang)
 
-    def undefined(self, lang: str = "da") -> str:
-        return self.undefined_en if lang == "en" else self.undefined_da
+    def why_undefined(self, lang: str = "da") -> str:
+        """Why a value can be undefined, in `lang`; "" if it never is."""
+        return self.undefined.text(lang) if self.undefined is not None else ""
 
     def param(self, key: str) -> ParamSpec:
         for param in self.params:
@@ -138,8 +144,8 @@ class TemplateSpec:
         defaults = self.defaults()
         return {
             "key": self.key,
-            "name_da": self.name_da,
-            "name_en": self.name_en,
+            "name_da": self.title("da"),
+            "name_en": self.title("en"),
             "description_da": describe(self, defaults, "da"),
             "description_en": describe(self, defaults, "en"),
             "unit": self.unit,
@@ -214,31 +220,37 @@ def validate_params(spec: TemplateSpec, params: Mapping[str, Any] | None) -> dic
     return clean
 
 
-_AND = {"da": "og", "en": "and"}
-_ALL_ACTIVITIES = {"da": "aktiviteter (alle typer)", "en": "activities (all types)"}
-_PERIOD_WORDS = {
-    "da": {"month": "måned", "quarter": "kvartal", "year": "år", "rolling": "rullende"},
-    "en": {"month": "month", "quarter": "quarter", "year": "year", "rolling": "rolling"},
-}
-_PERIOD_PHRASES = {
-    "da": {
-        "month": "i denne måned indtil i dag",
-        "quarter": "i dette kvartal indtil i dag",
-        "year": "i år indtil i dag",
-        "rolling": "de sidste {days} dage",
+define(
+    "words",
+    {
+        "and": Msg(da="{first} og {last}", en="{first} and {last}"),
+        "all_activities": Msg(da="aktiviteter (alle typer)", en="activities (all types)"),
+        "some_activities": Msg(da="{types}", en="{types} activities"),
     },
-    "en": {
-        "month": "this month to date",
-        "quarter": "this quarter to date",
-        "year": "this year to date",
-        "rolling": "in the last {days} days",
+)
+define(
+    "period",
+    {
+        "month": Msg(da="måned", en="month"),
+        "quarter": Msg(da="kvartal", en="quarter"),
+        "year": Msg(da="år", en="year"),
+        "rolling": Msg(da="rullende", en="rolling"),
     },
-}
+)
+define(
+    "period.phrase",
+    {
+        "month": Msg(da="i denne måned indtil i dag", en="this month to date"),
+        "quarter": Msg(da="i dette kvartal indtil i dag", en="this quarter to date"),
+        "year": Msg(da="i år indtil i dag", en="this year to date"),
+        "rolling": Msg(da="de sidste {days} dage", en="in the last {days} days"),
+    },
+)
 
 
 def period_phrase(period: str, days: int, lang: str = "da") -> str:
     """A period in words: `i denne måned indtil i dag` / `in the last 30 days` (rolling)."""
-    return _PERIOD_PHRASES["en" if lang == "en" else "da"][period].format(days=days)
+    return say(f"period.phrase.{period}", lang, days=days)
 
 
 def join_words(words: Sequence[str], lang: str = "da") -> str:
@@ -248,7 +260,7 @@ def join_words(words: Sequence[str], lang: str = "da") -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    return f"{', '.join(items[:-1])} {_AND.get(lang, 'and')} {items[-1]}"
+    return say("words.and", lang, first=", ".join(items[:-1]), last=items[-1])
 
 
 def danish_plural(noun: str) -> str:
@@ -261,12 +273,15 @@ def danish_plural(noun: str) -> str:
 
 
 def types_phrase(types: Sequence[str], lang: str = "da") -> str:
-    """The activity types in words: `Salgsmøder og Opgaver` / `Salgsmøde and Opgave activities`."""
+    """The activity types in words: `Salgsmøder og Opgaver` / `Salgsmøde and Opgave activities`.
+
+    The names are the CRM's own (Danish) words; a Danish sentence puts them in the plural, an
+    English one names them before "activities".
+    """
     if not types:
-        return _ALL_ACTIVITIES["en" if lang == "en" else "da"]
-    if lang == "en":
-        return f"{join_words(list(types), 'en')} activities"
-    return join_words([danish_plural(name) for name in types], "da")
+        return say("words.all_activities", lang)
+    names = [danish_plural(name) for name in types] if language(lang) == "da" else list(types)
+    return say("words.some_activities", lang, types=join_words(names, lang))
 
 
 def describe(spec: TemplateSpec, params: Mapping[str, Any] | None = None, lang: str = "da") -> str:
@@ -274,12 +289,10 @@ def describe(spec: TemplateSpec, params: Mapping[str, Any] | None = None, lang: 
 
     e.g. "Antal planlagte Salgsmøder de næste 14 dage, hvor brugeren deltager".
     """
-    lang = "en" if lang == "en" else "da"
     clean = validate_params(spec, params)
     values: dict[str, Any] = dict(clean)
     values["types"] = types_phrase(clean.get("activity_types", []), lang)
     if "period" in clean:
-        values["period"] = _PERIOD_WORDS[lang][clean["period"]]
+        values["period"] = say(f"period.{clean['period']}", lang)
         values["window"] = period_phrase(clean["period"], clean.get("days", 0), lang)
-    template = spec.description_en if lang == "en" else spec.description_da
-    return template.format(**values)
+    return spec.description.text(lang, **values)

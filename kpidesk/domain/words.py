@@ -46,6 +46,7 @@ define(
         "lost": Msg(da="tabt", en="lost"),
     },
 )
+define("words", {"yes": Msg(da="ja", en="yes"), "no": Msg(da="nej", en="no")})
 define(
     "explain",
     {
@@ -72,6 +73,14 @@ define(
         "behind": Msg(da="{text}, bagud", en="{text}, behind"),
     },
 )
+
+
+def cell_words(key: str, value: object, lang: str = "da") -> str:
+    """An explanation cell that is a word: yes/no, an activity's status, a deal's stage."""
+    if isinstance(value, bool):
+        return say("words.yes" if value else "words.no", lang)
+    msg_id = f"crm.{key}.{value}"
+    return say(msg_id, lang) if key in ("status", "stage") and msg_id in CATALOGUE else str(value)
 
 
 def column_label(key: str, lang: str = "da") -> str:
@@ -141,3 +150,168 @@ def forecast_brief(
         text = say("forecast.brief.on_pace" if result.on_pace else "forecast.brief.behind",
                    lang, text=text)  # fmt: skip
     return text
+
+
+# --- the forecast in the windows: a few words on a card, one sentence in the chart window ----
+# Fields: dates and values come formatted by the window (its QLocale's month names).
+define(
+    "forecast.card",
+    {
+        "too_little": Msg(
+            da="For lidt historik til en prognose endnu.",
+            en="Too little history for a forecast yet.",
+        ),
+        "pace": Msg(
+            da="Med tempoet indtil nu: {value} pr. {end}", en="At the pace so far: {value} by {end}"
+        ),
+        "unchanged": Msg(
+            da="Omtrent uændret pr. {end} ({low}–{high})",
+            en="About unchanged by {end} ({low}–{high})",
+        ),
+        "projected": Msg(da="Prognose {end}: {value}", en="Forecast {end}: {value}"),
+        "known": Msg(da="{value} kendt", en="{value} known"),
+        "on_pace": Msg(da="i takt med målet", en="on pace"),
+        "behind": Msg(da="bagud i forhold til målet", en="behind pace"),
+    },
+)
+define(
+    "forecast.sentence",
+    {
+        "undefined": Msg(
+            da="Ingen prognose: værdien er udefineret i dag.",
+            en="No forecast: the value is undefined today.",
+        ),
+        "too_little": Msg(
+            da=(
+                "Ingen prognose endnu: for få tidligere nætter viser, hvordan nøgletallet ændrer "
+                "sig ({count} nat indtil nu).",
+                "Ingen prognose endnu: for få tidligere nætter viser, hvordan nøgletallet ændrer "
+                "sig ({count} nætter indtil nu).",
+            ),
+            en=(
+                "No forecast yet: too few past nights show how this KPI changes ({count} night "
+                "so far).",
+                "No forecast yet: too few past nights show how this KPI changes ({count} nights "
+                "so far).",
+            ),
+        ),
+        "period": Msg(
+            da="{known} indtil nu plus de åbne salgsmuligheder, der forventes lukket i perioden "
+            "({open}) × din hitrate {rate}, med det, der plejer at komme oveni: ca. {projected} "
+            "pr. {end} (sandsynligvis {low} til {high}); med tempoet indtil nu {pace}.",
+            en="{known} so far plus the open deals expected this period ({open}) × your win "
+            "rate {rate}, with what usually comes on top: about {projected} by {end} (likely "
+            "{low} to {high}); at the pace so far {pace}.",
+        ),
+        "planned_meetings": Msg(
+            da="{known} allerede planlagt i vinduet pr. {end}; med den sædvanlige ændring inden "
+            "da ({change}): ca. {projected} (sandsynligvis {low} til {high}).",
+            en="{known} already planned for the window on {end}; with the usual change before "
+            "then ({change}): about {projected} (likely {low} to {high}).",
+        ),
+        "pipeline_value": Msg(
+            da="{known} i åbne salgsmuligheder med forventet lukning i vinduet pr. {end}; "
+            "korrigeret for, hvordan dine salgsmuligheder plejer at skride, lukke eller tabes "
+            "({change}): ca. {projected} (sandsynligvis {low} til {high}).",
+            en="{known} in open deals expected to close in the window on {end}; corrected by "
+            "how your deals usually slip, close or are lost ({change}): about {projected} "
+            "(likely {low} to {high}).",
+        ),
+        "known": Msg(
+            da="{known} kendt for vinduet pr. {end}; med den sædvanlige ændring ({change}): ca. "
+            "{projected} (sandsynligvis {low} til {high}).",
+            en="{known} known for the window on {end}; with the usual change ({change}): about "
+            "{projected} (likely {low} to {high}).",
+        ),
+        # Coverage: the customers still covered at the horizon by what is done, and those
+        # with something planned before it, each with its own count (and so its own plural).
+        "kam_coverage": Msg(
+            da="Pr. {end} tæller {covered}, og {more}, talt med din gennemførelsesgrad på "
+            "{rate}: {known}; med den sædvanlige ændring ({change}) ca. {projected} "
+            "(sandsynligvis {low} til {high}).",
+            en="On {end}, {covered} and {more}, counted at your completion rate of {rate}: "
+            "{known}; with the usual change ({change}) about {projected} (likely {low} to "
+            "{high}).",
+        ),
+        "kam_coverage.covered": Msg(
+            da=(
+                "{count} kunde stadig som dækket af møder, der allerede er holdt",
+                "{count} kunder stadig som dækket af møder, der allerede er holdt",
+            ),
+            en=(
+                "{count} customer still counts as covered by meetings already held",
+                "{count} customers still count as covered by meetings already held",
+            ),
+        ),
+        "kam_coverage.more": Msg(
+            da=("{count} mere har et planlagt inden da", "{count} flere har et planlagt inden da"),
+            en=(
+                "{count} more has one planned before then",
+                "{count} more have one planned before then",
+            ),
+        ),
+        "neglected_accounts": Msg(
+            da="Pr. {end} tæller {covered}, og {more}, talt med din gennemførelsesgrad på "
+            "{rate}: {known} uden besøg; med den sædvanlige ændring ({change}) ca. {projected} "
+            "(sandsynligvis {low} til {high}).",
+            en="On {end}, {covered} and {more}, counted at your completion rate of {rate}: "
+            "{known} without a visit; with the usual change ({change}) about {projected} "
+            "(likely {low} to {high}).",
+        ),
+        "neglected_accounts.covered": Msg(
+            da=(
+                "{count} kunde stadig som besøgt af det, der allerede er gennemført",
+                "{count} kunder stadig som besøgt af det, der allerede er gennemført",
+            ),
+            en=(
+                "{count} customer still counts as visited by what is already done",
+                "{count} customers still count as visited by what is already done",
+            ),
+        ),
+        "neglected_accounts.more": Msg(
+            da=(
+                "{count} mere har noget planlagt inden da",
+                "{count} flere har noget planlagt inden da",
+            ),
+            en=(
+                "{count} more has something planned before then",
+                "{count} more have something planned before then",
+            ),
+        ),
+        "pace_unchecked": Msg(
+            da="Med tempoet indtil nu: {pace} pr. {end}. Prognosen ud fra åbne salgsmuligheder "
+            "vises ikke: ingen backtest har kontrolleret den endnu.",
+            en="At the pace so far: {pace} by {end}. The forecast from open deals is not shown: "
+            "no backtest has checked it yet.",
+        ),
+        "pace_better": Msg(
+            da="Med tempoet indtil nu: {pace} pr. {end}. Prognosen ud fra åbne salgsmuligheder "
+            "vises ikke: i backtesten ramte den mere ved siden af end tempolinjen ({error} mod "
+            "{baseline}).",
+            en="At the pace so far: {pace} by {end}. The forecast from open deals is not shown: "
+            "in the backtest it erred more than the pace line ({error} against {baseline}).",
+        ),
+        "no_change": Msg(
+            da="Forventes at blive omtrent, hvor den er (sandsynligvis {low} til {high} pr. "
+            "{end}): intet af det, CRM'et ved om fremtiden, siger mere om dette nøgletal end "
+            "værdien i dag.",
+            en="Expected to stay about where it is (likely {low} to {high} on {end}): nothing "
+            "the CRM knows ahead tells more about this KPI than its value today.",
+        ),
+        "unchecked": Msg(
+            da="Forventes at blive omtrent, hvor den er (sandsynligvis {low} til {high} pr. "
+            "{end}): prognosen ud fra det, CRM'et ved, vises først, når en backtest har "
+            "kontrolleret den.",
+            en="Expected to stay about where it is (likely {low} to {high} on {end}): the "
+            "forecast from what the CRM knows is not shown until a backtest has checked it.",
+        ),
+        "no_change_better": Msg(
+            da="Forventes at blive omtrent, hvor den er (sandsynligvis {low} til {high} pr. "
+            "{end}): i backtesten ramte prognosen ud fra det, CRM'et ved, mere ved siden af end "
+            '"ingen ændring" ({error} mod {baseline}).',
+            en="Expected to stay about where it is (likely {low} to {high} on {end}): in the "
+            'backtest the forecast from what the CRM knows erred more than "no change" '
+            "({error} against {baseline}).",
+        ),
+    },
+)

@@ -128,7 +128,7 @@ def _explain(
         value,
         target,
         the_score,
-        spec.undefined(lang),
+        spec.why_undefined(lang),
         len(gap_rows) if query.gap_rows is not None else None,
         len(rows),
     )

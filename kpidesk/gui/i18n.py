@@ -65,15 +65,14 @@ def remove_translations(app: QCoreApplication) -> None:
 def install_translations(app: QCoreApplication, language: str) -> list[str]:
     """Load the app's and Qt's translations for `language`; returns the files loaded.
 
-    English needs no app translation (the sources are English) but still gets its locale.
+    The sources are English; English still loads its `*_en.qm`, which hold only the plural
+    forms of `%n` strings ("1 run", "3 runs"), and Qt's own English needs no file.
     """
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     remove_translations(app)
     QLocale.setDefault(locale_for(language))
     loaded: list[str] = []
-    if language == "en":
-        return loaded
     folder = paths.resource_path("i18n")
     for qm in sorted(folder.glob(f"*_{language}.qm")):
         translator = QTranslator(app)
@@ -83,6 +82,8 @@ def install_translations(app: QCoreApplication, language: str) -> list[str]:
             loaded.append(qm.name)
         else:
             log.warning("could not load translation %s", qm)
+    if language == "en":
+        return loaded
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qtbase = QTranslator(app)
     if qtbase.load(locale_for(language), "qtbase", "_", qt_folder):

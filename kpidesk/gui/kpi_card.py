@@ -144,6 +144,7 @@ class KpiCard(QFrame):
         self.item = item
         self.locale = locale
         self.language = language
+        self.currency = currency
         self.setObjectName("kpiCard")
         self.setAccessibleName(item.rule)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -165,7 +166,7 @@ class KpiCard(QFrame):
         bold = QFont(self.nameLabel.font())
         bold.setBold(True)
         self.nameLabel.setFont(bold)
-        description = item.description_en if language == "en" else item.description_da
+        description = item.description.text(language)
         self.nameLabel.setToolTip(description)
 
         self.valueLabel = QLabel(format_value(item.value, item.unit, locale, currency), self)
@@ -222,7 +223,7 @@ class KpiCard(QFrame):
 
     def forecast_text(self) -> str:
         """The forecast in a few words: where it is heading, or that it stays about the same."""
-        return ForecastWords(self.item, self.locale).card()
+        return ForecastWords(self.item, self.locale, self.currency).card()
 
     def level(self) -> str | None:
         return score_level(self.item.score)

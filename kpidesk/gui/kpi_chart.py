@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.words import cell_words
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.forecast_words import ForecastWords
 from kpidesk.gui.formatting import (
@@ -183,17 +184,9 @@ class RowsModel(QAbstractTableModel):
             return format_date(value, self.locale)
         if key == "amount" and isinstance(value, int | float):
             return format_value(float(value), "currency", self.locale, self.currency)
-        if isinstance(value, bool):
-            return self.tr("yes") if value else self.tr("no")
         if isinstance(value, float):
             return format_value(value, "count", self.locale)
-        if key in ("status", "stage"):
-            return {
-                "planned": self.tr("planned"), "done": self.tr("done"),
-                "cancelled": self.tr("cancelled"), "open": self.tr("open"),
-                "won": self.tr("won"), "lost": self.tr("lost"),
-            }.get(str(value), str(value))  # fmt: skip
-        return str(value)
+        return cell_words(key, value, self.language)  # the CLI's words for the same cells
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -259,7 +252,7 @@ class KpiChartDialog(QDialog):
         self.setWindowTitle(item.rule)
 
         title = heading(item.rule, self, scale=1.3, name="chartTitle")
-        description = item.description_en if self.language == "en" else item.description_da
+        description = item.description.text(self.language)
         self.descriptionLabel = QLabel(description, self)
         self.descriptionLabel.setObjectName("chartDescription")
         self.descriptionLabel.setWordWrap(True)

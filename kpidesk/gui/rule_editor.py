@@ -104,7 +104,7 @@ class RuleEditorDialog(QDialog):
         self.templateCombo = QComboBox(self)
         self.templateCombo.setObjectName("templateCombo")
         for spec in self.specs.values():
-            self.templateCombo.addItem(spec.name(self.language), spec.key)
+            self.templateCombo.addItem(spec.title(self.language), spec.key)
         template_label = QLabel(self.tr("&Template"), self)
         template_label.setBuddy(self.templateCombo)
         form.addRow(template_label, self.templateCombo)
@@ -238,7 +238,7 @@ class RuleEditorDialog(QDialog):
 
     def _suggested_name(self) -> str:
         """A new rule is named after its template until the admin types a name."""
-        base = self.spec().name(self.language) if self.specs else ""
+        base = self.spec().title(self.language) if self.specs else ""
         taken = {name_key(r.name) for r in self.rules}
         name, number = base, 2
         while name_key(name) in taken:
@@ -443,8 +443,7 @@ class RuleEditorDialog(QDialog):
         try:
             self.descriptionLabel.setText(describe(spec, self.params(), self.language))
         except (ParamError, KeyError, ValueError):
-            self.descriptionLabel.setText(spec.description_da if self.language == "da"
-                                          else spec.description_en)  # fmt: skip
+            self.descriptionLabel.setText(spec.description.text(self.language))
         self.show_problems(self.check())
         self._update_guidance()
 

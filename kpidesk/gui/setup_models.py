@@ -245,7 +245,7 @@ class RulesModel(SetupTableModel):
 
     def template_name(self, template: str) -> str:
         spec = self.specs.get(template)
-        return spec.name(self.language) if spec is not None else template
+        return spec.title(self.language) if spec is not None else template
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

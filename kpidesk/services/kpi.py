@@ -30,6 +30,7 @@ from kpidesk.data.models import (
 from kpidesk.data.source import RunLink, run_data_state
 from kpidesk.domain.forecast import Forecast, horizon_for
 from kpidesk.domain.freshness import DataState
+from kpidesk.domain.messages import NO_TEXT, Msg
 from kpidesk.domain.names import name_key
 from kpidesk.services.caller import Caller, PermissionDenied, checked
 from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
@@ -62,10 +63,8 @@ class TemplateInfo:
 
     unit: str  # "count" | "percent" | "currency"
     direction: str  # "higher" | "lower"
-    name_da: str
-    name_en: str
-    description_da: str
-    description_en: str
+    name: Msg  # the template's name, in both languages
+    description: Msg  # the rule in words, in both languages (`Msg.text(lang)`)
 
 
 def template_info(template_key: str, params: Mapping[str, Any]) -> TemplateInfo:
@@ -77,15 +76,12 @@ def template_info(template_key: str, params: Mapping[str, Any]) -> TemplateInfo:
         spec = get_template(template_key).spec
     except (KeyError, LookupError, ValueError):
         # A template removed from the catalogue: its stored results are still worth showing.
-        return TemplateInfo("count", "higher", template_key, template_key, "", "")
+        return TemplateInfo("count", "higher", Msg(template_key, template_key), NO_TEXT)
     try:
-        description_da = describe(spec, params, "da")
-        description_en = describe(spec, params, "en")
+        description = Msg(describe(spec, params, "da"), describe(spec, params, "en"))
     except ParamError:
-        description_da = description_en = ""
-    return TemplateInfo(
-        spec.unit, spec.direction, spec.name_da, spec.name_en, description_da, description_en
-    )
+        description = NO_TEXT
+    return TemplateInfo(spec.unit, spec.direction, spec.name, description)
 
 
 def clean_params(template_key: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -115,10 +111,8 @@ class KpiItem:
     score: float | None
     forecast: Forecast
     history: tuple[HistoryPoint, ...]  # oldest first, up to the run date
-    template_name_da: str = ""
-    template_name_en: str = ""
-    description_da: str = ""
-    description_en: str = ""
+    template_name: Msg = NO_TEXT
+    description: Msg = NO_TEXT  # the rule in words; `item.description.text(lang)`
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -335,10 +329,8 @@ def todays_kpis(
                 score=row.score,
                 forecast=prediction,
                 history=tuple(point for point in history if point[0] > shown_from),
-                template_name_da=info.name_da,
-                template_name_en=info.name_en,
-                description_da=info.description_da,
-                description_en=info.description_en,
+                template_name=info.name,
+                description=info.description,
             )
         )
     computed_at = finished_at or max(row.computed_at for row in rows)

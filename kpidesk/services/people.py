@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kpidesk.data.db import Database, has_server_roles
 from kpidesk.data.models import KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain import limits
+from kpidesk.domain.messages import Msg, define, say
 from kpidesk.domain.names import clean_name
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
@@ -60,50 +61,60 @@ class UserInfo:
     has_password: bool
 
 
+define(
+    "guidance",
+    {
+        "none": Msg(
+            da="Ingen aktive regler endnu: 3–5 regler er klart og motiverende.",
+            en="No active rules yet: 3–5 rules are clear and motivating.",
+        ),
+        "few": Msg(
+            da=(
+                "{n} aktiv regel: få; 3–5 regler er klart og motiverende.",
+                "{n} aktive regler: få; 3–5 regler er klart og motiverende.",
+            ),
+            en=(
+                "{n} active rule: few; 3–5 rules are clear and motivating.",
+                "{n} active rules: few; 3–5 rules are clear and motivating.",
+            ),
+        ),
+        "good": Msg(
+            da="{n} aktive regler: klart og motiverende.",
+            en="{n} active rules: clear and motivating.",
+        ),
+        "many": Msg(
+            da="{n} aktive regler: for mange til at være klart; 3–5 er bedre.",
+            en="{n} active rules: too many to be clear; 3–5 are better.",
+        ),
+        "too_many": Msg(
+            da="{n} aktive regler: så mange demotiverer; vælg de 3–5 vigtigste.",
+            en="{n} active rules: this many demotivate; keep the 3–5 that matter most.",
+        ),
+    },
+)
+
+
 @dataclass(frozen=True)
 class Guidance:
     level: str  # "green" | "amber" | "red"
-    message_da: str
-    message_en: str
+    advice: str  # the message's id under `guidance.` in the catalogue
+    count: int  # active rules
 
     def message(self, language: str) -> str:
-        return self.message_da if language == "da" else self.message_en
+        return say(f"guidance.{self.advice}", language, n=self.count)
 
 
 def rule_guidance(count: int) -> Guidance:
     """Advice for a profile with `count` active rules; advice only, never a blocking error."""
     if count <= 0:
-        return Guidance(
-            "green",
-            "Ingen aktive regler endnu: 3–5 regler er klart og motiverende.",
-            "No active rules yet: 3–5 rules are clear and motivating.",
-        )
+        return Guidance("green", "none", count)
     if count < GUIDANCE_FEW_BELOW:
-        rules_da, rules_en = (
-            ("aktiv regel", "active rule") if count == 1 else ("aktive regler", "active rules")
-        )
-        return Guidance(
-            "green",
-            f"{count} {rules_da}: få; 3–5 regler er klart og motiverende.",
-            f"{count} {rules_en}: few; 3–5 rules are clear and motivating.",
-        )
+        return Guidance("green", "few", count)
     if count < GUIDANCE_AMBER_FROM:
-        return Guidance(
-            "green",
-            f"{count} aktive regler: klart og motiverende.",
-            f"{count} active rules: clear and motivating.",
-        )
+        return Guidance("green", "good", count)
     if count < GUIDANCE_RED_FROM:
-        return Guidance(
-            "amber",
-            f"{count} aktive regler: for mange til at være klart; 3–5 er bedre.",
-            f"{count} active rules: too many to be clear; 3–5 are better.",
-        )
-    return Guidance(
-        "red",
-        f"{count} aktive regler: så mange demotiverer; vælg de 3–5 vigtigste.",
-        f"{count} active rules: this many demotivate; keep the 3–5 that matter most.",
-    )
+        return Guidance("amber", "many", count)
+    return Guidance("red", "too_many", count)
 
 
 def projected_rule_counts(

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain.csvsafe import escape_cell
+from kpidesk.domain.messages import Msg, define, say
 from kpidesk.services.caller import Caller, checked
 from kpidesk.services.kpi import latest_success, template_info, today
 
@@ -49,6 +51,16 @@ class TeamRow:
     cells: dict[int, TeamCell]  # rule id → the user's stored result; absent: rule not theirs
 
 
+define(
+    "team.csv",
+    {
+        "name": Msg(da="Navn", en="Name"),
+        "profile": Msg(da="Profil", en="Profile"),
+        "score": Msg(da="{rule}: score (%)", en="{rule}: score (%)"),
+    },
+)
+
+
 @dataclass(frozen=True)
 class TeamScores:
     """Users × rules with the latest successful run's values and scores (the admin team view)."""
@@ -58,6 +70,7 @@ class TeamScores:
     profile_id: int | None
     rules: list[TeamRule]
     rows: list[TeamRow]
+    currency: str = "DKK"  # the installation's, for the amount columns' headings
 
     def to_csv(self, path: str | os.PathLike[str], language: str = "da") -> None:
         """Write a CSV that Danish Excel opens as is: `;` between fields, UTF-8 with BOM,
@@ -66,12 +79,12 @@ class TeamScores:
         value or score is an empty cell, never 0.
         Written to a temporary file first, so a failed export never leaves half a file.
         """
-        english = language == "en"
-        header = ["Login", "Name" if english else "Navn", "Profile" if english else "Profil"]
+        header = ["Login", say("team.csv.name", language), say("team.csv.profile", language)]
+        money = "kr." if self.currency.upper() == "DKK" and language != "en" else self.currency
         for rule in self.rules:
-            unit = {"percent": " (%)", "currency": " (kr.)"}.get(rule.unit, "")
+            unit = {"percent": " (%)", "currency": f" ({money})"}.get(rule.unit, "")
             header.append(escape_cell(f"{rule.name}{unit}"))
-            header.append(escape_cell(f"{rule.name}: score (%)"))
+            header.append(escape_cell(say("team.csv.score", language, rule=rule.name)))
         target = Path(path)
         fd, temporary = tempfile.mkstemp(prefix=".kpidesk-", suffix=".csv", dir=target.parent)
         try:
@@ -116,6 +129,7 @@ def team_scores(
         if as_of is None:
             as_of = today(session)
         latest = latest_success(session, as_of)
+        currency = settings.get(session, "currency")
         run_date = latest.run_date if latest is not None else None
         finished_at = latest.finished_at if latest is not None else None
 
@@ -175,4 +189,4 @@ def team_scores(
         TeamRow(user_id, login, name, profile, cells.get(user_id, {}))
         for user_id, login, name, profile in users
     ]
-    return TeamScores(run_date, finished_at, profile_id, rules, rows)
+    return TeamScores(run_date, finished_at, profile_id, rules, rows, currency)

@@ -2,127 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK">
 <context>
-    <name>ForecastWords</name>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="46"/>
-        <source>Too little history for a forecast yet.</source>
-        <translation>For lidt historik til en prognose endnu.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="50"/>
-        <source>At the pace so far: %1 by %2</source>
-        <translation>Med tempoet indtil nu: %1 pr. %2</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="53"/>
-        <source>About unchanged by %1 (%2–%3)</source>
-        <translation>Omtrent uændret pr. %1 (%2–%3)</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="58"/>
-        <source>Forecast %1: %2</source>
-        <translation>Prognose %1: %2</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="61"/>
-        <source>%1 known</source>
-        <translation>%1 kendt</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="63"/>
-        <source>on pace</source>
-        <translation>i takt med målet</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="65"/>
-        <source>behind pace</source>
-        <translation>bagud i forhold til målet</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="74"/>
-        <source>No forecast: the value is undefined today.</source>
-        <translation>Ingen prognose: værdien er udefineret i dag.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="77"/>
-        <source>No forecast yet: too few past nights show how this KPI changes (%1 nights so far).</source>
-        <translation>Ingen prognose endnu: for få tidligere nætter viser, hvordan nøgletallet ændrer sig (%1 nætter indtil nu).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="88"/>
-        <source>%1 so far plus the open deals expected this period (%2) × your win rate %3, with what usually comes on top: about %4 by %5 (likely %6 to %7); at the pace so far %8.</source>
-        <translation>%1 indtil nu plus de åbne salgsmuligheder, der forventes lukket i perioden (%2) × din hitrate %3, med det, der plejer at komme oveni: ca. %4 pr. %5 (sandsynligvis %6 til %7); med tempoet indtil nu %8.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="98"/>
-        <source>%1 already planned for the window on %2; with the usual change before then (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 allerede planlagt i vinduet pr. %2; med den sædvanlige ændring inden da (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="103"/>
-        <source>%1 in open deals expected to close in the window on %2; corrected by how your deals usually slip, close or are lost (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 i åbne salgsmuligheder med forventet lukning i vinduet pr. %2; korrigeret for, hvordan dine salgsmuligheder plejer at skride, lukke eller tabes (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="110"/>
-        <source>%1 known for the window on %2; with the usual change (%3): about %4 (likely %5 to %6).</source>
-        <translation>%1 kendt for vinduet pr. %2; med den sædvanlige ændring (%3): ca. %4 (sandsynligvis %5 til %6).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="125"/>
-        <source>On %1, %2 customers still count as visited by what is already done and %3 more have something planned before then, counted at your completion rate of %4: %5 without a visit; with the usual change (%6) about %7 (likely %8 to %9).</source>
-        <translation>Pr. %1 tæller %2 kunder stadig som besøgt af det, der allerede er gennemført, og %3 flere har noget planlagt inden da, talt med din gennemførelsesgrad på %4: %5 uden besøg; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="131"/>
-        <source>On %1, %2 customers still count as covered by meetings already held and %3 more have one planned before then, counted at your completion rate of %4: %5; with the usual change (%6) about %7 (likely %8 to %9).</source>
-        <translation>Pr. %1 tæller %2 kunder stadig som dækket af møder, der allerede er holdt, og %3 flere har et planlagt inden da, talt med din gennemførelsesgrad på %4: %5; med den sædvanlige ændring (%6) ca. %7 (sandsynligvis %8 til %9).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="144"/>
-        <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: no backtest has checked it yet.</source>
-        <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: ingen backtest har kontrolleret den endnu.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="149"/>
-        <source>At the pace so far: %1 by %2. The forecast from open deals is not shown: in the backtest it erred more than the pace line (%3 against %4).</source>
-        <translation>Med tempoet indtil nu: %1 pr. %2. Prognosen ud fra åbne salgsmuligheder vises ikke: i backtesten ramte den mere ved siden af end tempolinjen (%3 mod %4).</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="156"/>
-        <source>Expected to stay about where it is (likely %1 to %2 on %3): nothing the CRM knows ahead tells more about this KPI than its value today.</source>
-        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): intet af det, CRM&apos;et ved om fremtiden, siger mere om dette nøgletal end værdien i dag.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="162"/>
-        <source>Expected to stay about where it is (likely %1 to %2 on %3): the forecast from what the CRM knows is not shown until a backtest has checked it.</source>
-        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): prognosen ud fra det, CRM&apos;et ved, vises først, når en backtest har kontrolleret den.</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/forecast_words.py" line="167"/>
-        <source>Expected to stay about where it is (likely %1 to %2 on %3): in the backtest the forecast from what the CRM knows erred more than &quot;no change&quot; (%4 against %5).</source>
-        <translation>Forventes at blive omtrent, hvor den er (sandsynligvis %1 til %2 pr. %3): i backtesten ramte prognosen ud fra det, CRM&apos;et ved, mere ved siden af end &quot;ingen ændring&quot; (%4 mod %5).</translation>
-    </message>
-</context>
-<context>
     <name>KpiCard</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="179"/>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="180"/>
         <source>Target: at most %1</source>
         <translation>Mål: højst %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="180"/>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="181"/>
         <source>Target: %1</source>
         <translation>Mål: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="219"/>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="220"/>
         <source>score %1</source>
         <translation>score %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_card.py" line="221"/>
+        <location filename="../../kpidesk/gui/kpi_card.py" line="222"/>
         <source>Open the chart and the explanation (Enter)</source>
         <translation>Åbn grafen og forklaringen (Enter)</translation>
     </message>
@@ -130,102 +27,102 @@
 <context>
     <name>KpiChartDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="267"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="262"/>
         <source>Today %1 · target %2 · score %3</source>
         <translation>I dag %1 · mål %2 · score %3</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="280"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="275"/>
         <source>Loading the explanation…</source>
         <translation>Henter forklaringen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="290"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="285"/>
         <source>&amp;Copy call list</source>
         <translation>&amp;Kopiér ringeliste</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="320"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="315"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="375"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="372"/>
         <source>History</source>
         <translation>Historik</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="384"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="381"/>
         <source>Target</source>
         <translation>Mål</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="441"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="438"/>
         <source>Chart of %1</source>
         <translation>Graf over %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="507"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="504"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: 1 customer still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: 1 kunde mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="509"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="506"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: %1 customers still without a meeting</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: %1 kunder mangler stadig et møde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="520"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="517"/>
         <source>1 record makes up today&apos;s value (%1).</source>
         <translation>1 post udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="522"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="519"/>
         <source>%2 records make up today&apos;s value (%1).</source>
         <translation>%2 poster udgør dagens værdi (%1).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="505"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="502"/>
         <source>&lt;b&gt;Call list&lt;/b&gt;: every customer has had a meeting.</source>
         <translation>&lt;b&gt;Ringeliste&lt;/b&gt;: alle kunder har haft et møde.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="416"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="413"/>
         <source>Likely range</source>
         <translation>Sandsynligt interval</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="424"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="421"/>
         <source>Expected</source>
         <translation>Forventet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="429"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="426"/>
         <source>No change</source>
         <translation>Ingen ændring</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="434"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="431"/>
         <source>Pace so far</source>
         <translation>Tempo indtil nu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="467"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="464"/>
         <source>Already known</source>
         <translation>Allerede kendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="468"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="465"/>
         <source>Open deals × win rate</source>
         <translation>Åbne salgsmuligheder × hitrate</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="530"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="527"/>
         <source>The data changed since the night&apos;s run, which gave %1.</source>
         <translation>Data er ændret siden nattens beregning, som gav %1.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="537"/>
+        <location filename="../../kpidesk/gui/kpi_chart.py" line="534"/>
         <source>No explanation: %1</source>
         <translation>Ingen forklaring: %1</translation>
     </message>
@@ -233,72 +130,72 @@
 <context>
     <name>KpiSetupDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="64"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="65"/>
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="79"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="80"/>
         <source>&amp;Profiles</source>
         <translation>&amp;Profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="80"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="81"/>
         <source>&amp;Users</source>
         <translation>&amp;Brugere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="81"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="82"/>
         <source>R&amp;ules</source>
         <translation>&amp;Regler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="84"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="85"/>
         <source>Ru&amp;ns</source>
         <translation>&amp;Kørsler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="91"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="92"/>
         <source>&amp;Data source</source>
         <translation>&amp;Datakilde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="94"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="95"/>
         <source>Loading the KPI setup…</source>
         <translation>Henter KPI opsætningen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="96"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="97"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="99"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="100"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="160"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="163"/>
         <source>%1 profiles, %2 users, %3 rules (%4 active)</source>
         <translation>%1 profiler, %2 brugere, %3 regler (%4 aktive)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="171"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="174"/>
         <source>Could not load the setup: %1</source>
         <translation>Opsætningen kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="182"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="185"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="202"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="205"/>
         <source>Delete</source>
         <translation>Slet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/setup/dialog.py" line="203"/>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="206"/>
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
@@ -400,49 +297,6 @@
         <location filename="../../kpidesk/gui/setup/profiles_page.py" line="164"/>
         <source>Profile %1 deleted.</source>
         <translation>Profilen %1 er slettet.</translation>
-    </message>
-</context>
-<context>
-    <name>RowsModel</name>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
-        <source>yes</source>
-        <translation>ja</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="185"/>
-        <source>no</source>
-        <translation>nej</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
-        <source>planned</source>
-        <translation>planlagt</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="190"/>
-        <source>done</source>
-        <translation>udført</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
-        <source>cancelled</source>
-        <translation>aflyst</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="191"/>
-        <source>open</source>
-        <translation>åben</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
-        <source>won</source>
-        <translation>vundet</translation>
-    </message>
-    <message>
-        <location filename="../../kpidesk/gui/kpi_chart.py" line="192"/>
-        <source>lost</source>
-        <translation>tabt</translation>
     </message>
 </context>
 <context>
@@ -552,7 +406,7 @@
     </message>
     <message>
         <location filename="../../kpidesk/gui/rule_editor.py" line="177"/>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="519"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="518"/>
         <source>Save</source>
         <translation>Gem</translation>
     </message>
@@ -637,12 +491,12 @@
         <translation>Målet kan ikke være negativt.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="452"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="451"/>
         <source>The rule applies to no profile yet.</source>
         <translation>Reglen gælder endnu ikke for nogen profil.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/rule_editor.py" line="519"/>
+        <location filename="../../kpidesk/gui/rule_editor.py" line="518"/>
         <source>Saving…</source>
         <translation>Gemmer…</translation>
     </message>
@@ -850,92 +704,92 @@
 <context>
     <name>TeamViewDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="48"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="49"/>
         <source>Team view</source>
         <translation>Teamoversigt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="56"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="57"/>
         <source>All profiles</source>
         <translation>Alle profiler</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="57"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="58"/>
         <source>&amp;Profile:</source>
         <translation>&amp;Profil:</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="59"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="60"/>
         <source>Loading the team&apos;s scores…</source>
         <translation>Henter teamets scorer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="87"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="88"/>
         <source>&amp;Export CSV…</source>
         <translation>&amp;Eksportér CSV…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="92"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="93"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="126"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="128"/>
         <source>at target</source>
         <translation>nået målet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="126"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="128"/>
         <source>50–99 %</source>
         <translation>50–99 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="127"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="129"/>
         <source>below 50 %</source>
         <translation>under 50 %</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="175"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="177"/>
         <source>No KPIs have been calculated yet.</source>
         <translation>Der er ikke beregnet nogen KPI&apos;er endnu.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="179"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="181"/>
         <source>Scores of 1 user as of %1</source>
         <translation>Score for 1 bruger pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="181"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="183"/>
         <source>Scores of %2 users as of %1</source>
         <translation>Scorer for %2 brugere pr. %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="190"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="207"/>
         <source>The team view could not be read: %1</source>
         <translation>Teamoversigten kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="203"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="220"/>
         <source>Export CSV</source>
         <translation>Eksportér CSV</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="204"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="221"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-filer (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="218"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="235"/>
         <source>Exporting…</source>
         <translation>Eksporterer…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="222"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="239"/>
         <source>Exported to %1</source>
         <translation>Eksporteret til %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/team_view.py" line="227"/>
+        <location filename="../../kpidesk/gui/team_view.py" line="244"/>
         <source>Export failed: %1</source>
         <translation>Eksporten mislykkedes: %1</translation>
     </message>
@@ -943,84 +797,84 @@
 <context>
     <name>TodayKpiDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="56"/>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="169"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="57"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="171"/>
         <source>Today&apos;s KPIs</source>
         <translation>Dagens KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="69"/>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="82"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="70"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="83"/>
         <source>Loading your KPIs…</source>
         <translation>Henter dine KPI&apos;er…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="102"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="103"/>
         <source>&amp;Team view…</source>
         <translation>&amp;Teamoversigt…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="106"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="107"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Opdatér</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="110"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="111"/>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="173"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="175"/>
         <source>Your KPIs could not be read: %1</source>
         <translation>Dine KPI&apos;er kunne ikke hentes: %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="183"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="185"/>
         <source>Today&apos;s KPIs for %1</source>
         <translation>Dagens KPI for %1</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="185"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="187"/>
         <source>%1&apos;s KPIs as of %2</source>
         <translation>KPI for %1 pr. %2</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="199"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="201"/>
         <source>Calculated %1. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="203"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="205"/>
         <source>Calculated %1 on CRM data from %2. The figures stay fixed until the next nightly run.</source>
         <translation>Beregnet %1 på CRM-data fra %2. Tallene står fast indtil næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="234"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="236"/>
         <source>Your KPIs have not been calculated yet. They are calculated every night; tomorrow morning they are here (an administrator can also press “Calculate now”).</source>
         <translation>Dine KPI&apos;er er ikke beregnet endnu. De beregnes hver nat, så i morgen tidlig er de her (en administrator kan også trykke på “Beregn nu”).</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="239"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="241"/>
         <source>The latest calculation has no figures for you yet; they come with the next nightly run.</source>
         <translation>Den seneste beregning har endnu ingen tal for dig; de kommer med næste natlige beregning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="243"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="245"/>
         <source>You have no KPIs yet: an administrator gives you a profile with rules in the KPI setup.</source>
         <translation>Du har ingen KPI&apos;er endnu: en administrator giver dig en profil med regler i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="247"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="249"/>
         <source>Your profile has no active KPI rules yet: an administrator sets them up in the KPI setup.</source>
         <translation>Din profil har ingen aktive KPI-regler endnu: en administrator sætter dem op i KPI opsætning.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="250"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="252"/>
         <source>Your user is not active, so no KPIs are calculated for you.</source>
         <translation>Din bruger er ikke aktiv, så der beregnes ingen KPI&apos;er for dig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/today_dialog.py" line="251"/>
+        <location filename="../../kpidesk/gui/today_dialog.py" line="253"/>
         <source>There are no KPIs for you yet.</source>
         <translation>Der er ingen KPI&apos;er til dig endnu.</translation>
     </message>

@@ -1,146 +1,146 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK">
-    <context>
-        <name>RunLogModel</name>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="74" />
-            <source>Date</source>
-            <translation>Dato</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="75" />
-            <source>Started</source>
-            <translation>Startet</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="76" />
-            <source>Duration</source>
-            <translation>Varighed</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="77" />
-            <source>Users</source>
-            <translation>Brugere</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="78" />
-            <source>Rules</source>
-            <translation>Regler</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="79" />
-            <source>Results</source>
-            <translation>Resultater</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="80" />
-            <source>Status</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="81" />
-            <source>Error</source>
-            <translation>Fejl</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="83" />
-            <source>CRM data</source>
-            <translation>CRM-data</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="82" />
-            <source>Trigger</source>
-            <translation>Udløst af</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="83" />
-            <source>Host</source>
-            <translation>Maskine</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="88" />
-            <source>Succeeded</source>
-            <translation>Gennemført</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="89" />
-            <source>Failed</source>
-            <translation>Fejlet</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="90" />
-            <source>Running</source>
-            <translation>Kører</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="95" />
-            <source>Nightly</source>
-            <translation>Nat</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="96" />
-            <source>Catch-up</source>
-            <translation>Indhentning</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="97" />
-            <source>Retry</source>
-            <translation>Nyt forsøg</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="98" />
-            <source>Manual</source>
-            <translation>Manuel</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="99" />
-            <source>Backfill</source>
-            <translation>Historik</translation>
-        </message>
-    </context>
-    <context>
-        <name>RunLogWidget</name>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="192" />
-            <source>Run log</source>
-            <translation>Kørselslog</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="197" />
-            <source>&amp;Reload</source>
-            <translation>&amp;Genindlæs</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="218" />
-            <source>Loading the run log…</source>
-            <translation>Henter kørselsloggen…</translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="231" />
-            <source>No KPI runs yet. The first runs tonight, or now.</source>
-            <translation>Ingen KPI-kørsler endnu. Den første kører i nat, eller nu.</translation>
-        </message>
-        <message numerus="yes">
-            <location filename="../../kpidesk/gui/run_log.py" line="235" />
-            <source>%n run(s)</source>
-            <translation>
-                <numerusform>%n kørsel</numerusform>
-                <numerusform>%n kørsler</numerusform>
-            </translation>
-        </message>
-        <message numerus="yes">
-            <location filename="../../kpidesk/gui/run_log.py" line="236" />
-            <source>, %n failed</source>
-            <translation>
-                <numerusform>, %n fejlet</numerusform>
-                <numerusform>, %n fejlet</numerusform>
-            </translation>
-        </message>
-        <message>
-            <location filename="../../kpidesk/gui/run_log.py" line="241" />
-            <source>Could not load the run log: %1</source>
-            <translation>Kørselsloggen kunne ikke hentes: %1</translation>
-        </message>
-    </context>
+<context>
+    <name>RunLogModel</name>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="78"/>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="79"/>
+        <source>Started</source>
+        <translation>Startet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="80"/>
+        <source>Duration</source>
+        <translation>Varighed</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="81"/>
+        <source>Users</source>
+        <translation>Brugere</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="82"/>
+        <source>Rules</source>
+        <translation>Regler</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="83"/>
+        <source>Results</source>
+        <translation>Resultater</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="84"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="85"/>
+        <source>Error</source>
+        <translation>Fejl</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="86"/>
+        <source>CRM data</source>
+        <translation>CRM-data</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="87"/>
+        <source>Trigger</source>
+        <translation>Udløst af</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="88"/>
+        <source>Host</source>
+        <translation>Maskine</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="93"/>
+        <source>Succeeded</source>
+        <translation>Gennemført</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="94"/>
+        <source>Failed</source>
+        <translation>Fejlet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="95"/>
+        <source>Running</source>
+        <translation>Kører</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="100"/>
+        <source>Nightly</source>
+        <translation>Nat</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="101"/>
+        <source>Catch-up</source>
+        <translation>Indhentning</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="102"/>
+        <source>Retry</source>
+        <translation>Nyt forsøg</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="103"/>
+        <source>Manual</source>
+        <translation>Manuel</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="104"/>
+        <source>Backfill</source>
+        <translation>Historik</translation>
+    </message>
+</context>
+<context>
+    <name>RunLogWidget</name>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="210"/>
+        <source>Run log</source>
+        <translation>Kørselslog</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="215"/>
+        <source>&amp;Reload</source>
+        <translation>&amp;Genindlæs</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="236"/>
+        <source>Loading the run log…</source>
+        <translation>Henter kørselsloggen…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="252"/>
+        <source>No KPI runs yet. The first runs tonight, or now.</source>
+        <translation>Ingen KPI-kørsler endnu. Den første kører i nat, eller nu.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kpidesk/gui/run_log.py" line="256"/>
+        <source>%n run(s)</source>
+        <translation>
+            <numerusform>%n kørsel</numerusform>
+            <numerusform>%n kørsler</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../kpidesk/gui/run_log.py" line="257"/>
+        <source>, %n failed</source>
+        <translation>
+            <numerusform>, %n fejlet</numerusform>
+            <numerusform>, %n fejlet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_log.py" line="262"/>
+        <source>Could not load the run log: %1</source>
+        <translation>Kørselsloggen kunne ikke hentes: %1</translation>
+    </message>
+</context>
 </TS>

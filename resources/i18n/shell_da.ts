@@ -1,72 +1,72 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK">
 <context>
     <name>ActivitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="266" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="272"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="267" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="345" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="273"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="376"/>
         <source>All types</source>
         <translation>Alle typer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="270" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="276"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="271" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="277"/>
         <source>All statuses</source>
         <translation>Alle statusser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="277" />
-        <location filename="../../kpidesk/gui/crm_views.py" line="286" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="284"/>
+        <location filename="../../kpidesk/gui/crm_views.py" line="293"/>
         <source>From</source>
         <translation>Fra</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="278" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="285"/>
         <source>To</source>
         <translation>Til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="279" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="286"/>
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="281" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="288"/>
         <source>Only activities I own or take part in</source>
         <translation>Kun aktiviteter, jeg ejer eller deltager i</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="282" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="289"/>
         <source>Today</source>
         <translation>I dag</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="284" />
-        <source>Go to today's first activity</source>
+        <location filename="../../kpidesk/gui/crm_views.py" line="291"/>
+        <source>Go to today&apos;s first activity</source>
         <translation>Gå til dagens første aktivitet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="288" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="295"/>
         <source>to</source>
         <translation>til</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="317" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="348"/>
         <source>activities</source>
         <translation>aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="371" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="402"/>
         <source>(only the first {limit}: choose a shorter date range)</source>
         <translation>(kun de første {limit}: vælg en kortere periode)</translation>
     </message>
@@ -74,52 +74,52 @@
 <context>
     <name>ActivityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="301"/>
         <source>Date</source>
         <translation>Dato</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="301"/>
         <source>Time</source>
         <translation>Tid</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="301"/>
         <source>Type</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="294" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="301"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="302"/>
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="302"/>
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="295" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="302"/>
         <source>Participants</source>
         <translation>Deltagere</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="311" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="318"/>
         <source>Planned</source>
         <translation>Planlagt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="311" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="318"/>
         <source>Done</source>
         <translation>Udført</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="312" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="319"/>
         <source>Cancelled</source>
         <translation>Aflyst</translation>
     </message>
@@ -127,38 +127,38 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="95" />
+        <location filename="../../kpidesk/gui/app.py" line="104"/>
         <source>Creating the CRM data…</source>
         <translation>Opretter CRM-data…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="96" />
+        <location filename="../../kpidesk/gui/app.py" line="105"/>
         <source>Setting up the KPIs…</source>
-        <translation>Opsætter KPI'erne…</translation>
+        <translation>Opsætter KPI&apos;erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="97" />
+        <location filename="../../kpidesk/gui/app.py" line="106"/>
         <source>Calculating 120 nights of KPI history…</source>
         <translation>Beregner 120 nætters KPI-historik…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="136" />
+        <location filename="../../kpidesk/gui/app.py" line="147"/>
         <source>Preparing the demo database…</source>
         <translation>Forbereder demodatabasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="139" />
-        <location filename="../../kpidesk/gui/app.py" line="150" />
+        <location filename="../../kpidesk/gui/app.py" line="150"/>
+        <location filename="../../kpidesk/gui/app.py" line="161"/>
         <source>Opening the database…</source>
         <translation>Åbner databasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="228" />
+        <location filename="../../kpidesk/gui/app.py" line="258"/>
         <source>kpidesk cannot start.</source>
         <translation>kpidesk kan ikke starte.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/app.py" line="258" />
+        <location filename="../../kpidesk/gui/app.py" line="315"/>
         <source>The database cannot be opened: {message}</source>
         <translation>Databasen kan ikke åbnes: {message}</translation>
     </message>
@@ -166,72 +166,72 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="379" />
+        <location filename="../../kpidesk/gui/login.py" line="441"/>
         <source>Change password – kpidesk</source>
         <translation>Skift adgangskode – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="388" />
+        <location filename="../../kpidesk/gui/login.py" line="450"/>
         <source>Current password</source>
         <translation>Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="389" />
+        <location filename="../../kpidesk/gui/login.py" line="451"/>
         <source>New password</source>
         <translation>Ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="390" />
+        <location filename="../../kpidesk/gui/login.py" line="452"/>
         <source>Repeat new password</source>
         <translation>Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="393" />
+        <location filename="../../kpidesk/gui/login.py" line="455"/>
         <source>&amp;Current password</source>
         <translation>&amp;Nuværende adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="394" />
+        <location filename="../../kpidesk/gui/login.py" line="456"/>
         <source>&amp;New password</source>
         <translation>N&amp;y adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="395" />
+        <location filename="../../kpidesk/gui/login.py" line="457"/>
         <source>&amp;Repeat new password</source>
         <translation>&amp;Gentag ny adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="400" />
+        <location filename="../../kpidesk/gui/login.py" line="462"/>
         <source>Change password</source>
         <translation>Skift adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="402" />
+        <location filename="../../kpidesk/gui/login.py" line="464"/>
         <source>Cancel</source>
         <translation>Annuller</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="414" />
+        <location filename="../../kpidesk/gui/login.py" line="476"/>
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="418" />
+        <location filename="../../kpidesk/gui/login.py" line="480"/>
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="420" />
+        <location filename="../../kpidesk/gui/login.py" line="482"/>
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="441" />
+        <location filename="../../kpidesk/gui/login.py" line="505"/>
         <source>Changing the password…</source>
         <translation>Skifter adgangskoden…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="452" />
+        <location filename="../../kpidesk/gui/login.py" line="518"/>
         <source>The current password is not right.</source>
         <translation>Den nuværende adgangskode er ikke rigtig.</translation>
     </message>
@@ -239,22 +239,22 @@
 <context>
     <name>CompaniesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="226" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="227"/>
         <source>Customers only</source>
         <translation>Kun kunder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="228" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="229"/>
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="230" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="231"/>
         <source>Only companies where I am key account manager</source>
         <translation>Kun firmaer, hvor jeg er key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="237" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="238"/>
         <source>companies</source>
         <translation>firmaer</translation>
     </message>
@@ -262,32 +262,32 @@
 <context>
     <name>CompanyModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="256"/>
         <source>CRM id</source>
         <translation>CRM-id</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="256"/>
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="249" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="256"/>
         <source>Customer</source>
         <translation>Kunde</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="250" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="257"/>
         <source>Key account manager</source>
         <translation>Key account manager</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="258" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="265"/>
         <source>Yes</source>
         <translation>Ja</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="258" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="265"/>
         <source>No</source>
         <translation>Nej</translation>
     </message>
@@ -295,37 +295,37 @@
 <context>
     <name>CrmTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="117" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="118"/>
         <source>Search…</source>
         <translation>Søg…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="133" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="134"/>
         <source>Search</source>
         <translation>Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="168" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="169"/>
         <source>Loading…</source>
         <translation>Henter…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="198" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="199"/>
         <source>Could not load the data: {message}</source>
         <translation>Data kunne ikke hentes: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="203" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="204"/>
         <source>rows</source>
         <translation>rækker</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="211" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="212"/>
         <source>{total} {noun}</source>
         <translation>{total} {noun}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="213" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="214"/>
         <source>{shown} of {total} {noun}</source>
         <translation>{shown} af {total} {noun}</translation>
     </message>
@@ -333,102 +333,102 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="266" />
+        <location filename="../../kpidesk/gui/login.py" line="324"/>
         <source>First administrator – kpidesk</source>
         <translation>Første administrator – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="277" />
+        <location filename="../../kpidesk/gui/login.py" line="335"/>
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="278" />
+        <location filename="../../kpidesk/gui/login.py" line="336"/>
         <source>Name</source>
         <translation>Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="279" />
+        <location filename="../../kpidesk/gui/login.py" line="337"/>
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="280" />
+        <location filename="../../kpidesk/gui/login.py" line="338"/>
         <source>Repeat password</source>
         <translation>Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="285" />
+        <location filename="../../kpidesk/gui/login.py" line="343"/>
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="286" />
+        <location filename="../../kpidesk/gui/login.py" line="344"/>
         <source>&amp;Name</source>
         <translation>&amp;Navn</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="287" />
+        <location filename="../../kpidesk/gui/login.py" line="345"/>
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="288" />
+        <location filename="../../kpidesk/gui/login.py" line="346"/>
         <source>&amp;Repeat password</source>
         <translation>&amp;Gentag adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="294" />
+        <location filename="../../kpidesk/gui/login.py" line="352"/>
         <source>Create administrator</source>
         <translation>Opret administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="297" />
+        <location filename="../../kpidesk/gui/login.py" line="355"/>
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="301" />
+        <location filename="../../kpidesk/gui/login.py" line="359"/>
         <source>This installation has no administrator yet. Create the first one: they set up the KPIs and give the other users their passwords. The password needs at least {count} characters.</source>
-        <translation>Denne installation har endnu ingen administrator. Opret den første: administratoren sætter KPI'erne op og giver de andre brugere deres adgangskoder. Adgangskoden skal have mindst {count} tegn.</translation>
+        <translation>Denne installation har endnu ingen administrator. Opret den første: administratoren sætter KPI&apos;erne op og giver de andre brugere deres adgangskoder. Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="311" />
+        <location filename="../../kpidesk/gui/login.py" line="369"/>
         <source>Welcome to kpidesk.</source>
         <translation>Velkommen til kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="324" />
+        <location filename="../../kpidesk/gui/login.py" line="382"/>
         <source>Enter a login.</source>
         <translation>Skriv et login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="326" />
+        <location filename="../../kpidesk/gui/login.py" line="384"/>
         <source>The login must be one word.</source>
         <translation>Login skal være ét ord.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="328" />
+        <location filename="../../kpidesk/gui/login.py" line="386"/>
         <source>The password needs at least {count} characters.</source>
         <translation>Adgangskoden skal have mindst {count} tegn.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="332" />
+        <location filename="../../kpidesk/gui/login.py" line="390"/>
         <source>The two passwords differ.</source>
         <translation>De to adgangskoder er forskellige.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="334" />
+        <location filename="../../kpidesk/gui/login.py" line="392"/>
         <source>The password must not be the login.</source>
         <translation>Adgangskoden må ikke være det samme som login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="347" />
+        <location filename="../../kpidesk/gui/login.py" line="407"/>
         <source>Creating the administrator…</source>
         <translation>Opretter administratoren…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="363" />
+        <location filename="../../kpidesk/gui/login.py" line="425"/>
         <source>An administrator already exists. Restart kpidesk and log in.</source>
         <translation>Der findes allerede en administrator. Start kpidesk igen, og log ind.</translation>
     </message>
@@ -436,63 +436,65 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="149" />
+        <location filename="../../kpidesk/gui/login.py" line="172"/>
         <source>Log in – kpidesk</source>
         <translation>Log ind – kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="154" />
+        <location filename="../../kpidesk/gui/login.py" line="177"/>
         <source>Login</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="158" />
+        <location filename="../../kpidesk/gui/login.py" line="181"/>
         <source>Password</source>
         <translation>Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="165" />
+        <location filename="../../kpidesk/gui/login.py" line="188"/>
         <source>&amp;Login</source>
         <translation>&amp;Login</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="166" />
+        <location filename="../../kpidesk/gui/login.py" line="189"/>
         <source>&amp;Password</source>
         <translation>&amp;Adgangskode</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="168" />
+        <location filename="../../kpidesk/gui/login.py" line="191"/>
         <source>Log in</source>
         <translation>Log ind</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="171" />
+        <location filename="../../kpidesk/gui/login.py" line="194"/>
         <source>Quit</source>
         <translation>Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="198" />
-        <location filename="../../kpidesk/gui/login.py" line="233" />
+        <location filename="../../kpidesk/gui/login.py" line="223"/>
+        <location filename="../../kpidesk/gui/login.py" line="287"/>
         <source>Opening the database…</source>
         <translation>Åbner databasen…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="216" />
+        <location filename="../../kpidesk/gui/login.py" line="221"/>
+        <location filename="../../kpidesk/gui/login.py" line="258"/>
         <source>Database: {url}</source>
         <translation>Database: {url}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="188" />
+        <location filename="../../kpidesk/gui/login.py" line="211"/>
         <source>Your KPIs from the CRM, calculated every night.</source>
-        <translation>Dine KPI'er fra CRM-systemet, beregnet hver nat.</translation>
+        <translation>Dine KPI&apos;er fra CRM-systemet, beregnet hver nat.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="228" />
+        <location filename="../../kpidesk/gui/login.py" line="272"/>
         <source>Enter your login.</source>
         <translation>Skriv dit login.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="237" />
+        <location filename="../../kpidesk/gui/login.py" line="277"/>
+        <location filename="../../kpidesk/gui/login.py" line="291"/>
         <source>Checking…</source>
         <translation>Kontrollerer…</translation>
     </message>
@@ -500,237 +502,237 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="510" />
+        <location filename="../../kpidesk/gui/main_window.py" line="475"/>
         <source>You are no longer an administrator. Start kpidesk and log in again.</source>
         <translation>Du er ikke længere administrator. Start kpidesk og log ind igen.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="512" />
+        <location filename="../../kpidesk/gui/main_window.py" line="477"/>
         <source>Your account is no longer active. Ask an administrator.</source>
         <translation>Din konto er ikke længere aktiv. Spørg en administrator.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="513" />
+        <location filename="../../kpidesk/gui/main_window.py" line="478"/>
         <source>Your account was changed</source>
         <translation>Din konto er blevet ændret</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="74" />
+        <location filename="../../kpidesk/gui/run_status.py" line="33"/>
         <source>Calculated last night at {time}</source>
         <translation>Beregnet i nat {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="77" />
+        <location filename="../../kpidesk/gui/run_status.py" line="36"/>
         <source>Calculated today at {time}</source>
         <translation>Beregnet i dag {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="81" />
+        <location filename="../../kpidesk/gui/run_status.py" line="40"/>
         <source>Calculated yesterday at {time}</source>
         <translation>Beregnet i går {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="87" />
+        <location filename="../../kpidesk/gui/run_status.py" line="46"/>
         <source>dd/MM/yyyy</source>
         <translation>dd-MM-yyyy</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="89" />
+        <location filename="../../kpidesk/gui/run_status.py" line="48"/>
         <source>Calculated {date} {time}</source>
         <translation>Beregnet {date} {time}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="98" />
-        <location filename="../../kpidesk/gui/main_window.py" line="122" />
+        <location filename="../../kpidesk/gui/run_status.py" line="72"/>
+        <location filename="../../kpidesk/gui/run_status.py" line="96"/>
         <source>The KPIs have not been calculated yet</source>
-        <translation>KPI'erne er ikke beregnet endnu</translation>
+        <translation>KPI&apos;erne er ikke beregnet endnu</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="109" />
-        <location filename="../../kpidesk/gui/main_window.py" line="443" />
+        <location filename="../../kpidesk/gui/main_window.py" line="404"/>
+        <location filename="../../kpidesk/gui/run_status.py" line="83"/>
         <source>Calculating the KPIs…</source>
-        <translation>Beregner KPI'erne…</translation>
+        <translation>Beregner KPI&apos;erne…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="113" />
+        <location filename="../../kpidesk/gui/run_status.py" line="87"/>
         <source>The last KPI calculation failed</source>
         <translation>Seneste KPI-beregning mislykkedes</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="115" />
+        <location filename="../../kpidesk/gui/run_status.py" line="89"/>
         <source>{failed} – figures: {previous}</source>
         <translation>{failed} – tallene: {previous}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="126" />
+        <location filename="../../kpidesk/gui/run_status.py" line="100"/>
         <source>{previous} – more than a day ago</source>
         <translation>{previous} – mere end et døgn siden</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="130" />
+        <location filename="../../kpidesk/gui/run_status.py" line="104"/>
         <source>The nightly calculation has not run since; it catches up when kpidesk runs.</source>
         <translation>Den natlige beregning har ikke kørt siden; den indhenter det, når kpidesk kører.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="163" />
+        <location filename="../../kpidesk/gui/main_window.py" line="86"/>
         <source>&amp;Companies</source>
         <translation>&amp;Firmaer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="164" />
+        <location filename="../../kpidesk/gui/main_window.py" line="87"/>
         <source>&amp;Activities</source>
         <translation>&amp;Aktiviteter</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="165" />
+        <location filename="../../kpidesk/gui/main_window.py" line="88"/>
         <source>&amp;Opportunities</source>
         <translation>&amp;Salgsmuligheder</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="199" />
+        <location filename="../../kpidesk/gui/main_window.py" line="125"/>
         <source>KPI setup</source>
         <translation>KPI opsætning</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="202" />
+        <location filename="../../kpidesk/gui/main_window.py" line="128"/>
         <source>Set up profiles, users and KPI rules (Ctrl+K)</source>
         <translation>Opsæt profiler, brugere og KPI-regler (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="206" />
+        <location filename="../../kpidesk/gui/main_window.py" line="132"/>
         <source>My KPIs</source>
         <translation>Mine KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="209" />
-        <source>Today's KPIs: values, scores, forecast (Ctrl+M)</source>
+        <location filename="../../kpidesk/gui/main_window.py" line="135"/>
+        <source>Today&apos;s KPIs: values, scores, forecast (Ctrl+M)</source>
         <translation>Dagens KPI: værdier, score og prognose (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="213" />
+        <location filename="../../kpidesk/gui/main_window.py" line="139"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Opdater</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="218" />
+        <location filename="../../kpidesk/gui/main_window.py" line="144"/>
         <source>&amp;Find</source>
         <translation>&amp;Søg</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="222" />
+        <location filename="../../kpidesk/gui/main_window.py" line="148"/>
         <source>&amp;Quit</source>
         <translation>&amp;Afslut</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="226" />
+        <location filename="../../kpidesk/gui/main_window.py" line="152"/>
         <source>&amp;About kpidesk</source>
         <translation>&amp;Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="231" />
+        <location filename="../../kpidesk/gui/main_window.py" line="157"/>
         <source>KPI</source>
         <translation>KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="251" />
+        <location filename="../../kpidesk/gui/main_window.py" line="177"/>
         <source>&amp;File</source>
         <translation>&amp;Filer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="252" />
+        <location filename="../../kpidesk/gui/main_window.py" line="178"/>
         <source>Change &amp;password…</source>
         <translation>Skift &amp;adgangskode…</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="258" />
+        <location filename="../../kpidesk/gui/main_window.py" line="184"/>
         <source>&amp;View</source>
         <translation>&amp;Vis</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="267" />
+        <location filename="../../kpidesk/gui/main_window.py" line="193"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="280" />
+        <location filename="../../kpidesk/gui/main_window.py" line="206"/>
         <source>&amp;KPI</source>
         <translation>&amp;KPI</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="284" />
+        <location filename="../../kpidesk/gui/main_window.py" line="210"/>
         <source>&amp;Help</source>
         <translation>&amp;Hjælp</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="361" />
+        <location filename="../../kpidesk/gui/main_window.py" line="297"/>
         <source>administrator</source>
         <translation>administrator</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="361" />
+        <location filename="../../kpidesk/gui/main_window.py" line="297"/>
         <source>user</source>
         <translation>bruger</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="362" />
+        <location filename="../../kpidesk/gui/main_window.py" line="298"/>
         <source>Logged in as {name} ({login})</source>
         <translation>Logget ind som {name} ({login})</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="365" />
+        <location filename="../../kpidesk/gui/main_window.py" line="301"/>
         <source>profile {profile}</source>
         <translation>profil {profile}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="422" />
+        <location filename="../../kpidesk/gui/main_window.py" line="359"/>
         <source>Run status unknown</source>
         <translation>Beregningsstatus ukendt</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="501" />
+        <location filename="../../kpidesk/gui/main_window.py" line="492"/>
         <source>Language</source>
         <translation>Sprog</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="502" />
+        <location filename="../../kpidesk/gui/main_window.py" line="493"/>
         <source>The language changes when you start kpidesk again.</source>
         <translation>Sproget skifter, næste gang du starter kpidesk.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="515" />
+        <location filename="../../kpidesk/gui/main_window.py" line="506"/>
         <source>About kpidesk</source>
         <translation>Om kpidesk</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/main_window.py" line="517" />
+        <location filename="../../kpidesk/gui/main_window.py" line="508"/>
         <source>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPIs for your CRM: calculated every night for every user, with history and forecast.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI'er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
+        <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI&apos;er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
     <name>OpportunitiesTab</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="412" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="442"/>
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="413" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="443"/>
         <source>All stages</source>
         <translation>Alle faser</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="416" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="446"/>
         <source>Mine</source>
         <translation>Mine</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="418" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="448"/>
         <source>Only opportunities I own</source>
         <translation>Kun salgsmuligheder, jeg ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_views.py" line="426" />
+        <location filename="../../kpidesk/gui/crm_views.py" line="456"/>
         <source>opportunities</source>
         <translation>salgsmuligheder</translation>
     </message>
@@ -738,57 +740,57 @@
 <context>
     <name>OpportunityModel</name>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="398"/>
         <source>Opportunity</source>
         <translation>Salgsmulighed</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="398"/>
         <source>Company</source>
         <translation>Firma</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="398"/>
         <source>Owner</source>
         <translation>Ejer</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="391" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="398"/>
         <source>Amount</source>
         <translation>Beløb</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="399"/>
         <source>Stage</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="399"/>
         <source>Created</source>
         <translation>Oprettet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="392" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="399"/>
         <source>Expected close</source>
         <translation>Forventet lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="393" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="400"/>
         <source>Closed</source>
         <translation>Lukket</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="403"/>
         <source>Open</source>
         <translation>Åben</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="403"/>
         <source>Won</source>
         <translation>Vundet</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/crm_models.py" line="396" />
+        <location filename="../../kpidesk/gui/crm_models.py" line="403"/>
         <source>Lost</source>
         <translation>Tabt</translation>
     </message>
@@ -796,22 +798,22 @@
 <context>
     <name>_CheckingDialog</name>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="93" />
+        <location filename="../../kpidesk/gui/login.py" line="107"/>
         <source>Error</source>
         <translation>Fejl</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="127" />
+        <location filename="../../kpidesk/gui/login.py" line="144"/>
         <source>The login or the password is not right.</source>
         <translation>Login eller adgangskode er ikke rigtig.</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="129" />
+        <location filename="../../kpidesk/gui/login.py" line="146"/>
         <source>The database cannot be reached: {message}</source>
         <translation>Databasen kan ikke nås: {message}</translation>
     </message>
     <message>
-        <location filename="../../kpidesk/gui/login.py" line="131" />
+        <location filename="../../kpidesk/gui/login.py" line="148"/>
         <source>Something went wrong: {message}</source>
         <translation>Noget gik galt: {message}</translation>
     </message>

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from kpidesk.domain.messages import Msg, say
 from kpidesk.domain.templates import (
     ParamError,
     TemplateSpec,
@@ -17,23 +18,27 @@ from kpidesk.domain.templates import (
     validate_params,
 )
 
+X = Msg(da="x", en="x")
+# Keys of their own: a spec defines its words in the catalogue, where the real templates'
+# `planned_meetings` and `won_deals` already have theirs.
 MEETINGS = TemplateSpec(
-    key="planned_meetings",
-    name_da="Planlagte møder",
-    name_en="Planned meetings",
-    description_da="Antal planlagte {types} de næste {days} dage, hvor brugeren deltager",
-    description_en="Number of planned {types} in the next {days} days "
-    "in which the user participates",
+    key="test_meetings",
+    name=Msg(da="Planlagte møder", en="Planned meetings"),
+    description=Msg(
+        da="Antal planlagte {types} de næste {days} dage, hvor brugeren deltager",
+        en="Number of planned {types} in the next {days} days in which the user participates",
+    ),
     params=(activity_types_param(["Salgsmøde"]), days_param(14)),
     unit="count",
     direction="higher",
 )
 WON = TemplateSpec(
-    key="won_deals",
-    name_da="Vundne ordrer",
-    name_en="Won deals",
-    description_da="Antal af brugerens salgsmuligheder vundet {window}",
-    description_en="Number of the user's opportunities won {window}",
+    key="test_won",
+    name=Msg(da="Vundne ordrer", en="Won deals"),
+    description=Msg(
+        da="Antal af brugerens salgsmuligheder vundet {window}",
+        en="Number of the user's opportunities won {window}",
+    ),
     params=(period_param("month"), days_param(30)),
     unit="count",
     direction="higher",
@@ -70,7 +75,7 @@ def test_values_are_normalised() -> None:
 def test_bad_params_give_clear_errors(params: dict[str, Any], message: str) -> None:
     with pytest.raises(ParamError, match=message) as info:
         validate_params(MEETINGS, params)
-    assert "planned_meetings" in str(info.value)
+    assert "test_meetings" in str(info.value)
     assert "\n" not in str(info.value)
 
 
@@ -126,14 +131,22 @@ def test_join_words() -> None:
 
 def test_spec_checks_itself() -> None:
     with pytest.raises(ValueError, match="unit"):
-        TemplateSpec("x", "x", "x", "", "", (), "pieces", "higher")  # type: ignore[arg-type]
+        TemplateSpec("x", X, X, (), "pieces", "higher")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="duplicate"):
-        TemplateSpec("x", "x", "x", "", "", (days_param(1), days_param(2)), "count", "higher")
+        TemplateSpec("x", X, X, (days_param(1), days_param(2)), "count", "higher")
+
+
+def test_a_template_says_its_name_through_the_catalogue() -> None:
+    assert say("template.test_meetings.name", "en") == "Planned meetings"
+    assert MEETINGS.title("da") == "Planlagte møder" and MEETINGS.why_undefined("en") == ""
+    with pytest.raises(ValueError, match="already defined differently"):
+        TemplateSpec("test_meetings", Msg(da="Andet", en="Other"), X, (), "count", "higher")
 
 
 def test_spec_as_json() -> None:
     data = MEETINGS.to_json()
-    assert data["key"] == "planned_meetings"
+    assert data["key"] == "test_meetings"
+    assert (data["name_da"], data["name_en"]) == ("Planlagte møder", "Planned meetings")
     assert data["unit"] == "count" and data["direction"] == "higher"
     days = next(p for p in data["params"] if p["key"] == "days")
     assert days == {"key": "days", "kind": "int", "default": 14, "label_da": "Antal dage",

@@ -69,9 +69,12 @@ def test_templates_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_templates_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["templates"]) == 0
+    assert main(["templates", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "planned_meetings  (Planlagte møder / Planned meetings)" in out
+    assert "  Number of planned Salgsmøde activities in the next 14 days" in out
+    assert main(["--lang", "da", "templates"]) == 0
+    assert "  Antal planlagte Salgsmøder de næste 14 dage" in capsys.readouterr().out
     assert "days=14 (1–730)" in out and "period=month (month|quarter|year|rolling)" in out
 
 

@@ -79,7 +79,7 @@ def test_catalogue_has_the_ten_templates() -> None:
     ]  # fmt: skip
     for key, template in TEMPLATES.items():
         assert template.spec.key == key
-        assert template.spec.name_da and template.spec.name_en
+        assert template.spec.title("da") and template.spec.title("en")
     with pytest.raises(UnknownTemplate, match="unknown template 'nope'; known templates: "):
         get_template("nope")
 

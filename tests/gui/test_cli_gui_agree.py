@@ -12,14 +12,18 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from kpidesk.cli.main import main
 from kpidesk.data.db import Database
-from kpidesk.data.models import User
+from kpidesk.data.models import KpiRule, User
 from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import locale_for
+from kpidesk.gui.kpi_chart import RowsModel
 from kpidesk.gui.today_dialog import TodayKpiDialog
+from kpidesk.services import kpi, setup
 from kpidesk.services.caller import Caller
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -112,7 +116,7 @@ def cli_json(capsys: pytest.CaptureFixture[str], url: str) -> dict[str, dict[str
     return {item["rule"]: item for item in json.loads(capsys.readouterr().out)["kpis"]}
 
 
-def gui_cards(qtbot: QtBot, db: Database, lang: str) -> dict[str, list[str]]:
+def open_today(qtbot: QtBot, db: Database, lang: str) -> TodayKpiDialog:
     with db.session() as session:
         mette = session.scalar(select(User.id).where(User.login == "mette"))
     ctx = AppContext(db=db, caller=Caller("mette", "user", mette), language=lang,
@@ -121,6 +125,11 @@ def gui_cards(qtbot: QtBot, db: Database, lang: str) -> dict[str, list[str]]:
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=20_000):
         dialog.show()
+    return dialog
+
+
+def gui_cards(qtbot: QtBot, db: Database, lang: str) -> dict[str, list[str]]:
+    dialog = open_today(qtbot, db, lang)
     cards: dict[str, list[str]] = {}
     for name in RULES:
         card = dialog.card(name)
@@ -156,3 +165,32 @@ def test_cli_and_window_print_the_same_value_the_same_way(
     else:
         assert coverage == ["37.5%", "80%", "47%"]
         assert revenue[:2] == ["EUR 112,501", "EUR 250,000"]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_explanation_cells_read_the_same(
+    qapp: object, imported: str, db: Database, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """The records behind "Vundet omsætning": headings, amounts and stages as the chart
+    window's table model shows them (dates differ by design: month names there, digits here)."""
+    argv = ["--db", imported, "--lang", lang, "kpi", "--user", "mette", "--date",
+            AS_OF.isoformat(), "--explain", "Vundet omsætning"]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    with db.session() as session:
+        mette = session.scalar(select(User.id).where(User.login == "mette"))
+        rule = session.scalar(select(KpiRule.id).where(KpiRule.name == "Vundet omsætning"))
+    assert mette is not None and rule is not None
+    caller = Caller("mette", "user", mette)
+    explanation = kpi.explain_result(db, caller, mette, rule, AS_OF, lang=lang)
+    model = RowsModel(locale_for(lang), lang, setup.currency(db))
+    model.set_rows(explanation.columns, explanation.column_labels(lang), explanation.rows)
+    headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert all(heading in out for heading in headings), (headings, out)
+    shown = [model.index(r, explanation.columns.index(key)).data()
+             for r in range(model.rowCount()) for key in ("amount", "stage")]  # fmt: skip
+    assert len(shown) == 2 * len(WON)
+    for text in shown:
+        assert f"  {text}" in out, (text, out)
+    assert ("vundet" if lang == "da" else "won") in shown
+    assert ("12.501 EUR" if lang == "da" else "EUR 12,501") in shown  # 12.500,50: half up

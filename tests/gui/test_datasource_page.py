@@ -139,6 +139,17 @@ def test_save_refuses_with_one_line_per_problem_and_stores_nothing(
     assert source.show(db, SYSTEM_CLI).kind == "none"
 
 
+@pytest.fixture
+def english(qapp):  # type: ignore[no-untyped-def]
+    """The app in English, as it starts on an English desktop: with its plural forms."""
+    from kpidesk.gui import i18n
+
+    assert "source_en.qm" in i18n.install_translations(qapp, "en")
+    yield
+    i18n.remove_translations(qapp)
+
+
+@pytest.mark.usefixtures("english")
 def test_save_then_import_now_then_a_failed_import(
     qtbot: QtBot, db: Database, seed: Seed, tmp_path: Path
 ) -> None:
@@ -191,7 +202,7 @@ def test_save_then_import_now_then_a_failed_import(
     assert model.index(0, ImportsModel.COL_STATUS).data() == "Failed"
     assert model.index(0, ImportsModel.COL_ERROR).data() == result.errors[0]
     assert model.index(1, ImportsModel.COL_STATUS).data() == "Imported"
-    assert label(page, "importsStatus") == "2 import(s), 1 failed"
+    assert label(page, "importsStatus") == "2 imports, 1 failed"
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == before + activities
         audited = session.scalars(

@@ -165,12 +165,13 @@ def test_the_pure_formatter_writes_qlocales_digits(qapp: object, language: str) 
     from kpidesk.domain.display import format_number
 
     locale = locale_for(language)
-    values = [0, 7, 62.5, 999.9, 1000, 1234.5, -1500, 12000, 987654.3, 1234567, 250000]
+    zero = locale.toString(0.0, "f", 1)[1:]  # ",0" / ".0": a decimal the value has not
+    values = [0, 7, 62.5, 62.25, 62.35, 999.9, 999.96, 1000, 1234.5, -1500, -1500.5, 12000,
+              12500.5, 987654.3, 1234567, 250000, 0.605 * 100, 2 / 3 * 100]  # fmt: skip
     for value in values:
-        rounded = round(value, 1)
-        qt = (locale.toString(int(rounded)) if float(rounded).is_integer()
-              else locale.toString(float(rounded), "f", 1))  # fmt: skip
+        qt = locale.toString(float(value), "f", 1).removesuffix(zero)
         assert format_number(value, language, 1) == qt, value
+        assert format_number(value, language, 0) == locale.toString(float(value), "f", 0), value
 
 
 ENVIRONMENTS = [
@@ -203,3 +204,39 @@ def test_the_cli_chooses_the_language_the_gui_would(tmp_path: Path) -> None:
         result = subprocess.run([sys.executable, "-c", probe], env={**base, **environ},
                                 capture_output=True, text=True, check=True)  # fmt: skip
         assert result.stdout.strip() == language_from_environment(environ), environ
+
+
+def test_english_plurals_come_from_the_english_plural_files(qapp: object) -> None:
+    """`%n` strings have their English forms ("1 run", "3 runs"): every plural message of a
+    Danish `.ts` is in its English sibling, with both forms filled in."""
+    from PySide6.QtCore import QCoreApplication
+
+    from kpidesk.gui import i18n
+
+    root = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+    for danish in sorted(root.glob("*_da.ts")):
+        plurals = {
+            message.findtext("source")
+            for message in ElementTree.parse(danish).getroot().iter("message")
+            if message.get("numerus") == "yes"
+        }
+        if not plurals:
+            continue
+        english = danish.with_name(danish.name.replace("_da.ts", "_en.ts"))
+        assert english.exists(), f"{danish.name} has plurals but no {english.name}"
+        forms = _messages(english)
+        assert plurals <= set(forms), plurals - set(forms)
+        assert all(len(forms[source]) == 2 and all(forms[source]) for source in plurals)
+    app = QCoreApplication.instance()
+    assert app is not None
+    try:
+        i18n.install_translations(app, "en")  # type: ignore[arg-type]
+        say = QCoreApplication.translate
+        assert say("RunLogWidget", "%n run(s)", "", 1) == "1 run"
+        assert say("RunLogWidget", "%n run(s)", "", 3) == "3 runs"
+        assert say("DataSourcePage", "%n import(s)", "", 1) == "1 import"
+        i18n.install_translations(app, "da")  # type: ignore[arg-type]
+        assert say("RunLogWidget", "%n run(s)", "", 1) == "1 kørsel"
+    finally:
+        i18n.install_translations(app, "en")  # type: ignore[arg-type]
+        i18n.remove_translations(app)  # type: ignore[arg-type]

@@ -358,7 +358,8 @@ def test_installing_a_language_sets_the_locale(qtbot: QtBot) -> None:
         loaded = i18n.install_translations(app, "da")
         assert "shell_da.qm" in loaded and "qtbase_da.qm" in loaded
         assert QLocale().toString(1234567) == "1.234.567"
-        assert i18n.install_translations(app, "en") == []
+        english = i18n.install_translations(app, "en")  # only the plural forms
+        assert english and all(name.endswith("_en.qm") for name in english)
         assert QLocale().toString(1234567) == "1,234,567"
     finally:
         i18n.install_translations(app, "en")

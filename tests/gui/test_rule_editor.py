@@ -111,7 +111,7 @@ def test_percent_target_typed_as_percent_stored_as_fraction(
     editor, ctx = make_editor(qtbot, db, seed)
     editor.templateCombo.setCurrentIndex(editor.templateCombo.findData("kam_coverage"))
     assert editor.targetUnit.text() == "%"
-    assert editor.nameEdit.text() == setup.template_specs()[1].name("da")
+    assert editor.nameEdit.text() == setup.template_specs()[1].title("da")
     qtbot.keyClicks(editor.targetEdit, "62,5")
     check_profile(editor, "Salg")
     with qtbot.waitSignal(ctx.events.setupChanged, timeout=10_000):

@@ -76,6 +76,17 @@ def test_run_log_is_newest_first_and_limited(db: Database) -> None:
     assert [r.date.day for r in rows] == [20, 19, 18]
 
 
+@pytest.fixture
+def english(qapp):  # type: ignore[no-untyped-def]
+    """The app in English, as it starts on an English desktop: with its plural forms."""
+    from kpidesk.gui import i18n
+
+    assert "sched_en.qm" in i18n.install_translations(qapp, "en")
+    yield
+    i18n.remove_translations(qapp)
+
+
+@pytest.mark.usefixtures("english")
 def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     note = "CRM-data fra i går 01:30 — importen i nat fejlede: activities.csv:41: (row): …"
     add_run(db, dt.date(2026, 11, 19), "success", trigger="catchup", data=note)
@@ -113,7 +124,7 @@ def test_widget_shows_the_log_in_english(db: Database, qtbot: QtBot, qtmodeltest
     assert red != green
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
-    assert widget.status.text() == "3 run(s), 1 failed"
+    assert widget.status.text() == "3 runs, 1 failed"
 
 
 def test_widget_reads_danish_dates_and_numbers(db: Database, qtbot: QtBot) -> None:

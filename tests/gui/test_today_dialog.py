@@ -288,3 +288,43 @@ def test_a_coverage_forecast_says_what_is_certain_planned_and_weighted(
         pytest.approx(21.5 / 38 * 100)
     ]
     chart.close()
+
+
+@pytest.mark.parametrize(
+    ("certain", "planned", "nights", "english", "danish"),
+    [
+        (1, 1, 1,
+         ("1 customer still counts as covered", "1 more has one planned", "(1 night so far)"),
+         ("1 kunde stadig som dækket", "og 1 mere har et planlagt", "(1 nat indtil nu)")),
+        (2, 3, 4,
+         ("2 customers still count as covered", "3 more have one planned", "(4 nights so far)"),
+         ("2 kunder stadig som dækket", "og 3 flere har et planlagt", "(4 nætter indtil nu)")),
+    ],
+)  # fmt: skip
+def test_forecast_sentences_have_singulars(
+    qapp: object,
+    certain: int,
+    planned: int,
+    nights: int,
+    english: tuple[str, str, str],
+    danish: tuple[str, str, str],
+) -> None:
+    """One customer, one more, one night: no "1 customers", no "1 flere"."""
+    from types import SimpleNamespace
+
+    from kpidesk.gui.forecast_words import ForecastWords
+
+    end = dt.date(2026, 4, 17)
+    shown = Forecast(
+        "ok", Horizon("window", dt.date(2026, 3, 20), end), projected=0.5, low=0.4, high=0.6,
+        on_pace=None, pace_target=None, target_date=None, nights=200, method="known",
+        known=0.45, addition=0.05, errors=40, certain=float(certain), planned=float(planned),
+        completion=0.75,
+    )  # fmt: skip
+    young = replace(shown, status="insufficient_history", projected=None, nights=nights)
+    for lang, expected in (("en", english), ("da", danish)):
+        item = SimpleNamespace(forecast=shown, unit="percent", template="kam_coverage")
+        text = ForecastWords(item, locale_for(lang)).sentence()
+        assert expected[0] in text and expected[1] in text, text
+        item = SimpleNamespace(forecast=young, unit="percent", template="kam_coverage")
+        assert expected[2] in ForecastWords(item, locale_for(lang)).sentence()

@@ -165,7 +165,7 @@ def test_todays_kpis_seed_example(kpi_db: tuple[Database, dict[str, int]]) -> No
     assert (meetings.unit, meetings.direction, meetings.template) == (
         "count", "higher", "planned_meetings",
     )  # fmt: skip
-    assert meetings.description_da == (
+    assert meetings.description.text("da") == (
         "Antal planlagte Salgsmøder de næste 14 dage, hvor brugeren deltager"
     )
     assert coverage.value == pytest.approx(0.6) and coverage.unit == "percent"

@@ -274,15 +274,18 @@ def test_percent_target_is_stored_as_a_fraction(db: Database, seed: Seed) -> Non
 
 @pytest.mark.parametrize(
     ("count", "level", "word"),
-    [(0, "green", "Ingen"), (2, "green", "få"), (3, "green", "klart"), (5, "green", "klart"),
+    [(0, "green", "Ingen"), (1, "green", "få"), (2, "green", "få"), (3, "green", "klart"),
+     (5, "green", "klart"),
      (6, "amber", "mange"), (10, "amber", "mange"), (14, "amber", "mange"),
      (15, "red", "demotiverer"), (20, "red", "demotiverer")],
 )  # fmt: skip
 def test_rule_guidance(count: int, level: str, word: str) -> None:
     guidance = people.rule_guidance(count)
     assert guidance.level == level
-    assert word in guidance.message_da and guidance.message_en
-    assert guidance.message("en") == guidance.message_en
+    assert word in guidance.message("da") and guidance.message("en")
+    if count == 1:  # the singular, in both languages
+        assert guidance.message("en").startswith("1 active rule:")
+        assert guidance.message("da").startswith("1 aktiv regel:")
 
 
 def test_guidance_per_profile_counts_active_rules(db: Database, seed: Seed) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
     ActivitySet,
@@ -21,11 +22,11 @@ from kpidesk.engine.base import (
 class CompletedActivities(KpiTemplate):
     spec = TemplateSpec(
         key="completed_activities",
-        name_da="Gennemførte aktiviteter",
-        name_en="Completed activities",
-        description_da="Antal gennemførte {types} de sidste {days} dage, hvor brugeren deltog",
-        description_en="Number of completed {types} in the last {days} days "
-        "in which the user participated",
+        name=Msg(da="Gennemførte aktiviteter", en="Completed activities"),
+        description=Msg(
+            da="Antal gennemførte {types} de sidste {days} dage, hvor brugeren deltog",
+            en="Number of completed {types} in the last {days} days in which the user participated",
+        ),
         params=(activity_types_param([]), days_param(30)),
         unit="count",
         direction="higher",

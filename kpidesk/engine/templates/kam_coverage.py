@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -22,18 +23,21 @@ from kpidesk.engine.base import (
 class KamCoverage(KpiTemplate):
     spec = TemplateSpec(
         key="kam_coverage",
-        name_da="KAM-dækning",
-        name_en="Key account coverage",
-        description_da="Andel af brugerens kunder (som key account manager), hvor brugeren har "
-        "deltaget i gennemførte {types} de sidste {days} dage",
-        description_en="Share of the user's customers (as key account manager) with completed "
-        "{types} in the last {days} days in which the user participated",
+        name=Msg(da="KAM-dækning", en="Key account coverage"),
+        description=Msg(
+            da="Andel af brugerens kunder (som key account manager), hvor brugeren har "
+            "deltaget i gennemførte {types} de sidste {days} dage",
+            en="Share of the user's customers (as key account manager) with completed {types} "
+            "in the last {days} days in which the user participated",
+        ),
         params=(activity_types_param(["Salgsmøde"]), days_param(90)),
         unit="percent",
         direction="higher",
         order=2,
-        undefined_da="brugeren er ikke key account manager for nogen kunder",
-        undefined_en="the user is key account manager of no customers",
+        undefined=Msg(
+            da="brugeren er ikke key account manager for nogen kunder",
+            en="the user is key account manager of no customers",
+        ),
     )
 
     def values(self, ctx: RuleContext) -> Select[Any]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select, func
 
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -21,12 +22,13 @@ from kpidesk.engine.base import (
 class NeglectedAccounts(KpiTemplate):
     spec = TemplateSpec(
         key="neglected_accounts",
-        name_da="Forsømte kunder",
-        name_en="Neglected accounts",
-        description_da="Antal af brugerens kunder (som key account manager) uden gennemførte "
-        "{types} de sidste {days} dage, hvor brugeren deltog",
-        description_en="Number of the user's customers (as key account manager) without "
-        "completed {types} in the last {days} days in which the user participated",
+        name=Msg(da="Forsømte kunder", en="Neglected accounts"),
+        description=Msg(
+            da="Antal af brugerens kunder (som key account manager) uden gennemførte {types} "
+            "de sidste {days} dage, hvor brugeren deltog",
+            en="Number of the user's customers (as key account manager) without completed "
+            "{types} in the last {days} days in which the user participated",
+        ),
         params=(activity_types_param([]), days_param(60)),
         unit="count",
         direction="lower",

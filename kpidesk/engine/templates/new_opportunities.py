@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func
 
 from kpidesk.data.models import Opportunity
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -21,10 +22,11 @@ from kpidesk.engine.base import (
 class NewOpportunities(KpiTemplate):
     spec = TemplateSpec(
         key="new_opportunities",
-        name_da="Nye salgsmuligheder",
-        name_en="New opportunities",
-        description_da="Antal salgsmuligheder, som brugeren ejer, oprettet de sidste {days} dage",
-        description_en="Number of opportunities owned by the user created in the last {days} days",
+        name=Msg(da="Nye salgsmuligheder", en="New opportunities"),
+        description=Msg(
+            da="Antal salgsmuligheder, som brugeren ejer, oprettet de sidste {days} dage",
+            en="Number of opportunities owned by the user created in the last {days} days",
+        ),
         params=(days_param(30),),
         unit="count",
         direction="higher",

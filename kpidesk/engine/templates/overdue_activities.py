@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param
 from kpidesk.engine.base import (
     ActivitySet,
@@ -21,12 +22,13 @@ from kpidesk.engine.base import (
 class OverdueActivities(KpiTemplate):
     spec = TemplateSpec(
         key="overdue_activities",
-        name_da="Forfaldne aktiviteter",
-        name_en="Overdue activities",
-        description_da="Antal {types}, der stadig er planlagte, men startede før i dag, "
-        "hvor brugeren deltager",
-        description_en="Number of {types} still planned that started before today "
-        "in which the user participates",
+        name=Msg(da="Forfaldne aktiviteter", en="Overdue activities"),
+        description=Msg(
+            da="Antal {types}, der stadig er planlagte, men startede før i dag, hvor brugeren "
+            "deltager",
+            en="Number of {types} still planned that started before today in which the user "
+            "participates",
+        ),
         params=(activity_types_param(["Opgave"]),),
         unit="count",
         direction="lower",

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func
 
 from kpidesk.data.models import Opportunity
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -25,12 +26,13 @@ from kpidesk.engine.base import (
 class PipelineValue(KpiTemplate):
     spec = TemplateSpec(
         key="pipeline_value",
-        name_da="Pipeline",
-        name_en="Pipeline value",
-        description_da="Samlet beløb af brugerens åbne salgsmuligheder med forventet lukning "
-        "de næste {days} dage",
-        description_en="Total amount of the user's open opportunities expected to close "
-        "in the next {days} days",
+        name=Msg(da="Pipeline", en="Pipeline value"),
+        description=Msg(
+            da="Samlet beløb af brugerens åbne salgsmuligheder med forventet lukning de næste "
+            "{days} dage",
+            en="Total amount of the user's open opportunities expected to close in the next "
+            "{days} days",
+        ),
         params=(days_param(30),),
         unit="currency",
         direction="higher",

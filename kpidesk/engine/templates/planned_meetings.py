@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Select
 
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
     ActivitySet,
@@ -21,11 +22,11 @@ from kpidesk.engine.base import (
 class PlannedMeetings(KpiTemplate):
     spec = TemplateSpec(
         key="planned_meetings",
-        name_da="Planlagte møder",
-        name_en="Planned meetings",
-        description_da="Antal planlagte {types} de næste {days} dage, hvor brugeren deltager",
-        description_en="Number of planned {types} in the next {days} days "
-        "in which the user participates",
+        name=Msg(da="Planlagte møder", en="Planned meetings"),
+        description=Msg(
+            da="Antal planlagte {types} de næste {days} dage, hvor brugeren deltager",
+            en="Number of planned {types} in the next {days} days in which the user participates",
+        ),
         params=(activity_types_param(["Salgsmøde"]), days_param(14)),
         unit="count",
         direction="higher",

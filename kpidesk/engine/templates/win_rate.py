@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, case, func
 
 from kpidesk.data.models import Opportunity
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -23,18 +24,20 @@ from kpidesk.engine.base import (
 class WinRate(KpiTemplate):
     spec = TemplateSpec(
         key="win_rate",
-        name_da="Hitrate",
-        name_en="Win rate",
-        description_da="Andel vundne af brugerens salgsmuligheder lukket (vundet eller tabt) "
-        "de sidste {days} dage",
-        description_en="Share won of the user's opportunities closed (won or lost) "
-        "in the last {days} days",
+        name=Msg(da="Hitrate", en="Win rate"),
+        description=Msg(
+            da="Andel vundne af brugerens salgsmuligheder lukket (vundet eller tabt) de "
+            "sidste {days} dage",
+            en="Share won of the user's opportunities closed (won or lost) in the last {days} days",
+        ),
         params=(days_param(90),),
         unit="percent",
         direction="higher",
         order=9,
-        undefined_da="ingen af brugerens salgsmuligheder er lukket i perioden",
-        undefined_en="none of the user's opportunities closed in the period",
+        undefined=Msg(
+            da="ingen af brugerens salgsmuligheder er lukket i perioden",
+            en="none of the user's opportunities closed in the period",
+        ),
     )
 
     def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func
 
 from kpidesk.data.models import Opportunity
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param, period_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -27,10 +28,11 @@ def won_conditions(ctx: RuleContext) -> list[ColumnElement[bool]]:
 class WonDeals(KpiTemplate):
     spec = TemplateSpec(
         key="won_deals",
-        name_da="Vundne ordrer",
-        name_en="Won deals",
-        description_da="Antal af brugerens salgsmuligheder vundet {window}",
-        description_en="Number of the user's opportunities won {window}",
+        name=Msg(da="Vundne ordrer", en="Won deals"),
+        description=Msg(
+            da="Antal af brugerens salgsmuligheder vundet {window}",
+            en="Number of the user's opportunities won {window}",
+        ),
         params=(period_param("month"), days_param(30)),
         unit="count",
         direction="higher",

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func
 
 from kpidesk.data.models import Opportunity
+from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param, period_param
 from kpidesk.engine.base import (
     ExplainQuery,
@@ -24,10 +25,11 @@ from kpidesk.engine.templates.won_deals import won_conditions
 class WonRevenue(KpiTemplate):
     spec = TemplateSpec(
         key="won_revenue",
-        name_da="Vundet omsætning",
-        name_en="Won revenue",
-        description_da="Samlet beløb af brugerens salgsmuligheder vundet {window}",
-        description_en="Total amount of the user's opportunities won {window}",
+        name=Msg(da="Vundet omsætning", en="Won revenue"),
+        description=Msg(
+            da="Samlet beløb af brugerens salgsmuligheder vundet {window}",
+            en="Total amount of the user's opportunities won {window}",
+        ),
         params=(period_param("month"), days_param(30)),
         unit="currency",
         direction="higher",

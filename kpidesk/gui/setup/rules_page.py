@@ -106,7 +106,7 @@ class RuleDetail(QFrame):
         self.title.setText(f"{rule.name} ({active})")
         unit = spec.unit if spec is not None else "count"
         if spec is not None:
-            self.template.setText(self.tr("Template: %1").replace("%1", spec.name(host.language)))
+            self.template.setText(self.tr("Template: %1").replace("%1", spec.title(host.language)))
             try:
                 self.description.setText(describe(spec, rule.params, host.language))
             except (ParamError, KeyError, ValueError) as exc:
