@@ -107,7 +107,9 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     try:
         mapping = load_mapping(args.mapping) if args.mapping else None
     except ImportFailed as exc:
-        raise UserError(f"the mapping has {len(exc.errors)} problem(s)", exc.errors) from exc
+        count = len(exc.errors)
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        raise UserError(f"the mapping has {problems}", exc.errors) from exc
     db = database(args)
     try:
         with stage_bars() as bars:

@@ -53,6 +53,12 @@ def percent_sign(number: str, lang: str = "da") -> str:
     return f"{number} %" if language(lang) == "da" else f"{number}%"
 
 
+def currency_sign(currency: str = "DKK", lang: str = "da") -> str:
+    """How an amount names the currency: Danish writes `kr.` for DKK, otherwise the code."""
+    code = (currency or "DKK").strip().upper()
+    return "kr." if code == "DKK" and language(lang) == "da" else code
+
+
 def format_value(value: float | None, unit: str, lang: str = "da", currency: str = "DKK") -> str:
     """A value of `unit` (count, percent as a fraction, currency) as people read it.
 
@@ -65,10 +71,8 @@ def format_value(value: float | None, unit: str, lang: str = "da", currency: str
         return percent_sign(format_number(value * 100.0, lang, MAX_DECIMALS["percent"]), lang)
     if unit == "currency":
         number = format_number(value, lang, MAX_DECIMALS["currency"])
-        code = (currency or "DKK").strip().upper()
-        if language(lang) == "da":
-            return f"{number} kr." if code == "DKK" else f"{number} {code}"
-        return f"{code} {number}"
+        sign = currency_sign(currency, lang)
+        return f"{number} {sign}" if language(lang) == "da" else f"{sign} {number}"
     return format_number(value, lang, MAX_DECIMALS["count"])
 
 

@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from kpidesk import paths
+from kpidesk.gui.formatting import locale_for
 
 log = logging.getLogger("kpidesk.gui")
 
@@ -21,13 +22,6 @@ SETTINGS_KEY = "language"
 NATIVE_NAMES = {"da": "Dansk", "en": "English"}
 
 _installed: list[QTranslator] = []
-
-
-def locale_for(language: str) -> QLocale:
-    """Danish (Denmark) or English (United Kingdom: day-month dates, 24-hour clock)."""
-    if language == "da":
-        return QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
-    return QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
 def system_language(system: QLocale | None = None) -> str:

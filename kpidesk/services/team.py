@@ -20,6 +20,7 @@ from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, Profile, User
 from kpidesk.domain.csvsafe import escape_cell
+from kpidesk.domain.display import currency_sign
 from kpidesk.domain.messages import Msg, define, say
 from kpidesk.services.caller import Caller, checked
 from kpidesk.services.kpi import latest_success, template_info, today
@@ -80,7 +81,7 @@ class TeamScores:
         Written to a temporary file first, so a failed export never leaves half a file.
         """
         header = ["Login", say("team.csv.name", language), say("team.csv.profile", language)]
-        money = "kr." if self.currency.upper() == "DKK" and language != "en" else self.currency
+        money = currency_sign(self.currency, language)
         for rule in self.rules:
             unit = {"percent": " (%)", "currency": f" ({money})"}.get(rule.unit, "")
             header.append(escape_cell(f"{rule.name}{unit}"))

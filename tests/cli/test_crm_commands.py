@@ -175,7 +175,7 @@ def test_a_broken_mapping_is_one_line_per_problem(
     assert err == [
         "crm.toml: timezone: unknown time zone 'Nowhere/City'",
         "crm.toml: no [[users]], [[companies]], [[activities]] … table",
-        "kpidesk: error: the mapping has 2 problem(s)",
+        "kpidesk: error: the mapping has 2 problems",
     ]
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, select, update
 
+from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import (
     Activity,
@@ -351,6 +352,15 @@ def test_team_scores_and_csv(kpi_db: tuple[Database, dict[str, int]], tmp_path: 
                         "80000", "80"]  # fmt: skip
     assert lines[3][-4:] == ["3", "66,67", "", ""]
     assert list(folder.iterdir()) == [path]  # no temporary file left behind
+
+    # The installation's currency, and the headings in English for an English desktop.
+    with db.session(write=True) as session:
+        settings.set_value(session, "currency", "EUR")
+    path.unlink()
+    team_scores(db, ADMIN, as_of=AS_OF).to_csv(path, "en")
+    header = next(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert header[:3] == ["Login", "Name", "Profile"]
+    assert header[-2:] == ["Vundet omsætning (EUR)", "Vundet omsætning: score (%)"]
 
 
 def test_team_scores_before_any_run(db: Database) -> None:
