@@ -40,12 +40,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, select, text  # noqa: E402
 from sqlalchemy.engine import Connection  # noqa: E402
 
+from kpidesk.data import settings  # noqa: E402
 from kpidesk.data.db import Database, upgrade  # noqa: E402
 from kpidesk.data.models import KpiRule, Profile, User  # noqa: E402
 from kpidesk.domain.templates import validate_params  # noqa: E402
 from kpidesk.engine.base import RuleContext  # noqa: E402
 from kpidesk.engine.catalogue import TEMPLATES, get_template  # noqa: E402
-from kpidesk.engine.run import installation_timezone, run_for_date  # noqa: E402
+from kpidesk.engine.run import run_for_date  # noqa: E402
 from kpidesk.services.caller import SYSTEM_CLI  # noqa: E402
 from kpidesk.services.setup_io import import_setup  # noqa: E402
 
@@ -245,7 +246,7 @@ def time_baseline(db: Database, figures: Figures, sample: int, seed: int = 1) ->
     )  # fmt: skip
     figures.sample = len(chosen)
     with db.connect() as conn:
-        tz = installation_timezone(conn)
+        tz = settings.timezone(conn)
         for name, key, params in rules:
             template = get_template(key)
             clean = validate_params(template.spec, dict(params or {}))
@@ -265,7 +266,7 @@ def explain_plans(db: Database) -> None:
         ).all()  # fmt: skip
     prefix = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
     with db.connect() as conn:
-        tz = installation_timezone(conn)
+        tz = settings.timezone(conn)
         for rule_id, name, key, params in rules:
             template = get_template(key)
             clean = validate_params(template.spec, dict(params or {}))

@@ -6,7 +6,7 @@ import argparse
 import getpass
 import sys
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,16 +36,15 @@ def read_new_password(login: str) -> str:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from kpidesk.services.auth import PasswordPolicyError, UnknownLogin, has_login, set_password
-    from kpidesk.services.caller import SYSTEM_CLI
+    from kpidesk.services.auth import PasswordPolicyError, UnknownLogin
 
     db = database(args)
     try:
-        if not has_login(db, SYSTEM_CLI, args.login):
+        if not desk(db).account.has_login(args.login):
             raise UserError(f"no user has the login {args.login!r}")
         password = read_new_password(args.login)
         try:
-            set_password(db, SYSTEM_CLI, args.login, password)
+            desk(db).account.set_password(args.login, password)
         except (PasswordPolicyError, UnknownLogin) as exc:
             raise UserError(str(exc)) from exc
     finally:

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from kpidesk.domain.display import LANGUAGES, Language
 from kpidesk.domain.messages import language_from_environment
+from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.desk import KpiDesk
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 
 class ExitCode(enum.IntEnum):
@@ -69,9 +71,9 @@ def language(args: argparse.Namespace) -> Language:
 def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
     """The command's database, upgraded, with runs of dead processes marked failed."""
     # Imported here so that building the parser (and `kpidesk --version`) loads no SQLAlchemy.
-    from kpidesk.data.db import open_database
+    from kpidesk.services.database import open_installation
 
-    db = open_database(getattr(args, "db", None), migrate=migrate)
+    db = open_installation(getattr(args, "db", None), migrate=migrate)
     if migrate:
         from kpidesk.services.runs import fail_stopped_runs
 
@@ -81,3 +83,8 @@ def database(args: argparse.Namespace, *, migrate: bool = True) -> Database:
             db.dispose()
             raise
     return db
+
+
+def desk(db: Database) -> KpiDesk:
+    """What a command may do: the services as the command line (`SYSTEM_CLI`) calls them."""
+    return KpiDesk(db, SYSTEM_CLI)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 from kpidesk.cli.present import print_report, stage_bars
 
 
@@ -98,7 +98,7 @@ def _date(value: str) -> dt.date:
 
 
 def cmd_import_crm(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import ImportFailed, import_crm, load_mapping
+    from kpidesk.services.imports import ImportFailed, load_mapping
 
     directory: Path = args.directory
     if not directory.is_dir():
@@ -113,7 +113,8 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
     db = database(args)
     try:
         with stage_bars() as bars:
-            report = import_crm(db, directory, mapping=mapping, check=args.check, progress=bars)
+            report = desk(db).imports.import_crm(directory, mapping=mapping, check=args.check,
+                                                 progress=bars)  # fmt: skip
     except ImportFailed as exc:
         raise UserError(str(exc), [*exc.errors, *exc.notes]) from exc
     finally:
@@ -127,10 +128,10 @@ def cmd_import_crm(args: argparse.Namespace) -> int:
 
 
 def cmd_mapping_init(args: argparse.Namespace) -> int:
-    from kpidesk.data.crm_import import NOT_READ, ImportFailed, draft_mapping
+    from kpidesk.services.imports import NOT_READ, ImportFailed, draft
 
     try:
-        text = draft_mapping(args.directory)
+        text = draft(args.directory)
     except ImportFailed as exc:
         raise UserError("; ".join(exc.errors)) from exc
     if args.output is None:
@@ -148,13 +149,12 @@ def cmd_mapping_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kpidesk.data.demo import DEMO_LOGINS, DemoRefused, generate_demo
+    from kpidesk.services.imports import DEMO_LOGINS, DemoRefused
 
     db = database(args)
     try:
         with stage_bars() as bars:
-            report = generate_demo(
-                db,
+            report = desk(db).imports.demo(
                 users=args.users,
                 activities=args.activities,
                 seed=args.seed,

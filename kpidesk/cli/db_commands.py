@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 from kpidesk.cli.roles_commands import register_db_roles
-from kpidesk.data import settings
+from kpidesk.services import settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,11 +41,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    from kpidesk.data.db import current_revision
+    from kpidesk.services.database import revision
 
     db = database(args)  # opening upgrades
     try:
-        print(f"database {db.display_url()} is at revision {current_revision(db)}")
+        print(f"database {db.display_url()} is at revision {revision(db)}")
     finally:
         db.dispose()
     return ExitCode.OK
@@ -74,33 +74,26 @@ def cmd_db_check(args: argparse.Namespace) -> int:
 def cmd_config_get(args: argparse.Namespace) -> int:
     db = database(args)
     try:
-        with db.session() as session:
-            if args.key:
-                try:
-                    print(settings.get(session, args.key))
-                except settings.SettingError as exc:
-                    raise UserError(str(exc)) from exc
-            else:
-                for key, value in settings.get_all(session).items():
-                    print(f"{key}={value}")
+        if args.key:
+            try:
+                print(desk(db).settings.get(args.key))
+            except settings.SettingError as exc:
+                raise UserError(str(exc)) from exc
+        else:
+            for key, value in desk(db).settings.all().items():
+                print(f"{key}={value}")
     finally:
         db.dispose()
     return ExitCode.OK
 
 
 def cmd_config_set(args: argparse.Namespace) -> int:
-    from kpidesk.services.audit import record
-
     db = database(args)
     try:
-        with db.session(write=True) as session:
-            try:
-                old = settings.get(session, args.key)
-                value = settings.set_value(session, args.key, args.value)
-            except settings.SettingError as exc:
-                raise UserError(str(exc)) from exc
-            record(session, actor="cli", action="update", entity="setting", key=args.key,
-                   details={"old": old, "new": value})  # fmt: skip
+        try:
+            value = desk(db).settings.set(args.key, args.value)  # audited
+        except settings.SettingError as exc:
+            raise UserError(str(exc)) from exc
         print(f"{args.key}={value}")
     finally:
         db.dispose()

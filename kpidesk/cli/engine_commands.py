@@ -16,13 +16,13 @@ from kpidesk.cli.common import (
     add_db_option,
     add_lang_option,
     database,
+    desk,
     language,
 )
 from kpidesk.cli.present import Progress
-from kpidesk.services.caller import SYSTEM_CLI
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 log = logging.getLogger("kpidesk.cli")
 
@@ -112,21 +112,18 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
         return [args.date_from + dt.timedelta(days=offset) for offset in range(count)]
     if args.date is not None:
         return [args.date]
-    from kpidesk.services.setup import today
-
-    return [today(db)]
+    return [desk(db).today()]
 
 
 def _run_one(db: Database, day: dt.date) -> Any:
     """One date; if a run is in progress elsewhere, say so and wait for it, then recalculate."""
-    from kpidesk.services.runs import recalculate
 
     def waiting() -> None:
         print(f"kpidesk: a KPI run is in progress elsewhere; waiting for it to finish "
               f"before calculating {day}…", file=sys.stderr, flush=True)  # fmt: skip
 
     try:
-        summary = recalculate(db, SYSTEM_CLI, day, waiting=waiting)
+        summary = desk(db).runs.recalculate(day, waiting=waiting)
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line

@@ -6,10 +6,9 @@ import argparse
 import json
 import sys
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 from kpidesk.cli.engine_commands import parse_date
 from kpidesk.cli.present import stage_bars
-from kpidesk.services.caller import SYSTEM_CLI
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,14 +43,12 @@ def _percent(value: float | None) -> str:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from kpidesk.services.forecasting import ForecastServiceError, backtest
+    from kpidesk.services.forecasting import ForecastServiceError
 
     db = database(args)
     try:
         with stage_bars("backtest ", longest=30) as bars:
-            report = backtest(
-                db,
-                SYSTEM_CLI,
+            report = desk(db).forecasts.backtest(
                 date_from=args.date_from,
                 date_to=args.date_to,
                 rule_name=args.rule,

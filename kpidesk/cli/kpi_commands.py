@@ -23,15 +23,15 @@ from kpidesk.cli.common import (
     add_db_option,
     add_lang_option,
     database,
+    desk,
     language,
 )
 from kpidesk.domain.display import UNDEFINED, format_score, format_value
 from kpidesk.domain.messages import Msg, define, say
 from kpidesk.domain.words import cell_words, forecast_brief
-from kpidesk.services.caller import SYSTEM_CLI
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
+    from kpidesk.services.database import Database
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -188,16 +188,15 @@ def no_kpis_message(today: Any) -> str:
 
 def cmd_kpi(args: argparse.Namespace) -> int:
     from kpidesk.services import kpi
-    from kpidesk.services.setup import currency
 
     db = database(args)
     lang = language(args)
     try:
         try:
-            today = kpi.todays_kpis(db, SYSTEM_CLI, args.user, as_of=args.date)
+            today = desk(db).kpi.today(args.user, as_of=args.date)
         except kpi.KpiServiceError as exc:
             raise UserError(str(exc)) from exc
-        money = currency(db)
+        money = desk(db).settings.currency()
         if args.explain is not None:
             return _explain(db, today, args.explain, lang, money, as_json=args.json)
         if args.json:
@@ -214,9 +213,7 @@ def cmd_kpi(args: argparse.Namespace) -> int:
 def _local_time(db: Database, moment: dt.datetime | None, lang: str) -> str:
     if moment is None:
         return UNDEFINED
-    from kpidesk.services.crm import installation_timezone
-
-    return format_date(moment.astimezone(installation_timezone(db)), lang)
+    return format_date(moment.astimezone(desk(db).timezone()), lang)
 
 
 def _today_text(db: Database, today: Any, lang: str, currency: str) -> str:
@@ -261,8 +258,8 @@ def _explain(
         names = ", ".join(repr(k.rule) for k in today.kpis)
         raise UserError(f"user {today.user!r} has no KPI named {rule_name!r} (theirs: {names})")
     try:
-        explanation = kpi.explain_result(db, SYSTEM_CLI, today.user_id, item.rule_id,
-                                         today.run_date, lang=lang)  # fmt: skip
+        explanation = desk(db).kpi.explain(today.user_id, item.rule_id, today.run_date,
+                                           lang=lang)  # fmt: skip
     except kpi.KpiServiceError as exc:
         raise UserError(str(exc)) from exc
     if as_json:
@@ -343,11 +340,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def cmd_setup_export(args: argparse.Namespace) -> int:
-    from kpidesk.services.setup_io import export_setup
-
     db = database(args)
     try:
-        data = export_setup(db, SYSTEM_CLI)
+        data = desk(db).setup.export()
     finally:
         db.dispose()
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -363,12 +358,7 @@ def cmd_setup_export(args: argparse.Namespace) -> int:
 
 
 def cmd_setup_import(args: argparse.Namespace) -> int:
-    from kpidesk.services.setup_io import (
-        SetupFileError,
-        SetupImportError,
-        import_setup,
-        load_setup_json,
-    )
+    from kpidesk.services.setup_io import SetupFileError, SetupImportError, load_setup_json
 
     source = "standard input" if args.file == "-" else args.file
     if args.file == "-":
@@ -384,7 +374,7 @@ def cmd_setup_import(args: argparse.Namespace) -> int:
         raise UserError(f"{source}: {exc}") from None
     db = database(args)
     try:
-        report = import_setup(db, SYSTEM_CLI, data)
+        report = desk(db).setup.import_(data)
     except SetupImportError as exc:
         count = len(exc.errors)
         print(f"kpidesk: error: {count} problem{'s' if count != 1 else ''} in {source}, "

@@ -112,8 +112,8 @@ def _terminate_as_exit() -> Iterator[None]:
 
 def user_message(exc: BaseException) -> str | None:
     """One line for a mistake the user can fix; None for a bug (which keeps its traceback)."""
-    from kpidesk.data.db import DatabaseError
-    from kpidesk.data.settings import SettingError
+    from kpidesk.services.database import DatabaseError
+    from kpidesk.services.settings import SettingError
 
     if isinstance(exc, UserError | DatabaseError | SettingError):
         return str(exc)

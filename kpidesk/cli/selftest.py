@@ -91,57 +91,43 @@ def _check_user_data_dir(state: dict[str, object]) -> str:
 
 
 def _check_dialects(state: dict[str, object]) -> str:
-    from sqlalchemy import create_engine
+    from kpidesk.services.maintenance import loadable_dialects
 
-    names = []
-    for url in (
-        "sqlite://",
-        "postgresql+psycopg://kpidesk@localhost/kpidesk",
-        "mysql+pymysql://kpidesk@localhost/crm",  # the `sql` data source (e.g. SuiteCRM)
-    ):
-        engine = create_engine(url)  # loads the dialect and driver; does not connect
-        names.append(f"{engine.dialect.name}+{engine.dialect.driver}")
-        engine.dispose()
-    return ", ".join(names)
+    return ", ".join(loadable_dialects())
 
 
 def _check_migrations(state: dict[str, object]) -> str:
-    from kpidesk.data.db import Database, current_revision, upgrade
+    from kpidesk.services.maintenance import create_sqlite
 
     workdir = state["workdir"]
     assert isinstance(workdir, Path)
-    db = Database(f"sqlite:///{(workdir / 'selftest.sqlite3').as_posix()}")
+    db, revision = create_sqlite(workdir / "selftest.sqlite3")
     state["db"] = db
-    upgrade(db)
-    revision = current_revision(db)
     if not revision:
         raise CheckFailed("no revision after upgrade")
     return f"revision {revision} from {paths.migrations_path()}"
 
 
 def _check_demo(state: dict[str, object]) -> str:
-    from sqlalchemy import func, select
-
-    from kpidesk.data.models import Activity, KpiRule, User
+    from kpidesk.services import settings
     from kpidesk.services.demo import build_demo
+    from kpidesk.services.maintenance import counts
 
     db = state["db"]
-    today = dt.date.today()
+    today = settings.today(db)  # type: ignore[arg-type]
     state["today"] = today
     build_demo(db, today=today, history_days=10)  # type: ignore[arg-type]
-    with db.session() as session:  # type: ignore[attr-defined]
-        users = session.scalar(select(func.count()).select_from(User))
-        activities = session.scalar(select(func.count()).select_from(Activity))
-        rules = session.scalar(select(func.count()).select_from(KpiRule))
-    if not users or not activities or not rules:
-        raise CheckFailed(f"demo incomplete: {users} users, {activities} activities, {rules} rules")
-    return f"{users} users, {activities} activities, {rules} rules"
+    found = counts(db)  # type: ignore[arg-type]
+    text = f"{found.users} users, {found.activities} activities, {found.rules} rules"
+    if not found.users or not found.activities or not found.rules:
+        raise CheckFailed(f"demo incomplete: {text}")
+    return text
 
 
 def _check_calculation(state: dict[str, object]) -> str:
-    from kpidesk.engine.run import run_for_date
+    from kpidesk.services.maintenance import selftest_run
 
-    summary = run_for_date(state["db"], state["today"], trigger="selftest")  # type: ignore[arg-type]
+    summary = selftest_run(state["db"], state["today"])  # type: ignore[arg-type]
     if summary.status != "success" or summary.results == 0:
         raise CheckFailed(f"run {summary.status}: {summary.reason}")
     return f"{summary.users} users × {summary.rules} rules → {summary.results} results"
@@ -188,17 +174,17 @@ def _check_render(state: dict[str, object]) -> str:
     from kpidesk.gui.formatting import set_display_timezone
     from kpidesk.gui.i18n import install_translations
     from kpidesk.gui.today_dialog import TodayKpiDialog
+    from kpidesk.services import settings
     from kpidesk.services.auth import authenticate
-    from kpidesk.services.crm import installation_timezone
     from kpidesk.services.demo import DEMO_PASSWORD
-    from kpidesk.services.kpi import todays_kpis
+    from kpidesk.services.desk import KpiDesk
 
     app = QApplication.instance() or QApplication([sys.argv[0], "-platform", "offscreen"])
     install_translations(app, "da")  # type: ignore[arg-type]
     db = state["db"]
-    set_display_timezone(installation_timezone(db))  # type: ignore[arg-type]
+    set_display_timezone(settings.timezone(db))  # type: ignore[arg-type]
     caller = authenticate(db, DEMO_USER, DEMO_PASSWORD)  # type: ignore[arg-type]
-    expected = len(todays_kpis(db, caller, DEMO_USER).kpis)  # type: ignore[arg-type]
+    expected = len(KpiDesk(db, caller).kpi.today().kpis)  # type: ignore[arg-type]
     if expected == 0:
         raise CheckFailed(f"{DEMO_USER} has no KPIs to show")
     dialog = TodayKpiDialog(AppContext(db=db, caller=caller), None)  # type: ignore[arg-type]

@@ -6,11 +6,10 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
-from typing import Any
 
-from kpidesk.cli.common import ExitCode, UserError, add_db_option, database
+from kpidesk.cli.common import ExitCode, UserError, add_db_option, database, desk
 from kpidesk.cli.present import print_report, print_warnings, stage_bars
-from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.desk import KpiDesk
 
 # The services are imported inside each command: building the parser (and `kpidesk --version`)
 # must not load SQLAlchemy.
@@ -131,19 +130,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_source_set_folder(args: argparse.Namespace) -> int:
-    from kpidesk.services import source
+    return _set_source(
+        args, lambda d: d.source.set_folder(args.path, args.mapping, args.marker, args.settle)
+    )
 
-    return _set_source(args, source.set_folder, args.path, args.mapping, args.marker, args.settle)
 
-
-def _set_source(args: argparse.Namespace, save: Callable[..., list[str]], *values: Any) -> int:
-    """`save(db, caller, *values)` the data source (refused whole, one line per problem), then
-    show it."""
+def _set_source(args: argparse.Namespace, save: Callable[[KpiDesk], list[str]]) -> int:
+    """`save(desk)` the data source (refused whole, one line per problem), then show it."""
     from kpidesk.services import source
 
     db = database(args)
     try:
-        warnings = save(db, SYSTEM_CLI, *values)
+        warnings = save(desk(db))
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}", exc.problems) from exc
     finally:
@@ -173,17 +171,15 @@ def cmd_source_set_sql(args: argparse.Namespace) -> int:
             url = source.url_with_password(url, source.FROM_ENVIRONMENT)
     except source.SourceError as exc:
         raise UserError(f"the data source was not changed: {exc}") from exc
-    return _set_source(args, source.set_sql, url, args.mapping, args.timeout)
+    return _set_source(args, lambda d: d.source.set_sql(url, args.mapping, args.timeout))
 
 
 def cmd_source_set_none(args: argparse.Namespace) -> int:
     """No data source; says which one it was, so a mistaken call is seen at once."""
-    from kpidesk.services import source
-
     db = database(args)
     try:
-        before = source.show(db, SYSTEM_CLI)
-        source.set_none(db, SYSTEM_CLI)
+        before = desk(db).source.show()
+        desk(db).source.set_none()
     finally:
         db.dispose()
     if before.kind == "none":
@@ -200,11 +196,9 @@ def cmd_source_show(args: argparse.Namespace) -> int:
 
 
 def _print_source(args: argparse.Namespace) -> int:
-    from kpidesk.services import source
-
     db = database(args)
     try:
-        view = source.show(db, SYSTEM_CLI)
+        view = desk(db).source.show()
     finally:
         db.dispose()
     print_report(None, view.lines())
@@ -219,7 +213,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     db = database(args)
     try:
         with stage_bars() as bars:
-            result = source.sync(db, SYSTEM_CLI, progress=bars)
+            result = desk(db).source.sync(progress=bars)
     finally:
         db.dispose()
     if result.status == "no_source":
@@ -241,7 +235,7 @@ def _check(args: argparse.Namespace) -> int:
     db = database(args)
     try:
         with stage_bars() as bars:
-            report = source.check_sql(db, SYSTEM_CLI, progress=bars)
+            report = desk(db).source.check_sql(progress=bars)
     except source.SourceError as exc:
         raise UserError("the check found problems; nothing was written", exc.problems) from exc
     finally:

@@ -28,12 +28,14 @@ from kpidesk.data.crm_import import (
     OPPORTUNITIES,
     PARTICIPANTS,
     USERS,
+    BeforeCommit,
     ImportProgress,
     ImportReport,
     crm_row_counts,
     import_crm,
 )
 from kpidesk.data.db import Database
+from kpidesk.domain.clock import local_today, system_clock
 
 DEMO_LOGINS = {
     "admin": "Karen Holm, administrator, profile Ledelse",
@@ -140,6 +142,7 @@ def generate_demo(
     seed: int = 1,
     as_of: dt.date | None = None,
     progress: DemoProgress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Fill an empty database with the demo organisation (deterministic per seed and as_of).
 
@@ -156,7 +159,7 @@ def generate_demo(
         )
     if as_of is None:
         with db.session() as session:
-            as_of = dt.datetime.now(settings.timezone(session)).date()
+            as_of = local_today(system_clock(), settings.timezone(session))
     with tempfile.TemporaryDirectory(prefix="kpidesk-demo-") as folder:
         write_demo_export(
             Path(folder),
@@ -166,7 +169,7 @@ def generate_demo(
             as_of=as_of,
             progress=progress,
         )
-        report = import_crm(db, Path(folder), progress=progress)
+        report = import_crm(db, Path(folder), progress=progress, before_commit=before_commit)
     report.seconds = time.monotonic() - started
     return report
 

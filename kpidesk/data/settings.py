@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
     from sqlalchemy.orm import Session
 
 # SQLAlchemy and the models load on first use: the command line's set-up lists SPECS, and
@@ -147,7 +148,9 @@ def validate(key: str, value: str) -> str:
     return spec.validate(value)
 
 
-def get(session: Session, key: str) -> str:
+def get(session: Session | Connection, key: str) -> str:
+    """A setting's stored value, or its default; read in the caller's transaction (an ORM
+    session or a Core connection alike)."""
     if key not in SPECS:
         raise SettingError(f"unknown setting {key!r}; known: {', '.join(sorted(SPECS))}")
     from sqlalchemy import select
@@ -179,7 +182,9 @@ def set_value(session: Session, key: str, value: str) -> str:
     return clean
 
 
-def timezone(session: Session) -> ZoneInfo:
+def timezone(session: Session | Connection) -> ZoneInfo:
+    """The installation's time zone: the one reader of the `timezone` setting (the engine
+    reads it on its run's connection, the services in their sessions)."""
     return ZoneInfo(get(session, "timezone"))
 
 

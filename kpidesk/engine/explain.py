@@ -21,7 +21,7 @@ from kpidesk.domain.scoring import score
 from kpidesk.domain.templates import describe
 from kpidesk.domain.words import column_label, explanation_summary
 from kpidesk.engine.base import RuleContext
-from kpidesk.engine.run import installation_timezone, prepare_rule
+from kpidesk.engine.run import prepare_rule
 
 
 class ExplainError(LookupError):
@@ -108,7 +108,7 @@ def _explain(
     conn = session.connection()
     template, params = prepare_rule(rule)
     spec = template.spec
-    tz = installation_timezone(conn)
+    tz = settings.timezone(conn)
     ctx = RuleContext.for_user(run_date, tz, params, user_id)
     value_row = conn.execute(template.values(ctx)).first()
     value = None if value_row is None or value_row.value is None else float(value_row.value)

@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import User
 from kpidesk.domain.templates import validate_params
 from kpidesk.engine.base import RuleContext
 from kpidesk.engine.catalogue import get_template
-from kpidesk.engine.run import installation_timezone, score_expression
+from kpidesk.engine.run import score_expression
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def preview_rule(
     template = get_template(template_key)
     clean = validate_params(template.spec, params)
     with db.connect() as conn:
-        tz = installation_timezone(conn)
+        tz = settings.timezone(conn)
         ctx = RuleContext.for_profiles(run_date, tz, clean, list(profile_ids))
         values = template.values(ctx).subquery("rule_values")
         statement = (

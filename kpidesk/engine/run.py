@@ -34,7 +34,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
 from kpidesk.data.db import Database, translate_errors
@@ -90,12 +89,6 @@ class RuleLike(Protocol):
 
 class RuleError(ValueError):
     """A stored rule the engine cannot compute (unknown template, invalid parameters)."""
-
-
-def installation_timezone(conn: Connection) -> ZoneInfo:
-    """The installation's time zone, read inside the caller's transaction."""
-    with Session(bind=conn) as session:
-        return settings.timezone(session)
 
 
 def rule_profile_ids(conn: Connection, rule_id: int) -> list[int]:
@@ -339,7 +332,7 @@ def _compute_and_write(
     """The run's one write transaction: replace the date's results with every rule's."""
     computed_at = utcnow()
     with _run_transaction(db) as conn:
-        tz = installation_timezone(conn)
+        tz = settings.timezone(conn)
         rules = conn.execute(
             select(KpiRule.id, KpiRule.name, KpiRule.template, KpiRule.params, KpiRule.target)
             .where(KpiRule.active.is_(True))

@@ -23,10 +23,10 @@ from kpidesk.gui.gccollect import GuiThreadCollector
 from kpidesk.gui.runner import run_in_background
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
     from kpidesk.services.caller import Caller
+    from kpidesk.services.database import Database
 
-# SQLAlchemy (through data.db and the services) is imported inside the functions below: the
+# SQLAlchemy (through the services) is imported inside the functions below: the
 # login dialog paints first and the database opens behind it, on a worker thread.
 
 log = logging.getLogger("kpidesk.gui")
@@ -136,20 +136,20 @@ def call_with_progress(label: str, fn: Callable[[Callable[[str, int, int], None]
 
 def open_app_database(db_url: str | None, demo: bool) -> Database:
     """Open (and upgrade) the database; the demo database is created on first start."""
-    from kpidesk.data.db import open_database
+    from kpidesk.services.database import open_installation
 
     if demo and not db_url:
         from kpidesk.services.demo import ensure_demo_database
 
         def prepare(progress: Callable[[str, int, int], None]) -> Database:
-            return open_database(ensure_demo_database(progress=progress))
+            return open_installation(ensure_demo_database(progress=progress))
 
         return call_with_progress(
             QCoreApplication.translate("App", "Preparing the demo database…"), prepare
         )
     return call_with_progress(
         QCoreApplication.translate("App", "Opening the database…"),
-        lambda _progress: open_database(db_url),
+        lambda _progress: open_installation(db_url),
     )
 
 
@@ -277,9 +277,9 @@ def _server_login_url(db_url: str | None) -> str | None:
 
 
 def _open(db_url: str | None) -> Database:
-    from kpidesk.data.db import open_database
+    from kpidesk.services.database import open_installation
 
-    return open_database(db_url)
+    return open_installation(db_url)
 
 
 def run(db_url: str | None, demo: bool) -> int:
@@ -308,7 +308,7 @@ def run(db_url: str | None, demo: bool) -> int:
             assert opened is not None
             db = opened
     except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the details
-        from kpidesk.data.db import DatabaseError
+        from kpidesk.services.database import DatabaseError
 
         if isinstance(exc, DatabaseError):
             log.error("cannot open the database: %s", exc)
@@ -327,17 +327,18 @@ def run(db_url: str | None, demo: bool) -> int:
         from kpidesk.gui.context import AppContext
         from kpidesk.gui.formatting import set_display_timezone
         from kpidesk.gui.main_window import MainWindow
-        from kpidesk.services.crm import installation_timezone
         from kpidesk.services.runs import fail_stopped_runs
+
+        ctx = AppContext(db=db, caller=caller, language=language)
 
         def prepare(_progress: Callable[[str, int, int], None]) -> dt.tzinfo:
             fail_stopped_runs(db)  # runs a dead process left `running` say `failed`
-            return installation_timezone(db)
+            return ctx.desk.timezone()
 
         # On a worker: a slow or distant database never freezes the start on the GUI thread.
         opening = QCoreApplication.translate("App", "Opening the database…")
         set_display_timezone(call_with_progress(opening, prepare))
-        window = MainWindow(AppContext(db=db, caller=caller, language=language))
+        window = MainWindow(ctx)
         window.show()
         return int(app.exec())
     finally:

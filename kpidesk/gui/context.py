@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from kpidesk.data.db import Database
+from kpidesk.domain.clock import Clock, system_clock
 from kpidesk.services.caller import Caller
+from kpidesk.services.database import Database
+from kpidesk.services.desk import KpiDesk
 
 
 class AppEvents(QObject):
@@ -26,15 +26,17 @@ class AppEvents(QObject):
     runFinished = Signal(object)
 
 
-def system_clock() -> dt.datetime:
-    """Now, aware. Windows read the time through `AppContext.clock` so tests can move it."""
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass
 class AppContext:
+    """`desk` is what windows call (the services for this person); `clock` is what they read
+    the time from, so tests can move it, and it decides "today" in `desk`."""
+
     db: Database
     caller: Caller
     events: AppEvents = field(default_factory=AppEvents)
     language: str = "da"
-    clock: Callable[[], dt.datetime] = system_clock
+    clock: Clock = system_clock
+
+    @property
+    def desk(self) -> KpiDesk:
+        return KpiDesk(self.db, self.caller, clock=self.clock)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.domain.clock import local_today
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_models import (
     ActivityFilter,
@@ -238,8 +239,7 @@ class CompaniesTab(CrmTab[crm.CompanyRow]):
         return self.tr("companies")
 
     def fetch(self) -> Callable[[], list[crm.CompanyRow]]:
-        db, caller = self.ctx.db, self.ctx.caller
-        return lambda: crm.companies(db, caller)
+        return self.ctx.desk.crm.companies
 
     def _refilter(self) -> None:
         customers, mine = self.customers_only.isChecked(), self.mine.isChecked()
@@ -262,7 +262,7 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         # "Today" is the installation's date (its time zone, not the PC's), from the context's
         # clock; it moves on after midnight while the window stays open. A given `today` is
         # fixed (screenshots, tests).
-        self.tz = crm.installation_timezone(ctx.db)
+        self.tz = ctx.desk.timezone()
         self.fixed_today = today
         self.today = today or self.local_today()
         self.truncated = False
@@ -319,7 +319,7 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
             self.day_timer.start()
 
     def local_today(self) -> dt.date:
-        return self.ctx.clock().astimezone(self.tz).date()
+        return local_today(self.ctx.clock(), self.tz)
 
     @staticmethod
     def default_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -363,9 +363,9 @@ class ActivitiesTab(CrmTab[crm.ActivityRow]):
         self._reload_timer.start()
 
     def fetch(self) -> Callable[[], tuple[crm.ActivityPage, list[str]]]:
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         first, last = self.date_range()
-        return lambda: (crm.activities(db, caller, first, last), crm.activity_types(db))
+        return lambda: (desk.crm.activities(first, last), desk.crm.activity_types())
 
     def apply(self, result: tuple[crm.ActivityPage, list[str]]) -> None:
         page, types = result
@@ -456,8 +456,7 @@ class OpportunitiesTab(CrmTab[crm.OpportunityRow]):
         return self.tr("opportunities")
 
     def fetch(self) -> Callable[[], list[crm.OpportunityRow]]:
-        db, caller = self.ctx.db, self.ctx.caller
-        return lambda: crm.opportunities(db, caller)
+        return self.ctx.desk.crm.opportunities
 
     def _refilter(self) -> None:
         stage, mine = self.stage_filter.currentData(), self.mine.isChecked()

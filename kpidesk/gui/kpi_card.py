@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -33,6 +33,9 @@ from kpidesk.gui.formatting import (
     score_level,
     to_display,
 )
+
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import KpiItem
 
 
 class ScoreBar(QWidget):
@@ -134,7 +137,7 @@ class KpiCard(QFrame):
 
     def __init__(
         self,
-        item: Any,
+        item: KpiItem,
         locale: QLocale,
         language: str = "da",
         currency: str = "DKK",

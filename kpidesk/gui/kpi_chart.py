@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -63,6 +63,10 @@ from kpidesk.gui.formatting import (
 from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import enter_is_not_close, heading
+
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import Explanation, KpiItem
+
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -233,7 +237,7 @@ class KpiChartDialog(QDialog):
     def __init__(
         self,
         ctx: AppContext,
-        item: Any,
+        item: KpiItem,
         user_id: int,
         run_date: dt.date,
         currency: str = "DKK",
@@ -248,7 +252,7 @@ class KpiChartDialog(QDialog):
         self.currency = currency
         self.language = ctx.language
         self.locale = locale_for(ctx.language)
-        self.explanation: Any = None
+        self.explanation: Explanation | None = None
         self.setWindowTitle(item.rule)
 
         title = heading(item.rule, self, scale=1.3, name="chartTitle")
@@ -478,19 +482,17 @@ class KpiChartDialog(QDialog):
     # --- explanation -----------------------------------------------------------------------
 
     def load_explanation(self) -> None:
-        from kpidesk.services.kpi import explain_result
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         user_id, rule_id, run_date = self.user_id, self.item.rule_id, self.run_date
         lang = self.language
         run_in_background(
             self,
-            lambda: explain_result(db, caller, user_id, rule_id, run_date, lang=lang),
+            lambda: desk.kpi.explain(user_id, rule_id, run_date, lang=lang),
             self._explained,
             self._explain_failed,
         )
 
-    def _explained(self, explanation: Any) -> None:
+    def _explained(self, explanation: Explanation) -> None:
         self.explanation = explanation
         lang = self.language
         self.rowsModel.set_rows(explanation.columns, explanation.column_labels(lang),
@@ -513,7 +515,7 @@ class KpiChartDialog(QDialog):
             )
             self.copyButton.setEnabled(count > 0)
 
-    def summary_text(self, explanation: Any) -> str:
+    def summary_text(self, explanation: Explanation) -> str:
         count = len(explanation.rows)
         unit = explanation.unit
         value = format_value(explanation.value, unit, self.locale, self.currency)

@@ -32,8 +32,8 @@ from kpidesk.gui.widgets import heading
 from kpidesk.services.caller import Caller
 
 if TYPE_CHECKING:
-    from kpidesk.data.db import Database
     from kpidesk.services.auth import SleepFn
+    from kpidesk.services.database import Database
 
 # The auth service (and with it SQLAlchemy and argon2) is imported where it is used, not
 # here: the login dialog is the first thing people see and paints before the database opens.
@@ -142,8 +142,8 @@ class _CheckingDialog(QDialog):
         return self.status
 
     def failure_text(self, exc: BaseException) -> str:
-        from kpidesk.data.db import DatabaseError
         from kpidesk.services import auth
+        from kpidesk.services.database import DatabaseError
 
         if isinstance(exc, auth.LoginFailed):
             return self.tr("The login or the password is not right.")
@@ -495,6 +495,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
     def accept(self) -> None:
         from kpidesk.services import auth
+        from kpidesk.services.desk import KpiDesk
 
         if self.busy or self.caller is None:
             return
@@ -508,7 +509,7 @@ class ChangePasswordDialog(_CheckingDialog):
 
         def change() -> None:
             auth.authenticate(db, caller.login, current, sleep=sleep)
-            auth.set_password(db, caller, caller.login, new)
+            KpiDesk(db, caller).account.set_password(caller.login, new)
 
         self.set_busy(True, self.tr("Changing the password…"))
         run_in_background(self, change, self._succeeded, self._failed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Signal
@@ -44,7 +44,10 @@ from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.run_status import RunStatusText, data_status_text, run_status_text
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.warmup import start_warmup
-from kpidesk.services import auth, crm
+from kpidesk.services import auth
+
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import LastRun
 
 log = logging.getLogger("kpidesk.gui")
 
@@ -290,8 +293,8 @@ class MainWindow(QMainWindow):
 
     # --- who is logged in ---------------------------------------------------------------------
     def refresh_account(self) -> None:
-        db, caller = self.ctx.db, self.ctx.caller
-        run_in_background(self, lambda: auth.account(db, caller), self._show_account)
+        desk = self.ctx.desk
+        run_in_background(self, desk.account.details, self._show_account)
 
     def _show_account(self, account: auth.Account) -> None:
         role = self.tr("administrator") if account.role == "admin" else self.tr("user")
@@ -305,14 +308,12 @@ class MainWindow(QMainWindow):
     # --- "Mine KPI" -----------------------------------------------------------------------------
     def refresh_my_kpi(self) -> None:
         """Ask off-thread whether the user has an active rule; show or hide "Mine KPI"."""
-        from kpidesk.services.kpi import has_rules
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         self._has_rules_request += 1
         request = self._has_rules_request
         run_in_background(
             self,
-            lambda: has_rules(db, caller, caller.login),
+            desk.kpi.has_rules,
             lambda visible: self._set_my_kpi_visible(request, bool(visible)),
             lambda exc: log.warning("could not check the user's KPI rules: %s", exc),
         )
@@ -326,16 +327,14 @@ class MainWindow(QMainWindow):
 
     # --- the status bar's run status ------------------------------------------------------------
     def refresh_run_status(self) -> None:
-        from kpidesk.services.kpi import run_status
-
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         known_tz = self.timezone
         self._status_request += 1
         request = self._status_request
 
-        def fetch() -> tuple[Any, ZoneInfo]:
-            tz = known_tz or crm.installation_timezone(db)
-            return run_status(db, caller), tz
+        def fetch() -> tuple[LastRun | None, ZoneInfo]:
+            tz = known_tz or desk.timezone()
+            return desk.kpi.run_status(), tz
 
         run_in_background(
             self,
@@ -344,7 +343,7 @@ class MainWindow(QMainWindow):
             lambda exc: self._show_run_status_error(request, exc),
         )
 
-    def _show_run_status(self, request: int, run: Any, tz: ZoneInfo) -> None:
+    def _show_run_status(self, request: int, run: LastRun | None, tz: ZoneInfo) -> None:
         if request != self._status_request:
             return
         self.timezone = tz
@@ -507,5 +506,5 @@ class MainWindow(QMainWindow):
             self.tr(
                 "<h3>kpidesk {version}</h3><p>KPIs for your CRM: calculated every night for "
                 "every user, with history and forecast.</p><p>Database: {database}</p>"
-            ).format(version=__version__, database=self.ctx.db.display_url()),
+            ).format(version=__version__, database=self.ctx.desk.display_url()),
         )

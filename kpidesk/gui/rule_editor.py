@@ -494,13 +494,13 @@ class RuleEditorDialog(QDialog):
             return
         draft = self.draft()
         rule_id = self.rule.id if self.rule is not None else None
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         self._set_saving(True)
 
         def save() -> RuleInfo:
             if rule_id is None:
-                return setup.create_rule(db, caller, draft)
-            return setup.update_rule(db, caller, rule_id, draft)
+                return desk.setup.create_rule(draft)
+            return desk.setup.update_rule(rule_id, draft)
 
         run_in_background(self, save, self._saved, self._save_failed)
 

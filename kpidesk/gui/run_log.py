@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.runner import run_in_background
-from kpidesk.services import crm, runs
 from kpidesk.services.runs import RunLogRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -234,10 +233,10 @@ class RunLogWidget(QWidget):
             return
         self.loading = True
         self.status.setText(self.tr("Loading the run log…"))
-        db, caller, limit = self.ctx.db, self.ctx.caller, self.limit
+        desk, limit = self.ctx.desk, self.limit
 
         def fetch() -> tuple[list[RunLogRow], ZoneInfo]:
-            return runs.run_log(db, caller, limit), crm.installation_timezone(db)
+            return desk.runs.log(limit), desk.timezone()
 
         run_in_background(self, fetch, self._loaded, self._failed)
 

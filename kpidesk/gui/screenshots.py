@@ -11,7 +11,6 @@ morning. The person's own settings are never touched (QSettings go to a temporar
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -23,11 +22,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kpidesk.data.db import Database, open_database
 from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
-from kpidesk.services import auth, crm
+from kpidesk.services import auth, settings
 from kpidesk.services.caller import Caller
+from kpidesk.services.database import Database, open_installation
 
 SETTLE_TIMEOUT_S = 120.0
 SCREEN = (1366, 768)  # the offscreen screen the windows open on (geometry.SMALL_SCREEN)
@@ -75,10 +74,9 @@ def demo_database(folder: Path) -> Database:
     target = folder / "kpidesk-demo.sqlite3"
     url = f"sqlite:///{target.as_posix()}"
     if target.exists():
-        db = open_database(url)
-        tz = crm.installation_timezone(db)
+        db = open_installation(url)
         last = last_run_status(db)
-        fresh = last is not None and last.last_success_date == dt.datetime.now(tz).date()
+        fresh = last is not None and last.last_success_date == settings.today(db)
         db.dispose()
         if not fresh:
             for stale in folder.glob("kpidesk-demo.sqlite3*"):
@@ -86,7 +84,7 @@ def demo_database(folder: Path) -> Database:
     if not target.exists():
         print(f"building the demo database in {target} (once; takes a while) …")
     ensure_demo_database(url)
-    return open_database(url)
+    return open_installation(url)
 
 
 def take_all(db: Database, folder: Path, language: str) -> list[Path]:
@@ -111,9 +109,8 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     login.close()
 
     from kpidesk.gui.formatting import set_display_timezone
-    from kpidesk.services.crm import installation_timezone
 
-    set_display_timezone(installation_timezone(db))
+    set_display_timezone(settings.timezone(db))
     ctx = AppContext(db=db, caller=admin, language=language)
     window = MainWindow(ctx, start_scheduler=False)
     window.show()

@@ -4,7 +4,7 @@ profile, export to CSV. Read off the GUI thread from the latest successful run."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QSize, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,6 +29,10 @@ from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
 from kpidesk.gui.widgets import TwoLineHeader, enter_is_not_close
+
+if TYPE_CHECKING:
+    from kpidesk.services.people import ProfileInfo
+    from kpidesk.services.team import TeamScores
 
 
 def _first_line(exc: BaseException) -> str:
@@ -133,13 +137,10 @@ class TeamViewDialog(QDialog):
         return "&nbsp;&nbsp;".join(parts)
 
     def _load_profiles(self) -> None:
-        from kpidesk.services.people import list_profiles
+        desk = self.ctx.desk
+        run_in_background(self, desk.people.profiles, self._profiles_loaded, lambda _exc: None)
 
-        db, caller = self.ctx.db, self.ctx.caller
-        run_in_background(self, lambda: list_profiles(db, caller), self._profiles_loaded,
-                          lambda _exc: None)  # fmt: skip
-
-    def _profiles_loaded(self, profiles: list[Any]) -> None:
+    def _profiles_loaded(self, profiles: list[ProfileInfo]) -> None:
         self.filter.blockSignals(True)
         for profile in profiles:
             self.filter.addItem(profile.name, profile.id)
@@ -153,16 +154,12 @@ class TeamViewDialog(QDialog):
         if self.loading:
             self._reload_again = True
             return
-        from kpidesk.services.team import team_scores
-
         self.loading = True
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
         profile_id = self.filter.currentData() or None
-        run_in_background(
-            self, lambda: team_scores(db, caller, profile_id), self._loaded, self._failed
-        )
+        run_in_background(self, lambda: desk.team.scores(profile_id), self._loaded, self._failed)
 
-    def _loaded(self, scores: Any) -> None:
+    def _loaded(self, scores: TeamScores) -> None:
         self.loading = False
         if self._reload_again:
             self._reload_again = False

@@ -6,7 +6,7 @@ and the cards are built when they arrive. It refreshes itself when a run finishe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QSize, Qt, Signal, Slot
@@ -33,17 +33,16 @@ from kpidesk.gui.login import error_colour
 from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import enter_is_not_close, heading
 
+if TYPE_CHECKING:
+    from kpidesk.services.kpi import KpiItem, TodayKpis
+
 CARD_MIN_WIDTH_EM = 19  # a card is at least this many "M"s wide; columns follow the width
 
 
-def load_today(ctx: AppContext) -> tuple[Any, str, ZoneInfo]:
+def load_today(ctx: AppContext) -> tuple[TodayKpis, str, ZoneInfo]:
     """The user's KPIs, the currency and the time zone, read together off the GUI thread."""
-    from kpidesk.services.crm import installation_timezone
-    from kpidesk.services.kpi import todays_kpis
-    from kpidesk.services.setup import currency
-
-    kpis = todays_kpis(ctx.db, ctx.caller, ctx.caller.login)
-    return kpis, currency(ctx.db), installation_timezone(ctx.db)
+    desk = ctx.desk
+    return desk.kpi.today(), desk.settings.currency(), desk.timezone()
 
 
 class TodayKpiDialog(QDialog):
@@ -58,7 +57,7 @@ class TodayKpiDialog(QDialog):
         self.ctx = ctx
         self.language = ctx.language
         self.locale = locale_for(ctx.language)
-        self.today: Any = None
+        self.today: TodayKpis | None = None
         self.currency = "DKK"
         self.timezone: ZoneInfo | None = None
         self.cards: list[KpiCard] = []
@@ -149,7 +148,7 @@ class TodayKpiDialog(QDialog):
     def _run_finished(self, _summary: object) -> None:
         self.reload()
 
-    def _loaded(self, result: tuple[Any, str, ZoneInfo]) -> None:
+    def _loaded(self, result: tuple[TodayKpis, str, ZoneInfo]) -> None:
         self.loading = False
         self.refreshButton.setEnabled(True)
         if self._reload_again:
@@ -331,7 +330,7 @@ class TodayKpiDialog(QDialog):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def open_chart(self, item: Any) -> None:
+    def open_chart(self, item: KpiItem) -> None:
         from kpidesk.gui.kpi_chart import KpiChartDialog
 
         if self.today is None or self.today.run_date is None:

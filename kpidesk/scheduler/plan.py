@@ -7,29 +7,15 @@ backoff can be tested by driving them with constructed times.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-Clock = Callable[[], dt.datetime]
-"""Returns the current moment as an aware datetime; tests pass a controllable one."""
-
-
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def local_today(now: dt.datetime, tz: ZoneInfo) -> dt.date:
-    """The run date of a firing: the calendar date in the installation's time zone.
-
-    Computed from the moment itself (not from the trigger's wall time), so the doubled
-    October firing and the shifted March firing still name the right date.
-    """
-    if now.tzinfo is None:
-        raise ValueError(f"naive datetime {now!r}: the clock must give aware datetimes")
-    return now.astimezone(dt.UTC).astimezone(tz).date()
+# One "today" for the installation (kpidesk.domain.clock); re-exported for the scheduler.
+from kpidesk.domain.clock import Clock as Clock
+from kpidesk.domain.clock import local_today as local_today
+from kpidesk.domain.clock import system_clock as system_clock
 
 
 def nightly_trigger(run_time: dt.time, tz: ZoneInfo) -> CronTrigger:

@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
-from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import (
     ACTIVITY_STATUSES,
@@ -26,6 +24,7 @@ from kpidesk.data.models import (
     User,
 )
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.settings import timezone
 
 __all__ = [
     "ACTIVITY_STATUSES",
@@ -38,7 +37,6 @@ __all__ = [
     "activities",
     "activity_types",
     "companies",
-    "installation_timezone",
     "opportunities",
 ]
 
@@ -88,12 +86,6 @@ class OpportunityRow(NamedTuple):
     mine: bool  # the caller owns it
 
 
-def installation_timezone(db: Database) -> ZoneInfo:
-    """The time zone that decides what "today" and "i nat" mean for this installation."""
-    with db.session() as session:
-        return settings.timezone(session)
-
-
 def _user_id(caller: Caller) -> int:
     # The command line has no user: nothing is "mine" (-1 matches no row).
     return caller.user_id if caller.user_id is not None else -1
@@ -135,7 +127,7 @@ def activities(
     limit: int = ACTIVITY_LIMIT,
 ) -> ActivityPage:  # fmt: skip
     """Activities starting on `first_day` … `last_day` (inclusive, local days), by start time."""
-    tz = installation_timezone(db)
+    tz = timezone(db)
     start = dt.datetime.combine(first_day, dt.time(0), tzinfo=tz)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     owner = aliased(User)
@@ -199,7 +191,7 @@ def _names(joined: str | None) -> str:
 @checked
 def opportunities(db: Database, caller: Caller) -> list[OpportunityRow]:
     """Every opportunity with its company and owner, newest first."""
-    tz = installation_timezone(db)
+    tz = timezone(db)
     owner = aliased(User)
     query = (
         select(

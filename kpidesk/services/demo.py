@@ -17,10 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from kpidesk import paths
-from kpidesk.data import settings
 from kpidesk.data.db import Database, upgrade
 from kpidesk.data.models import User
 from kpidesk.services.caller import SYSTEM_CLI
+from kpidesk.services.settings import today as installation_today
 
 log = logging.getLogger("kpidesk.demo")
 
@@ -91,8 +91,7 @@ def build_demo(
 
     upgrade(db)
     if today is None:
-        with db.session() as session:
-            today = dt.datetime.now(settings.timezone(session)).date()
+        today = installation_today(db)
 
     def report(stage: str, done: int, total: int) -> None:
         if progress is not None:

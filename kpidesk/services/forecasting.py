@@ -25,6 +25,7 @@ from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, Setting
 from kpidesk.domain.backtest import RuleBacktest, UserSeries, pooled_sample, replay, summarise
+from kpidesk.domain.clock import local_today, system_clock
 from kpidesk.domain.forecast import (
     COVERAGE_TEMPLATES,
     Forecast,
@@ -48,6 +49,7 @@ from kpidesk.domain.past_errors import (
 )
 from kpidesk.domain.periods import period_last_day
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.settings import today
 
 # Where the latest backtest's verdicts are kept (a row of the settings table).
 VERDICTS_KEY = "forecast_backtest"
@@ -262,7 +264,7 @@ def _replay_rules(
             if not rules:
                 raise ForecastServiceError(f"no active rule is named {rule_name!r}")
         last_night = conn.scalar(select(func.max(KpiResult.run_date)))
-        until = date_to or last_night or dt.date.today()
+        until = date_to or last_night or local_today(system_clock(), tz)
         for index, rule in enumerate(rules):
             from kpidesk.services.kpi import clean_params
 
@@ -317,7 +319,7 @@ def save_verdicts(
         }
         for rule in report.rules
     }
-    text = json.dumps({"at": dt.date.today().isoformat(), "rules": verdicts})
+    text = json.dumps({"at": today(db).isoformat(), "rules": verdicts})
     with db.session(write=True) as session:
         row = session.get(Setting, VERDICTS_KEY)
         if row is None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Row, and_, func, select
 from sqlalchemy.orm import Session
 
 from kpidesk.data import settings
@@ -28,6 +28,7 @@ from kpidesk.data.models import (
     User,
 )
 from kpidesk.data.source import RunLink, run_data_state
+from kpidesk.domain.clock import Clock, local_today, system_clock
 from kpidesk.domain.forecast import Forecast, horizon_for
 from kpidesk.domain.freshness import DataState
 from kpidesk.domain.messages import NO_TEXT, Msg
@@ -36,7 +37,8 @@ from kpidesk.services.caller import Caller, PermissionDenied, checked
 from kpidesk.services.forecasting import CARD_DAYS, CardRule, card_forecasts
 
 if TYPE_CHECKING:
-    from kpidesk.engine.explain import Explanation
+    # Re-exported for the windows' annotations: the explanation is the engine's frozen rows.
+    from kpidesk.engine.explain import Explanation as Explanation
 
 # Nights of history read for the forecast and the cards' trend lines.
 HISTORY_DAYS = 120
@@ -188,29 +190,45 @@ class LastRun:
 # --- queries ---------------------------------------------------------------------------------
 
 
-def today(session: Session) -> dt.date:
-    """Today in the installation's time zone: the date a run started now would compute."""
-    return dt.datetime.now(settings.timezone(session)).date()
-
-
 _LINK_COLUMNS = (KpiRunData.outcome, KpiRunData.import_id, KpiRunData.attempt_id, KpiRunData.note)
 
 
-def latest_success(session: Session, as_of: dt.date) -> Any:
-    """The latest successful run on or before as_of: date, start, finish and its data link."""
-    return session.execute(
+@dataclass(frozen=True)
+class SuccessfulRun:
+    """A successful run as the figures on screen name it: its date, start and finish, and
+    what `kpi_run_data` says about the CRM data it used."""
+
+    run_date: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    link: RunLink
+
+
+def _successful_run(row: Row[*tuple[Any, ...]]) -> SuccessfulRun:
+    """A row selected as `KpiRun.run_date, started_at, finished_at, *_LINK_COLUMNS`."""
+    return SuccessfulRun(
+        run_date=row.run_date,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        link=RunLink(row.outcome, row.import_id, row.attempt_id, row.note),
+    )
+
+
+def latest_success(session: Session, as_of: dt.date) -> SuccessfulRun | None:
+    """The latest successful run on or before as_of (None: none yet)."""
+    row = session.execute(
         select(KpiRun.run_date, KpiRun.started_at, KpiRun.finished_at, *_LINK_COLUMNS)
         .outerjoin(KpiRunData, KpiRunData.run_id == KpiRun.id)
         .where(KpiRun.status == "success", KpiRun.run_date <= as_of)
         .order_by(KpiRun.run_date.desc(), KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
         .limit(1)
     ).first()
+    return _successful_run(row) if row is not None else None
 
 
-def _data_state(session: Session, row: Any) -> DataState | None:
-    """The data state of a run read with `_LINK_COLUMNS` (one more statement, for imports)."""
-    link = RunLink(row.outcome, row.import_id, row.attempt_id, row.note)
-    return run_data_state(session, row.started_at, link)
+def _data_state(session: Session, run: SuccessfulRun) -> DataState | None:
+    """Which CRM data the run used (one more statement, for imports)."""
+    return run_data_state(session, run.started_at, run.link)
 
 
 def _user_by_login(session: Session, caller: Caller, login: str) -> User:
@@ -230,7 +248,12 @@ def _user_by_login(session: Session, caller: Caller, login: str) -> User:
 
 @checked
 def todays_kpis(
-    db: Database, caller: Caller, login: str, as_of: dt.date | None = None
+    db: Database,
+    caller: Caller,
+    login: str,
+    as_of: dt.date | None = None,
+    *,
+    clock: Clock = system_clock,
 ) -> TodayKpis:
     """The user's KPIs from the latest successful run on or before as_of (default: today).
 
@@ -239,7 +262,7 @@ def todays_kpis(
     with db.session() as session:
         user = _user_by_login(session, caller, login)
         if as_of is None:
-            as_of = today(session)
+            as_of = local_today(clock(), settings.timezone(session))
         latest = latest_success(session, as_of)
         run_date = latest.run_date if latest is not None else None
         finished_at = latest.finished_at if latest is not None else None
@@ -478,13 +501,14 @@ def last_run_status(db: Database) -> LastRun | None:
         ).first()
         if latest is None:
             return None
-        success = session.execute(
+        row = session.execute(
             select(KpiRun.run_date, KpiRun.started_at, KpiRun.finished_at, *_LINK_COLUMNS)
             .outerjoin(KpiRunData, KpiRunData.run_id == KpiRun.id)
             .where(KpiRun.status == "success")
             .order_by(KpiRun.finished_at.desc().nulls_last(), KpiRun.id.desc())
             .limit(1)
         ).first()
+        success = _successful_run(row) if row is not None else None
         data = _data_state(session, success) if success is not None else None
     return LastRun(
         run_date=latest.run_date,

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from kpidesk.data import settings
 from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun, KpiRunData
 from kpidesk.data.source import RunLink, run_data_states
 from kpidesk.domain.freshness import DataState
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.settings import today
 
 if TYPE_CHECKING:
     from kpidesk.engine.run import RunSummary
@@ -78,8 +78,7 @@ def run_now(
     from kpidesk.engine.run import run_for_date  # the engine loads only when a run is asked for
 
     if run_date is None:
-        with db.session() as session:
-            run_date = dt.datetime.now(settings.timezone(session)).date()
+        run_date = today(db)
     return run_for_date(
         db, run_date, trigger="manual", skip_if_done=False, wait=True, progress=progress
     )

@@ -13,13 +13,12 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
-from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import Activity, Base, KpiResult, KpiRule, KpiRun, Profile
 from kpidesk.domain import limits
@@ -27,6 +26,10 @@ from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.settings import today
+
+if TYPE_CHECKING:
+    from kpidesk.engine.preview import PreviewRow as PreviewRow
 
 NAME_MAX = limits.RULE_NAME_MAX
 RowT = TypeVar("RowT", bound=Base)
@@ -352,19 +355,6 @@ def activity_types(db: Database, caller: Caller) -> list[str]:
         return list(session.scalars(select(Activity.type).distinct().order_by(Activity.type)))
 
 
-def today(db: Database) -> dt.date:
-    """Today in the installation's time zone (what a run started now would compute)."""
-    with db.session() as session:
-        tz = settings.timezone(session)
-    return dt.datetime.now(tz).date()
-
-
-def currency(db: Database) -> str:
-    """The installation's currency code (not personal: every window may read it)."""
-    with db.session() as session:
-        return settings.get(session, "currency")
-
-
 @checked
 def preview(
     db: Database,
@@ -374,7 +364,7 @@ def preview(
     target: float,
     profile_ids: Sequence[int],
     run_date: dt.date | None = None,
-) -> list[Any]:
+) -> list[PreviewRow]:
     """What a rule (saved or not) gives today for each user of its profiles: the engine's rows."""
     caller.require_admin()
     from kpidesk.domain.templates import ParamError, validate_params

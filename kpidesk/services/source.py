@@ -331,9 +331,22 @@ def set_sql(
 
 @checked
 def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -> SyncResult:
-    """`kpidesk sync`: the nightly run's import step alone (all or nothing), recorded."""
+    """`kpidesk sync` and "Importér nu": the nightly run's import step alone (all or nothing),
+    recorded in `crm_imports` and, when it wrote data, audited with the caller.
+
+    The audit entry follows the import's commit (as its `crm_imports` row does); an import
+    another process made while this one waited for the sync lock is that process's own.
+    """
     caller.require_admin()
-    return _sync(db, progress=progress)
+    result = _sync(db, progress=progress)
+    if result.status == "imported" and result.report is not None:
+        rows = result.last_good.rows if result.last_good is not None else {}
+        with db.session(write=True) as session:
+            audit.record(session, actor=caller.login, action="import", entity="crm_data",
+                         key=result.source[-200:],
+                         details={"source": "data source", "import_id": result.import_id,
+                                  "mapping": result.report.mapping, "rows": rows})  # fmt: skip
+    return result
 
 
 @checked

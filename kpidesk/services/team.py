@@ -19,11 +19,12 @@ from sqlalchemy import select
 from kpidesk.data import settings
 from kpidesk.data.db import Database
 from kpidesk.data.models import KpiResult, KpiRule, KpiRuleProfile, Profile, User
+from kpidesk.domain.clock import Clock, local_today, system_clock
 from kpidesk.domain.csvsafe import escape_cell
 from kpidesk.domain.display import currency_sign
 from kpidesk.domain.messages import Msg, define, say
 from kpidesk.services.caller import Caller, checked
-from kpidesk.services.kpi import latest_success, template_info, today
+from kpidesk.services.kpi import latest_success, template_info
 
 
 @dataclass(frozen=True)
@@ -121,14 +122,19 @@ def _excel_number(value: float | None) -> str:
 
 @checked
 def team_scores(
-    db: Database, caller: Caller, profile_id: int | None = None, as_of: dt.date | None = None
+    db: Database,
+    caller: Caller,
+    profile_id: int | None = None,
+    as_of: dt.date | None = None,
+    *,
+    clock: Clock = system_clock,
 ) -> TeamScores:
     """Active users (of one profile, or all with a profile) × active rules, from the latest
     successful run on or before as_of; administrators only. Four queries whatever the size."""
     caller.require_admin()
     with db.session() as session:
         if as_of is None:
-            as_of = today(session)
+            as_of = local_today(clock(), settings.timezone(session))
         latest = latest_success(session, as_of)
         currency = settings.get(session, "currency")
         run_date = latest.run_date if latest is not None else None

@@ -70,13 +70,22 @@ def test_set_show_and_sync_a_sql_source(
     try:
         with db.session() as session:
             stored = dict(session.execute(select(Setting.key, Setting.value)).all())
-            audit = [e.details for e in session.scalars(select(AuditEntry))]
+            entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     finally:
         db.dispose()
     assert stored["source_path"] == crm_mariadb.reader_url  # the URL holds no password
     assert stored[PASSWORD_KEY] == READER_PASSWORD
-    assert audit[-1] == {"url": masked, "password": "set", "mapping": "suitecrm-sql",
-                         "timeout_seconds": 60}  # fmt: skip
+    setting = [e.details for e in entries if e.entity == "data_source"]
+    assert setting[-1] == {"url": masked, "password": "set", "mapping": "suitecrm-sql",
+                           "timeout_seconds": 60}  # fmt: skip
+    # The sync that wrote the CRM's rows is audited too, with who ran it and what it wrote.
+    imported = entries[-1]
+    assert (imported.actor, imported.action, imported.entity) == ("cli", "import", "crm_data")
+    assert imported.details["rows"] == {"users": 4, "companies": 3, "activities": 5,
+                                        "activity_participants": 5, "opportunities": 3}  # fmt: skip
+    assert (
+        READER_PASSWORD not in str(imported.details) and READER_PASSWORD not in imported.entity_key
+    )
 
 
 def test_the_password_from_the_environment_or_kept_as_stored(

@@ -23,7 +23,7 @@ from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import locale_for
 from kpidesk.gui.kpi_chart import RowsModel
 from kpidesk.gui.today_dialog import TodayKpiDialog
-from kpidesk.services import kpi, setup
+from kpidesk.services import kpi, settings
 from kpidesk.services.caller import Caller
 
 pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
@@ -183,7 +183,7 @@ def test_explanation_cells_read_the_same(
     assert mette is not None and rule is not None
     caller = Caller("mette", "user", mette)
     explanation = kpi.explain_result(db, caller, mette, rule, AS_OF, lang=lang)
-    model = RowsModel(locale_for(lang), lang, setup.currency(db))
+    model = RowsModel(locale_for(lang), lang, settings.currency(db))
     model.set_rows(explanation.columns, explanation.column_labels(lang), explanation.rows)
     headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert all(heading in out for heading in headings), (headings, out)

@@ -20,7 +20,7 @@ from kpidesk.data.models import (
     Profile,
     User,
 )
-from kpidesk.services import people, setup
+from kpidesk.services import people, settings, setup
 from kpidesk.services.caller import Caller, PermissionDenied
 from kpidesk.services.setup import RuleDraft, SetupError, ValidationError
 
@@ -40,7 +40,7 @@ class Seed:
 def seed_small(db: Database, today: dt.date | None = None) -> Seed:
     """A small, realistic CRM: two profiles, an admin and three sales/support people,
     customers with key account managers, planned and done meetings, and opportunities."""
-    today = today or setup.today(db)
+    today = today or settings.today(db)
     midnight = dt.datetime(today.year, today.month, today.day, tzinfo=dt.UTC) - TZ_OFFSET
 
     def at(days: float, hour: int = 10) -> dt.datetime:

@@ -31,9 +31,10 @@ from kpidesk.data.crm_import.mapping import (
 )
 from kpidesk.data.crm_import.reader import find_files
 from kpidesk.data.crm_import.report import FileReport, ImportFailed, ImportReport
-from kpidesk.data.crm_import.run import ImportProgress, crm_row_counts, import_crm
+from kpidesk.data.crm_import.run import BeforeCommit, ImportProgress, crm_row_counts, import_crm
 
 __all__ = [
+    "BeforeCommit",
     "ACTIVITIES",
     "COMPANIES",
     "FILE_NAMES",

@@ -62,6 +62,10 @@ from kpidesk.data.db import Database, sqlite_without_foreign_keys
 # stage (a file name while reading, "checking" / "writing" afterwards), done, total
 ImportProgress = Callable[[str, int, int], None]
 
+# Called in the import's write transaction after the merge, before the commit (the services'
+# audit entry, which so commits with the data or not at all).
+BeforeCommit = Callable[[Connection, ImportReport], None]
+
 CHUNK_ROWS = 5_000
 
 
@@ -96,6 +100,7 @@ def import_crm(
     mapping: Mapping | None = None,
     check: bool = False,
     progress: ImportProgress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Import the CSV files in `directory`: all or nothing, upserting by key.
 
@@ -119,7 +124,8 @@ def import_crm(
         Feed(source, place, path.name, partial(_open_csv, path, place))
         for source, path, place in plan
     ]
-    return import_feeds(db, mapping, feeds, report, check=check, progress=progress)
+    return import_feeds(db, mapping, feeds, report, check=check, progress=progress,
+                        before_commit=before_commit)  # fmt: skip
 
 
 def import_feeds(
@@ -130,6 +136,7 @@ def import_feeds(
     *,
     check: bool = False,
     progress: ImportProgress | None = None,
+    before_commit: BeforeCommit | None = None,
 ) -> ImportReport:
     """Stage every feed, check, and merge: one run in one write transaction (all or nothing).
 
@@ -197,6 +204,8 @@ def import_feeds(
             if conn.dialect.name == "sqlite":
                 for table in reversed(STAGE_METADATA.sorted_tables):
                     conn.exec_driver_sql(f"DROP TABLE temp.{table.name}")
+            if before_commit is not None:
+                before_commit(conn, report)
     except _Checked:
         pass  # the transaction was rolled back: nothing written
     except ImportFailed as exc:

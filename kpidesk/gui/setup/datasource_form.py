@@ -60,20 +60,18 @@ class Kind:
 
 
 def _save_none(ctx: AppContext, _form: SourceForm) -> list[str]:
-    source.set_none(ctx.db, ctx.caller)
+    ctx.desk.source.set_none()
     return []
 
 
 def _save_folder(ctx: AppContext, form: SourceForm) -> list[str]:
-    return source.set_folder(
-        ctx.db, ctx.caller, form.path, form.mapping, form.marker, form.settle_seconds
-    )
+    return ctx.desk.source.set_folder(form.path, form.mapping, form.marker, form.settle_seconds)
 
 
 def _save_sql(ctx: AppContext, form: SourceForm) -> list[str]:
     # The URL as shown keeps the stored password (`user:***@`); a typed one replaces it.
     url = source.url_with_password(form.url, form.password) if form.password else form.url
-    return source.set_sql(ctx.db, ctx.caller, url, form.mapping, form.timeout_seconds)
+    return ctx.desk.source.set_sql(url, form.mapping, form.timeout_seconds)
 
 
 KINDS: tuple[Kind, ...] = (
@@ -85,8 +83,9 @@ KINDS: tuple[Kind, ...] = (
 
 def load_source(ctx: AppContext) -> tuple[Any, list[Any], dict[str, list[str]]]:
     """The source (credentials masked), its recent imports and each kind's mapping presets."""
-    view = source.show(ctx.db, ctx.caller)
-    imports = source.recent_imports(ctx.db, ctx.caller, IMPORTS_SHOWN)
+    desk = ctx.desk
+    view = desk.source.show()
+    imports = desk.source.recent_imports(IMPORTS_SHOWN)
     presets = {kind.key: source.mapping_presets(kind.key) for kind in KINDS if kind.fields}
     return view, imports, presets
 

@@ -487,10 +487,10 @@ class DataSourcePage(QWidget):
         self.progress.setVisible(True)
         relay = _Relay(self)
         relay.progress.connect(self._progress)
-        db, caller = self.ctx.db, self.ctx.caller
+        desk = self.ctx.desk
 
-        def work() -> Any:
-            return source.sync(db, caller, progress=relay.progress.emit)
+        def work() -> source.SyncResult:
+            return desk.source.sync(progress=relay.progress.emit)
 
         run_in_background(self, work, self._imported, self._import_failed)
 

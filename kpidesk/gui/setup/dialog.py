@@ -44,7 +44,6 @@ from kpidesk.gui.setup.profiles_page import ProfilesPage
 from kpidesk.gui.setup.rules_page import RulesPage
 from kpidesk.gui.setup.users_page import UsersPage
 from kpidesk.gui.widgets import enter_is_not_close
-from kpidesk.services import setup
 from kpidesk.services.setup import RuleInfo
 
 
@@ -232,13 +231,11 @@ class KpiSetupDialog(QDialog):
         """ "Beregn nu": today's run in the background; the pages wait while it runs."""
         if self.state.calculating or self.state.saving:
             return
-        from kpidesk.services.runs import run_now
-
         self._set_state(calculating=True)
         relay = _ProgressRelay(self)
         relay.progress.connect(progress)
         relay.progress.connect(self._run_progress)
-        db, caller, events = self.ctx.db, self.ctx.caller, self.ctx.events
+        desk, events = self.ctx.desk, self.ctx.events
 
         def finished(summary: Any) -> None:
             self._set_state(calculating=False)
@@ -253,11 +250,11 @@ class KpiSetupDialog(QDialog):
         def start(run_date: dt.date) -> None:
             events.runStarted.emit(run_date)
             run_in_background(
-                self, lambda: run_now(db, caller, run_date, progress=relay.progress.emit),
+                self, lambda: desk.runs.run_now(run_date, progress=relay.progress.emit),
                 finished, broke,
             )  # fmt: skip
 
-        run_in_background(self, lambda: setup.today(db), start, broke)
+        run_in_background(self, desk.today, start, broke)
 
     @Slot(int, int)
     def _run_progress(self, done: int, total: int) -> None:

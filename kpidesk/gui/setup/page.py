@@ -19,7 +19,6 @@ from kpidesk.domain.templates import TemplateSpec
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import level_colour
 from kpidesk.gui.setup_models import SetupTableModel
-from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo, UserInfo
 from kpidesk.services.setup import RuleInfo
 
@@ -37,14 +36,14 @@ class SetupSnapshot:
 
 
 def load_snapshot(ctx: AppContext) -> SetupSnapshot:
-    db, caller = ctx.db, ctx.caller
+    desk = ctx.desk
     return SetupSnapshot(
-        profiles=people.list_profiles(db, caller),
-        users=people.list_users(db, caller),
-        rules=setup.list_rules(db, caller),
-        activity_types=setup.activity_types(db, caller),
-        specs=setup.template_specs(),
-        currency=setup.currency(db),
+        profiles=desk.people.profiles(),
+        users=desk.people.users(),
+        rules=desk.setup.rules(),
+        activity_types=desk.setup.activity_types(),
+        specs=desk.setup.templates(),
+        currency=desk.settings.currency(),
     )
 
 

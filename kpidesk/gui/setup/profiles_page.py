@@ -129,9 +129,9 @@ class ProfilesPage(ImmediatePage):
 
     def create(self) -> None:
         name = self.nameEdit.text()
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self.host.change(
-            lambda: people.create_profile(db, caller, name),
+            lambda: desk.people.create_profile(name),
             self.message,
             lambda p: self._saved_as(name, self.tr("Profile %1 created.").replace("%1", p.name)),
         )
@@ -141,9 +141,9 @@ class ProfilesPage(ImmediatePage):
         if profile is None:
             return
         name = self.nameEdit.text()
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self.host.change(
-            lambda: people.rename_profile(db, caller, profile.id, name),
+            lambda: desk.people.rename_profile(profile.id, name),
             self.message,
             lambda _r: self._saved_as(name, self.tr("Profile renamed.")),
         )
@@ -157,9 +157,9 @@ class ProfilesPage(ImmediatePage):
             question = self.tr("Delete the profile %1?").replace("%1", profile.name)
             if not self.host.confirm(self.tr("Delete profile"), question):
                 return
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self.host.change(
-            lambda: people.delete_profile(db, caller, profile.id),
+            lambda: desk.people.delete_profile(profile.id),
             self.message,
             lambda _r: self.tr("Profile %1 deleted.").replace("%1", profile.name),
         )

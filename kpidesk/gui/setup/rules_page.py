@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,8 +35,11 @@ from kpidesk.gui.setup.page import (
 )
 from kpidesk.gui.setup_models import PreviewModel, RulesModel
 from kpidesk.gui.widgets import heading
-from kpidesk.services import people, setup
+from kpidesk.services import people
 from kpidesk.services.setup import RuleInfo
+
+if TYPE_CHECKING:
+    from kpidesk.services.setup import PreviewRow
 
 
 class RuleDetail(QFrame):
@@ -270,11 +273,11 @@ class RulesPage(ImmediatePage):
             self.detail.previewStatus.setText(self.tr("No profile: the rule applies to nobody."))
             return
         self.detail.previewStatus.setText(self.tr("Calculating the preview…"))
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         spec = self.state.specs.get(rule.template)
         unit = spec.unit if spec is not None else "count"
 
-        def done(rows: list[Any]) -> None:
+        def done(rows: list[PreviewRow]) -> None:
             if generation != self._preview_generation:
                 return
             self.detail.previewModel.set_preview(rows, unit)
@@ -296,8 +299,8 @@ class RulesPage(ImmediatePage):
 
         run_in_background(
             self,
-            lambda: setup.preview(db, caller, rule.template, rule.params, rule.target,
-                                  list(rule.profile_ids)),
+            lambda: desk.setup.preview(rule.template, rule.params, rule.target,
+                                       list(rule.profile_ids)),
             done, failed,
         )  # fmt: skip
 
@@ -338,7 +341,7 @@ class RulesPage(ImmediatePage):
         rule = self.selected()
         if rule is None or self._busy():
             return
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
 
         def done(copy: RuleInfo) -> str:
             self._select_after_load = copy.id
@@ -346,7 +349,7 @@ class RulesPage(ImmediatePage):
                 "%1", copy.name
             )
 
-        self.host.change(lambda: setup.duplicate_rule(db, caller, rule.id), self.message, done)
+        self.host.change(lambda: desk.setup.duplicate_rule(rule.id), self.message, done)
 
     def delete_rule(self) -> None:
         rule = self.selected()
@@ -357,9 +360,9 @@ class RulesPage(ImmediatePage):
         ).replace("%1", rule.name)
         if not self.host.confirm(self.tr("Delete rule"), question):
             return
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self.host.change(
-            lambda: setup.delete_rule(db, caller, rule.id),
+            lambda: desk.setup.delete_rule(rule.id),
             self.message,
             lambda _r: self.tr("Rule %1 deleted.").replace("%1", rule.name),
         )
@@ -368,10 +371,10 @@ class RulesPage(ImmediatePage):
         rule = self.selected()
         if rule is None or self._busy():
             return
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self._select_after_load = rule.id
         self.host.change(
-            lambda: setup.set_rule_active(db, caller, rule.id, not rule.active),
+            lambda: desk.setup.set_rule_active(rule.id, not rule.active),
             self.message,
             lambda r: (self.tr("Rule %1 activated.") if r.active
                        else self.tr("Rule %1 deactivated.")).replace("%1", r.name),

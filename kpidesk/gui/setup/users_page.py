@@ -34,7 +34,6 @@ from kpidesk.gui.setup.page import (
     setup_table,
 )
 from kpidesk.gui.setup_models import UsersModel
-from kpidesk.services import people
 from kpidesk.services.people import UserInfo
 
 Index = QModelIndex | QPersistentModelIndex
@@ -173,11 +172,11 @@ class UsersPage(ImmediatePage):
     # --- actions ---------------------------------------------------------------------------
 
     def _change_profile(self, user_id: int, profile_id: int) -> None:
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         new = profile_id or None
         login = next((u.login for u in self._all if u.id == user_id), str(user_id))
         self.host.change(
-            lambda: people.set_user_profile(db, caller, user_id, new),
+            lambda: desk.people.set_user_profile(user_id, new),
             self.message,
             lambda _r: self.tr("Profile of %1 changed.").replace("%1", login),
         )
@@ -195,9 +194,9 @@ class UsersPage(ImmediatePage):
         if again != password:
             self.message.error(self.tr("The two passwords differ; nothing was changed."))
             return
-        db, caller = self.host.ctx.db, self.host.ctx.caller
+        desk = self.host.ctx.desk
         self.host.change(
-            lambda: people.set_user_password(db, caller, user.id, password),
+            lambda: desk.people.set_user_password(user.id, password),
             self.message,
             lambda _r: self.tr("Password of %1 set.").replace("%1", user.login),
         )
