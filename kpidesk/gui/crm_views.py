@@ -37,9 +37,9 @@ from kpidesk.gui.crm_models import (
     CompanyModel,
     OpportunityModel,
     RowFilterProxy,
-    RowTableModel,
 )
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
+from kpidesk.gui.table_model import TableModel
 from kpidesk.services import crm
 
 R = TypeVar("R")
@@ -99,7 +99,7 @@ class CrmTab(QWidget, Generic[R]):
     loaded = Signal()  # rows are in the model (tests and the main window wait on it)
     loadFailed = Signal(str)
 
-    def __init__(self, ctx: AppContext, model: RowTableModel[R], name: str,
+    def __init__(self, ctx: AppContext, model: TableModel[R], name: str,
                  parent: QWidget | None = None, *, sort_column: int = 0,
                  sort_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder,
                  stretch_column: int | None = None) -> None:  # fmt: skip
@@ -108,9 +108,8 @@ class CrmTab(QWidget, Generic[R]):
         self.model = model
         self.model.setParent(self)
         self.proxy: RowFilterProxy[R] = RowFilterProxy(model, self)
-        self.loading = False
+        self.loader = Loader(self)
         self.after_load: Callable[[], None] | None = None  # once, after the next load
-        self._request = 0
         self._sized = False
 
         self.search = QLineEdit()
@@ -127,6 +126,7 @@ class CrmTab(QWidget, Generic[R]):
         self.table = make_table(f"{name}Table")
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(sort_column, sort_order)
+        self.model.sort(sort_column, sort_order)  # kept: new rows arrive in this order
         if stretch_column is not None:  # the name takes the room, not the last column
             header = self.table.horizontalHeader()
             header.setStretchLastSection(False)
@@ -162,43 +162,31 @@ class CrmTab(QWidget, Generic[R]):
     def apply(self, result: Any) -> None:
         self.model.set_rows(result)
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     def reload(self) -> None:
         """Load the rows again in the background; answers of older requests are dropped."""
-        self._request += 1
-        request = self._request
-        self.loading = True
         self.count.setText(self.tr("Loading…"))
-        run_in_background(
-            self,
-            self.fetch(),
-            lambda result: self._loaded(request, result),
-            lambda exc: self._failed(request, exc),
-        )
+        self.loader.run(self.fetch(), self._loaded, self._failed)
 
-    def _loaded(self, request: int, result: Any) -> None:
-        if request != self._request:
-            return
-        self.apply(result)
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() >= 0:  # new rows come in the database's order
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+    def _loaded(self, result: Any) -> None:
+        self.apply(result)  # sorted as the table was last sorted
         if not self._sized:
             self._sized = True
             self.table.resizeColumnsToContents()
-        self.loading = False
         self.update_count()
         self.loaded.emit()
         follow_up, self.after_load = self.after_load, None
         if follow_up is not None:
             follow_up()
 
-    def _failed(self, request: int, exc: BaseException) -> None:
-        if request != self._request:
-            return
-        self.loading = False
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self.count.setText(self.tr("Could not load the data: {message}").format(message=message))
-        self.loadFailed.emit(message)
+    def _failed(self, failure: Failure) -> None:
+        self.count.setText(
+            self.tr("Could not load the data: {message}").format(message=failure.text)
+        )
+        self.loadFailed.emit(failure.text)
 
     # --- counting ----------------------------------------------------------------------------
     def noun(self) -> str:

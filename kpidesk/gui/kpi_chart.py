@@ -61,7 +61,8 @@ from kpidesk.gui.formatting import (
     to_display,
 )
 from kpidesk.gui.geometry import open_at_size
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
+from kpidesk.gui.table_model import ALIGN_LEFT, ALIGN_RIGHT, Column, TableModel
 from kpidesk.gui.widgets import enter_is_not_close, heading
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class LocaleNumberAxis(pg.AxisItem):
         return [self.locale.toString(float(v) * scale, "f", decimals) for v in values]
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(TableModel[tuple[Any, ...]]):
     """Rows of an explanation (tuples) with their column keys, formatted for people."""
 
     def __init__(self, locale: QLocale, language: str, currency: str, parent: Any = None) -> None:
@@ -158,26 +159,26 @@ class RowsModel(QAbstractTableModel):
         self.currency = currency
         self.keys: list[str] = []
         self.labels: list[str] = []
-        self.rows: list[tuple[Any, ...]] = []
 
-    def set_rows(self, keys: Sequence[str], labels: Sequence[str], rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.keys, self.labels, self.rows = list(keys), list(labels), [tuple(r) for r in rows]
-        self.endResetModel()
+    def set_table(self, keys: Sequence[str], labels: Sequence[str], rows: Sequence[Any]) -> None:
+        """The explanation's columns (keys and their labels) and rows, in one reset."""
+        self.keys, self.labels = list(keys), list(labels)
+        rows = [tuple(row) for row in rows]
+        columns = [self._column(number, label, rows) for number, label in enumerate(labels)]
+        self.set_rows(rows, columns)
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
+    def _column(self, number: int, label: str, rows: list[tuple[Any, ...]]) -> Column[Any]:
+        key = self.keys[number] if number < len(self.keys) else ""
 
-    def columnCount(self, parent: Index = NO_INDEX) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.labels)
+        def value(row: tuple[Any, ...]) -> Any:
+            return row[number] if number < len(row) else None
 
-    def headerData(  # noqa: N802 - Qt API
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.labels)):  # fmt: skip
-            return self.labels[section]
-        return None
+        values = [v for v in map(value, rows) if v is not None]
+        numeric = bool(values) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        )
+        return Column(label, lambda row: self.text(key, value(row)),
+                      align=ALIGN_RIGHT if numeric else ALIGN_LEFT)  # fmt: skip
 
     def text(self, key: str, value: Any) -> str:
         if value is None:
@@ -192,24 +193,10 @@ class RowsModel(QAbstractTableModel):
             return format_value(value, "count", self.locale)
         return cell_words(key, value, self.language)  # the CLI's words for the same cells
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if index.column() >= len(row):
-            return None
-        key = self.keys[index.column()] if index.column() < len(self.keys) else ""
-        value = row[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(key, value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
     def as_text(self) -> str:
         """Tab-separated with a header: pasted into a mail or a spreadsheet as a call list."""
         lines = ["\t".join(self.labels)]
-        for row in self.rows:
+        for row in self.rows():
             lines.append("\t".join(self.text(k, v) for k, v in zip(self.keys, row, strict=False)))
         return "\n".join(lines)
 
@@ -279,6 +266,7 @@ class KpiChartDialog(QDialog):
         self.summaryLabel = QLabel(self.tr("Loading the explanation…"), self)
         self.summaryLabel.setObjectName("explanationSummary")
         self.summaryLabel.setWordWrap(True)
+        self.explainer = Loader(self)
         self.rowsModel = RowsModel(self.locale, self.language, currency, self)
         self.rowsTable = _table(self, "explanationTable", self.rowsModel)
         self.gapModel = RowsModel(self.locale, self.language, currency, self)
@@ -485,8 +473,7 @@ class KpiChartDialog(QDialog):
         desk = self.ctx.desk
         user_id, rule_id, run_date = self.user_id, self.item.rule_id, self.run_date
         lang = self.language
-        run_in_background(
-            self,
+        self.explainer.run(
             lambda: desk.kpi.explain(user_id, rule_id, run_date, lang=lang),
             self._explained,
             self._explain_failed,
@@ -495,13 +482,13 @@ class KpiChartDialog(QDialog):
     def _explained(self, explanation: Explanation) -> None:
         self.explanation = explanation
         lang = self.language
-        self.rowsModel.set_rows(explanation.columns, explanation.column_labels(lang),
+        self.rowsModel.set_table(explanation.columns, explanation.column_labels(lang),
                                explanation.rows)  # fmt: skip
         self.summaryLabel.setText(self.summary_text(explanation))
         has_gaps = bool(explanation.gap_columns)
         self.gapBox.setVisible(has_gaps)
         if has_gaps:
-            self.gapModel.set_rows(explanation.gap_columns, explanation.gap_column_labels(lang),
+            self.gapModel.set_table(explanation.gap_columns, explanation.gap_column_labels(lang),
                                    explanation.gap_rows)  # fmt: skip
             count = len(explanation.gap_rows)
             self.gapTitle.setText(
@@ -535,9 +522,8 @@ class KpiChartDialog(QDialog):
             )
         return text
 
-    def _explain_failed(self, exc: BaseException) -> None:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self.summaryLabel.setText(self.tr("No explanation: %1").replace("%1", message))
+    def _explain_failed(self, failure: Failure) -> None:
+        self.summaryLabel.setText(self.tr("No explanation: %1").replace("%1", failure.text))
 
     def copy_call_list(self) -> None:
         QGuiApplication.clipboard().setText(self.gapModel.as_text())

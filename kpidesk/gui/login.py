@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from kpidesk.gui.geometry import open_at_size
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.widgets import heading
 from kpidesk.services.caller import Caller
 
@@ -101,6 +101,7 @@ class _CheckingDialog(QDialog):
         self.db = db
         self.caller: Caller | None = None
         self.busy = False
+        self.checker = Loader(self)  # the one check under way (login, new password …)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -141,18 +142,17 @@ class _CheckingDialog(QDialog):
         self.status.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         return self.status
 
-    def failure_text(self, exc: BaseException) -> str:
+    def failure_text(self, failure: Failure) -> str:
         from kpidesk.services import auth
         from kpidesk.services.database import DatabaseError
 
+        exc = failure.error
         if isinstance(exc, auth.LoginFailed):
             return self.tr("The login or the password is not right.")
         if isinstance(exc, DatabaseError):
             return self.tr("The database cannot be reached: {message}").format(message=str(exc))
         log.error("unexpected failure in %s", type(self).__name__, exc_info=exc)
-        return self.tr("Something went wrong: {message}").format(
-            message=str(exc) or type(exc).__name__
-        )
+        return self.tr("Something went wrong: {message}").format(message=failure.text)
 
 
 class LoginDialog(_CheckingDialog):
@@ -231,7 +231,7 @@ class LoginDialog(_CheckingDialog):
         # The decoy hash is ready before the first attempt (same timing for every failure).
         self._painted = False
         self.painted.connect(
-            lambda: run_in_background(self, _prepare_decoy, lambda _hash: None, lambda _exc: None)
+            lambda: Loader(self).run(_prepare_decoy, lambda _hash: None, lambda _failure: None)
         )
         QTimer.singleShot(SLOW_WORK_DELAY_MS, self, self._announce_painted)
 
@@ -281,8 +281,7 @@ class LoginDialog(_CheckingDialog):
         if self.server_url is not None:
             url, password, sleep = self.server_url, self.password.text(), self._sleep
             self.set_busy(True, self.tr("Checking…"))
-            run_in_background(
-                self,
+            self.checker.run(
                 lambda: auth.server_login(url, login, password, sleep=sleep),
                 self._server_succeeded,
                 self._failed,
@@ -295,8 +294,7 @@ class LoginDialog(_CheckingDialog):
         password = self.password.text()
         db, sleep = self.db, self._sleep
         self.set_busy(True, self.tr("Checking…"))
-        run_in_background(
-            self,
+        self.checker.run(
             lambda: auth.authenticate(db, login, password, sleep=sleep),
             self._succeeded,
             self._failed,
@@ -314,9 +312,9 @@ class LoginDialog(_CheckingDialog):
         settings.sync()
         super().accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, failure: Failure) -> None:
         self.set_busy(False)
-        self.show_error(self.failure_text(exc))
+        self.show_error(self.failure_text(failure))
         self.password.selectAll()
         self.password.setFocus()
 
@@ -412,8 +410,7 @@ class FirstAdminDialog(_CheckingDialog):
         assert db is not None
         login, name, password = self.login.text().strip(), self.name.text(), self.password.text()
         self.set_busy(True, self.tr("Creating the administrator…"))
-        run_in_background(
-            self,
+        self.checker.run(
             lambda: auth.create_first_admin(db, login, name, password),
             self._succeeded,
             self._failed,
@@ -424,16 +421,17 @@ class FirstAdminDialog(_CheckingDialog):
         self.set_busy(False)
         super().accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, failure: Failure) -> None:
         from kpidesk.services import auth
 
+        exc = failure.error
         self.set_busy(False)
         if isinstance(exc, auth.FirstAdminExists):
             self.show_error(self.tr("An administrator already exists. Restart kpidesk and log in."))
         elif isinstance(exc, auth.PasswordPolicyError):
             self.show_error(str(exc))
         else:
-            self.show_error(self.failure_text(exc))
+            self.show_error(self.failure_text(failure))
 
 
 class ChangePasswordDialog(_CheckingDialog):
@@ -512,16 +510,17 @@ class ChangePasswordDialog(_CheckingDialog):
             KpiDesk(db, caller).account.set_password(caller.login, new)
 
         self.set_busy(True, self.tr("Changing the password…"))
-        run_in_background(self, change, self._succeeded, self._failed)
+        self.checker.run(change, self._succeeded, self._failed)
 
     def _succeeded(self, _result: None) -> None:
         self.set_busy(False)
         self.changed = True
         super().accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, failure: Failure) -> None:
         from kpidesk.services import auth
 
+        exc = failure.error
         self.set_busy(False)
         if isinstance(exc, auth.LoginFailed):
             self.show_error(self.tr("The current password is not right."))
@@ -530,4 +529,4 @@ class ChangePasswordDialog(_CheckingDialog):
         elif isinstance(exc, auth.PasswordPolicyError):
             self.show_error(str(exc))
         else:
-            self.show_error(self.failure_text(exc))
+            self.show_error(self.failure_text(failure))

@@ -40,9 +40,9 @@ from kpidesk.gui import i18n, runner
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, CrmTab, OpportunitiesTab
 from kpidesk.gui.geometry import fits, usable_size
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.login import app_icon, error_colour
 from kpidesk.gui.run_status import RunStatusText, data_status_text, run_status_text
-from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.warmup import start_warmup
 from kpidesk.services import auth
 
@@ -77,8 +77,9 @@ class MainWindow(QMainWindow):
         self.timezone: ZoneInfo | None = None
         self.scheduler_bridge: Any = None  # SchedulerBridge, imported lazily
         self._dialogs: dict[str, QDialog] = {}
-        self._has_rules_request = 0
-        self._status_request = 0
+        self.accountLoader = Loader(self)
+        self.myKpiLoader = Loader(self)
+        self.statusLoader = Loader(self)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("crmTabs")
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
     # --- who is logged in ---------------------------------------------------------------------
     def refresh_account(self) -> None:
         desk = self.ctx.desk
-        run_in_background(self, desk.account.details, self._show_account)
+        self.accountLoader.run(desk.account.details, self._show_account)
 
     def _show_account(self, account: auth.Account) -> None:
         role = self.tr("administrator") if account.role == "admin" else self.tr("user")
@@ -309,18 +310,13 @@ class MainWindow(QMainWindow):
     def refresh_my_kpi(self) -> None:
         """Ask off-thread whether the user has an active rule; show or hide "Mine KPI"."""
         desk = self.ctx.desk
-        self._has_rules_request += 1
-        request = self._has_rules_request
-        run_in_background(
-            self,
+        self.myKpiLoader.run(
             desk.kpi.has_rules,
-            lambda visible: self._set_my_kpi_visible(request, bool(visible)),
-            lambda exc: log.warning("could not check the user's KPI rules: %s", exc),
+            lambda visible: self._set_my_kpi_visible(bool(visible)),
+            lambda failure: log.warning("could not check the user's KPI rules: %s", failure.text),
         )
 
-    def _set_my_kpi_visible(self, request: int, visible: bool) -> None:
-        if request != self._has_rules_request:
-            return
+    def _set_my_kpi_visible(self, visible: bool) -> None:
         self.my_kpi_action.setVisible(visible)
         self.my_kpi_action.setEnabled(visible)
         self.myKpiVisibilityChecked.emit(visible)
@@ -329,33 +325,24 @@ class MainWindow(QMainWindow):
     def refresh_run_status(self) -> None:
         desk = self.ctx.desk
         known_tz = self.timezone
-        self._status_request += 1
-        request = self._status_request
 
         def fetch() -> tuple[LastRun | None, ZoneInfo]:
             tz = known_tz or desk.timezone()
             return desk.kpi.run_status(), tz
 
-        run_in_background(
-            self,
-            fetch,
-            lambda result: self._show_run_status(request, *result),
-            lambda exc: self._show_run_status_error(request, exc),
+        self.statusLoader.run(
+            fetch, lambda result: self._show_run_status(*result), self._show_run_status_error
         )
 
-    def _show_run_status(self, request: int, run: LastRun | None, tz: ZoneInfo) -> None:
-        if request != self._status_request:
-            return
+    def _show_run_status(self, run: LastRun | None, tz: ZoneInfo) -> None:
         self.timezone = tz
         now = self.ctx.clock().astimezone(tz)
         self._set_run_label(run_status_text(run, now, tz))
         self._set_data_label(data_status_text(run, now, tz, self.ctx.language))
         self.statusRefreshed.emit()
 
-    def _show_run_status_error(self, request: int, exc: BaseException) -> None:
-        if request != self._status_request:
-            return
-        self._set_run_label(RunStatusText(self.tr("Run status unknown"), True, str(exc)))
+    def _show_run_status_error(self, failure: Failure) -> None:
+        self._set_run_label(RunStatusText(self.tr("Run status unknown"), True, failure.text))
         self.statusRefreshed.emit()
 
     def _set_run_label(self, status: RunStatusText) -> None:

@@ -36,7 +36,7 @@ from kpidesk.domain.templates import ParamError, ParamSpec, TemplateSpec, descri
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import from_display, level_colour, locale_for, to_display
 from kpidesk.gui.geometry import open_at_size
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo
 from kpidesk.services.setup import RuleDraft, RuleInfo, ValidationError
@@ -78,7 +78,7 @@ class RuleEditorDialog(QDialog):
         self._name_edited = rule is not None
         self._param_widgets: dict[str, QWidget] = {}
         self._param_errors: dict[str, QLabel] = {}
-        self._saving = False
+        self.saver = Loader(self)
         self.setWindowTitle(self.tr("Edit KPI rule") if rule else self.tr("New KPI rule"))
         self.setModal(True)
         self._build()
@@ -482,7 +482,7 @@ class RuleEditorDialog(QDialog):
 
     def try_accept(self) -> None:
         """Enter / Save: refused in place while anything is invalid; otherwise saved off-thread."""
-        if self._saving:
+        if self.saver.busy:
             return
         self._show_all = True
         problems = self.check()
@@ -502,10 +502,9 @@ class RuleEditorDialog(QDialog):
                 return desk.setup.create_rule(draft)
             return desk.setup.update_rule(rule_id, draft)
 
-        run_in_background(self, save, self._saved, self._save_failed)
+        self.saver.run(save, self._saved, self._save_failed)
 
     def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
         self.okButton.setEnabled(not saving)
         self.okButton.setText(self.tr("Saving…") if saving else self.tr("Save"))
 
@@ -516,13 +515,13 @@ class RuleEditorDialog(QDialog):
         self.ctx.events.setupChanged.emit()
         self.accept()
 
-    def _save_failed(self, exc: BaseException) -> None:
+    def _save_failed(self, failure: Failure) -> None:
         self._set_saving(False)
-        if isinstance(exc, ValidationError):
-            self._touched.update(exc.fields)
-            self.show_problems(exc.fields)
+        if isinstance(failure.error, ValidationError):
+            self._touched.update(failure.error.fields)
+            self.show_problems(failure.error.fields)
         else:
-            self.formError.setText(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            self.formError.setText(failure.text)
             self.formError.setVisible(True)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API

@@ -7,18 +7,11 @@ log reloads itself whenever a run finishes, so a nightly or "Beregn nu" run appe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Slot,
-)
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
+from kpidesk.gui.table_model import ALIGN_RIGHT, Column, TableModel
 from kpidesk.services.runs import RunLogRow
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 DEFAULT_LIMIT = 200
 
 
@@ -49,7 +42,7 @@ def format_duration(duration: dt.timedelta | None) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
-class RunLogModel(QAbstractTableModel):
+class RunLogModel(TableModel[RunLogRow]):
     """The run log as a table: one row per run, newest first."""
 
     COL_DATE = 0
@@ -67,25 +60,36 @@ class RunLogModel(QAbstractTableModel):
 
     def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[RunLogRow] = []
-        self._locale = formatting.locale_for(language)
+        self._locale = locale = formatting.locale_for(language)
         self._language = language
         self._tz: ZoneInfo | None = None  # the installation's: the data's words need it
 
-    def headers(self) -> list[str]:
-        return [
-            self.tr("Date"),
-            self.tr("Started"),
-            self.tr("Duration"),
-            self.tr("Users"),
-            self.tr("Rules"),
-            self.tr("Results"),
-            self.tr("Status"),
-            self.tr("Error"),
-            self.tr("CRM data"),
-            self.tr("Trigger"),
-            self.tr("Host"),
-        ]
+        def status_colour(run: RunLogRow) -> QColor:
+            level = {"success": "green", "failed": "red", "running": "amber"}.get(run.status)
+            return formatting.level_colour(level, QGuiApplication.palette())  # follows dark mode
+
+        self.set_columns([
+            Column(self.tr("Date"), lambda r: formatting.format_date(r.date, locale),
+                   sort=lambda r: r.date),
+            Column(self.tr("Started"), lambda r: formatting.format_datetime(r.started, locale),
+                   sort=lambda r: r.started),
+            Column(self.tr("Duration"), lambda r: format_duration(r.duration),
+                   sort=lambda r: r.duration, align=ALIGN_RIGHT),
+            Column(self.tr("Users"), lambda r: locale.toString(r.users), sort=lambda r: r.users,
+                   align=ALIGN_RIGHT),
+            Column(self.tr("Rules"), lambda r: locale.toString(r.rules), sort=lambda r: r.rules,
+                   align=ALIGN_RIGHT),
+            Column(self.tr("Results"), lambda r: locale.toString(r.results),
+                   sort=lambda r: r.results, align=ALIGN_RIGHT),
+            Column(self.tr("Status"), lambda r: self.status_text(r.status),
+                   foreground=status_colour),
+            Column(self.tr("Error"), lambda r: (r.error or "").splitlines()[0] if r.error else "",
+                   tooltip=lambda r: r.error or None),
+            Column(self.tr("CRM data"), self.data_text,
+                   tooltip=lambda r: self.data_text(r) if r.data else None),
+            Column(self.tr("Trigger"), lambda r: self.trigger_text(r.trigger)),
+            Column(self.tr("Host"), lambda r: r.host),
+        ])  # fmt: skip
 
     def status_text(self, status: str) -> str:
         return {
@@ -103,79 +107,16 @@ class RunLogModel(QAbstractTableModel):
             "backfill": self.tr("Backfill"),
         }.get(trigger, trigger)
 
-    def set_rows(self, rows: list[RunLogRow], tz: ZoneInfo | None = None) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
+    def set_rows(self, rows: Sequence[RunLogRow], tz: ZoneInfo | None = None) -> None:  # type: ignore[override]
+        """The runs, and the installation's time zone their data lines are said in."""
         self._tz = tz or self._tz
-        self.endResetModel()
+        super().set_rows(rows)
 
     def data_text(self, run: RunLogRow) -> str:
         """The run's line about its CRM data, in the app's language as seen at the run."""
         if run.data_state is not None and self._tz is not None:
             return run.data_state.words(run.started, self._tz, self._language)
         return run.data or ""  # older runs: in Danish as the run stored it
-
-    def row_at(self, row: int) -> RunLogRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < self.COLUMNS:
-                return self.headers()[section]
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        run = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(run, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_ERROR and run.error:
-            return run.error
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_DATA and run.data:
-            return self.data_text(run)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            self.COL_DURATION, self.COL_USERS, self.COL_RULES, self.COL_RESULTS,
-        ):  # fmt: skip
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
-            level = {"success": "green", "failed": "red", "running": "amber"}.get(run.status)
-            return formatting.level_colour(level, QGuiApplication.palette())  # follows dark mode
-        if role == Qt.ItemDataRole.UserRole:
-            return run.id
-        return None
-
-    def _display(self, run: RunLogRow, column: int) -> str:
-        if column == self.COL_DATE:
-            return formatting.format_date(run.date, self._locale)
-        if column == self.COL_STARTED:
-            return formatting.format_datetime(run.started, self._locale)
-        if column == self.COL_DURATION:
-            return format_duration(run.duration)
-        if column == self.COL_USERS:
-            return self._locale.toString(run.users)
-        if column == self.COL_RULES:
-            return self._locale.toString(run.rules)
-        if column == self.COL_RESULTS:
-            return self._locale.toString(run.results)
-        if column == self.COL_STATUS:
-            return self.status_text(run.status)
-        if column == self.COL_ERROR:
-            return (run.error or "").splitlines()[0] if run.error else ""
-        if column == self.COL_DATA:
-            return self.data_text(run)
-        if column == self.COL_TRIGGER:
-            return self.trigger_text(run.trigger)
-        return run.host
 
 
 class RunLogWidget(QWidget):
@@ -188,8 +129,7 @@ class RunLogWidget(QWidget):
         self.setObjectName("runLogWidget")
         self.ctx = ctx
         self.limit = limit
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)
         self.model = RunLogModel(ctx.language, self)
 
         self.table = QTableView(self)
@@ -225,20 +165,20 @@ class RunLogWidget(QWidget):
         ctx.events.runFinished.connect(self._on_run_finished)
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     @Slot()
     def reload(self) -> None:
-        """Load the log in the background; a reload asked for meanwhile follows it."""
-        if self.loading:
-            self._reload_again = True
-            return
-        self.loading = True
+        """Load the log in the background; a reload asked for meanwhile makes the first stale."""
         self.status.setText(self.tr("Loading the run log…"))
         desk, limit = self.ctx.desk, self.limit
 
         def fetch() -> tuple[list[RunLogRow], ZoneInfo]:
             return desk.runs.log(limit), desk.timezone()
 
-        run_in_background(self, fetch, self._loaded, self._failed)
+        self.loader.run(fetch, self._loaded, self._failed)
 
     @Slot(object)
     def _on_run_finished(self, _summary: object) -> None:
@@ -255,14 +195,6 @@ class RunLogWidget(QWidget):
                 self.tr("%n run(s)", "", len(rows))
                 + (self.tr(", %n failed", "", failed) if failed else "")
             )
-        self._done_loading()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.status.setText(self.tr("Could not load the run log: %1").replace("%1", str(exc)))
-        self._done_loading()
-
-    def _done_loading(self) -> None:
-        self.loading = False
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
+    def _failed(self, failure: Failure) -> None:
+        self.status.setText(self.tr("Could not load the run log: %1").replace("%1", failure.text))

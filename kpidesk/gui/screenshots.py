@@ -130,7 +130,7 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     assert setup is not None
     rules = setup.rulesPage  # type: ignore[attr-defined]
     settle(lambda: rules.model.rowCount() > 0, "the KPI setup")
-    names = [rule.name for rule in rules.model.items()]
+    names = [rule.name for rule in rules.model.rows()]
     rules.select(SETUP_RULE if SETUP_RULE in names else names[0])
     status = rules.detail.previewStatus
     busy = rules.tr(PREVIEW_BUSY)  # the setup dialog's own words, in the current language

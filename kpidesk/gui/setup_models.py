@@ -1,7 +1,7 @@
 """Qt table models of the KPI windows: profiles, users, rules, preview rows and team scores.
 
-Each names its columns, replaces all rows in one reset, and holds plain service dataclasses,
-so it can be tested without a window (pytest-qt's `qtmodeltester`).
+Each is a `TableModel` with its columns declared once, holding plain service dataclasses, so it
+can be tested without a window (pytest-qt's `qtmodeltester`).
 """
 
 from __future__ import annotations
@@ -9,15 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QLocale,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QLocale, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -29,15 +21,25 @@ from kpidesk.gui.formatting import (
     level_colour,
     score_level,
 )
+from kpidesk.gui.table_model import (
+    ALIGN_CENTER,
+    ALIGN_RIGHT,
+    ID_ROLE,
+    LEVEL_ROLE,
+    ROW_ROLE,
+    SORT_ROLE,
+    Column,
+    TableModel,
+    muted_colour,
+)
 from kpidesk.services.people import ProfileInfo, UserInfo, rule_guidance
 from kpidesk.services.setup import RuleInfo
 
+__all__ = ["ID_ROLE", "LEVEL_ROLE", "ROW_ROLE", "SORT_ROLE", "ProfilesModel", "UsersModel",
+           "RulesModel", "PreviewModel", "TeamModel"]  # fmt: skip
+
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole  # the row's id (profile, user or rule)
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's dataclass
-LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2  # "green" | "amber" | "red" | None
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # what a column sorts by (scores as numbers)
-NO_INDEX = QModelIndex()
+_EDIT = int(Qt.ItemDataRole.EditRole)
 
 
 def _palette() -> QPalette:
@@ -45,93 +47,39 @@ def _palette() -> QPalette:
     return app.palette() if isinstance(app, QApplication) else QPalette()
 
 
-class SetupTableModel(QAbstractTableModel):
-    """Rows of one dataclass, replaced in one reset; subclasses say what each cell shows."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def headers(self) -> list[str]:
-        raise AttributeError("subclasses name their columns")
-
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            headers = self.headers()
-            if 0 <= section < len(headers):
-                return headers[section]
-        return None
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_item(self, row: int) -> Any:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def items(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_of(self, item_id: int) -> int:
-        for row, item in enumerate(self._rows):
-            if getattr(item, "id", None) == item_id:
-                return row
-        return -1
-
-
 # --- profiles ------------------------------------------------------------------------------
 
 
-class ProfilesModel(SetupTableModel):
+class ProfilesModel(TableModel[ProfileInfo]):
     COL_NAME, COL_USERS, COL_RULES, COL_GUIDANCE = range(4)
 
     def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.language = language
 
-    def headers(self) -> list[str]:
-        return [self.tr("Profile"), self.tr("Users"), self.tr("Active rules"), self.tr("Advice")]
+        def level(profile: ProfileInfo) -> str | None:
+            return rule_guidance(profile.active_rules_count).level
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        profile: ProfileInfo = self._rows[index.row()]
-        column = index.column()
-        guidance = rule_guidance(profile.active_rules_count)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                profile.name,
-                str(profile.users_count),
-                str(profile.active_rules_count),
-                guidance.message(self.language),
-            ][column]
-        if role == ID_ROLE:
-            return profile.id
-        if role == ITEM_ROLE:
-            return profile
-        if role == LEVEL_ROLE and column in (self.COL_RULES, self.COL_GUIDANCE):
-            return guidance.level
-        if role == Qt.ItemDataRole.ForegroundRole and column in (self.COL_RULES,
-                                                                 self.COL_GUIDANCE):  # fmt: skip
-            return level_colour(guidance.level, _palette())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.COL_USERS, self.COL_RULES):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        def colour(profile: ProfileInfo) -> QColor | None:
+            return level_colour(level(profile), _palette())
+
+        self.set_columns([
+            Column(self.tr("Profile"), lambda p: p.name),
+            Column(self.tr("Users"), lambda p: str(p.users_count), sort=lambda p: p.users_count,
+                   align=ALIGN_RIGHT),
+            Column(self.tr("Active rules"), lambda p: str(p.active_rules_count),
+                   sort=lambda p: p.active_rules_count, align=ALIGN_RIGHT, level=level,
+                   foreground=colour),
+            Column(self.tr("Advice"),
+                   lambda p: rule_guidance(p.active_rules_count).message(self.language),
+                   level=level, foreground=colour),
+        ])  # fmt: skip
 
 
 # --- users ---------------------------------------------------------------------------------
 
 
-class UsersModel(SetupTableModel):
+class UsersModel(TableModel[UserInfo]):
     """Users with their profile; the profile column is edited in place (a combo box)."""
 
     COL_LOGIN, COL_NAME, COL_ROLE, COL_PROFILE, COL_PASSWORD = range(5)
@@ -141,10 +89,18 @@ class UsersModel(SetupTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._profiles: list[ProfileInfo] = []
-
-    def headers(self) -> list[str]:
-        return [self.tr("Login"), self.tr("Name"), self.tr("Role"), self.tr("Profile"),
-                self.tr("Password")]  # fmt: skip
+        change_profile = self.tr("Double-click or press F2 to change the profile")
+        self.set_columns([
+            Column(self.tr("Login"), lambda u: u.login),
+            Column(self.tr("Name"), lambda u: u.name),
+            Column(self.tr("Role"), lambda u: self.role_text(u.role)),
+            Column(self.tr("Profile"), lambda u: u.profile_name or self.no_profile_text(),
+                   tooltip=lambda _u: change_profile,
+                   foreground=lambda u: muted_colour() if u.profile_id is None else None),
+            Column(self.tr("Password"),
+                   lambda u: self.tr("set") if u.has_password else self.tr("not set"),
+                   foreground=lambda u: None if u.has_password else muted_colour()),
+        ])  # fmt: skip
 
     def set_profiles(self, profiles: Sequence[ProfileInfo]) -> None:
         self._profiles = list(profiles)
@@ -158,34 +114,13 @@ class UsersModel(SetupTableModel):
     def no_profile_text(self) -> str:
         return self.tr("(no profile)")
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        user: UserInfo = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                user.login,
-                user.name,
-                self.role_text(user.role),
-                user.profile_name or self.no_profile_text(),
-                self.tr("set") if user.has_password else self.tr("not set"),
-            ][column]
-        if role == Qt.ItemDataRole.EditRole and column == self.COL_PROFILE:
-            return user.profile_id or 0
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_PROFILE:
-            return self.tr("Double-click or press F2 to change the profile")
-        if role == Qt.ItemDataRole.ForegroundRole and (
-            (column == self.COL_PROFILE and user.profile_id is None)
-            or (column == self.COL_PASSWORD and not user.has_password)
-            or not user.active
-        ):
-            return QColor(_palette().color(QPalette.ColorRole.PlaceholderText))
-        if role == ID_ROLE:
-            return user.id
-        if role == ITEM_ROLE:
-            return user
-        return None
+    def is_muted(self, row: UserInfo) -> bool:
+        return not row.active
+
+    def cell(self, row: UserInfo, column_number: int, role: int) -> Any:
+        if role == _EDIT and column_number == self.COL_PROFILE:
+            return row.profile_id or 0
+        return super().cell(row, column_number, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -218,7 +153,7 @@ class UsersModel(SetupTableModel):
 # --- rules ---------------------------------------------------------------------------------
 
 
-class RulesModel(SetupTableModel):
+class RulesModel(TableModel[RuleInfo]):
     COL_NAME, COL_TEMPLATE, COL_TARGET, COL_PROFILES, COL_ACTIVE = range(5)
 
     def __init__(
@@ -234,10 +169,16 @@ class RulesModel(SetupTableModel):
         self.locale = locale
         self.language = language
         self.currency = currency
-
-    def headers(self) -> list[str]:
-        return [self.tr("Name"), self.tr("Template"), self.tr("Target"), self.tr("Profiles"),
-                self.tr("Active")]  # fmt: skip
+        self.set_columns([
+            Column(self.tr("Name"), lambda r: r.name),
+            Column(self.tr("Template"), lambda r: self.template_name(r.template)),
+            Column(self.tr("Target"),
+                   lambda r: format_value(r.target, self.unit(r), self.locale, self.currency),
+                   sort=lambda r: r.target, align=ALIGN_RIGHT),
+            Column(self.tr("Profiles"), lambda r: ", ".join(r.profile_names) or "–"),
+            Column(self.tr("Active"), lambda r: self.tr("Yes") if r.active else self.tr("No"),
+                   sort=lambda r: not r.active),
+        ])  # fmt: skip
 
     def unit(self, rule: RuleInfo) -> str:
         spec = self.specs.get(rule.template)
@@ -247,34 +188,14 @@ class RulesModel(SetupTableModel):
         spec = self.specs.get(template)
         return spec.title(self.language) if spec is not None else template
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        rule: RuleInfo = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return [
-                rule.name,
-                self.template_name(rule.template),
-                format_value(rule.target, self.unit(rule), self.locale, self.currency),
-                ", ".join(rule.profile_names) or "–",
-                self.tr("Yes") if rule.active else self.tr("No"),
-            ][column]
-        if role == Qt.ItemDataRole.ForegroundRole and not rule.active:
-            return QColor(_palette().color(QPalette.ColorRole.PlaceholderText))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_TARGET:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ID_ROLE:
-            return rule.id
-        if role == ITEM_ROLE:
-            return rule
-        return None
+    def is_muted(self, row: RuleInfo) -> bool:
+        return not row.active
 
 
 # --- preview -------------------------------------------------------------------------------
 
 
-class PreviewModel(SetupTableModel):
+class PreviewModel(TableModel[Any]):
     """What a rule gives today per user (the engine's preview rows)."""
 
     COL_USER, COL_VALUE, COL_SCORE = range(3)
@@ -288,44 +209,43 @@ class PreviewModel(SetupTableModel):
         self.unit = unit
         self.currency = currency
 
-    def headers(self) -> list[str]:
-        return [self.tr("User"), self.tr("Value today"), self.tr("Score")]
+        def user(row: Any) -> str:
+            name = getattr(row, "name", "") or ""
+            return f"{name} ({row.login})" if name else row.login
+
+        def level(row: Any) -> str | None:
+            return score_level(row.score)
+
+        def background(row: Any) -> Any:
+            found = level(row)
+            return level_background(found, _palette()) if found else None
+
+        self.set_columns([
+            Column(self.tr("User"), user, level=level),
+            Column(self.tr("Value today"),
+                   lambda r: format_value(r.value, self.unit, self.locale, self.currency),
+                   sort=lambda r: r.value, align=ALIGN_RIGHT, level=level),
+            Column(self.tr("Score"), lambda r: format_score(r.score, self.locale),
+                   sort=lambda r: r.score, align=ALIGN_RIGHT, level=level,
+                   background=background),
+        ])  # fmt: skip
+
+    def row_id(self, row: Any) -> Any:
+        return row.user_id
 
     def set_preview(self, rows: Sequence[Any], unit: str) -> None:
         self.unit = unit
         self.set_rows(rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        level = score_level(row.score)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.COL_USER:
-                name = getattr(row, "name", "") or ""
-                return f"{name} ({row.login})" if name else row.login
-            if column == self.COL_VALUE:
-                return format_value(row.value, self.unit, self.locale, self.currency)
-            return format_score(row.score, self.locale)
-        if role == Qt.ItemDataRole.BackgroundRole and column == self.COL_SCORE and level:
-            return level_background(level, _palette())
-        if role == LEVEL_ROLE:
-            return level
-        if role == Qt.ItemDataRole.TextAlignmentRole and column != self.COL_USER:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ID_ROLE:
-            return row.user_id
-        if role == ITEM_ROLE:
-            return row
-        return None
-
 
 # --- team ----------------------------------------------------------------------------------
 
 
-class TeamModel(QAbstractTableModel):
-    """Users × rules of the team view: each cell the user's score, coloured, with the value."""
+class TeamModel(TableModel[Any]):
+    """Users × rules of the team view: each cell the user's score, coloured, with the value.
+
+    The columns are the scores' rules, so they are declared anew with every set of scores.
+    """
 
     FIXED_COLUMNS = 2  # name, profile
 
@@ -340,76 +260,51 @@ class TeamModel(QAbstractTableModel):
         self._scores: Any = None
 
     def set_scores(self, scores: Any) -> None:
-        self.beginResetModel()
         self._scores = scores
-        self.endResetModel()
+        columns: list[Column[Any]] = []
+        if scores is not None:
+            columns = [
+                Column(self.tr("User"), lambda r: f"{r.name} ({r.login})" if r.name else r.login),
+                Column(self.tr("Profile"), lambda r: r.profile or ""),
+            ]
+            columns += [self._rule_column(rule) for rule in scores.rules]
+        self.set_rows(list(scores.rows) if scores is not None else [], columns)
+
+    def _rule_column(self, rule: Any) -> Column[Any]:
+        def score(row: Any) -> Any:
+            return row.cells.get(rule.id)
+
+        def level(row: Any) -> str | None:
+            cell = score(row)
+            return score_level(cell.score) if cell is not None else None
+
+        def display(row: Any) -> str:
+            cell = score(row)
+            return format_score(cell.score, self.locale) if cell is not None else ""
+
+        def tooltip(row: Any) -> str | None:
+            cell = score(row)
+            if cell is None:
+                return None
+            value = format_value(cell.value, rule.unit, self.locale, self.currency)
+            target = format_value(cell.target, rule.unit, self.locale, self.currency)
+            return self.tr("Value %1 of target %2").replace("%1", value).replace("%2", target)
+
+        def background(row: Any) -> Any:
+            found = level(row)
+            return level_background(found, _palette()) if found is not None else None
+
+        def sort(row: Any) -> float:  # no result or no score sorts below every score
+            cell = score(row)
+            return -1.0 if cell is None or cell.score is None else float(cell.score)
+
+        target = format_value(rule.target, rule.unit, self.locale, self.currency)
+        return Column(rule.name, display, sort=sort, align=ALIGN_CENTER, tooltip=tooltip,
+                      background=background, level=level,
+                      header_tooltip=self.tr("Target: %1").replace("%1", target))  # fmt: skip
 
     def scores(self) -> Any:
         return self._scores
 
-    def rowCount(self, parent: Index = NO_INDEX) -> int:
-        if parent.isValid() or self._scores is None:
-            return 0
-        return len(self._scores.rows)
-
-    def columnCount(self, parent: Index = NO_INDEX) -> int:
-        if parent.isValid() or self._scores is None:
-            return 0
-        return self.FIXED_COLUMNS + len(self._scores.rules)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or self._scores is None:
-            return None
-        if section < 0 or section >= self.columnCount():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if section == 0:
-                return self.tr("User")
-            if section == 1:
-                return self.tr("Profile")
-            return self._scores.rules[section - self.FIXED_COLUMNS].name
-        if role == Qt.ItemDataRole.ToolTipRole and section >= self.FIXED_COLUMNS:
-            rule = self._scores.rules[section - self.FIXED_COLUMNS]
-            target = format_value(rule.target, rule.unit, self.locale, self.currency)
-            return self.tr("Target: %1").replace("%1", target)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self._scores is None or not index.isValid():
-            return None
-        if not 0 <= index.row() < len(self._scores.rows):
-            return None
-        row = self._scores.rows[index.row()]
-        column = index.column()
-        if column == 0:
-            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-                return f"{row.name} ({row.login})" if row.name else row.login
-            if role == ID_ROLE:
-                return row.user_id
-            return None
-        if column == 1:
-            return row.profile if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE) else None
-        if column - self.FIXED_COLUMNS >= len(self._scores.rules):
-            return None
-        rule = self._scores.rules[column - self.FIXED_COLUMNS]
-        cell = row.cells.get(rule.id)
-        level = score_level(cell.score) if cell is not None else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if cell is None:
-                return ""
-            return format_score(cell.score, self.locale)
-        if role == Qt.ItemDataRole.ToolTipRole and cell is not None:
-            value = format_value(cell.value, rule.unit, self.locale, self.currency)
-            target = format_value(cell.target, rule.unit, self.locale, self.currency)
-            return self.tr("Value %1 of target %2").replace("%1", value).replace("%2", target)
-        if role == Qt.ItemDataRole.BackgroundRole and level is not None:
-            return level_background(level, _palette())
-        if role == LEVEL_ROLE:
-            return level
-        if role == SORT_ROLE:  # no result or no score sorts below every score
-            return -1.0 if cell is None or cell.score is None else float(cell.score)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+    def row_id(self, row: Any) -> Any:
+        return row.user_id

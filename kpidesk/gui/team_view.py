@@ -4,9 +4,9 @@ profile, export to CSV. Read off the GUI thread from the latest successful run."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMargins, QSize, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QMargins, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,18 +26,14 @@ from PySide6.QtWidgets import (
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, level_colour, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
-from kpidesk.gui.runner import run_in_background
-from kpidesk.gui.setup_models import SORT_ROLE, TeamModel
+from kpidesk.gui.loader import Failure, Loader
+from kpidesk.gui.setup_models import TeamModel
+from kpidesk.gui.table_model import RowFilterProxy
 from kpidesk.gui.widgets import TwoLineHeader, enter_is_not_close
 
 if TYPE_CHECKING:
     from kpidesk.services.people import ProfileInfo
     from kpidesk.services.team import TeamScores
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class TeamViewDialog(QDialog):
@@ -54,8 +50,9 @@ class TeamViewDialog(QDialog):
         self.setWindowTitle(self.tr("Team view"))
         self.ctx = ctx
         self.locale = locale_for(ctx.language)
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)  # the scores
+        self.profilesLoader = Loader(self)
+        self.exporter = Loader(self)
 
         self.filter = QComboBox(self)
         self.filter.setObjectName("teamProfileFilter")
@@ -71,10 +68,7 @@ class TeamViewDialog(QDialog):
         # A column per rule: long rule names take two lines rather than the screen's width.
         self.table.setHorizontalHeader(TwoLineHeader(self.table))
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._grow_to_table)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy: RowFilterProxy[Any] = RowFilterProxy(self.model, self)  # the model sorts
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # as the service orders them
@@ -138,7 +132,7 @@ class TeamViewDialog(QDialog):
 
     def _load_profiles(self) -> None:
         desk = self.ctx.desk
-        run_in_background(self, desk.people.profiles, self._profiles_loaded, lambda _exc: None)
+        self.profilesLoader.run(desk.people.profiles, self._profiles_loaded)
 
     def _profiles_loaded(self, profiles: list[ProfileInfo]) -> None:
         self.filter.blockSignals(True)
@@ -150,21 +144,17 @@ class TeamViewDialog(QDialog):
     def _refresh(self, *_args: object) -> None:
         self.reload()
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     def reload(self) -> None:
-        if self.loading:
-            self._reload_again = True
-            return
-        self.loading = True
+        """Read the scores for the chosen profile; an older answer still under way is dropped."""
         desk = self.ctx.desk
         profile_id = self.filter.currentData() or None
-        run_in_background(self, lambda: desk.team.scores(profile_id), self._loaded, self._failed)
+        self.loader.run(lambda: desk.team.scores(profile_id), self._loaded, self._failed)
 
     def _loaded(self, scores: TeamScores) -> None:
-        self.loading = False
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         self.model.set_scores(scores)
         if scores.run_date is None:
             self.header.setText(self.tr("No KPIs have been calculated yet."))
@@ -194,11 +184,10 @@ class TeamViewDialog(QDialog):
         grow_to_content(self, self.size().grownBy(QMargins(0, 0, max(extra_width, 0),
                                                            max(extra_height, 0))))  # fmt: skip
 
-    def _failed(self, exc: BaseException) -> None:
-        self.loading = False
-        self._reload_again = False
-        self.header.setText(self.tr("The team view could not be read: %1").replace(
-            "%1", _first_line(exc)))  # fmt: skip
+    def _failed(self, failure: Failure) -> None:
+        self.header.setText(
+            self.tr("The team view could not be read: %1").replace("%1", failure.text)
+        )
         self.exportButton.setEnabled(False)
         self.loaded.emit()
 
@@ -232,8 +221,8 @@ class TeamViewDialog(QDialog):
             self.message.setText(self.tr("Exported to %1").replace("%1", path))
             self.exported.emit(path)
 
-        def failed(exc: BaseException) -> None:
+        def failed(failure: Failure) -> None:
             self.exportButton.setEnabled(True)
-            self.message.setText(self.tr("Export failed: %1").replace("%1", _first_line(exc)))
+            self.message.setText(self.tr("Export failed: %1").replace("%1", failure.text))
 
-        run_in_background(self, lambda: scores.to_csv(path, language), done, failed)
+        self.exporter.run(lambda: scores.to_csv(path, language), done, failed)

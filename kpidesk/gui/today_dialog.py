@@ -29,8 +29,8 @@ from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import format_date, format_datetime, locale_for
 from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.kpi_card import KpiCard
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.login import error_colour
-from kpidesk.gui.runner import run_in_background
 from kpidesk.gui.widgets import enter_is_not_close, heading
 
 if TYPE_CHECKING:
@@ -61,8 +61,7 @@ class TodayKpiDialog(QDialog):
         self.currency = "DKK"
         self.timezone: ZoneInfo | None = None
         self.cards: list[KpiCard] = []
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)
         self.chart: QDialog | None = None
         self._columns = 0
 
@@ -133,37 +132,31 @@ class TodayKpiDialog(QDialog):
     # --- loading ---------------------------------------------------------------------------
 
     @Slot()
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     def reload(self) -> None:
-        if self.loading:
-            self._reload_again = True
-            return
-        self.loading = True
+        """Read today's figures again; an older answer still under way is dropped."""
         self.refreshButton.setEnabled(False)
         if not self.cards:
             self.stack.setCurrentWidget(self.loadingLabel)
         ctx = self.ctx  # the job must not hold the dialog (it would die on the worker thread)
-        run_in_background(self, lambda: load_today(ctx), self._loaded, self._failed)
+        self.loader.run(lambda: load_today(ctx), self._loaded, self._failed)
 
     @Slot(object)
     def _run_finished(self, _summary: object) -> None:
         self.reload()
 
     def _loaded(self, result: tuple[TodayKpis, str, ZoneInfo]) -> None:
-        self.loading = False
         self.refreshButton.setEnabled(True)
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         self.today, self.currency, self.timezone = result
         self._show()
         self.loaded.emit()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.loading = False
-        self._reload_again = False
+    def _failed(self, failure: Failure) -> None:
         self.refreshButton.setEnabled(True)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = failure.text
         self.header.setText(self.tr("Today's KPIs"))
         self.subheader.setText("")
         self.dataLabel.setVisible(False)

@@ -184,7 +184,7 @@ def test_explanation_cells_read_the_same(
     caller = Caller("mette", "user", mette)
     explanation = kpi.explain_result(db, caller, mette, rule, AS_OF, lang=lang)
     model = RowsModel(locale_for(lang), lang, settings.currency(db))
-    model.set_rows(explanation.columns, explanation.column_labels(lang), explanation.rows)
+    model.set_table(explanation.columns, explanation.column_labels(lang), explanation.rows)
     headings = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert all(heading in out for heading in headings), (headings, out)
     shown = [model.index(r, explanation.columns.index(key)).data()

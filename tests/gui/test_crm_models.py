@@ -33,10 +33,9 @@ from kpidesk.gui.crm_models import (
     CompanyModel,
     OpportunityModel,
     RowFilterProxy,
-    text_key,
-    use_danish_collation,
 )
 from kpidesk.gui.crm_views import ActivitiesTab, CompaniesTab, OpportunitiesTab
+from kpidesk.gui.table_model import sort_texts
 from kpidesk.services import crm
 from kpidesk.services.auth import hash_password
 from kpidesk.services.caller import Caller
@@ -190,6 +189,15 @@ def british() -> Iterator[None]:
     QLocale.setDefault(before)
 
 
+@pytest.fixture
+def danish() -> Iterator[None]:
+    """The app sets its language's locale at start (gui/i18n.py); text sorts by it."""
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+    yield
+    QLocale.setDefault(before)
+
+
 @pytest.mark.usefixtures("british")
 def test_activity_cells_read_like_a_calendar(db: Database) -> None:
     people = seed_crm(db)
@@ -206,6 +214,7 @@ def test_activity_cells_read_like_a_calendar(db: Database) -> None:
     assert model.data(cell, ROW_ROLE).id == 10
 
 
+@pytest.mark.usefixtures("danish")
 def test_filters_and_sorting(db: Database) -> None:
     people = seed_crm(db)
     model = ActivityModel()
@@ -241,37 +250,46 @@ def test_filters_and_sorting(db: Database) -> None:
     assert shown() == [16, 13, 12, 10, 11, 15, 14]
 
 
-def test_danish_sort_key() -> None:
-    names = ["Ålborg", "Zebra", "Æble", "Øster", "anders", "Aabenraa"]
-    use_danish_collation(False)
-    assert sorted(names, key=text_key) == ["Aabenraa", "anders", "Zebra", "Æble", "Øster",
-                                           "Ålborg"]  # fmt: skip
-    use_danish_collation(True)
-    try:
-        assert sorted(names, key=text_key) == ["anders", "Zebra", "Æble", "Øster", "Aabenraa",
-                                               "Ålborg"]  # fmt: skip
-    finally:
-        use_danish_collation(False)
+DANISH = QLocale(QLocale.Language.Danish, QLocale.Country.Denmark)
+ENGLISH = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+NAMES = ["Åse", "Zealand", "Ærø", "aa", "Øster", "Bager", "Zebra", "anders", "Aabenraa"]
+
+
+def test_danish_sorts_æ_ø_å_after_z_and_aa_as_å(qapp: object) -> None:
+    """Danish collation (Retskrivningsordbogen): … z, æ, ø, å; "aa" is å, so it comes last."""
+    assert sort_texts(NAMES, DANISH) == ["anders", "Bager", "Zealand", "Zebra", "Ærø", "Øster",
+                                         "aa", "Aabenraa", "Åse"]  # fmt: skip
+
+
+def test_english_sorts_accented_letters_with_their_base_letter(qapp: object) -> None:
+    """English: å is an a with a ring, æ sorts as "ae", ø as o; nothing after z."""
+    ordered = sort_texts(NAMES, ENGLISH)
+    assert ordered[-2:] == ["Zealand", "Zebra"]
+    assert ordered.index("aa") < ordered.index("Aabenraa") < ordered.index("Ærø")
+    assert ordered.index("Ærø") < ordered.index("anders") < ordered.index("Åse")
+    assert ordered.index("Åse") < ordered.index("Bager") < ordered.index("Øster")
 
 
 def test_models_sort_by_the_locales_rules(qtbot: QtBot) -> None:
-    names = ["Aalborg Data", "Viborg Vin", "Aabenraa Is", "Bager"]
+    names = ["Aalborg Data", "Viborg Vin", "Aabenraa Is", "Bager", "Ærø Færgen", "Zealand"]
     rows = [crm.CompanyRow(i, str(i), name, True, None, None, False)
             for i, name in enumerate(names)]  # fmt: skip
     model = CompanyModel()
     model.set_rows(rows)
     before = QLocale()
     try:
-        QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
+        QLocale.setDefault(DANISH)
         model.sort(CompanyModel.COL_NAME)
-        assert [r.name for r in model.rows()] == ["Bager", "Viborg Vin", "Aabenraa Is",
-                                                  "Aalborg Data"]  # fmt: skip
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+        assert [r.name for r in model.rows()] == ["Bager", "Viborg Vin", "Zealand", "Ærø Færgen",
+                                                  "Aabenraa Is", "Aalborg Data"]  # fmt: skip
+        model.sort(CompanyModel.COL_NAME, Qt.SortOrder.DescendingOrder)
+        assert [r.name for r in model.rows()][:2] == ["Aalborg Data", "Aabenraa Is"]
+        QLocale.setDefault(ENGLISH)
         model.sort(CompanyModel.COL_NAME)
-        assert [r.name for r in model.rows()][:2] == ["Aabenraa Is", "Aalborg Data"]
+        assert [r.name for r in model.rows()] == ["Aabenraa Is", "Aalborg Data", "Ærø Færgen",
+                                                  "Bager", "Viborg Vin", "Zealand"]  # fmt: skip
     finally:
         QLocale.setDefault(before)
-        use_danish_collation(False)
 
 
 # --- the tabs, loaded off the GUI thread --------------------------------------------------------
@@ -354,6 +372,7 @@ def test_a_large_model_filters_quickly(qtbot: QtBot, count: int) -> None:
     assert proxy.rowCount() == len([r for r in rows if r.type == "Opgave" and r.mine])
 
 
+@pytest.mark.usefixtures("danish")
 def test_tabs_sort_their_natural_way(db: Database, qtbot: QtBot) -> None:
     people = seed_crm(db)
     tab = CompaniesTab(AppContext(db=db, caller=people.admin))

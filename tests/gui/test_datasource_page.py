@@ -66,10 +66,14 @@ def seed(db: Database, qtbot: QtBot) -> Iterator[Seed]:
 
 
 def open_page(qtbot: QtBot, db: Database, caller: Caller) -> DataSourcePage:
-    page = DataSourcePage(AppContext(db=db, caller=caller))
-    qtbot.addWidget(page)
+    """KPI opsætning opened on its Datakilde tab, as an administrator finds it."""
+    dialog = KpiSetupDialog(AppContext(db=db, caller=caller))
+    qtbot.addWidget(dialog)
+    page = dialog.dataSourcePage
+    assert page is not None
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        page.show()
+        dialog.show()
+    dialog.tabs.setCurrentWidget(page)
     return page
 
 
@@ -132,7 +136,7 @@ def test_save_refuses_with_one_line_per_problem_and_stores_nothing(
     page.marker.setText("done")
     page.choose_mapping_file(str(bad))
     with qtbot.waitSignal(page.saved, timeout=WAIT):
-        page.save()
+        page.save_now()
     lines = label(page, "sourceErrors").splitlines()
     assert lines[0] == "Not saved:"
     assert len(lines) == 2 and lines[1].startswith("bad.toml: not a valid TOML file")
@@ -211,6 +215,54 @@ def test_save_then_import_now_then_a_failed_import(
     assert audited == ["data_source"]
 
 
+def test_closing_the_dialog_checks_and_saves_the_edited_form(
+    qtbot: QtBot, db: Database, seed: Seed, tmp_path: Path
+) -> None:
+    """The dialog's close covers Datakilde like every page: an incomplete form keeps it open on
+    this tab with the problems said; a complete one is stored, then the dialog closes."""
+    page = open_page(qtbot, db, seed.admin)
+    dialog = page.window()
+    assert isinstance(dialog, KpiSetupDialog)
+    dialog.tabs.setCurrentWidget(dialog.rulesPage)
+    page.kind.setCurrentIndex(page.kind.findData("folder"))  # no folder typed yet
+    assert page.dirty
+    dialog.reject()
+    assert dialog.isVisible() and dialog.tabs.currentWidget() is page
+    assert label(page, "sourceErrors") == "Folder: required (where the CRM writes its export)."
+    assert source.show(db, SYSTEM_CLI).kind == "none"
+
+    folder = tmp_path / "export"
+    write_export(folder)
+    page.path.setText(str(folder))
+    page.path.textEdited.emit(str(folder))
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    shown = source.show(db, SYSTEM_CLI)
+    assert (shown.kind, shown.path) == ("folder", str(folder.resolve()))
+    assert not dialog.isVisible()
+
+
+def test_undo_changes_shows_the_stored_source_again(
+    qtbot: QtBot, db: Database, seed: Seed, tmp_path: Path
+) -> None:
+    source.set_folder(db, SYSTEM_CLI, str(tmp_path), "suitecrm", marker="done")
+    page = open_page(qtbot, db, seed.admin)
+    dialog = page.window()
+    assert isinstance(dialog, KpiSetupDialog)
+    page.marker.setText("ready")
+    page.marker.textEdited.emit("ready")
+    assert page.revertButton.isEnabled() and not page.importButton.isEnabled()
+    with qtbot.waitSignal(dialog.loaded, timeout=WAIT):  # another window changed the setup
+        dialog.reload()
+    assert page.marker.text() == "ready" and page.dirty  # the edits are kept
+    qtbot.mouseClick(page.revertButton, Qt.MouseButton.LeftButton)
+    assert page.marker.text() == "done" and not page.dirty
+    assert page.importButton.isEnabled()
+    # Nothing edited: closing saves nothing and closes at once.
+    dialog.reject()
+    assert not dialog.isVisible() and source.show(db, SYSTEM_CLI).marker == "done"
+
+
 def test_credentials_are_never_shown_once_saved(qtbot: QtBot, db: Database, seed: Seed) -> None:
     source.set_folder(db, SYSTEM_CLI, "smb://crm:hemmelig-kode@fileserver/export", "kpidesk")
     page = open_page(qtbot, db, seed.admin)
@@ -228,7 +280,7 @@ def test_switching_back_to_none_keeps_the_folder(
     assert page.mapping.currentData() == "suitecrm" and page.marker.text() == "done"
     page.kind.setCurrentIndex(page.kind.findData("none"))
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        page.save()
+        page.save_now()
     assert source.show(db, SYSTEM_CLI).kind == "none"
     assert not page.importButton.isEnabled()
     page.kind.setCurrentIndex(page.kind.findData("folder"))
@@ -280,7 +332,7 @@ def test_an_sql_source_with_its_password_typed_apart(
         page.password.textEdited.emit(crm_mariadb.password)
         page.timeout.setValue(30)
         with qtbot.waitSignal(page.loaded, timeout=WAIT):
-            page.save()
+            page.save_now()
         shown = source.show(db, SYSTEM_CLI)
         assert (shown.kind, shown.mapping, shown.timeout_seconds, shown.password) == (
             "sql", "suitecrm-sql", 30, "database",
@@ -305,7 +357,7 @@ def test_an_sql_source_with_its_password_typed_apart(
         page.password.setText("forkert")
         page.password.textEdited.emit("forkert")
         with qtbot.waitSignal(page.loaded, timeout=WAIT):
-            page.save()
+            page.save_now()
         with qtbot.waitSignal(page.imported, timeout=WAIT) as done:
             page.import_now()
         assert done.args[0].status == "failed"

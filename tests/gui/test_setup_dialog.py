@@ -111,7 +111,7 @@ def test_new_rule_refused_while_invalid_then_saved_and_audited(
     editor.profilesList.item(0).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         editor.okButton.click()
-    assert [r.name for r in page.model.items()] == ["Møder i kalenderen"]
+    assert [r.name for r in page.model.rows()] == ["Møder i kalenderen"]
     assert page.selected() is not None and page.selected().name == "Møder i kalenderen"
     with db.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "rule")).one()
@@ -127,7 +127,7 @@ def test_duplicate_and_delete_with_confirmation(qtbot: QtBot, db: Database, seed
     page.select("Planlagte salgsmøder")
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.duplicateButton.click()
-    assert [r.name for r in page.model.items()] == [
+    assert [r.name for r in page.model.rows()] == [
         "Planlagte salgsmøder", "Planlagte salgsmøder (kopi)",
     ]  # fmt: skip
     assert page.selected() is not None and page.selected().name.endswith("(kopi)")
@@ -145,7 +145,7 @@ def test_duplicate_and_delete_with_confirmation(qtbot: QtBot, db: Database, seed
     answer_confirmation(True)
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.deleteButton.click()
-    assert [r.name for r in page.model.items()] == ["Planlagte salgsmøder"]
+    assert [r.name for r in page.model.rows()] == ["Planlagte salgsmøder"]
     with db.session() as session:
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.entity == "rule").order_by(AuditEntry.id)
@@ -164,7 +164,7 @@ def test_profile_delete_refused_while_used_and_created_profile_deleted(
         page.deleteButton.click()
     assert page.message.isVisible()
     assert "anna" in page.message.text() and "bo" in page.message.text()
-    assert "Salg" in [p.name for p in page.model.items()]
+    assert "Salg" in [p.name for p in page.model.rows()]
 
     page.table.clearSelection()
     page.nameEdit.setText("Ledelse")
@@ -178,7 +178,7 @@ def test_profile_delete_refused_while_used_and_created_profile_deleted(
     answer_confirmation(True)
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.deleteButton.click()
-    assert [p.name for p in page.model.items()] == ["Salg", "Support"]
+    assert [p.name for p in page.model.rows()] == ["Salg", "Support"]
 
 
 def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, seed: Seed) -> None:
@@ -186,7 +186,7 @@ def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, s
     page = dialog.usersPage
     dialog.tabs.setCurrentWidget(page)
     page.filter.setCurrentIndex(page.filter.findData(seed.support))
-    assert [u.login for u in page.model.items()] == ["carl"]
+    assert [u.login for u in page.model.rows()] == ["carl"]
     index = page.model.index(0, UsersModel.COL_PROFILE)
     page.table.setCurrentIndex(index)
     page.table.edit(index)
@@ -201,7 +201,7 @@ def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, s
         assert entry.details == {"old": "Support", "new": "Salg"}
     assert page.model.rowCount() == 0  # carl left the Support filter
     page.filter.setCurrentIndex(page.filter.findData(seed.salg))
-    assert [u.login for u in page.model.items()] == ["anna", "bo", "carl"]
+    assert [u.login for u in page.model.rows()] == ["anna", "bo", "carl"]
 
 
 @pytest.mark.parametrize(("count", "level"), [(3, "green"), (10, "amber"), (20, "red")])
@@ -309,7 +309,7 @@ def test_keyboard_enter_creates_and_edits_escape_closes(
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         qtbot.keyClick(page.nameEdit, Qt.Key.Key_Return)
     assert dialog.isVisible()
-    assert "Ledelse" in [p.name for p in page.model.items()]
+    assert "Ledelse" in [p.name for p in page.model.rows()]
 
     rules = dialog.rulesPage
     dialog.tabs.setCurrentWidget(rules)
@@ -335,7 +335,7 @@ def test_admin_sets_a_password_twice_typed(qtbot: QtBot, db: Database, seed: See
     dialog = open_setup(qtbot, db, seed)
     page = dialog.usersPage
     dialog.tabs.setCurrentWidget(page)
-    row = [u.login for u in page.model.items()].index("bo")
+    row = [u.login for u in page.model.rows()].index("bo")
     page.table.setCurrentIndex(page.model.index(row, 0))
 
     def type_into_dialogs(*passwords: str) -> None:

@@ -83,7 +83,7 @@ def test_kpi_setup_fits_the_small_screen_and_shows_whole_rule_names(
     qtbot.waitExposed(dialog)
     page = dialog.rulesPage
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=WAIT)
-    names = [rule.name for rule in page.model.items()]
+    names = [rule.name for rule in page.model.rows()]
     longest = max(demo_rule_names(), key=len)
     assert longest in names
     dialog.tabs.setCurrentWidget(page)

@@ -7,33 +7,22 @@ Each kind of source is a row of `KINDS`, so a new kind is a few lines here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor, QGuiApplication
 
 from kpidesk.gui import formatting
 from kpidesk.gui.context import AppContext
+from kpidesk.gui.loader import failure_of, first_line
+from kpidesk.gui.table_model import Column, TableModel
 from kpidesk.services import source
+from kpidesk.services.caller import AccountChanged
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 IMPORTS_SHOWN = 20
 DEFAULT_SETTLE = 60
 DEFAULT_TIMEOUT = 300
-
-
-def _first_line(text: str) -> str:
-    text = text.strip()
-    return text.splitlines()[0] if text else ""
-
-
-def problems_of(exc: BaseException) -> list[str]:
-    """One line per problem: `SourceError.problems`, else the exception's first line."""
-    problems = getattr(exc, "problems", None)
-    if problems:
-        return [str(problem) for problem in problems]
-    return [_first_line(str(exc)) or type(exc).__name__]
 
 
 @dataclass(frozen=True)
@@ -81,81 +70,62 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def load_source(ctx: AppContext) -> tuple[Any, list[Any], dict[str, list[str]]]:
-    """The source (credentials masked), its recent imports and each kind's mapping presets."""
+@dataclass(frozen=True)
+class SourceState:
+    """The stored source (credentials masked), its recent imports and each kind's mapping
+    presets, as the dialog's snapshot holds them; `error` if they could not be read."""
+
+    view: source.SourceView | None = None
+    imports: tuple[Any, ...] = ()
+    presets: dict[str, list[str]] = field(default_factory=dict)
+    error: str = ""
+
+
+def load_source(ctx: AppContext) -> SourceState:
+    """Read off the GUI thread with the rest of the setup; a source that cannot be read says
+    why on its own page and leaves the other pages working."""
     desk = ctx.desk
-    view = desk.source.show()
-    imports = desk.source.recent_imports(IMPORTS_SHOWN)
+    try:
+        view = desk.source.show()
+        imports = desk.source.recent_imports(IMPORTS_SHOWN)
+    except AccountChanged:
+        raise  # every window must hear of it
+    except Exception as exc:  # noqa: BLE001 - said on the page, in one line
+        return SourceState(error=failure_of(exc).text)
     presets = {kind.key: source.mapping_presets(kind.key) for kind in KINDS if kind.fields}
-    return view, imports, presets
+    return SourceState(view, tuple(imports), presets)
 
 
-class ImportsModel(QAbstractTableModel):
+class ImportsModel(TableModel[Any]):
     """The recent imports: when, how it went, rows per file, the first error."""
 
     COL_TIME = 0
     COL_STATUS = 1
     COL_ROWS = 2
     COL_ERROR = 3
-    COLUMNS = 4
 
     def __init__(self, language: str = "da", parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Any] = []
-        self._locale = formatting.locale_for(language)
+        self._locale = locale = formatting.locale_for(language)
 
-    def headers(self) -> list[str]:
-        return [self.tr("Time"), self.tr("Status"), self.tr("Rows per file"), self.tr("Error")]
+        def status_colour(item: Any) -> QColor:
+            level = {"success": "green", "failed": "red"}.get(item.status)
+            return formatting.level_colour(level, QGuiApplication.palette())
+
+        self.set_columns([
+            Column(self.tr("Time"), lambda i: formatting.format_datetime(i.started_at, locale),
+                   sort=lambda i: i.started_at, tooltip=lambda i: i.source),
+            Column(self.tr("Status"), lambda i: self.status_text(i.status),
+                   foreground=status_colour),
+            Column(self.tr("Rows per file"), lambda i: self.rows_text(i.rows),
+                   tooltip=lambda i: "\n".join(f"{name}: {count}"
+                                                for name, count in i.rows.items()) or None),
+            Column(self.tr("Error"), lambda i: first_line(i.error or ""),
+                   tooltip=lambda i: i.error or None),
+        ])  # fmt: skip
 
     def status_text(self, status: str) -> str:
         return {"success": self.tr("Imported"), "failed": self.tr("Failed")}.get(status, status)
 
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < self.COLUMNS:
-                return self.headers()[section]
-        return None
-
     def rows_text(self, rows: dict[str, int]) -> str:
         return ", ".join(f"{name} {self._locale.toString(count)}" for name, count in rows.items())
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.COL_TIME:
-                return formatting.format_datetime(item.started_at, self._locale)
-            if column == self.COL_STATUS:
-                return self.status_text(item.status)
-            if column == self.COL_ROWS:
-                return self.rows_text(item.rows)
-            return _first_line(item.error or "")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == self.COL_ERROR and item.error:
-                return item.error
-            if column == self.COL_ROWS and item.rows:
-                return "\n".join(f"{name}: {count}" for name, count in item.rows.items())
-            if column == self.COL_TIME:
-                return item.source
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
-            level = {"success": "green", "failed": "red"}.get(item.status)
-            return formatting.level_colour(level, QGuiApplication.palette())
-        return None

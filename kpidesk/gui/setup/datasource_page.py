@@ -1,10 +1,14 @@
 """ "Datakilde": where the nightly run gets fresh CRM data, on a tab of KPI opsætning.
 
 Administrators only (the dialog adds the tab for them; the services check it again). The page
-follows the setup pages' three verbs: `load()` reads the source and its recent imports off the
-GUI thread, `check()` finds what is missing before anything is sent, `save()` stores it through
-the services, whose `SourceError` lines are shown one per line. "Importér nu" runs the nightly
-run's import step (`services.source.sync`) on a worker thread with progress.
+follows the setup pages' three verbs (`page.SetupPage`), the dialog owning the state: `load()`
+shows the source and its recent imports from the dialog's snapshot (the form is refilled only
+while it holds no edits), `check()` finds what is missing in an edited form before anything is
+sent, `save()` stores it through the dialog's one way of saving a change; the services'
+`SourceError` lines are shown one per line. "Save" and Ctrl+S check and save at once, "Undo
+changes" shows the stored source again, and closing the dialog checks and saves an edited form
+like any page's. "Importér nu" runs the nightly run's import step (`services.source.sync`) on
+a worker thread with progress.
 
 Each kind of source is a row of `datasource_form.KINDS` with the fields it shows and how it is
 saved, so a new kind is a few lines there.
@@ -14,15 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,8 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.gui import formatting
-from kpidesk.gui.context import AppContext
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.setup.datasource_form import (
     DEFAULT_SETTLE,
     DEFAULT_TIMEOUT,
@@ -51,12 +47,11 @@ from kpidesk.gui.setup.datasource_form import (
     ImportsModel,
     Kind,
     SourceForm,
-    load_source,
-    problems_of,
+    SourceState,
 )
+from kpidesk.gui.setup.page import PageMessage, SetupHost, SetupState
 from kpidesk.services import source
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 ERRORS_SHOWN = 8  # error lines under the form; the rest are counted
 FILE_CHOICE = "\x00file"  # the mapping combo's "File…" entry
 
@@ -71,20 +66,20 @@ class DataSourcePage(QWidget):
     """The data source's form, "Importér nu" and the recent imports."""
 
     loaded = Signal()  # the source and its imports are shown
-    saved = Signal()  # a save finished (successfully or not)
+    saved = Signal()  # a save finished (successfully or not), or the check refused it
     imported = Signal(object)  # "Importér nu" finished: the SyncResult, or None if it raised
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, host: SetupHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dataSourcePage")
-        self.ctx = ctx
-        self.locale = formatting.locale_for(ctx.language)
-        self.view: Any = None
-        self.loading = False
-        self.busy = False  # saving or importing
-        self.dirty = False
+        self.host = host
+        self.ctx = host.ctx
+        self.locale = formatting.locale_for(self.ctx.language)
+        self.state = SetupState()
+        self.shown: SourceState | None = None  # what the form and the table show
+        self.importer = Loader(self)
+        self.dirty = False  # the form holds edits not saved yet
         self._filling = False
-        self._loaded_once = False
 
         # -- the form -----------------------------------------------------------------------
         self.kind = QComboBox(self)
@@ -162,15 +157,12 @@ class DataSourcePage(QWidget):
         self.errors.setTextFormat(Qt.TextFormat.PlainText)
         self.errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.errors.setVisible(False)
-        self.message = QLabel(self)
-        self.message.setObjectName("sourceMessage")
-        self.message.setWordWrap(True)
+        self.message = PageMessage("sourceMessage", self)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setVisible(False)
 
         self.saveButton = QPushButton(self.tr("&Save"), self)
         self.saveButton.setObjectName("sourceSave")
-        self.saveButton.clicked.connect(self.save)
+        self.saveButton.clicked.connect(self.save_now)
         self.revertButton = QPushButton(self.tr("Undo chan&ges"), self)
         self.revertButton.setObjectName("sourceRevert")
         self.revertButton.clicked.connect(self.revert)
@@ -196,7 +188,7 @@ class DataSourcePage(QWidget):
         box_layout.addLayout(buttons)
 
         # -- recent imports -----------------------------------------------------------------
-        self.model = ImportsModel(ctx.language, self)
+        self.model = ImportsModel(self.ctx.language, self)
         self.table = QTableView(self)
         self.table.setObjectName("importsTable")
         self.table.setModel(self.model)
@@ -239,46 +231,87 @@ class DataSourcePage(QWidget):
         for spin in (self.settle, self.timeout):
             spin.valueChanged.connect(self._changed)
         self.mapping.currentIndexChanged.connect(self._changed)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_now)
         self._fill_mappings("folder", source.BUILTIN_MAPPING)
         self._show_kind("none")
         self._update_buttons()
 
-    # --- loading ---------------------------------------------------------------------------
+    # --- the page protocol: load, check, save ---------------------------------------------
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
-        """The first time the tab is shown it reads the source (the dialog opens without it)."""
-        super().showEvent(event)
-        if not self._loaded_once:
-            self._loaded_once = True
-            self.load()
+    @property
+    def view(self) -> source.SourceView | None:
+        """The stored source as last read (credentials masked)."""
+        return self.shown.view if self.shown is not None else None
+
+    def load(self, state: SetupState) -> None:
+        """Show the dialog's state: a newly read source refills the form unless it holds edits
+        (they are kept; "Undo changes" shows the stored source), and the imports always."""
+        self.state = state
+        snapshot = state.snapshot
+        if snapshot is not None and snapshot.source is not None:
+            if snapshot.source is not self.shown:
+                self.shown = snapshot.source
+                self._show_source(snapshot.source, keep_edits=True)
+                self.loaded.emit()
+        self._update_buttons()
+
+    def check(self) -> bool:
+        """An edited form must be complete before it is saved (closing the dialog waits)."""
+        if not self.dirty:
+            return True
+        problems = self.problems()
+        self._set_errors(problems)
+        return not problems
+
+    def save(self) -> None:
+        """Store the edited form through the dialog, off the GUI thread."""
+        if not self.dirty or self._busy():
+            return
+        form, kind, ctx = self.values(), self.current_kind(), self.ctx
+        self._set_errors([])
+        # The job holds the context and the form only, never the page: a widget whose last
+        # reference a worker thread dropped would be destroyed on that thread.
+        self.host.change(lambda: kind.save(ctx, form), self.message, self._saved,
+                         self._save_failed)  # fmt: skip
 
     @Slot()
-    def load(self) -> None:
-        """Read the stored source and the recent imports off the GUI thread."""
-        if self.loading:
+    def save_now(self) -> None:
+        """ "Save" and Ctrl+S: check, then save."""
+        if self._busy():
             return
-        self._loaded_once = True
-        self.loading = True
-        self._update_buttons()
-        self.importsStatus.setText(self.tr("Loading…"))
-        # The job holds the context only, never the page: a widget whose last reference a
-        # worker thread dropped would be destroyed on that thread.
-        ctx = self.ctx
-        run_in_background(self, lambda: load_source(ctx), self._loaded, self._load_failed)
+        if not self.check():
+            self.saved.emit()
+            return
+        self.save()
 
-    def _loaded(self, result: tuple[Any, list[Any], dict[str, list[str]]]) -> None:
-        self.loading = False
-        view, imports, presets = result
-        self.view = view
-        self.presets = presets
+    @Slot()
+    def revert(self) -> None:
+        """Back to what is stored (the form's changes and messages dropped)."""
+        self._set_errors([])
+        self.message.info("")
+        self.dirty = False
+        if self.shown is not None:
+            self._show_source(self.shown, keep_edits=False)
+        self._update_buttons()
+
+    def _show_source(self, shown: SourceState, *, keep_edits: bool) -> None:
+        if shown.error:
+            self._set_errors([self.tr("Could not read the data source: %1").replace(
+                "%1", shown.error)])  # fmt: skip
+            self.importsStatus.setText("")
+            return
+        self.presets = shown.presets or self.presets
+        self.set_imports(list(shown.imports))
+        view = shown.view
+        if view is None or (keep_edits and self.dirty):
+            return
         self._filling = True
         try:
             index = self.kind.findData(view.kind)
             self.kind.setCurrentIndex(max(index, 0))
             self.path.setText(view.path if view.kind == "folder" else self.path.text())
             self.url.setText(view.path if view.kind == "sql" else "")
-            self._fill_mappings(view.kind if view.kind in presets else "folder", view.mapping)
+            self._fill_mappings(view.kind if view.kind in self.presets else "folder", view.mapping)
             self.marker.setText(view.marker)
             self.settle.setValue(view.settle_seconds)
             self.timeout.setValue(view.timeout_seconds)
@@ -288,24 +321,6 @@ class DataSourcePage(QWidget):
         finally:
             self._filling = False
         self.dirty = False
-        self.set_imports(imports)
-        self._update_buttons()
-        self.loaded.emit()
-
-    @Slot()
-    def revert(self) -> None:
-        """Back to what is stored (the form's changes and messages dropped)."""
-        self._set_errors([])
-        self._say("")
-        self.load()
-
-    def _load_failed(self, exc: BaseException) -> None:
-        self.loading = False
-        self.importsStatus.setText("")
-        self._set_errors([self.tr("Could not read the data source: %1").replace(
-            "%1", problems_of(exc)[0])])  # fmt: skip
-        self._update_buttons()
-        self.loaded.emit()
 
     def set_imports(self, imports: list[Any]) -> None:
         self.model.set_rows(imports)
@@ -422,7 +437,7 @@ class DataSourcePage(QWidget):
             timeout_seconds=self.timeout.value(),
         )
 
-    def check(self) -> list[str]:
+    def problems(self) -> list[str]:
         """What is missing or wrong in the form, one line each (the services check it again)."""
         form = self.values()
         problems = []
@@ -440,34 +455,16 @@ class DataSourcePage(QWidget):
             )
         return problems
 
-    @Slot()
-    def save(self) -> None:
-        """Store the form through the services, off the GUI thread."""
-        if self.busy or self.loading:
-            return
-        problems = self.check()
-        self._set_errors(problems)
-        if problems:
-            self.saved.emit()
-            return
-        form, kind, ctx = self.values(), self.current_kind(), self.ctx
-        self.busy = True
-        self._update_buttons()
-        self._say(self.tr("Saving…"))
-        run_in_background(self, lambda: kind.save(ctx, form), self._saved, self._save_failed)
-
-    def _saved(self, warnings: list[str]) -> None:
-        self.busy = False
-        self._say(self.tr("Saved.") + "".join(f"\n{line}" for line in warnings or []))
+    def _saved(self, warnings: list[str]) -> str:
+        """What the message says once stored; the dialog then reads the setup again."""
         self.dirty = False
         self._update_buttons()
-        self.load()
-        self.saved.emit()
+        QTimer.singleShot(0, self, self.saved.emit)  # after the dialog has said so
+        return self.tr("Saved.") + "".join(f"\n{line}" for line in warnings or [])
 
-    def _save_failed(self, exc: BaseException) -> None:
-        self.busy = False
-        self._say("")
-        self._set_errors(problems_of(exc), self.tr("Not saved:"))
+    def _save_failed(self, failure: Failure) -> None:
+        self.message.info("")
+        self._set_errors(list(failure.lines), self.tr("Not saved:"))
         self._update_buttons()
         self.saved.emit()
 
@@ -476,12 +473,10 @@ class DataSourcePage(QWidget):
     @Slot()
     def import_now(self) -> None:
         """The nightly run's import step now, on a worker thread, with progress."""
-        if self.busy or self.dirty or self.loading:
+        if self._busy() or self.dirty:
             return
-        self.busy = True
-        self._update_buttons()
         self._set_errors([])
-        self._say(self.tr("Importing from the data source…"))
+        self.message.info(self.tr("Importing from the data source…"))
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Waiting for a complete export…"))
         self.progress.setVisible(True)
@@ -492,7 +487,8 @@ class DataSourcePage(QWidget):
         def work() -> source.SyncResult:
             return desk.source.sync(progress=relay.progress.emit)
 
-        run_in_background(self, work, self._imported, self._import_failed)
+        self.importer.run(work, self._imported, self._import_failed)
+        self._update_buttons()
 
     @Slot(str, int, int)
     def _progress(self, stage: str, done: int, total: int) -> None:
@@ -509,34 +505,29 @@ class DataSourcePage(QWidget):
         status = getattr(result, "status", "")
         message = getattr(result, "message", "")
         if status == "imported":
-            self._say(self.tr("Imported: %1").replace("%1", message))
+            self.message.info(self.tr("Imported: %1").replace("%1", message))
         elif status == "nothing_new":
-            self._say(self.tr("Nothing new to import: %1").replace("%1", message))
+            self.message.info(self.tr("Nothing new to import: %1").replace("%1", message))
         elif status == "no_source":
-            self._say(self.tr("No data source is set up: choose a kind and save first."))
+            self.message.info(self.tr("No data source is set up: choose a kind and save first."))
         else:
             errors = list(getattr(result, "errors", []) or [message])
             self._set_errors(errors, self.tr("The import failed; nothing was changed:"))
-            self._say("")
+            self.message.info("")
         self.imported.emit(result)
-        self.load()
+        self.host.reload()  # the new import in the table
 
-    def _import_failed(self, exc: BaseException) -> None:
+    def _import_failed(self, failure: Failure) -> None:
         self._finish_import()
-        self._set_errors(problems_of(exc), self.tr("The import failed; nothing was changed:"))
+        self._set_errors(list(failure.lines), self.tr("The import failed; nothing was changed:"))
         self.imported.emit(None)
-        self.load()
+        self.host.reload()
 
     def _finish_import(self) -> None:
-        self.busy = False
         self.progress.setVisible(False)
         self._update_buttons()
 
     # --- messages and buttons ---------------------------------------------------------------
-
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     def _set_errors(self, lines: list[str], title: str = "") -> None:
         """Errors one per line (the first ERRORS_SHOWN; the rest counted), in red."""
@@ -550,8 +541,12 @@ class DataSourcePage(QWidget):
         self.errors.setText("\n".join(shown))
         self.errors.setVisible(bool(shown))
 
+    def _busy(self) -> bool:
+        """Saving (the dialog, one change at a time) or importing."""
+        return self.state.saving or self.importer.busy
+
     def _update_buttons(self) -> None:
-        idle = not self.busy and not self.loading
+        idle = not self._busy() and self.shown is not None
         self.saveButton.setEnabled(idle and self.dirty)
         self.revertButton.setEnabled(idle and self.dirty)
         configured = self.view is not None and self.view.kind != "none"
@@ -560,4 +555,4 @@ class DataSourcePage(QWidget):
             self.tr("Save the changes first") if self.dirty
             else "" if configured else self.tr("No data source is set up")
         )  # fmt: skip
-        self.browse.setEnabled(not self.busy)
+        self.browse.setEnabled(not self._busy())

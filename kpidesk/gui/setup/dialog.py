@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import locale_for
 from kpidesk.gui.geometry import open_at_size
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.setup.datasource_page import DataSourcePage
 from kpidesk.gui.setup.page import (
     PageMessage,
     SetupPage,
     SetupSnapshot,
     SetupState,
-    first_line,
     load_snapshot,
 )
 from kpidesk.gui.setup.profiles_page import ProfilesPage
@@ -67,9 +68,10 @@ class KpiSetupDialog(QDialog):
         self.language = ctx.language
         self.locale = locale_for(ctx.language)
         self.state = SetupState()
-        self.loading = False
-        self._reload_again = False
+        self.loader = Loader(self)  # the snapshot
+        self.saver = Loader(self)  # one change at a time
         self.editor: QDialog | None = None
+        self._close_when_saved = False  # closing waits for a page's save
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("setupTabs")
@@ -83,12 +85,11 @@ class KpiSetupDialog(QDialog):
         self.runLog = self._run_log()
         if self.runLog is not None:
             self.tabs.addTab(self.runLog, self.tr("Ru&ns"))
-        # Datakilde has a form of its own (Save / Revert): it loads, checks and saves itself.
-        self.dataSourcePage: QWidget | None = None
+        # Datakilde holds a form: closing the dialog checks and saves it like any page.
+        self.dataSourcePage: DataSourcePage | None = None
         if ctx.caller.is_admin:  # the data source is for administrators only
-            from kpidesk.gui.setup.datasource_page import DataSourcePage
-
-            self.dataSourcePage = DataSourcePage(ctx, self)
+            self.dataSourcePage = DataSourcePage(self, self)
+            self.pages.append(self.dataSourcePage)
             self.tabs.addTab(self.dataSourcePage, self.tr("&Data source"))
         self.tabs.setCurrentWidget(self.rulesPage)
 
@@ -138,22 +139,17 @@ class KpiSetupDialog(QDialog):
 
     # --- loading ---------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        return self.loader.busy
+
     @Slot()
     def reload(self) -> None:
-        """Read the setup again, off the GUI thread; one reload at a time."""
-        if self.loading:
-            self._reload_again = True
-            return
-        self.loading = True
+        """Read the setup again, off the GUI thread; an older answer still under way is dropped."""
         ctx = self.ctx  # the job must not hold the dialog (it would die on the worker thread)
-        run_in_background(self, lambda: load_snapshot(ctx), self._loaded, self._load_failed)
+        self.loader.run(lambda: load_snapshot(ctx), self._loaded, self._load_failed)
 
     def _loaded(self, snapshot: SetupSnapshot) -> None:
-        self.loading = False
-        if self._reload_again:
-            self._reload_again = False
-            self.reload()
-            return
         self._set_state(snapshot=snapshot)
         active = sum(1 for rule in snapshot.rules if rule.active)
         self.status.setText(
@@ -165,15 +161,17 @@ class KpiSetupDialog(QDialog):
         )
         self.loaded.emit()
 
-    def _load_failed(self, exc: BaseException) -> None:
-        self.loading = False
-        self._reload_again = False
-        self.status.setText(self.tr("Could not load the setup: %1").replace("%1", first_line(exc)))
+    def _load_failed(self, failure: Failure) -> None:
+        self.status.setText(self.tr("Could not load the setup: %1").replace("%1", failure.text))
 
     # --- what pages ask for (SetupHost) ----------------------------------------------------
 
     def change(
-        self, action: Callable[[], Any], message: PageMessage, success: Callable[[Any], str]
+        self,
+        action: Callable[[], Any],
+        message: PageMessage,
+        success: Callable[[Any], str],
+        failed: Callable[[Failure], None] | None = None,
     ) -> None:
         """Save one change off-thread, then say so, reload and tell the other windows."""
         if self.state.saving:
@@ -186,13 +184,19 @@ class KpiSetupDialog(QDialog):
             message.info(success(result))
             self.changed.emit()
             self.ctx.events.setupChanged.emit()
+            if self._close_when_saved:
+                self.reject()
 
-        def failed(exc: BaseException) -> None:
+        def refused(failure: Failure) -> None:
+            self._close_when_saved = False  # stays open: the page says why
             self._set_state(saving=False)
-            message.error(first_line(exc))
+            if failed is not None:
+                failed(failure)
+            else:
+                message.error(failure.text)
             self.reload()
 
-        run_in_background(self, action, done, failed)
+        self.saver.run(action, done, refused)
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask before something that cannot be undone; No is the default answer."""
@@ -263,11 +267,22 @@ class KpiSetupDialog(QDialog):
     # --- closing ---------------------------------------------------------------------------
 
     def reject(self) -> None:
-        """Closing commits what a page still holds: every page checks, then every page saves."""
-        if not all(page.check() for page in self.pages):
+        """Closing commits what a page still holds: every page checks, then every page saves;
+        a save under way keeps the dialog open until it is stored (or says why not)."""
+        if self.state.saving:
+            self._close_when_saved = True
             return
         for page in self.pages:
+            if not page.check():
+                if isinstance(page, QWidget):
+                    self.tabs.setCurrentWidget(page)
+                return
+        for page in self.pages:
             page.save()
+        if self.state.saving:
+            self._close_when_saved = True
+            return
+        self._close_when_saved = False
         super().reject()
 
     def open_team_view(self) -> None:

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from kpidesk.domain.templates import TemplateSpec
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import level_colour
-from kpidesk.gui.setup_models import SetupTableModel
+from kpidesk.gui.loader import Failure, failure_of
+from kpidesk.gui.setup.datasource_form import SourceState, load_source
+from kpidesk.gui.table_model import TableModel
 from kpidesk.services.people import ProfileInfo, UserInfo
 from kpidesk.services.setup import RuleInfo
 
@@ -33,6 +35,7 @@ class SetupSnapshot:
     activity_types: list[str]
     specs: list[TemplateSpec]
     currency: str
+    source: SourceState | None = None  # the Datakilde page's (administrators only)
 
 
 def load_snapshot(ctx: AppContext) -> SetupSnapshot:
@@ -44,6 +47,7 @@ def load_snapshot(ctx: AppContext) -> SetupSnapshot:
         activity_types=desk.setup.activity_types(),
         specs=desk.setup.templates(),
         currency=desk.settings.currency(),
+        source=load_source(ctx) if ctx.caller.is_admin else None,
     )
 
 
@@ -89,9 +93,18 @@ class SetupHost(Protocol):
     locale: QLocale
 
     def change(
-        self, action: Callable[[], Any], message: PageMessage, success: Callable[[Any], str]
+        self,
+        action: Callable[[], Any],
+        message: PageMessage,
+        success: Callable[[Any], str],
+        failed: Callable[[Failure], None] | None = None,
     ) -> None:
-        """Save one change off the GUI thread, say so in `message`, reload every page."""
+        """Save one change off the GUI thread, say so in `message` (or let `failed` say why
+        not), reload every page."""
+        ...
+
+    def reload(self) -> None:
+        """Read the setup again (after something a page did that is not a change of it)."""
         ...
 
     def confirm(self, title: str, question: str) -> bool:
@@ -144,7 +157,7 @@ class ImmediatePage(QWidget):
         if not index.isValid() or not table.selectionModel().isRowSelected(index.row()):
             return None
         model = table.model()
-        return model.row_item(index.row()) if isinstance(model, SetupTableModel) else None
+        return model.row_item(index.row()) if isinstance(model, TableModel) else None
 
     def show_snapshot(self, snapshot: SetupSnapshot) -> None:
         raise NotImplementedError
@@ -154,8 +167,8 @@ class ImmediatePage(QWidget):
 
 
 def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    """An exception in one line, as every background failure is said (`loader.failure_of`)."""
+    return failure_of(exc).text
 
 
 def html_text(text: str) -> str:

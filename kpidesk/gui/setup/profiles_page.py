@@ -98,7 +98,7 @@ class ProfilesPage(ImmediatePage):
         return item if isinstance(item, ProfileInfo) else None
 
     def select(self, name: str) -> None:
-        for row, profile in enumerate(self.model.items()):
+        for row, profile in enumerate(self.model.rows()):
             if profile.name == name:
                 self.table.selectRow(row)
                 return

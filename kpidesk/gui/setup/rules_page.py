@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kpidesk.domain.templates import ParamError, describe
 from kpidesk.gui.formatting import format_date, format_value, level_colour
-from kpidesk.gui.runner import run_in_background
+from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.setup.page import (
     ImmediatePage,
     PageMessage,
@@ -149,7 +149,7 @@ class RulesPage(ImmediatePage):
         super().__init__(host, parent)
         self.setObjectName("rulesPage")
         self._select_after_load: int | None = None
-        self._preview_generation = 0
+        self.previewLoader = Loader(self)
         self.model = RulesModel({}, host.locale, host.ctx.language, parent=self)
         self.table = setup_table(self, "rulesTable")
         self.table.setModel(self.model)
@@ -252,7 +252,7 @@ class RulesPage(ImmediatePage):
         return item if isinstance(item, RuleInfo) else None
 
     def select(self, name: str) -> None:
-        for row, rule in enumerate(self.model.items()):
+        for row, rule in enumerate(self.model.rows()):
             if rule.name == name:
                 self.table.selectRow(row)
                 self.table.setCurrentIndex(self.model.index(row, 0))
@@ -267,9 +267,8 @@ class RulesPage(ImmediatePage):
 
     def load_preview(self, rule: RuleInfo) -> None:
         """What the rule gives today per user, computed by the engine off the GUI thread."""
-        self._preview_generation += 1
-        generation = self._preview_generation
         if not rule.profile_ids:
+            self.previewLoader.cancel()  # an earlier rule's preview must not arrive now
             self.detail.previewStatus.setText(self.tr("No profile: the rule applies to nobody."))
             return
         self.detail.previewStatus.setText(self.tr("Calculating the preview…"))
@@ -278,8 +277,6 @@ class RulesPage(ImmediatePage):
         unit = spec.unit if spec is not None else "count"
 
         def done(rows: list[PreviewRow]) -> None:
-            if generation != self._preview_generation:
-                return
             self.detail.previewModel.set_preview(rows, unit)
             if rows:
                 text = (
@@ -291,14 +288,10 @@ class RulesPage(ImmediatePage):
             else:
                 self.detail.previewStatus.setText(self.tr("No active users in these profiles."))
 
-        def failed(exc: BaseException) -> None:
-            if generation == self._preview_generation:
-                self.detail.previewStatus.setText(
-                    self.tr("No preview: %1").replace("%1", first_line(exc))
-                )
+        def failed(failure: Failure) -> None:
+            self.detail.previewStatus.setText(self.tr("No preview: %1").replace("%1", failure.text))
 
-        run_in_background(
-            self,
+        self.previewLoader.run(
             lambda: desk.setup.preview(rule.template, rule.params, rule.target,
                                        list(rule.profile_ids)),
             done, failed,
