@@ -130,9 +130,10 @@ class SetupImportError(Exception):
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SetupImportReport:
-    """What an import changed, for the command line and the log."""
+    """What an import changed, for the command line and the log (its lists are filled while
+    the import runs; the report itself is never reassigned)."""
 
     profiles_created: list[str] = field(default_factory=list)
     rules_created: list[str] = field(default_factory=list)

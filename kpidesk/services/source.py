@@ -46,6 +46,7 @@ __all__ = [
     "set_sql",
     "show",
     "url_with_password",
+    "audit_import",
     "FROM_ENVIRONMENT",
     "sync",
 ]
@@ -339,14 +340,24 @@ def sync(db: Database, caller: Caller, progress: ImportProgress | None = None) -
     """
     caller.require_admin()
     result = _sync(db, progress=progress)
-    if result.status == "imported" and result.report is not None:
-        rows = result.last_good.rows if result.last_good is not None else {}
-        with db.session(write=True) as session:
-            audit.record(session, actor=caller.login, action="import", entity="crm_data",
-                         key=result.source[-200:],
-                         details={"source": "data source", "import_id": result.import_id,
-                                  "mapping": result.report.mapping, "rows": rows})  # fmt: skip
+    audit_import(db, caller, result)
     return result
+
+
+@checked
+def audit_import(db: Database, caller: Caller, result: SyncResult) -> None:
+    """The audit entry of a sync that wrote data itself (`import crm_data <source>`, with the
+    import's id and rows per entity); nothing for one that found nothing new, failed, or took
+    over another process's import. (The nightly run's sync in `scheduler/nightly.py` should call
+    it with `SYSTEM_SCHEDULER`; it does not yet.)"""
+    if result.status != "imported" or result.report is None:
+        return
+    rows = result.last_good.rows if result.last_good is not None else {}
+    with db.session(write=True) as session:
+        audit.record(session, actor=caller.login, action="import", entity="crm_data",
+                     key=result.source[-200:],
+                     details={"source": "data source", "import_id": result.import_id,
+                              "mapping": result.report.mapping, "rows": rows})  # fmt: skip
 
 
 @checked
