@@ -115,51 +115,58 @@ def _dates(args: argparse.Namespace, db: Database) -> list[dt.date]:
     return [desk(db).today()]
 
 
-def _run_one(db: Database, day: dt.date) -> Any:
-    """One date; if a run is in progress elsewhere, say so and wait for it, then recalculate."""
-
-    def waiting() -> None:
-        print(f"kpidesk: a KPI run is in progress elsewhere; waiting for it to finish "
-              f"before calculating {day}…", file=sys.stderr, flush=True)  # fmt: skip
-
-    try:
-        summary = desk(db).runs.recalculate(day, waiting=waiting)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line
-        from kpidesk.cli.main import user_message
-
-        log.info("run for %s failed", day, exc_info=True)
-        message = user_message(exc) or (str(exc).strip() or type(exc).__name__)
-        raise UserError(f"the run for {day} failed: {message}") from exc
-    return summary
-
-
 def cmd_recalc(args: argparse.Namespace) -> int:
+    """The dates as one request to the run controller: queued behind a run in progress
+    (said once on stderr), then every date oldest first under one hold of the run lock."""
+    from kpidesk.services.run_control import RunListener, RunTicket
+
     db = database(args)
     try:
         dates = _dates(args, db)
         started = time.monotonic()
         progress = Progress("recalc", len(dates)) if len(dates) > 1 else None
-        users = rules = results = 0
+        finished: list[Any] = []
+
+        def state(ticket: RunTicket) -> None:
+            if ticket.state == "waiting":
+                print(f"kpidesk: a KPI run is in progress elsewhere; waiting for it to "
+                      f"finish before calculating {_span(dates)}…", file=sys.stderr,
+                      flush=True)  # fmt: skip
+
+        def done(summary: Any) -> None:
+            finished.append(summary)
+            if progress is not None:
+                progress.update(len(finished))
+
+        listener = RunListener(state=state, finished=done)
         try:
-            for done, day in enumerate(dates, start=1):
-                summary = _run_one(db, day)
-                users = max(users, summary.users)
-                rules = max(rules, summary.rules)
-                results += summary.results
-                if progress is not None:
-                    progress.update(done)
-                else:
-                    print(
-                        f"{day}: {summary.users} users, {summary.rules} rules, "
-                        f"{summary.results} results written in {summary.seconds:.2f} s"
-                    )
+            summaries = desk(db).runs.calculate(dates, listener=listener)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the run row holds the error; say it in one line
+            from kpidesk.cli.main import user_message
+
+            day = dates[len(finished)] if len(finished) < len(dates) else dates[-1]
+            log.info("run for %s failed", day, exc_info=True)
+            message = user_message(exc) or (str(exc).strip() or type(exc).__name__)
+            raise UserError(f"the run for {day} failed: {message}") from exc
         finally:
             if progress is not None:
                 progress.finish()
-        if progress is not None:
+        stopped = [s for s in summaries if s.status == "cancelled"]
+        if stopped:
+            raise UserError(f"the run for {stopped[0].run_date} was {stopped[0].reason}")
+        if progress is None:
+            for summary in summaries:
+                print(
+                    f"{summary.run_date}: {summary.users} users, {summary.rules} rules, "
+                    f"{summary.results} results written in {summary.seconds:.2f} s"
+                )
+        else:
             seconds = time.monotonic() - started
+            users = max(s.users for s in summaries)
+            rules = max(s.rules for s in summaries)
+            results = sum(s.results for s in summaries)
             print(
                 f"{dates[0]} – {dates[-1]} ({len(dates)} dates): {users} users, {rules} rules, "
                 f"{results} results written in {seconds:.2f} s"
@@ -167,3 +174,7 @@ def cmd_recalc(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     return ExitCode.OK
+
+
+def _span(dates: list[dt.date]) -> str:
+    return str(dates[0]) if len(dates) == 1 else f"{dates[0]} – {dates[-1]}"

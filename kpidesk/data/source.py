@@ -126,12 +126,16 @@ def _info(row: CrmImport) -> ImportInfo:
 
 
 def last_good_import(db: Database) -> ImportInfo | None:
-    """The newest successful import: the data every KPI run since has used."""
+    """The newest successful import: the data every KPI run since has used.
+
+    Newest by id, the order they were written in: their stamps come from the clocks of
+    whichever process imported (a desktop, the service, the nightly runner's own clock).
+    """
     with db.session() as session:
         row = session.scalars(
             select(CrmImport)
             .where(CrmImport.status == "success")
-            .order_by(CrmImport.started_at.desc(), CrmImport.id.desc())
+            .order_by(CrmImport.id.desc())
             .limit(1)
         ).first()
         return _info(row) if row is not None else None
@@ -234,9 +238,10 @@ def _record(
     written_at: dt.datetime | None,
     rows: dict[str, int] | None = None,
     error: str | None = None,
+    finished: dt.datetime | None = None,
 ) -> int:
     values: dict[str, Any] = {
-        "started_at": started, "finished_at": utcnow(), "status": status,
+        "started_at": started, "finished_at": finished or utcnow(), "status": status,
         "source": source[:1100], "export_at": written_at, "rows": rows or {}, "error": error,
     }  # fmt: skip
     with db.connect(write=True) as conn:
@@ -277,6 +282,7 @@ def sync(
     progress: ImportProgress | None = None,
     now: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> SyncResult:
     """Import the source's newest complete export, all or nothing, and record the attempt.
 
@@ -284,9 +290,9 @@ def sync(
     a desktop's nightly run, the service and "Importér nu" starting together import an export
     once. Whoever waited takes over the attempt recorded meanwhile instead of repeating it.
     Never raises for a fault of the source or the export (the result says what went wrong);
-    only when the database itself fails.
+    only when the database itself fails. `clock` stamps the attempt (the nightly runner's own).
     """
-    waiting_since = utcnow()
+    waiting_since = _utc(clock)
     seen = _newest_import_id(db)
     held = locks.acquire(db, locks.SYNC_LOCK, wait=True)
     assert held is not None  # wait=True waits for the lock
@@ -294,7 +300,17 @@ def sync(
         meanwhile = _attempt_after(db, seen)
         if meanwhile is not None:
             return _taken_over(db, meanwhile, waiting_since)
-        return _sync_unlocked(db, progress=progress, now=now, sleep=sleep)
+        return _sync_unlocked(db, progress=progress, now=now, sleep=sleep, clock=clock)
+
+
+def _utc(clock: Callable[[], dt.datetime]) -> dt.datetime:
+    return clock().astimezone(dt.UTC)
+
+
+def _unreadable(exc: OSError) -> str:
+    """One line for a file or folder of the export this process may not read."""
+    where = exc.filename if exc.filename is not None else "the export"
+    return f"{where}: cannot be read: {exc.strerror or exc}"
 
 
 def _newest_import_id(db: Database) -> int:
@@ -327,11 +343,16 @@ def _sync_unlocked(
     progress: ImportProgress | None = None,
     now: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], dt.datetime] = utcnow,
 ) -> SyncResult:
-    """`sync`'s work, under the sync lock."""
+    """`sync`'s work, under the sync lock.
+
+    A file the process may not read (permissions) is a failed attempt like any fault of the
+    export: recorded in `crm_imports`, never raised.
+    """
     with db.session() as session:
         config = read_config(session)
-    started = utcnow()
+    started = _utc(clock)
     last = last_good_import(db)
     source = config.describe()
     if not config.configured:
@@ -345,7 +366,7 @@ def _sync_unlocked(
         if len(errors) + omitted > ERRORS_KEPT:
             stored += f"\n… {len(errors) + omitted - ERRORS_KEPT} more"
         import_id = _record(db, started=started, status="failed", source=source,
-                            written_at=written_at, error=stored)  # fmt: skip
+                            written_at=written_at, error=stored, finished=_utc(clock))  # fmt: skip
         return SyncResult("failed", source, message, list(errors), import_id, last,
                           attempted_at=started)  # fmt: skip
 
@@ -360,7 +381,7 @@ def _sync_unlocked(
             written_at = None
             return failed(exc.errors, exc.omitted)
         rows = {item.name.removesuffix(".csv"): item.rows for item in report.files}
-        return _imported(db, started, source, written_at, report, rows)
+        return _imported(db, started, source, written_at, report, rows, _utc(clock))
     try:
         mapping = mapping_for(config.mapping)
         export = find_export(config, last.written_at if last else None, now=now, sleep=sleep)
@@ -370,6 +391,8 @@ def _sync_unlocked(
         return failed([str(exc)])
     except ImportFailed as exc:  # the mapping itself
         return failed([f"mapping {config.mapping}: {error}" for error in exc.errors])
+    except OSError as exc:
+        return failed([_unreadable(exc)])
     written_at = export.written_at
     if export.directory != Path(config.path):
         source = f"{source}, export {export.directory.name}"  # one of its dated subfolders
@@ -377,7 +400,9 @@ def _sync_unlocked(
         report = import_crm(db, export.directory, mapping=mapping, progress=progress)
     except ImportFailed as exc:
         return failed(exc.errors, exc.omitted)
-    return _imported(db, started, source, written_at, report)
+    except OSError as exc:  # e.g. PermissionError opening one of its files
+        return failed([_unreadable(exc)])
+    return _imported(db, started, source, written_at, report, None, _utc(clock))
 
 
 def _imported(
@@ -387,10 +412,11 @@ def _imported(
     written_at: dt.datetime,
     report: ImportReport,
     rows: dict[str, int] | None = None,  # sql: rows per entity (all of its queries)
+    finished: dt.datetime | None = None,
 ) -> SyncResult:
     rows = rows_per_file(report) if rows is None else rows
     import_id = _record(db, started=started, status="success", source=source,
-                        written_at=written_at, rows=rows)  # fmt: skip
+                        written_at=written_at, rows=rows, finished=finished)  # fmt: skip
     counted = rows_text(rows)
     info = ImportInfo(import_id, started, "success", source, written_at, rows, None)
     return SyncResult("imported", source, counted, [], import_id, info, report, started)

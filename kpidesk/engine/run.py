@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -50,30 +50,17 @@ from kpidesk.domain.templates import ParamError, validate_params
 from kpidesk.engine.base import KpiTemplate, RuleContext
 from kpidesk.engine.catalogue import UnknownTemplate, get_template
 from kpidesk.engine.runlock import acquire_run_lock
+from kpidesk.engine.summary import RunStopped, RunSummary
 
 log = logging.getLogger("kpidesk.engine")
 
-RunStatus = Literal["success", "failed", "skipped"]
 ProgressCallback = Callable[[int, int], None]
+Clock = Callable[[], dt.datetime]  # the moment, aware; the nightly runner passes its own
 
 INTERRUPTED_ERROR = "the process stopped during the run (it was killed or crashed)"
 REASON_BUSY = "in progress elsewhere"
 REASON_DONE = "already done"
 ERROR_MAX_CHARS = 4000
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What a run did: `skipped` runs wrote nothing and say why in `reason`."""
-
-    run_id: int | None
-    run_date: dt.date
-    status: RunStatus
-    reason: str
-    users: int
-    rules: int
-    results: int
-    seconds: float
 
 
 class RuleLike(Protocol):
@@ -109,19 +96,6 @@ def prepare_rule(rule: RuleLike) -> tuple[KpiTemplate, dict[str, Any]]:
     except (UnknownTemplate, ParamError) as exc:
         raise RuleError(f"rule {rule.id}: {exc}") from exc
     return template, params
-
-
-def compute_rule_values(
-    conn: Connection, rule: RuleLike, run_date: dt.date, tz: ZoneInfo
-) -> dict[int, float | None]:
-    """user_id → value for every active user of the rule's profiles (one statement).
-
-    0 for a count with nothing found; None where the value is undefined.
-    """
-    template, params = prepare_rule(rule)
-    ctx = RuleContext.for_profiles(run_date, tz, params, rule_profile_ids(conn, rule.id))
-    rows = conn.execute(template.values(ctx)).all()
-    return {int(user_id): None if value is None else float(value) for user_id, value in rows}
 
 
 def score_expression(
@@ -184,7 +158,9 @@ def _error_text(exc: BaseException) -> str:
     if isinstance(exc, SystemExit):
         return "interrupted: the process was asked to stop"
     message = str(exc).strip() or type(exc).__name__
-    text = message if isinstance(exc, RuleError) else f"{type(exc).__name__}: {message}"
+    text = (
+        message if isinstance(exc, RuleError | RunStopped) else f"{type(exc).__name__}: {message}"
+    )
     return text[:ERROR_MAX_CHARS]
 
 
@@ -229,6 +205,7 @@ def run_for_date(
     wait: bool = True,
     progress: ProgressCallback | None = None,
     data: RunData | None = None,
+    clock: Clock = utcnow,
 ) -> RunSummary:
     """Compute every active rule for `run_date` and replace that date's results atomically.
 
@@ -246,20 +223,45 @@ def run_for_date(
         log.info("run for %s skipped: another run is in progress", run_date)
         return RunSummary(None, run_date, "skipped", REASON_BUSY, 0, 0, 0, _elapsed(started))
     with lock:
-        run_id = _start_run(db, run_date, trigger, skip_if_done, data)
-        if run_id is None:
-            return RunSummary(None, run_date, "skipped", REASON_DONE, 0, 0, 0, _elapsed(started))
-        try:
-            users, rules, results = _compute_and_write(db, run_date, run_id, progress)
-        except BaseException as exc:
-            _finish_failed(db, run_id, _error_text(exc))
-            raise
+        return run_under_lock(
+            db, run_date, trigger=trigger, skip_if_done=skip_if_done, progress=progress,
+            data=data, clock=clock, started=started,
+        )  # fmt: skip
+
+
+def run_under_lock(
+    db: Database,
+    run_date: dt.date,
+    *,
+    trigger: str = "manual",
+    skip_if_done: bool = False,
+    progress: ProgressCallback | None = None,
+    data: RunData | None = None,
+    clock: Clock = utcnow,
+    started: float | None = None,
+) -> RunSummary:
+    """`run_for_date` for a caller that already holds the run lock (the run controller,
+    which holds it over a whole request: the import and every date of it)."""
+    started = time.monotonic() if started is None else started
+    run_id = _start_run(db, run_date, trigger, skip_if_done, data, _utc(clock))
+    if run_id is None:
+        return RunSummary(None, run_date, "skipped", REASON_DONE, 0, 0, 0, _elapsed(started))
+    try:
+        users, rules, results = _compute_and_write(db, run_date, run_id, progress, clock)
+    except BaseException as exc:
+        _finish_failed(db, run_id, _error_text(exc), _utc(clock))
+        raise
     seconds = _elapsed(started)
     log.info(
         "run %s for %s: %d users, %d rules, %d results in %.2f s",
         run_id, run_date, users, rules, results, seconds,
     )  # fmt: skip
     return RunSummary(run_id, run_date, "success", "", users, rules, results, seconds)
+
+
+def _utc(clock: Clock) -> dt.datetime:
+    """The clock's moment in UTC (a test clock may give local time, never a naive one)."""
+    return clock().astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -273,14 +275,18 @@ class RunData:
 
 
 def _start_run(
-    db: Database, run_date: dt.date, trigger: str, skip_if_done: bool, data: RunData | None = None
+    db: Database,
+    run_date: dt.date,
+    trigger: str,
+    skip_if_done: bool,
+    data: RunData | None,
+    now: dt.datetime,
 ) -> int | None:
     """Under the lock: fail stale runs, then record this run (None: already done).
 
     Nobody else can be running while we hold the installation-wide lock, so every row still
     `running` (of this date or, from an older crash, of any other) belongs to a dead process.
     """
-    now = utcnow()
     with db.connect(write=True) as conn:
         stale = conn.execute(
             update(KpiRun)
@@ -340,10 +346,10 @@ def _run_transaction(db: Database) -> Iterator[Connection]:
 
 
 def _compute_and_write(
-    db: Database, run_date: dt.date, run_id: int, progress: ProgressCallback | None
+    db: Database, run_date: dt.date, run_id: int, progress: ProgressCallback | None, clock: Clock
 ) -> tuple[int, int, int]:
     """The run's one write transaction: replace the date's results with every rule's."""
-    computed_at = utcnow()
+    computed_at = _utc(clock)
     with _run_transaction(db) as conn:
         tz = settings.timezone(conn)
         rules = conn.execute(
@@ -376,7 +382,7 @@ def _compute_and_write(
             .where(KpiRun.id == run_id)
             .values(
                 status="success",
-                finished_at=utcnow(),
+                finished_at=_utc(clock),
                 users_count=users,
                 rules_count=len(rules),
                 results_count=results,
@@ -386,14 +392,14 @@ def _compute_and_write(
     return users, len(rules), results
 
 
-def _finish_failed(db: Database, run_id: int, error: str) -> None:
+def _finish_failed(db: Database, run_id: int, error: str, now: dt.datetime) -> None:
     """Record the failure in its own short transaction (the run's own has rolled back)."""
     try:
         with db.connect(write=True) as conn:
             conn.execute(
                 update(KpiRun)
                 .where(KpiRun.id == run_id)
-                .values(status="failed", finished_at=utcnow(), error=error)
+                .values(status="failed", finished_at=now, error=error)
             )
     except Exception as exc:  # noqa: BLE001 - the original error matters more; the next run
         # under the lock marks the row failed anyway.

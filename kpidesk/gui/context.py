@@ -18,9 +18,12 @@ class AppEvents(QObject):
     setupChanged: the KPI setup (profiles, users' profiles, rules) changed; e.g. "Mine KPI"
     re-checks its visibility. runStarted(date) / runProgress(done, total) / runFinished(summary):
     a KPI calculation (nightly, catch-up or "Beregn nu"); windows showing results refresh.
+    runWaiting(state): a calculation of this app waits its turn, "queued" behind another of
+    this app, "waiting" for one of another desktop or the server.
     """
 
     setupChanged = Signal()
+    runWaiting = Signal(str)
     runStarted = Signal(object)
     runProgress = Signal(int, int)
     runFinished = Signal(object)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.accountLoader = Loader(self)
         self.myKpiLoader = Loader(self)
         self.statusLoader = Loader(self)
+        self.stopLoader = Loader(self)  # "Stop calculation"
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("crmTabs")
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
 
         events = ctx.events
         events.setupChanged.connect(self.refresh_my_kpi)
+        events.runWaiting.connect(self._run_waiting)
         events.runStarted.connect(self._run_started)
         events.runProgress.connect(self._run_progress)
         events.runFinished.connect(self._run_finished)
@@ -139,6 +142,16 @@ class MainWindow(QMainWindow):
         self.my_kpi_action.setToolTip(self.tr("Today's KPIs: values, scores, forecast (Ctrl+M)"))
         self.my_kpi_action.triggered.connect(self.open_my_kpi)
         self.my_kpi_action.setVisible(False)  # until has_rules says so
+
+        # Stops the calculation this desktop runs or waits for ("Beregn nu", the night).
+        self.stop_run_action = QAction(self.tr("&Stop calculation…"), self)
+        self.stop_run_action.setObjectName("stopRunAction")
+        self.stop_run_action.setToolTip(
+            self.tr("Stop the KPI calculation; the figures stay as they were")
+        )
+        self.stop_run_action.triggered.connect(self.stop_run)
+        self.stop_run_action.setVisible(self.ctx.caller.is_admin)
+        self.stop_run_action.setEnabled(False)
 
         self.refresh_action = QAction(self.tr("&Refresh"), self)
         self.refresh_action.setObjectName("refreshAction")
@@ -210,6 +223,8 @@ class MainWindow(QMainWindow):
         kpi = menu.addMenu(self.tr("&KPI"))
         kpi.addAction(self.setup_action)
         kpi.addAction(self.my_kpi_action)
+        kpi.addSeparator()
+        kpi.addAction(self.stop_run_action)
 
         help_menu = menu.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)
@@ -229,8 +244,15 @@ class MainWindow(QMainWindow):
         self.run_progress.setMaximumWidth(160)
         self.run_progress.setTextVisible(False)
         self.run_progress.setVisible(False)
+        self.stop_run_button = QToolButton()
+        self.stop_run_button.setObjectName("stopRunButton")
+        self.stop_run_button.setDefaultAction(self.stop_run_action)
+        self.stop_run_button.setText(self.tr("Stop"))
+        self.stop_run_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it
+        self.stop_run_button.setVisible(False)
         bar.addWidget(self.account_label, 1)
         bar.addPermanentWidget(self.run_progress)
+        bar.addPermanentWidget(self.stop_run_button)
         # "Beregnet i nat 02:00  CRM-data fra i går 01:30 — …": when, then on which data.
         bar.addPermanentWidget(self.run_label)
         bar.addPermanentWidget(self.data_label)
@@ -384,10 +406,50 @@ class MainWindow(QMainWindow):
         label.setProperty("warning", status.warning)
         label.updateGeometry()
 
+    def _run_waiting(self, state: str) -> None:
+        """A calculation of this app waits its turn: behind another here, or elsewhere."""
+        self.run_progress.setRange(0, 0)
+        self.run_progress.setVisible(True)
+        self._show_stop(True)
+        if state == "queued":
+            text = self.tr("KPI calculation queued behind the one in progress…")
+        else:
+            text = self.tr("Waiting for a KPI calculation on another computer…")
+        self._set_run_label(RunStatusText(text, False))
+
     def _run_started(self, _run_date: object) -> None:
         self.run_progress.setRange(0, 0)
         self.run_progress.setVisible(True)
+        self._show_stop(True)
         self._set_run_label(RunStatusText(self.tr("Calculating the KPIs…"), False))
+
+    def _show_stop(self, shown: bool) -> None:
+        admin = self.ctx.caller.is_admin
+        self.stop_run_action.setEnabled(shown and admin)
+        self.stop_run_button.setVisible(shown and admin)
+        self.stop_run_button.setText(self.tr("Stop"))
+
+    def stop_run(self) -> None:
+        """Stop this desktop's calculation after asking (No is the default)."""
+        if not self.stop_run_action.isEnabled():
+            return
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Stop calculation"),
+            self.tr("Stop the KPI calculation? It stops after the rule it is calculating; "
+                    "the figures stay as they were before it started."),
+            buttons, self,
+        )  # fmt: skip
+        box.setObjectName("stopRunBox")
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Stop"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Continue"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setEscapeButton(QMessageBox.StandardButton.No)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return
+        desk = self.ctx.desk
+        self._set_run_label(RunStatusText(self.tr("Stopping the KPI calculation…"), False))
+        self.stopLoader.run(lambda: desk.runs.cancel(), lambda _stopped: None)
 
     def _run_progress(self, done: int, total: int) -> None:
         self.run_progress.setRange(0, max(total, 1))
@@ -395,6 +457,7 @@ class MainWindow(QMainWindow):
 
     def _run_finished(self, _summary: object) -> None:
         self.run_progress.setVisible(False)
+        self._show_stop(False)
         self.refresh_run_status()
         self.refresh_my_kpi()
 

@@ -16,6 +16,8 @@ NIGHT_ENDS_HOUR = 6
 STALE_AFTER = dt.timedelta(days=1)
 # A run still "running" after this long was killed (its process is gone).
 STALE_RUNNING = dt.timedelta(hours=3)
+# How the run log records a run someone stopped (`services.run_control.cancelled_by`).
+CANCELLED_PREFIX = "cancelled by "
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,21 @@ def run_status_text(run: Any, now: dt.datetime, tz: ZoneInfo) -> RunStatusText:
         text = QCoreApplication.translate("MainWindow", "Calculating the KPIs…")
         return RunStatusText(text, False, previous)
     # A run "running" for hours was killed: what counts is the last success.
+    error = (run.error or "").strip().splitlines()
+    if run.status == "failed" and error and error[0].startswith(CANCELLED_PREFIX):
+        # Someone stopped it: not a fault, and the figures are those of the last success.
+        text = QCoreApplication.translate("MainWindow", "The last KPI calculation was stopped")
+        if previous:
+            text = QCoreApplication.translate(
+                "MainWindow", "{stopped} – figures: {previous}"
+            ).format(stopped=text, previous=previous)
+        return RunStatusText(text, False, error[0])
     if run.status == "failed":
         text = QCoreApplication.translate("MainWindow", "The last KPI calculation failed")
         if previous:
             text = QCoreApplication.translate(
                 "MainWindow", "{failed} – figures: {previous}"
             ).format(failed=text, previous=previous)
-        error = (run.error or "").strip().splitlines()
         return RunStatusText(text, True, error[0] if error else "")
     if success_at is None:
         return RunStatusText(

@@ -31,6 +31,7 @@ class SchedulerBridge(QObject):
     """
 
     # Emitted from the worker thread; connected (queued) to the GUI-thread slots below.
+    _waiting = Signal(str)
     _started = Signal(object)
     _progress = Signal(int, int)
     _finished = Signal(object)
@@ -47,13 +48,14 @@ class SchedulerBridge(QObject):
         super().__init__(parent)
         self.setObjectName("schedulerBridge")
         self.ctx = ctx
+        self._waiting.connect(self._forward_waiting)
         self._started.connect(self._forward_started)
         self._progress.connect(self._forward_progress)
         self._finished.connect(self._forward_finished)
         self.runner = NightlyRunner(
             ctx.db, clock=clock, retry=retry,
             on_started=self._started.emit, on_progress=self._progress.emit,
-            on_finished=self._finished.emit,
+            on_finished=self._finished.emit, on_waiting=self._waiting.emit,
         )  # fmt: skip
         self.scheduler = NightlyScheduler(self.runner, catch_up=catch_up)
         self._stopped = False
@@ -107,6 +109,10 @@ class SchedulerBridge(QObject):
             log.exception("manual KPI run for %s failed", day)
             summary = self.runner.failed_summary(day, f"{type(exc).__name__}: {exc}")
         self._finished.emit(summary)
+
+    @Slot(str)
+    def _forward_waiting(self, state: str) -> None:
+        self.ctx.events.runWaiting.emit(state)
 
     @Slot(object)
     def _forward_started(self, run_date: object) -> None:

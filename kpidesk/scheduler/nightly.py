@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -30,7 +29,8 @@ from kpidesk.data.db import Database
 from kpidesk.data.integrity import damage_message, quick_check
 from kpidesk.data.models import KpiRun
 from kpidesk.domain.freshness import data_note
-from kpidesk.engine.run import RunData, RunSummary, run_for_date
+from kpidesk.engine.run import RunData, run_under_lock
+from kpidesk.engine.summary import RunStopped, RunSummary
 from kpidesk.scheduler.plan import (
     Clock,
     RetryPolicy,
@@ -39,41 +39,28 @@ from kpidesk.scheduler.plan import (
     nightly_trigger,
     system_clock,
 )
+from kpidesk.services.caller import SYSTEM_SCHEDULER
+from kpidesk.services.run_control import (
+    INTERRUPTED,
+    RunListener,
+    RunTicket,
+    controller_for,
+    refresh_verdicts_after,
+)
 
 log = logging.getLogger("kpidesk.scheduler")
+
+T = TypeVar("T")
 
 NIGHTLY_JOB = "kpidesk-nightly"
 PASS_JOB = "kpidesk-pass"
 WATCH_JOB = "kpidesk-settings-watch"
 SETTINGS_WATCH_INTERVAL = dt.timedelta(minutes=10)
-STEP_DELAY_ENV = "KPIDESK_RUN_STEP_DELAY"
 
 StartedCallback = Callable[[dt.date], None]
 ProgressCallback = Callable[[int, int], None]
 FinishedCallback = Callable[[RunSummary], None]
-
-
-class RunInterrupted(SystemExit):
-    """Raised inside a run when the process is asked to stop; the engine rolls the run back.
-
-    A `SystemExit` so that the engine records the run as "interrupted: the process was asked
-    to stop" rather than as an error of the calculation.
-    """
-
-    def __init__(self) -> None:
-        super().__init__("interrupted")
-
-
-def step_delay() -> float:
-    """Seconds to pause after each rule of a run (`KPIDESK_RUN_STEP_DELAY`, default none).
-
-    Lets the process tests, and anyone checking a set-up, stop or kill a run midway
-    deterministically; never set in production.
-    """
-    try:
-        return max(0.0, float(os.environ.get(STEP_DELAY_ENV, "0") or 0))
-    except ValueError:
-        return 0.0
+WaitingCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -134,8 +121,10 @@ class NightlyRunner:
         on_started: StartedCallback | None = None,
         on_progress: ProgressCallback | None = None,
         on_finished: FinishedCallback | None = None,
+        on_waiting: WaitingCallback | None = None,
     ) -> None:
         self.db = db
+        self.on_waiting = on_waiting  # "queued" / "waiting": behind another run
         self.clock = clock
         self.retry = retry if retry is not None else RetryPolicy()
         self.on_started = on_started
@@ -143,6 +132,7 @@ class NightlyRunner:
         self.on_finished = on_finished
         self.failures = 0  # passes in a row that left a date missing
         self._stop = threading.Event()
+        self._ticket: RunTicket | None = None  # this runner's request to the run controller
 
     # -- planning ---------------------------------------------------------------------------
 
@@ -165,6 +155,9 @@ class NightlyRunner:
     def interrupt(self) -> None:
         """Ask a run in progress to stop at its next progress step; it is rolled back."""
         self._stop.set()
+        ticket = self._ticket
+        if ticket is not None:
+            ticket.cancel(INTERRUPTED)
 
     @property
     def interrupted(self) -> bool:
@@ -175,8 +168,11 @@ class NightlyRunner:
     def run_pass(self, trigger: str) -> PassResult:
         """Run every planned date oldest first; stop at the first date that does not succeed.
 
-        A failure would most likely repeat for the later dates, and a date held by another
-        process is that process's work: the retry re-plans from `kpi_runs` either way.
+        One request to the run controller: it waits for a run in progress (here or in another
+        process), then, under the run lock, plans again (the other run may have done the
+        night), imports from the data source and runs the dates, so no other run comes in
+        between. A failure would most likely repeat for the later dates; the retry re-plans
+        from `kpi_runs`.
         """
         damage = self.damage()
         if damage is not None:
@@ -195,17 +191,14 @@ class NightlyRunner:
             log.warning("nightly run for %s not started here: %s", planned[0], elsewhere)
             self.failures += 1  # tried again later: by then the service has run the night
             return PassResult((), tuple(planned), False)
-        # Fresh CRM data first, once for every date of the pass (catch-up included).
-        data = self.sync_source() if planned and not self.interrupted else None
-        for day in planned:
-            if self.interrupted:
-                break
-            summary = self.run_date(day, trigger, data)
-            summaries.append(summary)
-            if summary.status != "success" and not self._succeeded(day):
-                break
-        if any(summary.status == "success" for summary in summaries) and not self.interrupted:
-            self.refresh_verdicts()
+        if planned and not self.interrupted:
+            try:
+                self._request(lambda ticket: self._pass_body(ticket, trigger, summaries),
+                              f"{trigger} pass")  # fmt: skip
+            except RunStopped as exc:  # stopped while it waited its turn: nothing ran
+                log.info("KPI %s pass not run: %s", trigger, exc)
+        if not self.interrupted:
+            refresh_verdicts_after(self.db, summaries)
         missing = () if self.interrupted else tuple(self.plan())
         result = PassResult(tuple(summaries), missing, self.interrupted)
         if result.complete and not result.interrupted:
@@ -213,6 +206,35 @@ class NightlyRunner:
         elif not result.interrupted:
             self.failures += 1
         return result
+
+    def _pass_body(self, ticket: RunTicket, trigger: str, summaries: list[RunSummary]) -> None:
+        """The pass under the run lock: plan again, import once, then every date."""
+        planned = self.plan()
+        if not planned:
+            return
+        data = self.sync_source()  # fresh CRM data first, once for every date of the pass
+        for day in planned:
+            if ticket.cancelled:
+                break
+            summary = self._run_locked(ticket, day, trigger, data)
+            summaries.append(summary)
+            if summary.status != "success" and not self._succeeded(day):
+                break
+
+    def _request(self, body: Callable[[RunTicket], T], label: str) -> T:
+        """`body` as this runner's request to the run controller (queued, interruptible)."""
+
+        def track(ticket: RunTicket) -> None:
+            self._ticket = ticket if ticket.state != "done" else None
+            if self._stop.is_set():
+                ticket.cancel(INTERRUPTED)
+            if ticket.state in ("queued", "waiting") and self.on_waiting is not None:
+                self.on_waiting(ticket.state)
+
+        listener = RunListener(state=track, progress=self._report_progress)
+        return controller_for(self.db).run(
+            body, label=label, login=SYSTEM_SCHEDULER.login, listener=listener
+        )
 
     def sync_source(self) -> RunData | None:
         """Import from the data source; which data the runs will use, in words (None: no source).
@@ -222,7 +244,7 @@ class NightlyRunner:
         schedule = read_schedule(self.db)
         now = self.clock()
         try:
-            result = source.sync(self.db)
+            result = source.sync(self.db, clock=self.clock)
         except Exception as exc:  # noqa: BLE001 - the runs calculate on the last good data
             log.debug("import from the data source raised", exc_info=True)
             last = source.last_good_import(self.db)
@@ -249,29 +271,6 @@ class NightlyRunner:
         attempt = result.import_id if result.status == "failed" else None
         return RunData(last.id if last is not None else None, note, result.status, attempt)
 
-    def refresh_verdicts(self) -> bool:
-        """After the calculation: the forecast backtest's verdicts from the new results, which
-        decide the cards that show a forecast. Never raises: a failure keeps the last verdicts
-        and is one line in the log (the night's results are in already)."""
-        from kpidesk.services.caller import SYSTEM_SCHEDULER
-        from kpidesk.services.forecasting import refresh_verdicts
-
-        started = time.monotonic()
-        try:
-            report = refresh_verdicts(self.db, SYSTEM_SCHEDULER)
-        except Exception as exc:  # noqa: BLE001 - a forecast problem must not fail the night
-            log.debug("forecast verdicts not refreshed", exc_info=True)
-            log.error(
-                "forecast verdicts not refreshed, the last ones stay: %s: %s",
-                type(exc).__name__, str(exc).strip().splitlines()[0] if str(exc).strip() else "",
-            )  # fmt: skip
-            return False
-        log.info(
-            "forecast verdicts refreshed: %d rules in %.1f s",
-            len(report.rules), time.monotonic() - started,
-        )  # fmt: skip
-        return True
-
     def damage(self) -> str | None:
         """Why this SQLite file must not be written to (quick_check), or None."""
         with self.db.connect() as conn:
@@ -279,28 +278,36 @@ class NightlyRunner:
         return damage_message(problems) if problems else None
 
     def run_date(self, day: dt.date, trigger: str, data: RunData | None = None) -> RunSummary:
-        """One date through the engine; never raises for a failed run (it is in `kpi_runs`)."""
+        """One date as a request of its own; never raises for a failed run (see `_run_locked`)."""
+        try:
+            return self._request(lambda ticket: self._run_locked(ticket, day, trigger, data),
+                                 f"{trigger} {day}")  # fmt: skip
+        except RunStopped as exc:
+            return self.failed_summary(day, str(exc), "cancelled")
+
+    def _run_locked(
+        self, ticket: RunTicket, day: dt.date, trigger: str, data: RunData | None
+    ) -> RunSummary:
+        """One date through the engine, under the held run lock; a failed run is in `kpi_runs`.
+
+        The runs are stamped with this runner's clock, like the dates it plans.
+        """
         if self.on_started is not None:
             self.on_started(day)
         try:
-            summary = run_for_date(
-                self.db,
-                day,
-                trigger=trigger,
-                skip_if_done=True,
-                wait=False,
-                progress=self._progress,
-                data=data,
-            )
-        except RunInterrupted:
-            summary = self.failed_summary(day, "interrupted")
+            summary = run_under_lock(
+                self.db, day, trigger=trigger, skip_if_done=True, progress=ticket.progress,
+                data=data, clock=self.clock,
+            )  # fmt: skip
+        except RunStopped as exc:
+            summary = self.failed_summary(day, str(exc), "cancelled")
         except Exception as exc:  # noqa: BLE001 - a failed run must not end the schedule
             # The engine has rolled the run back and recorded the error in kpi_runs (unless
             # the database itself is unreachable).
             log.debug("KPI run for %s raised", day, exc_info=True)
             summary = self.failed_summary(day, f"{type(exc).__name__}: {exc}")
-        if summary.status == "failed":
-            log.error("KPI run for %s failed: %s", day, summary.reason)
+        if summary.status in ("failed", "cancelled"):
+            log.error("KPI run for %s %s: %s", day, summary.status, summary.reason)
         elif summary.status == "skipped":
             log.info("KPI run for %s skipped: %s", day, summary.reason)
         else:
@@ -312,17 +319,10 @@ class NightlyRunner:
             self.on_finished(summary)
         return summary
 
-    def _progress(self, done: int, total: int) -> None:
-        if self._stop.is_set():
-            raise RunInterrupted()
+    def _report_progress(self, done: int, total: int) -> None:
         log.debug("KPI run: %d of %d rules done", done, total)
         if self.on_progress is not None:
             self.on_progress(done, total)
-        delay = step_delay()
-        if delay and done < total:
-            # Wake up early when asked to stop, then leave through the check above.
-            if self._stop.wait(delay):
-                raise RunInterrupted()
 
     def _succeeded(self, day: dt.date) -> bool:
         with self.db.session() as session:
@@ -335,10 +335,12 @@ class NightlyRunner:
             )
 
     @staticmethod
-    def failed_summary(day: dt.date, reason: str) -> RunSummary:
+    def failed_summary(
+        day: dt.date, reason: str, status: Literal["failed", "cancelled"] = "failed"
+    ) -> RunSummary:
         """A failed summary for a run that raised (the engine has no summary to give then)."""
         return RunSummary(
-            run_id=None, run_date=day, status="failed", reason=reason,
+            run_id=None, run_date=day, status=status, reason=reason,
             users=0, rules=0, results=0, seconds=0.0,
         )  # fmt: skip
 

@@ -29,13 +29,14 @@ if TYPE_CHECKING:
     from kpidesk.domain.templates import TemplateSpec
     from kpidesk.engine.explain import Explanation
     from kpidesk.engine.preview import PreviewRow
-    from kpidesk.engine.run import RunSummary
+    from kpidesk.engine.summary import RunSummary
     from kpidesk.services.auth import Account
     from kpidesk.services.crm import ActivityPage, CompanyRow, OpportunityRow
     from kpidesk.services.forecasting import BacktestProgress, BacktestReport
     from kpidesk.services.kpi import HistoryPoint, LastRun, TodayKpis
-    from kpidesk.services.people import ProfileGuidance, ProfileInfo, UserInfo
-    from kpidesk.services.runs import RunLogRow
+    from kpidesk.services.people import ProfileInfo, UserInfo
+    from kpidesk.services.run_control import RunListener
+    from kpidesk.services.runs import QueuedRun, RunLogRow
     from kpidesk.services.setup import RuleDraft, RuleInfo
     from kpidesk.services.setup_io import SetupImportReport
     from kpidesk.services.source import SourceView
@@ -65,11 +66,6 @@ class Setup(_Part):
         from kpidesk.services import setup
 
         return setup.list_rules(self.db, self.caller)
-
-    def rule(self, rule_id: int) -> RuleInfo:
-        from kpidesk.services import setup
-
-        return setup.get_rule(self.db, self.caller, rule_id)
 
     def create_rule(self, draft: RuleDraft) -> RuleInfo:
         from kpidesk.services import setup
@@ -175,11 +171,6 @@ class People(_Part):
 
         people.set_user_password(self.db, self.caller, user_id, password)
 
-    def guidance(self) -> list[ProfileGuidance]:
-        from kpidesk.services import people
-
-        return people.guidance_by_profile(self.db, self.caller)
-
 
 class Kpi(_Part):
     """Stored KPI results: "Dagens KPI", the history, explanations, the last run."""
@@ -260,12 +251,35 @@ class Runs(_Part):
         self,
         run_date: dt.date | None = None,
         progress: Callable[[int, int], None] | None = None,
+        *,
+        listener: RunListener | None = None,
     ) -> RunSummary:
-        """Calculate one date now ("Beregn nu"; default: today by the desk's clock)."""
+        """Calculate one date now ("Beregn nu"; default: today by the desk's clock), queued by
+        the run controller; `listener` hears its queue state and progress."""
         from kpidesk.services import runs
 
         day = run_date if run_date is not None else today(self.db, self.clock)
-        return runs.run_now(self.db, self.caller, day, progress)
+        return runs.run_now(self.db, self.caller, day, progress, listener=listener)
+
+    def calculate(
+        self, dates: Sequence[dt.date], *, listener: RunListener | None = None
+    ) -> list[RunSummary]:
+        """`kpidesk recalc`: the dates as one request, oldest first (see `runs.calculate`)."""
+        from kpidesk.services import runs
+
+        return runs.calculate(self.db, self.caller, dates, listener=listener)
+
+    def cancel(self, request_id: int | None = None) -> bool:
+        """Stop a calculation of this process (default: the one in front); False: none."""
+        from kpidesk.services import runs
+
+        return runs.cancel_run(self.db, self.caller, request_id)
+
+    def queue(self) -> list[QueuedRun]:
+        """This process's calculations, running or waiting their turn."""
+        from kpidesk.services import runs
+
+        return runs.run_queue(self.db, self.caller)
 
     def recalculate(self, run_date: dt.date, *, waiting: Callable[[], None]) -> RunSummary:
         from kpidesk.services import runs

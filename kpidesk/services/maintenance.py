@@ -12,7 +12,7 @@ from kpidesk.data.checks import CHECKS, Problem, run_checks
 from kpidesk.data.db import Database, current_revision, head_revision, upgrade
 
 if TYPE_CHECKING:
-    from kpidesk.engine.run import RunSummary
+    from kpidesk.engine.summary import RunSummary
 
 # Dialects the program must carry (loaded without connecting): the app's own databases and
 # the `sql` data source's CRM database (e.g. SuiteCRM on MySQL/MariaDB).

@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -19,11 +18,17 @@ from kpidesk.data.db import Database, DatabaseError
 from kpidesk.data.models import KpiRun, KpiRunData
 from kpidesk.data.source import RunLink, run_data_states
 from kpidesk.domain.freshness import DataState
+from kpidesk.engine.summary import RunStopped, RunSummary
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.run_control import (
+    RunListener,
+    RunTicket,
+    calculated_since,
+    cancelled_by,
+    controller_for,
+    refresh_verdicts_after,
+)
 from kpidesk.services.settings import today
-
-if TYPE_CHECKING:
-    from kpidesk.engine.run import RunSummary
 
 log = logging.getLogger("kpidesk.services")
 
@@ -62,54 +67,134 @@ def _row(run: KpiRun, data: KpiRunData | None = None, state: DataState | None = 
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class QueuedRun:
+    """A calculation of this process waiting or running, for a "Stop" button."""
+
+    id: int
+    label: str
+    login: str
+    state: str  # "queued" | "waiting" | "running"
+
+
 @checked
 def run_now(
     db: Database,
     caller: Caller,
     run_date: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    listener: RunListener | None = None,
 ) -> RunSummary:
     """Calculate one date now ("Beregn nu"), by default today in the installation's time zone.
 
-    Waits for a run of the date in progress elsewhere and then recalculates: the administrator
-    asked for fresh figures, not for "already done".
+    Queued behind a run in progress here or elsewhere and then recalculated: the administrator
+    asked for fresh figures, not for "already done". A cancelled run comes back with status
+    "cancelled" (the date's last good results stay); a failed one raises.
     """
     caller.require_admin()
-    from kpidesk.engine.run import run_for_date  # the engine loads only when a run is asked for
-
     if run_date is None:
         run_date = today(db)
-    return run_for_date(
-        db, run_date, trigger="manual", skip_if_done=False, wait=True, progress=progress
-    )
+    if progress is not None:
+        listener = listener or RunListener()
+        listener.progress = progress
+    return calculate(db, caller, [run_date], listener=listener)[0]
 
 
 @checked
 def recalculate(
     db: Database, caller: Caller, run_date: dt.date, *, waiting: Callable[[], None]
 ) -> RunSummary:
-    """`kpidesk recalc`: calculate one date now. A run in progress elsewhere is waited for
-    (`waiting()` says so first) and the date then calculated again."""
+    """`kpidesk recalc` of one date (see `calculate`); `waiting()` says first that a run in
+    progress elsewhere is waited for."""
     caller.require_admin()
-    from kpidesk.engine.run import REASON_BUSY, run_for_date
 
-    summary = run_for_date(db, run_date, trigger="manual", wait=False, progress=pause_between_rules)
-    if summary.status == "skipped" and summary.reason == REASON_BUSY:
-        waiting()
-        summary = run_for_date(
-            db, run_date, trigger="manual", wait=True, progress=pause_between_rules
-        )
-    return summary
+    def state(ticket: RunTicket) -> None:
+        if ticket.state == "waiting":
+            waiting()
+
+    return calculate(db, caller, [run_date], listener=RunListener(state=state))[0]
 
 
-def pause_between_rules(done: int, total: int) -> None:
-    """`KPIDESK_RUN_STEP_DELAY` for `kpidesk recalc` as for the scheduler: lets a test (or
-    anyone checking a set-up) stop a run midway. Never set in production."""
-    from kpidesk.scheduler.nightly import step_delay
+@checked
+def calculate(
+    db: Database,
+    caller: Caller,
+    dates: Sequence[dt.date],
+    *,
+    listener: RunListener | None = None,
+    trigger: str = "manual",
+) -> list[RunSummary]:
+    """Calculate `dates` oldest first as one request of the run controller (`run_control`).
 
-    delay = step_delay()
-    if delay and done < total:
-        time.sleep(delay)
+    Waits its turn behind other runs (never beside them), joins an identical request still
+    waiting, and takes a date another process calculated after this request was made instead
+    of repeating it. Stops at a cancel (the summary says "cancelled") or at the first failure
+    (raised; the run log has it). Afterwards the forecast verdicts follow the new results.
+    """
+    caller.require_admin()
+    from kpidesk.engine.run import run_under_lock  # the engine loads when a run is asked for
+
+    days = sorted(set(dates))
+
+    def body(ticket: RunTicket) -> list[RunSummary]:
+        summaries: list[RunSummary] = []
+        for day in days:
+            started = time.monotonic()
+            try:
+                ticket.started(day)
+                summary = calculated_since(db, day, ticket.seen_run_id) or run_under_lock(
+                    db, day, trigger=trigger, progress=ticket.progress
+                )
+            except RunStopped as exc:
+                seconds = round(time.monotonic() - started, 3)
+                summary = RunSummary(None, day, "cancelled", str(exc), 0, 0, 0, seconds)
+            ticket.finished(summary)
+            summaries.append(summary)
+            if summary.status == "cancelled":
+                break
+        return summaries
+
+    label = f"{trigger} {days[0]}" + (f"–{days[-1]}" if len(days) > 1 else "")
+    try:
+        summaries = controller_for(db).run(
+            body, label=label, login=caller.login, join_key=("dates", tuple(days)),
+            listener=listener,
+        )  # fmt: skip
+    except RunStopped as exc:  # cancelled while it waited: nothing ran
+        return [RunSummary(None, days[0], "cancelled", str(exc), 0, 0, 0, 0.0)]
+    refresh_verdicts_after(db, summaries)
+    return summaries
+
+
+@checked
+def cancel_run(db: Database, caller: Caller, request_id: int | None = None) -> bool:
+    """Stop a calculation of this process, waiting or running (default: the one in front).
+
+    It stops between rules; the date's last good results stay and the run log says who
+    cancelled it. False when there was nothing (any more) to stop.
+    """
+    caller.require_admin()
+    controller = controller_for(db)
+    if request_id is not None:
+        ticket = controller.ticket(request_id)
+    else:  # the running one, else the first in line (waiting for another process)
+        ticket = controller.running() or next(iter(controller.tickets()), None)
+    if ticket is None:
+        return False
+    log.info("%s cancels the KPI calculation %s", caller.login, ticket.label)
+    return ticket.cancel(cancelled_by(caller.login))
+
+
+@checked
+def run_queue(db: Database, caller: Caller) -> list[QueuedRun]:
+    """This process's calculations, the running one first, then those waiting their turn."""
+    caller.require_admin()
+    return [
+        QueuedRun(t.id, t.label, t.login, t.state)
+        for t in controller_for(db).tickets()
+        if t.state != "done"
+    ]
 
 
 def fail_stopped_runs(db: Database) -> int:

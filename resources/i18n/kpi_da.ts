@@ -199,6 +199,21 @@
         <source>Cancel</source>
         <translation>Annullér</translation>
     </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="299"/>
+        <source>Stop the calculation? The figures stay as they were before it started.</source>
+        <translation>Stop beregningen? Tallene forbliver som før den startede.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="300"/>
+        <source>Stop calculation</source>
+        <translation>Stop beregning</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/dialog.py" line="295"/>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
 </context>
 <context>
     <name>PreviewModel</name>
@@ -676,6 +691,31 @@
         <location filename="../../kpidesk/gui/setup/rules_page.py" line="410"/>
         <source>The calculation failed: %1</source>
         <translation>Beregningen mislykkedes: %1</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="174"/>
+        <source>Sto&amp;p calculation…</source>
+        <translation>Sto&amp;p beregningen…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="406"/>
+        <source>Waiting for the calculation in progress here…</source>
+        <translation>Venter på beregningen, der er i gang her…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="408"/>
+        <source>Waiting for a calculation on another computer…</source>
+        <translation>Venter på en beregning på en anden computer…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="431"/>
+        <source>Calculation stopped; the figures for %1 are as they were.</source>
+        <translation>Beregningen er stoppet; tallene for %1 er som de var.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/setup/rules_page.py" line="419"/>
+        <source>%v of %m rules – updating the forecasts…</source>
+        <translation>%v af %m regler – opdaterer prognoserne…</translation>
     </message>
 </context>
 <context>

@@ -708,6 +708,61 @@
         <source>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPIs for your CRM: calculated every night for every user, with history and forecast.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</source>
         <translation>&lt;h3&gt;kpidesk {version}&lt;/h3&gt;&lt;p&gt;KPI&apos;er til dit CRM-system: beregnet hver nat for alle brugere, med historik og prognose.&lt;/p&gt;&lt;p&gt;Database: {database}&lt;/p&gt;</translation>
     </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="142"/>
+        <source>&amp;Stop calculation…</source>
+        <translation>&amp;Stop beregningen…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="145"/>
+        <source>Stop the KPI calculation; the figures stay as they were</source>
+        <translation>Stop KPI-beregningen; tallene forbliver som de var</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="141"/>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="428"/>
+        <source>KPI calculation queued behind the one in progress…</source>
+        <translation>KPI-beregningen venter på den, der er i gang…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="430"/>
+        <source>Waiting for a KPI calculation on another computer…</source>
+        <translation>Venter på en KPI-beregning på en anden computer…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="142"/>
+        <source>Stop calculation</source>
+        <translation>Stop beregning</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="452"/>
+        <source>Stop the KPI calculation? It stops after the rule it is calculating; the figures stay as they were before it started.</source>
+        <translation>Stop KPI-beregningen? Den stopper efter den regel, den er i gang med; tallene forbliver som før den startede.</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="458"/>
+        <source>Continue</source>
+        <translation>Fortsæt</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/main_window.py" line="466"/>
+        <source>Stopping the KPI calculation…</source>
+        <translation>Stopper KPI-beregningen…</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_status.py" line="91"/>
+        <source>The last KPI calculation was stopped</source>
+        <translation>Den seneste KPI-beregning blev stoppet</translation>
+    </message>
+    <message>
+        <location filename="../../kpidesk/gui/run_status.py" line="94"/>
+        <source>{stopped} – figures: {previous}</source>
+        <translation>{stopped} – tallene: {previous}</translation>
+    </message>
 </context>
 <context>
     <name>OpportunitiesTab</name>

@@ -200,6 +200,13 @@ def test_status_texts_in_english() -> None:
     failed = run_status_text(last_run("failed", cph(27, 2, 1), cph(26, 2, 0), "boom"), now, CPH)
     assert failed.warning and failed.tooltip == "boom"
     assert failed.text == "The last KPI calculation failed – figures: Calculated yesterday at 02:00"
+    stopped = run_status_text(
+        last_run("failed", cph(27, 9, 1), cph(26, 2, 0), "cancelled by anna"), now, CPH
+    )
+    assert not stopped.warning and stopped.tooltip == "cancelled by anna"
+    assert stopped.text == (
+        "The last KPI calculation was stopped – figures: Calculated yesterday at 02:00"
+    )
     busy = LastRun(run_date=dt.date(2026, 11, 27), started_at=cph(27, 9, 0), finished_at=None,
                    status="running", error=None, trigger="manual",
                    last_success_at=cph(26, 2, 0))  # fmt: skip

@@ -28,6 +28,17 @@ class FakeClock:
         return self.now
 
 
+class RunningClock:
+    """A clock that starts at a chosen moment and then runs at the real pace."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.start = start
+        self.began = time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=time.monotonic() - self.began)
+
+
 def at(day: dt.date, hour: int = 8) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), CPH)
 
@@ -147,7 +158,8 @@ def test_retry_with_backoff_until_the_run_succeeds(db: Database) -> None:
     seed.seed(db, today)
     seed.break_rule(db)
     delays = (0.4, 0.8, 1.6)
-    runner = NightlyRunner(db, clock=FakeClock(at(today, 2)), retry=RetryPolicy.seconds(*delays))
+    # The runs are stamped with the runner's clock: one that runs, so the gaps are real.
+    runner = NightlyRunner(db, clock=RunningClock(at(today, 2)), retry=RetryPolicy.seconds(*delays))
     mended = threading.Event()
 
     def mend_after_second_failure(summary: object) -> None:
@@ -249,27 +261,60 @@ def test_settings_watch_moves_the_nightly_run(db: Database) -> None:
         scheduler.shutdown()
 
 
-def test_a_desktop_skips_while_another_holds_the_lock_and_looks_again(db: Database) -> None:
+def test_a_desktop_waits_while_another_holds_the_lock_then_finds_the_night_done(
+    db: Database,
+) -> None:
+    """The pass queues behind a run of another process, then plans again under the lock: the
+    other run did the night, so this pass neither imports nor calculates it twice."""
     from kpidesk.engine.runlock import acquire_run_lock
 
-    seed.seed(db, D(2026, 11, 20))
-    runner = NightlyRunner(
-        db, clock=FakeClock(at(D(2026, 11, 20), 2)), retry=RetryPolicy.seconds(1)
-    )
+    day = D(2026, 11, 20)
+    seed.seed(db, day)
+    runner = NightlyRunner(db, clock=FakeClock(at(day, 2)), retry=RetryPolicy.seconds(1))
     lock = acquire_run_lock(db, wait=True)  # the service (or another desktop) is running
     assert lock is not None
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(runner.run_pass("nightly")))
     try:
-        result = runner.run_pass("nightly")
+        worker.start()
+        time.sleep(1.0)
+        assert worker.is_alive()  # waiting its turn, not skipped
+        assert seed.runs(db) == []
+        # What the other process does while it holds the lock: the night's run.
+        from kpidesk.engine.run import run_under_lock
+
+        run_under_lock(db, day, trigger="nightly")
     finally:
         lock.release()
-    assert [(s.status, s.reason) for s in result.summaries] == [
-        ("skipped", "in progress elsewhere")
-    ]
-    assert result.missing == (D(2026, 11, 20),)  # so the scheduler looks again later
-    assert runner.next_retry() == dt.timedelta(seconds=1)
-    assert seed.runs(db) == []  # skipping wrote nothing
-    assert runner.run_pass("retry").complete
-    assert seed.runs(db) == [(D(2026, 11, 20), "success", "retry")]
+    worker.join(20)
+    assert not worker.is_alive()
+    (result,) = results
+    assert result.summaries == () and result.complete  # type: ignore[attr-defined]
+    assert seed.runs(db) == [(day, "success", "nightly")]  # once, by the other process
+    assert runner.failures == 0
+
+
+def test_a_pass_waiting_for_the_lock_stops_at_shutdown(db: Database) -> None:
+    from kpidesk.engine.runlock import acquire_run_lock
+
+    day = D(2026, 11, 20)
+    seed.seed(db, day)
+    runner = NightlyRunner(db, clock=FakeClock(at(day, 2)))
+    lock = acquire_run_lock(db, wait=True)
+    assert lock is not None
+    results: list[object] = []
+    worker = threading.Thread(target=lambda: results.append(runner.run_pass("nightly")))
+    try:
+        worker.start()
+        time.sleep(0.6)
+        runner.interrupt()
+        worker.join(5)
+        assert not worker.is_alive()
+    finally:
+        lock.release()
+    (result,) = results
+    assert result.interrupted and result.summaries == ()  # type: ignore[attr-defined]
+    assert seed.runs(db) == []
 
 
 def test_a_scheduler_started_again_after_shutdown_runs_again(db: Database) -> None:

@@ -153,3 +153,21 @@ def test_latest_success_is_a_frozen_data_object(db: Database) -> None:
     assert latest.link.outcome is None  # "Beregn nu": no data source involved
     with pytest.raises(dataclasses.FrozenInstanceError):
         latest.run_date = dt.date(2026, 5, 31)  # type: ignore[misc]
+
+
+def test_the_data_sources_import_is_audited_once_and_nothing_new_is_not(
+    db: Database, db_url: str, tmp_path: Path
+) -> None:
+    folder = base_export(tmp_path / "export")
+    desk = KpiDesk(db, ADMIN)
+    desk.source.set_folder(str(folder), "kpidesk", "", 0)
+    result = desk.source.sync()
+    assert result.status == "imported", result.message
+    imports = [e for e in audit_rows(db_url) if e.entity == "crm_data"]
+    assert len(imports) == 1
+    entry = imports[0]
+    assert (entry.actor, entry.action) == ("karen", "import")
+    assert entry.details["import_id"] == result.import_id
+    assert entry.details["rows"] == data_rows(folder)  # per file, as `crm_imports` has it
+    assert desk.source.sync().status == "nothing_new"
+    assert len([e for e in audit_rows(db_url) if e.entity == "crm_data"]) == 1

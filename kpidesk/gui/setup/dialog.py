@@ -44,6 +44,8 @@ from kpidesk.gui.setup.page import (
 from kpidesk.gui.setup.profiles_page import ProfilesPage
 from kpidesk.gui.setup.rules_page import RulesPage
 from kpidesk.gui.setup.users_page import UsersPage
+from kpidesk.gui.widgets import enter_is_not_close
+from kpidesk.services.run_control import RunListener
 from kpidesk.services.setup import RuleInfo
 
 
@@ -51,6 +53,8 @@ class _ProgressRelay(QObject):
     """Lives in the GUI thread; the run's worker emits, Qt queues it into the GUI thread."""
 
     progress = Signal(int, int)
+    state = Signal(int, str)  # the request's id and "queued" | "waiting" | "running" | "done"
+    started = Signal(object)  # the date whose run starts
 
 
 class KpiSetupDialog(QDialog):
@@ -70,6 +74,7 @@ class KpiSetupDialog(QDialog):
         self.loader = Loader(self)  # the snapshot
         self.saver = Loader(self)  # one change at a time
         self.editor: QDialog | None = None
+        self.run_request: int | None = None  # "Beregn nu"'s request to the run controller
         self._close_when_saved = False  # closing waits for a page's save
 
         self.tabs = QTabWidget(self)
@@ -111,10 +116,7 @@ class KpiSetupDialog(QDialog):
             QShortcut(QKeySequence(f"Alt+{number + 1}"), self,
                       activated=lambda n=number: self.tabs.setCurrentIndex(n))  # fmt: skip
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         ctx.events.setupChanged.connect(self.reload)
         metrics = self.fontMetrics()
         # Wide enough for the rule table's names beside the rule's detail (1366×768: fits).
@@ -200,12 +202,15 @@ class KpiSetupDialog(QDialog):
 
         self.saver.run(action, done, refused)
 
-    def confirm(self, title: str, question: str) -> bool:
-        """Ask before something that cannot be undone; No is the default answer."""
+    def confirm(self, title: str, question: str, action: str | None = None) -> bool:
+        """Ask before something that cannot be undone; No is the default answer.
+
+        `action` names the Yes button (default "Delete").
+        """
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         box = QMessageBox(QMessageBox.Icon.Question, title, question, buttons, self)
         box.setObjectName("confirmBox")
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Delete"))
+        box.button(QMessageBox.StandardButton.Yes).setText(action or self.tr("Delete"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Cancel"))
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setEscapeButton(QMessageBox.StandardButton.No)
@@ -233,38 +238,68 @@ class KpiSetupDialog(QDialog):
         progress: Callable[[int, int], None],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None],
+        waiting: Callable[[str], None] | None = None,
     ) -> None:
-        """ "Beregn nu": today's run in the background; the pages wait while it runs."""
+        """ "Beregn nu": today's run in the background; the pages wait while it runs.
+
+        The run controller queues it behind a run in progress (here or elsewhere): `waiting`
+        hears "queued", "waiting" and then "running"; `stop_calculation` cancels it.
+        """
         if self.state.calculating or self.state.saving:
             return
         self._set_state(calculating=True)
         relay = _ProgressRelay(self)
         relay.progress.connect(progress)
         relay.progress.connect(self._run_progress)
+        relay.state.connect(self._run_state)
+        if waiting is not None:
+            relay.state.connect(lambda _request, state: waiting(state))
         desk, events = self.ctx.desk, self.ctx.events
+        relay.started.connect(events.runStarted)
+        listener = RunListener(
+            state=lambda ticket: relay.state.emit(ticket.id, ticket.state),
+            started=relay.started.emit, progress=relay.progress.emit,
+        )  # fmt: skip
 
         def finished(summary: Any) -> None:
+            self.run_request = None
             self._set_state(calculating=False)
             done(summary)
             events.runFinished.emit(summary)
 
         def broke(exc: BaseException) -> None:
+            self.run_request = None
             self._set_state(calculating=False)
             failed(exc)
             events.runFinished.emit(None)
 
         def start(run_date: dt.date) -> None:
-            events.runStarted.emit(run_date)
             run_in_background(
-                self, lambda: desk.runs.run_now(run_date, progress=relay.progress.emit),
-                finished, broke,
-            )  # fmt: skip
+                self, lambda: desk.runs.run_now(run_date, listener=listener), finished, broke
+            )
 
         run_in_background(self, desk.today, start, broke)
+
+    @Slot(int, str)
+    def _run_state(self, request: int, state: str) -> None:
+        self.run_request = request if state != "done" else None
+        if state in ("queued", "waiting"):
+            self.ctx.events.runWaiting.emit(state)
 
     @Slot(int, int)
     def _run_progress(self, done: int, total: int) -> None:
         self.ctx.events.runProgress.emit(done, total)
+
+    def stop_calculation(self) -> None:
+        """Stop "Beregn nu" (after asking): between rules; the figures stay as they were."""
+        request = self.run_request
+        if request is None or not self.state.calculating:
+            return
+        question = self.tr("Stop the calculation? The figures stay as they were before it started.")
+        if not self.confirm(self.tr("Stop calculation"), question, self.tr("Stop")):
+            return
+        desk = self.ctx.desk
+        run_in_background(self, lambda: desk.runs.cancel(request), lambda _stopped: None)
 
     # --- closing ---------------------------------------------------------------------------
 

@@ -107,8 +107,8 @@ class SetupHost(Protocol):
         """Read the setup again (after something a page did that is not a change of it)."""
         ...
 
-    def confirm(self, title: str, question: str) -> bool:
-        """Ask before something that cannot be undone."""
+    def confirm(self, title: str, question: str, action: str | None = None) -> bool:
+        """Ask before something that cannot be undone (`action` names the Yes button)."""
         ...
 
     def calculate(
@@ -116,8 +116,14 @@ class SetupHost(Protocol):
         progress: Callable[[int, int], None],
         done: Callable[[Any], None],
         failed: Callable[[BaseException], None],
+        waiting: Callable[[str], None] | None = None,
     ) -> None:
-        """ "Beregn nu": today's run off the GUI thread, `progress(done, total)` per rule."""
+        """ "Beregn nu": today's run off the GUI thread, `progress(done, total)` per rule,
+        `waiting(state)` while it waits its turn ("queued", "waiting", then "running")."""
+        ...
+
+    def stop_calculation(self) -> None:
+        """Stop "Beregn nu" after asking; the figures stay as they were."""
         ...
 
     def edit_rule(self, rule: RuleInfo | None, saved: Callable[[RuleInfo], None]) -> None:

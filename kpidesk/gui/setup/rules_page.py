@@ -173,6 +173,9 @@ class RulesPage(ImmediatePage):
         self.deleteButton = button(self.tr("&Delete…"), "deleteRuleButton")
         self.activeButton = button(self.tr("Deac&tivate"), "toggleActiveButton")
         self.calcButton = button(self.tr("&Calculate now"), "calculateNowButton", "Ctrl+R")
+        # Shown while "Beregn nu" waits or runs; Alt+P or Tab reach it, a question confirms.
+        self.stopButton = button(self.tr("Sto&p calculation…"), "stopCalculationButton")
+        self.stopButton.setVisible(False)
         self.progress = QProgressBar(self)
         self.progress.setObjectName("runProgress")
         self.progress.setVisible(False)
@@ -185,6 +188,7 @@ class RulesPage(ImmediatePage):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.calcButton)
+        buttons.addWidget(self.stopButton)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -220,6 +224,7 @@ class RulesPage(ImmediatePage):
         self.deleteButton.clicked.connect(self.delete_rule)
         self.activeButton.clicked.connect(self.toggle_active)
         self.calcButton.clicked.connect(self.calculate_now)
+        self.stopButton.clicked.connect(self.host.stop_calculation)
         self.table.doubleClicked.connect(lambda _i: self.edit_rule())
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.update_buttons())
@@ -314,6 +319,7 @@ class RulesPage(ImmediatePage):
             self.tr("Deac&tivate") if rule is None or rule.active else self.tr("Ac&tivate")
         )
         self.calcButton.setEnabled(not busy)
+        self.stopButton.setVisible(self.state.calculating)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -380,13 +386,33 @@ class RulesPage(ImmediatePage):
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Calculating…"))
         self.message.info(self.tr("Calculating all KPIs for today…"))
-        self.host.calculate(self._progress, self._calculated, self._calculation_failed)
+        self.host.calculate(
+            self._progress, self._calculated, self._calculation_failed, self._waiting
+        )
+
+    def _waiting(self, state: str) -> None:
+        """Where "Beregn nu" is in the queue, in the progress bar (busy until it runs)."""
+        if state == "running":
+            self.progress.setFormat(self.tr("Calculating…"))
+            return
+        if state not in ("queued", "waiting"):
+            return
+        self.progress.setRange(0, 0)
+        if state == "queued":
+            text = self.tr("Waiting for the calculation in progress here…")
+        else:
+            text = self.tr("Waiting for a calculation on another computer…")
+        self.progress.setFormat(text)
+        self.message.info(text)
 
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(self.tr("%v of %m rules"))
+        if done < total:
+            self.progress.setFormat(self.tr("%v of %m rules"))
+        else:  # the results are in; the forecast verdicts follow them before it is done
+            self.progress.setFormat(self.tr("%v of %m rules – updating the forecasts…"))
 
     def _calculated(self, summary: Any) -> None:
         locale = self.host.locale
@@ -398,6 +424,12 @@ class RulesPage(ImmediatePage):
                 .replace("%3", locale.toString(summary.rules))
                 .replace("%4", locale.toString(summary.results))
                 .replace("%5", locale.toString(float(summary.seconds), "f", 1))
+            )
+        elif getattr(summary, "status", "") == "cancelled":
+            self.message.info(
+                self.tr("Calculation stopped; the figures for %1 are as they were.").replace(
+                    "%1", format_date(summary.run_date, locale)
+                )
             )
         else:
             reason = getattr(summary, "reason", "") or getattr(summary, "status", "")
