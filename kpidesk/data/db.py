@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -58,17 +58,29 @@ def mask_password(url: str) -> str:
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*(@)")
 
 
-def normalise_url(url: str) -> str:
-    """Accept `postgresql://` as people write it and use psycopg 3 for it."""
+def read_url(url: str) -> URL:
+    """`make_url` with its port checked, so a bad port fails here and not deep in a driver;
+    ValueError with one line saying why (may hold the password: mask it) otherwise.
+
+    Both kpidesk's own database and the `sql` data source read their URLs through it."""
     try:
         parsed = make_url(url)
-        parsed.port  # noqa: B018 - a port that is not a number fails here, not deep in a driver
+        parsed.port  # noqa: B018 - a port that is not a number fails here
     except (ArgumentError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
         if "invalid literal for int" in reason:
             reason = "the port must be a number"
+        raise ValueError(reason) from None
+    return parsed
+
+
+def normalise_url(url: str) -> str:
+    """Accept `postgresql://` as people write it and use psycopg 3 for it."""
+    try:
+        parsed = read_url(url)
+    except ValueError as exc:
         raise DatabaseError(
-            f"invalid database URL {mask_password(url)!r}: {mask_password(reason)}; "
+            f"invalid database URL {mask_password(url)!r}: {mask_password(str(exc))}; "
             "write sqlite:///FILE or postgresql://USER@HOST:PORT/DATABASE"
         ) from None
     if parsed.drivername in ("postgresql", "postgres"):

@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import create_engine, event, select, text
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
@@ -44,7 +44,7 @@ from kpidesk.data.crm_import import ENTITIES, FILE_NAMES, ImportFailed, ImportPr
 from kpidesk.data.crm_import.mapping import Mapping, Source
 from kpidesk.data.crm_import.report import Errors, Place
 from kpidesk.data.crm_import.run import Feed, Rows, import_feeds
-from kpidesk.data.db import Database
+from kpidesk.data.db import Database, read_url
 from kpidesk.data.models import Setting
 
 PASSWORD_KEY = "source_password"  # settings row; not a SettingSpec, so `config` never shows it
@@ -84,14 +84,10 @@ def mask(text: str, password: str | None = None) -> str:
 def parse_url(url: str) -> URL:
     """The URL with kpidesk's drivers filled in; SqlSourceError for one that cannot be read."""
     try:
-        parsed = make_url(url.strip())
-        parsed.port  # noqa: B018 - a port that is not a number fails here
-    except (ArgumentError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
-        if "invalid literal for int" in reason:
-            reason = "the port must be a number"
+        parsed = read_url(url.strip())
+    except ValueError as exc:
         raise SqlSourceError(
-            f"invalid database URL {mask(url)!r}: {mask(reason)}; write e.g. "
+            f"invalid database URL {mask(url)!r}: {mask(str(exc))}; write e.g. "
             "mysql+pymysql://USER@HOST:3306/DATABASE or postgresql://USER@HOST:5432/DATABASE"
         ) from None
     driver = _DRIVERS.get(parsed.drivername)

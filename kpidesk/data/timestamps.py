@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-DATETIME_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _D = "[0-9]"
 DATETIME_GLOB = f"{_D * 4}-{_D * 2}-{_D * 2} {_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}"
@@ -46,15 +45,6 @@ def utc_to_stored(value: dt.datetime) -> str:
     made by the C isoformat: `…HH:MM:SS` gets its `.000000`)."""
     text = value.replace(tzinfo=None).isoformat(" ")
     return text if len(text) == 26 else text + ".000000"
-
-
-def is_canonical(text: object, *, date_only: bool = False) -> bool:
-    """Whether a stored value is in the canonical form (None counts as canonical)."""
-    if text is None:
-        return True
-    if not isinstance(text, str):
-        return False
-    return bool((DATE_PATTERN if date_only else DATETIME_PATTERN).fullmatch(text))
 
 
 def from_stored(text: str) -> dt.datetime | dt.date:

@@ -500,3 +500,56 @@ def closed_in(ctx: RuleContext, window: periods.Window) -> list[ColumnElement[bo
         Opportunity.closed_at >= window.start,
         Opportunity.closed_at < window.end,
     ]
+
+
+# --- families of templates ---------------------------------------------------------------
+# What several templates compute alike, written once; a template module says what differs.
+
+
+class ParticipantActivities(KpiTemplate):
+    """How many of `activities(ctx)` each user took part in, and which."""
+
+    @abstractmethod
+    def activities(self, ctx: RuleContext) -> ActivitySet:
+        """The activities counted (status as of D, the rule's types, a window)."""
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        return participant_activity_count(ctx, self.activities(ctx))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        return participant_activity_rows(ctx, user_id, self.activities(ctx))
+
+
+class ManagedCustomers(KpiTemplate):
+    """A figure over the user's customers (as key account manager) and which of them had a
+    done activity of the user's in the last `days`; the explanation lists both."""
+
+    @abstractmethod
+    def figure(self, managed: Subquery) -> ColumnElement[Any]:
+        """The value from `managed` (columns `managed` and `covered`, per user)."""
+
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        window = ctx.last_days(ctx.params["days"])
+        managed = managed_customers(ctx, activities_as_of(ctx, "done", window=window))
+        return per_user(ctx, managed, self.figure(managed))
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        window = ctx.last_days(ctx.params["days"])
+        return coverage_rows(ctx, user_id, activities_as_of(ctx, "done"), window)
+
+
+class OwnedOpportunities(KpiTemplate):
+    """A figure over the user's opportunities that meet `conditions(ctx)`; the explanation
+    lists them by the date `listed_by()` names (the closing date unless a template says)."""
+
+    @abstractmethod
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        """Which of the user's opportunities count."""
+
+    def listed_by(self) -> tuple[SQLColumnExpression[Any], str]:
+        """The date column the explanation orders by, and its column key."""
+        return Opportunity.closed_at, "closed"
+
+    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
+        when, when_key = self.listed_by()
+        return opportunity_rows(ctx, user_id, self.conditions(ctx), when, when_key)

@@ -98,19 +98,6 @@ def prepare_rule(rule: RuleLike) -> tuple[KpiTemplate, dict[str, Any]]:
     return template, params
 
 
-def compute_rule_values(
-    conn: Connection, rule: RuleLike, run_date: dt.date, tz: ZoneInfo
-) -> dict[int, float | None]:
-    """user_id → value for every active user of the rule's profiles (one statement).
-
-    0 for a count with nothing found; None where the value is undefined.
-    """
-    template, params = prepare_rule(rule)
-    ctx = RuleContext.for_profiles(run_date, tz, params, rule_profile_ids(conn, rule.id))
-    rows = conn.execute(template.values(ctx)).all()
-    return {int(user_id): None if value is None else float(value) for user_id, value in rows}
-
-
 def score_expression(
     value: ColumnElement[Any], target: float, direction: str
 ) -> ColumnElement[Any]:

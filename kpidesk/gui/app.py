@@ -6,6 +6,7 @@ window, the charts (pyqtgraph, numpy) and the engine are imported only after log
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
@@ -328,9 +329,15 @@ def run(db_url: str | None, demo: bool) -> int:
         from kpidesk.gui.main_window import MainWindow
         from kpidesk.services.runs import fail_stopped_runs
 
-        fail_stopped_runs(db)  # runs a dead process left `running` say `failed`
         ctx = AppContext(db=db, caller=caller, language=language)
-        set_display_timezone(ctx.desk.timezone())
+
+        def prepare(_progress: Callable[[str, int, int], None]) -> dt.tzinfo:
+            fail_stopped_runs(db)  # runs a dead process left `running` say `failed`
+            return ctx.desk.timezone()
+
+        # On a worker: a slow or distant database never freezes the start on the GUI thread.
+        opening = QCoreApplication.translate("App", "Opening the database…")
+        set_display_timezone(call_with_progress(opening, prepare))
         window = MainWindow(ctx)
         window.show()
         return int(app.exec())

@@ -125,21 +125,3 @@ def level_background(level: str | None, palette: QPalette) -> QColor:
         round(base.green() + (colour.green() - base.green()) * share),
         round(base.blue() + (colour.blue() - base.blue()) * share),
     )
-
-
-def contrast_ratio(first: QColor, second: QColor) -> float:
-    """WCAG contrast ratio of two colours (1 … 21)."""
-
-    def luminance(colour: QColor) -> float:
-        def channel(c: int) -> float:
-            s = c / 255.0
-            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(colour.red())
-            + 0.7152 * channel(colour.green())
-            + 0.0722 * channel(colour.blue())
-        )
-
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)

@@ -63,7 +63,7 @@ from kpidesk.gui.formatting import (
 from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.table_model import ALIGN_LEFT, ALIGN_RIGHT, Column, TableModel
-from kpidesk.gui.widgets import heading
+from kpidesk.gui.widgets import enter_is_not_close, heading
 
 if TYPE_CHECKING:
     from kpidesk.services.kpi import Explanation, KpiItem
@@ -288,11 +288,17 @@ class KpiChartDialog(QDialog):
         self.gapBox = gap_box
         self.gapBox.setVisible(False)
 
+        # The records and the call list side by side: each table gets the whole height under
+        # the chart, so both show several rows on a 1366×768 screen.
+        rows_box = QWidget(self)
+        rows_layout = QVBoxLayout(rows_box)
+        rows_layout.setContentsMargins(0, 0, 0, 0)
+        rows_layout.addWidget(self.summaryLabel)
+        rows_layout.addWidget(self.rowsTable, 1)
         records = QWidget(self)
-        records_layout = QVBoxLayout(records)
+        records_layout = QHBoxLayout(records)
         records_layout.setContentsMargins(0, 0, 0, 0)
-        records_layout.addWidget(self.summaryLabel)
-        records_layout.addWidget(self.rowsTable, 1)
+        records_layout.addWidget(rows_box, 1)
         records_layout.addWidget(self.gapBox, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -315,15 +321,13 @@ class KpiChartDialog(QDialog):
         layout.addWidget(buttons)
         QShortcut(QKeySequence.StandardKey.Copy, self.gapTable, activated=self.copy_call_list,
                   context=Qt.ShortcutContext.WidgetShortcut)  # fmt: skip
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         metrics = self.fontMetrics()
-        # Room for the chart and a few rows of each table under it (1366×768: fits).
-        open_at_size(self, "kpiChart",
-                     QSize(metrics.horizontalAdvance("M") * 90, metrics.height() * 48))  # fmt: skip
-        self.splitter.setSizes([metrics.height() * 20, metrics.height() * 14])
+        # Room for the chart and several rows of the tables beside each other under it
+        # (1366×768: fits).
+        em = metrics.horizontalAdvance("M")
+        open_at_size(self, "kpiChart", QSize(em * 120, metrics.height() * 48))
+        self.splitter.setSizes([metrics.height() * 17, metrics.height() * 17])
         self.load_explanation()
 
     # --- chart -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kpidesk.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.widgets import heading
 from kpidesk.services.caller import Caller
@@ -110,6 +111,10 @@ class _CheckingDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.fields: list[QLineEdit] = []
+
+    def open_at_default_size(self, key: str) -> None:
+        """Its laid-out size (or the one the person gave it, remembered under `key`)."""
+        open_at_size(self, key, self.sizeHint().expandedTo(self.minimumSize()))
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -221,6 +226,7 @@ class LoginDialog(_CheckingDialog):
             where.setText(self.tr("Database: {url}").format(url=server_url))
         else:
             where.setText(self.tr("Opening the database…"))
+        self.open_at_default_size("login")
 
         # The decoy hash is ready before the first attempt (same timing for every failure).
         self._painted = False
@@ -371,6 +377,7 @@ class FirstAdminDialog(_CheckingDialog):
         layout.addWidget(self.build_status())
         layout.addWidget(self.buttons)
         self.setMinimumWidth(480)
+        self.open_at_default_size("firstAdmin")
         self.login.setFocus()
 
     def check(self) -> str:
@@ -467,6 +474,7 @@ class ChangePasswordDialog(_CheckingDialog):
         layout.addWidget(self.build_status())
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        self.open_at_default_size("changePassword")
         self.changed = False
 
     def check(self) -> str:

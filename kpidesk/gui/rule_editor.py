@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from kpidesk.domain.names import name_key
 from kpidesk.domain.templates import ParamError, ParamSpec, TemplateSpec, describe, validate_params
 from kpidesk.gui.context import AppContext
 from kpidesk.gui.formatting import from_display, level_colour, locale_for, to_display
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.services import people, setup
 from kpidesk.services.people import ProfileInfo
@@ -227,7 +228,8 @@ class RuleEditorDialog(QDialog):
         self._update_unit()
         self._refresh()
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(max(self.sizeHint().width(), em * 46), self.sizeHint().height())
+        hint = self.sizeHint()  # the chosen template's fields; a smaller remembered size grows
+        open_at_size(self, "ruleEditor", QSize(max(hint.width(), em * 46), hint.height()))
         self.nameEdit.setFocus()
         self.nameEdit.selectAll()
 
@@ -465,16 +467,6 @@ class RuleEditorDialog(QDialog):
                 f"</b>: {_html(guidance.message(self.language))}"
             )
         self.guidanceLabel.setText("<br>".join(lines))
-
-    def guidance_levels(self) -> dict[str, str]:
-        """Profile name → guidance level as shown (for tests and assistive text)."""
-        counts = people.projected_rule_counts(
-            self.rules, self.profile_ids(),
-            editing_rule_id=self.rule.id if self.rule else None,
-            active=self.activeCheck.isChecked(),
-        )  # fmt: skip
-        names = {p.id: p.name for p in self.profiles}
-        return {names[pid]: people.rule_guidance(n).level for pid, n in counts.items()}
 
     # --- save ------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ SETTLE_TIMEOUT_S = 120.0
 SCREEN = (1366, 768)  # the offscreen screen the windows open on (geometry.SMALL_SCREEN)
 ADMIN, SALES = "admin", "mette"
 SETUP_RULE = "Planlagte salgsmøder"  # the README's seed example
+EXPORT_FOLDER, EXPORT_MAPPING = "/srv/crm-export", "suitecrm"  # the README's data source example
 PREVIEW_BUSY = "Calculating the preview…"  # what the rule detail says until its preview is in
 
 
@@ -135,6 +136,17 @@ def take_all(db: Database, folder: Path, language: str) -> list[Path]:
     busy = rules.tr(PREVIEW_BUSY)  # the setup dialog's own words, in the current language
     settle(lambda: status.text() != busy, "the rule preview")
     taken.append(shoot(setup, folder, "kpi-setup"))
+    source = setup.dataSourcePage  # type: ignore[attr-defined]
+    setup.tabs.setCurrentWidget(source)  # type: ignore[attr-defined]
+    settle(lambda: source.view is not None, "the data source")
+    # As an administrator fills it in for a folder export (shown, not saved).
+    source.kind.setCurrentIndex(source.kind.findData("folder"))
+    source.path.setText(EXPORT_FOLDER)
+    source.mapping.setCurrentIndex(max(source.mapping.findData(EXPORT_MAPPING), 0))
+    source.marker.setText("done")
+    settle(what="the data source")
+    taken.append(shoot(setup, folder, "kpi-setup-datasource"))
+    source.revertButton.click()  # the demo database keeps no data source
     setup.close()
 
     team = TeamViewDialog(ctx, window)

@@ -29,6 +29,7 @@ from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.setup_models import TeamModel
 from kpidesk.gui.table_model import RowFilterProxy
+from kpidesk.gui.widgets import TwoLineHeader, enter_is_not_close
 
 if TYPE_CHECKING:
     from kpidesk.services.people import ProfileInfo
@@ -64,6 +65,9 @@ class TeamViewDialog(QDialog):
         self.model = TeamModel(self.locale, ctx.language, parent=self)
         self.table = QTableView(self)
         self.table.setObjectName("teamTable")
+        # A column per rule: long rule names take two lines rather than the screen's width.
+        self.table.setHorizontalHeader(TwoLineHeader(self.table))
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._grow_to_table)
         self.proxy: RowFilterProxy[Any] = RowFilterProxy(self.model, self)  # the model sorts
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -107,10 +111,7 @@ class TeamViewDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.choose_export)
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         self.filter.currentIndexChanged.connect(lambda _i: self.reload())
         ctx.events.runFinished.connect(self._refresh)
         ctx.events.setupChanged.connect(self._refresh)
@@ -138,11 +139,6 @@ class TeamViewDialog(QDialog):
         for profile in profiles:
             self.filter.addItem(profile.name, profile.id)
         self.filter.blockSignals(False)
-
-    def filter_by(self, profile_name: str) -> None:
-        index = self.filter.findText(profile_name)
-        if index >= 0:
-            self.filter.setCurrentIndex(index)
 
     @Slot(object)
     def _refresh(self, *_args: object) -> None:

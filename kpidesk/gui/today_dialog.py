@@ -31,7 +31,7 @@ from kpidesk.gui.geometry import grow_to_content, open_at_size
 from kpidesk.gui.kpi_card import KpiCard
 from kpidesk.gui.loader import Failure, Loader
 from kpidesk.gui.login import error_colour
-from kpidesk.gui.widgets import heading
+from kpidesk.gui.widgets import enter_is_not_close, heading
 
 if TYPE_CHECKING:
     from kpidesk.services.kpi import KpiItem, TodayKpis
@@ -122,10 +122,7 @@ class TodayKpiDialog(QDialog):
         layout.addLayout(bottom)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.reload)
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         ctx.events.runFinished.connect(self._run_finished)
         metrics = self.fontMetrics()
         open_at_size(self, "todayKpi",

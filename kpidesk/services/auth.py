@@ -117,11 +117,6 @@ def _key(login: str) -> str:
     return name_key(login)
 
 
-def consecutive_failures(login: str) -> int:
-    with _failures_lock:
-        return _failures.get(_key(login), 0)
-
-
 def reset_failures() -> None:
     """Forget every counter (a new process starts with none; tests start clean)."""
     with _failures_lock:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from kpidesk.services.crm import ActivityPage, CompanyRow, OpportunityRow
     from kpidesk.services.forecasting import BacktestProgress, BacktestReport
     from kpidesk.services.kpi import HistoryPoint, LastRun, TodayKpis
-    from kpidesk.services.people import ProfileGuidance, ProfileInfo, UserInfo
+    from kpidesk.services.people import ProfileInfo, UserInfo
     from kpidesk.services.run_control import RunListener
     from kpidesk.services.runs import QueuedRun, RunLogRow
     from kpidesk.services.setup import RuleDraft, RuleInfo
@@ -66,11 +66,6 @@ class Setup(_Part):
         from kpidesk.services import setup
 
         return setup.list_rules(self.db, self.caller)
-
-    def rule(self, rule_id: int) -> RuleInfo:
-        from kpidesk.services import setup
-
-        return setup.get_rule(self.db, self.caller, rule_id)
 
     def create_rule(self, draft: RuleDraft) -> RuleInfo:
         from kpidesk.services import setup
@@ -175,11 +170,6 @@ class People(_Part):
         from kpidesk.services import people
 
         people.set_user_password(self.db, self.caller, user_id, password)
-
-    def guidance(self) -> list[ProfileGuidance]:
-        from kpidesk.services import people
-
-        return people.guidance_by_profile(self.db, self.caller)
 
 
 class Kpi(_Part):

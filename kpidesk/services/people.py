@@ -104,14 +104,6 @@ class Guidance:
         return say(f"guidance.{self.advice}", language, n=self.count)
 
 
-@dataclass(frozen=True)
-class ProfileGuidance:
-    profile_id: int
-    profile_name: str
-    active_rules: int
-    guidance: Guidance
-
-
 def rule_guidance(count: int) -> Guidance:
     """Advice for a profile with `count` active rules; advice only, never a blocking error."""
     if count <= 0:
@@ -324,12 +316,3 @@ def set_user_password(db: Database, caller: Caller, user_id: int, password: str)
     if login is None:
         raise SetupError(f"user {user_id} does not exist")
     set_password(db, caller, login, password)
-
-
-@checked
-def guidance_by_profile(db: Database, caller: Caller) -> list[ProfileGuidance]:
-    """Every profile with its number of active rules and the advice for that number."""
-    return [
-        ProfileGuidance(p.id, p.name, p.active_rules_count, rule_guidance(p.active_rules_count))
-        for p in list_profiles(db, caller)
-    ]

@@ -15,12 +15,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from kpidesk.data.db import Database
-from kpidesk.data.models import Activity, Base, KpiRule, Profile
+from kpidesk.data.models import Activity, Base, KpiResult, KpiRule, KpiRun, Profile
 from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.domain.templates import TemplateSpec
@@ -33,12 +33,6 @@ if TYPE_CHECKING:
 
 NAME_MAX = limits.RULE_NAME_MAX
 RowT = TypeVar("RowT", bound=Base)
-# The catalogue in the order the product describes it (new templates follow, by key).
-TEMPLATE_ORDER = (
-    "planned_meetings", "kam_coverage", "completed_activities", "overdue_activities",
-    "neglected_accounts", "won_deals", "won_revenue", "pipeline_value", "win_rate",
-    "new_opportunities",
-)  # fmt: skip
 
 
 class SetupError(Exception):
@@ -127,15 +121,11 @@ def _rule(session: Session, rule_id: int) -> KpiRule:
 def list_rules(db: Database, caller: Caller) -> list[RuleInfo]:
     caller.require_admin()
     with db.session() as session:
-        rules = session.scalars(select(KpiRule).order_by(KpiRule.name)).all()
+        # The profiles of all rules in one more statement, not one per rule.
+        rules = session.scalars(
+            select(KpiRule).options(selectinload(KpiRule.profiles)).order_by(KpiRule.name)
+        ).all()
         return [_rule_info(rule) for rule in rules]
-
-
-@checked
-def get_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
-    caller.require_admin()
-    with db.session() as session:
-        return _rule_info(_rule(session, rule_id))
 
 
 def check_rule(
@@ -219,7 +209,7 @@ def create_rule(db: Database, caller: Caller, draft: RuleDraft) -> RuleInfo:
         session.flush()
         audit.record(
             session, actor=caller.login, action="create", entity="rule", key=name,
-            details=_rule_details(rule),
+            details=rule_details(rule),
         )  # fmt: skip
         return _rule_info(rule)
 
@@ -230,7 +220,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
     with writing(db) as session:
         rule = _rule(session, rule_id)
         name, params, profiles = check_rule(session, draft, except_id=rule_id)
-        before = _rule_details(rule)
+        before = rule_details(rule)
         rule.name = name
         rule.template = draft.template
         rule.params = params
@@ -238,7 +228,7 @@ def update_rule(db: Database, caller: Caller, rule_id: int, draft: RuleDraft) ->
         rule.active = draft.active
         rule.profiles = profiles
         session.flush()
-        after = _rule_details(rule)
+        after = rule_details(rule)
         changed = {key: {"old": before[key], "new": after[key]}
                    for key in after if before.get(key) != after[key]}  # fmt: skip
         if changed:
@@ -273,23 +263,50 @@ def duplicate_rule(db: Database, caller: Caller, rule_id: int) -> RuleInfo:
         session.flush()
         audit.record(
             session, actor=caller.login, action="duplicate", entity="rule", key=candidate,
-            details={"from": original.name, **_rule_details(copy)},
+            details={"from": original.name, **rule_details(copy)},
         )  # fmt: skip
         return _rule_info(copy)
 
 
 @checked
 def delete_rule(db: Database, caller: Caller, rule_id: int) -> None:
-    """Deletes the rule and, with it, its results (the history goes too: the GUI confirms)."""
+    """Deletes the rule and, with it, its results (the history goes too: the GUI confirms).
+
+    The runs that calculated it are counted again, so the run log's users, rules and results
+    say what is kept.
+    """
     caller.require_admin()
     with writing(db) as session:
         rule = _rule(session, rule_id)
-        details = _rule_details(rule)
+        details = rule_details(rule)
+        runs = session.scalars(
+            select(KpiResult.run_id).where(KpiResult.rule_id == rule_id).distinct()
+        ).all()
         session.delete(rule)
+        session.flush()  # its results go with it (ON DELETE CASCADE)
+        _recount_runs(session, [run for run in runs if run is not None])
         audit.record(
             session, actor=caller.login, action="delete", entity="rule", key=details["name"],
             details=details,
         )  # fmt: skip
+
+
+def _recount_runs(session: Session, run_ids: list[int]) -> None:
+    """The runs' counters after a rule of theirs went: users and results as kept, one rule less."""
+    if not run_ids:
+        return
+    kept = select(func.count()).where(KpiResult.run_id == KpiRun.id).scalar_subquery()
+    users = (
+        select(func.count(func.distinct(KpiResult.user_id)))
+        .where(KpiResult.run_id == KpiRun.id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(KpiRun)
+        .where(KpiRun.id.in_(run_ids))
+        .values(results_count=kept, users_count=users, rules_count=KpiRun.rules_count - 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 @checked
@@ -307,14 +324,16 @@ def set_rule_active(db: Database, caller: Caller, rule_id: int, active: bool) ->
         return _rule_info(rule)
 
 
-def _rule_details(rule: KpiRule) -> dict[str, Any]:
+def rule_details(rule: KpiRule) -> dict[str, Any]:
+    """A rule as plain values, in the setup file's order: what its audit entries record, and
+    what `kpidesk setup export` writes (`setup_io`)."""
     return {
         "name": rule.name,
         "template": rule.template,
         "params": dict(rule.params or {}),
         "target": float(rule.target),
-        "active": bool(rule.active),
         "profiles": [p.name for p in rule.profiles],
+        "active": bool(rule.active),
     }
 
 
@@ -322,12 +341,10 @@ def _rule_details(rule: KpiRule) -> dict[str, Any]:
 
 
 def template_specs() -> list[TemplateSpec]:
-    """The built-in templates (the catalogue is public: `kpidesk templates` prints it too)."""
+    """The built-in templates in their `spec.order` (`kpidesk templates` prints them too)."""
     from kpidesk.engine.catalogue import TEMPLATES
 
-    specs = [template.spec for template in TEMPLATES.values()]
-    order = {key: number for number, key in enumerate(TEMPLATE_ORDER)}
-    return sorted(specs, key=lambda spec: (order.get(spec.key, len(order)), spec.key))
+    return [template.spec for template in TEMPLATES.values()]  # the catalogue keeps that order
 
 
 @checked

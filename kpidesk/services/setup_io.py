@@ -29,6 +29,7 @@ from kpidesk.domain import limits
 from kpidesk.domain.names import clean_name, name_key
 from kpidesk.services import audit
 from kpidesk.services.caller import Caller, checked
+from kpidesk.services.setup import rule_details
 
 FORMAT_VERSION = 1
 TOP_KEYS = ("version", "profiles", "rules", "assignments")
@@ -171,17 +172,7 @@ def export_setup(db: Database, caller: Caller) -> dict[str, Any]:
         rules = session.scalars(
             select(KpiRule).options(selectinload(KpiRule.profiles)).order_by(KpiRule.id)
         ).all()
-        rule_data = [
-            {
-                "name": rule.name,
-                "template": rule.template,
-                "params": dict(rule.params or {}),
-                "target": _number(rule.target),
-                "profiles": [profile.name for profile in rule.profiles],
-                "active": bool(rule.active),
-            }
-            for rule in rules
-        ]
+        rule_data = [{**rule_details(rule), "target": _number(rule.target)} for rule in rules]
         assignments = dict(
             session.execute(
                 select(User.login, Profile.name)
@@ -417,14 +408,7 @@ def import_setup(db: Database, caller: Caller, data: dict[str, Any]) -> SetupImp
                     audit.record(session, actor=caller.login, action="create", entity="rule",
                                  key=clean.name, details=details)  # fmt: skip
                     continue
-                before: dict[str, Any] = {
-                    "name": rule.name,
-                    "template": rule.template,
-                    "params": dict(rule.params or {}),
-                    "target": float(rule.target),
-                    "profiles": [p.name for p in rule.profiles],
-                    "active": bool(rule.active),
-                }
+                before = rule_details(rule)
                 changed = {
                     key: {"old": before[key], "new": value}
                     for key, value in wanted.items()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from kpidesk.data import settings, sql_source
 from kpidesk.data.crm_import import ImportFailed, ImportProgress, ImportReport, presets
@@ -193,17 +196,24 @@ def set_folder(
             mapping=mapping, marker=marker.strip(),
             settle_seconds=current.settle_seconds if settle_seconds is None else settle_seconds,
         )  # fmt: skip
-        try:
-            write_config(session, config)
-        except settings.SettingError as exc:
-            raise SourceError([str(exc)]) from exc
-        sql_source.store_password(session, "")  # a former sql source's password goes
-        audit.record(
-            session, actor=caller.login, action="update", entity="data_source", key="folder",
-            details={"path": mask(config.path), "mapping": mask(config.mapping),
-                     "marker": config.marker, "settle_seconds": config.settle_seconds},
-        )  # fmt: skip
+        _save(session, caller, config, "",  # a former sql source's password goes
+              {"path": mask(config.path), "mapping": mask(config.mapping),
+               "marker": config.marker, "settle_seconds": config.settle_seconds})  # fmt: skip
     return warnings
+
+
+def _save(
+    session: Session, caller: Caller, config: SourceConfig, password: str, details: dict[str, Any]
+) -> None:
+    """Store the source (each value through the settings' own checks), its password and the
+    audit entry, in the caller's transaction."""
+    try:
+        write_config(session, config)
+    except settings.SettingError as exc:
+        raise SourceError([str(exc)]) from exc
+    sql_source.store_password(session, password)
+    audit.record(session, actor=caller.login, action="update", entity="data_source",
+                 key=config.kind, details=details)  # fmt: skip
 
 
 def mapping_presets(kind: str = "folder") -> list[str]:
@@ -309,16 +319,10 @@ def set_sql(
             settle_seconds=current.settle_seconds,
             timeout_seconds=current.timeout_seconds if timeout_seconds is None else timeout_seconds,
         )  # fmt: skip
-        try:
-            write_config(session, config)
-        except settings.SettingError as exc:
-            raise SourceError([str(exc)]) from exc
-        sql_source.store_password(session, password)
-        audit.record(
-            session, actor=caller.login, action="update", entity="data_source", key="sql",
-            details={"url": sql_source.shown(config.path, bool(password)), "password": change,
-                     "mapping": mask(config.mapping), "timeout_seconds": config.timeout_seconds},
-        )  # fmt: skip
+        shown = sql_source.shown(config.path, bool(password))
+        _save(session, caller, config, password,
+              {"url": shown, "password": change, "mapping": mask(config.mapping),
+               "timeout_seconds": config.timeout_seconds})  # fmt: skip
     effective = sql_source.effective_password(password)
     source = sql_source.SqlSource(config.path, loaded, config.timeout_seconds, effective)
     return [

@@ -4,7 +4,7 @@
 <context>
     <name>RunLogWidget</name>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/run_log.py" line="256"/>
+        <location filename="../../kpidesk/gui/run_log.py" line="195"/>
         <source>%n run(s)</source>
         <translation>
             <numerusform>%n run</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/run_log.py" line="257"/>
+        <location filename="../../kpidesk/gui/run_log.py" line="196"/>
         <source>, %n failed</source>
         <translation>
             <numerusform>, %n failed</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name>DataSourcePage</name>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="317"/>
+        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="332"/>
         <source>%n import(s)</source>
         <translation>
             <numerusform>%n import</numerusform>
@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="318"/>
+        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="333"/>
         <source>, %n failed</source>
         <translation>
             <numerusform>, %n failed</numerusform>
@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="545"/>
+        <location filename="../../kpidesk/gui/setup/datasource_page.py" line="536"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… and %n more</numerusform>

@@ -15,6 +15,7 @@ from kpidesk.data.models import KpiResult
 from kpidesk.engine import catalogue
 from kpidesk.engine import templates as templates_package
 from kpidesk.engine.run import run_for_date
+from kpidesk.services import setup
 from tests.engine.builders import Builder, local
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -48,4 +49,24 @@ def test_the_readme_example_is_found_and_computed(
     assert run_for_date(db, D).results == 1
     with db.connect() as conn:
         assert conn.execute(select(KpiResult.value, KpiResult.score)).one() == (1.0, 0.5)
+    monkeypatch.delitem(sys.modules, "kpidesk.engine.templates.planned_calls", raising=False)
+
+
+def test_a_new_template_takes_its_place_from_its_own_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its `spec.order` alone places it in the editor's list and `kpidesk templates`."""
+    module = readme_example().replace("order=11,", "order=2,")  # kam_coverage's place
+    assert "order=2," in module
+    (tmp_path / "planned_calls.py").write_text(module, encoding="utf-8")
+    monkeypatch.setattr(templates_package, "__path__", [*templates_package.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "kpidesk.engine.templates.planned_calls", raising=False)
+    before = [spec.key for spec in setup.template_specs()]
+    monkeypatch.setattr(catalogue, "TEMPLATES", catalogue.discover())
+    keys = [spec.key for spec in setup.template_specs()]
+    assert before[:2] == ["planned_meetings", "kam_coverage"]
+    assert keys == [*before[:2], "planned_calls", *before[2:]]  # a tie goes by key
+    assert [spec.order for spec in setup.template_specs()] == sorted(
+        spec.order for spec in setup.template_specs()
+    )
     monkeypatch.delitem(sys.modules, "kpidesk.engine.templates.planned_calls", raising=False)

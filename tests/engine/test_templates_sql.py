@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from kpidesk.data.db import Database
-from kpidesk.data.models import KpiRule
+from kpidesk.data.models import KpiResult, KpiRule, utcnow
 from kpidesk.engine.catalogue import TEMPLATES, UnknownTemplate, get_template
-from kpidesk.engine.run import RuleError, compute_rule_values
+from kpidesk.engine.run import RuleError, RuleLike, insert_rule_results
 from tests.engine.builders import CPH, Builder, local
 
 D = dt.date(2026, 3, 29)
@@ -53,11 +53,22 @@ def values(
     w: World, template: str, params: dict[str, Any] | None = None, d: dt.date = D
 ) -> dict[int, float | None]:
     rule_id = w.b.rule(f"rule {next(_names)}", template, params, 1, [w.salg])
-    with w.b.db.connect() as conn:
+    with w.b.db.connect(write=True) as conn:
         rule = conn.execute(
             select(KpiRule.id, KpiRule.template, KpiRule.params).where(KpiRule.id == rule_id)
         ).one()
-        return compute_rule_values(conn, rule, d, CPH)
+        return written_values(conn, rule, d)
+
+
+def written_values(conn: Connection, rule: RuleLike, d: dt.date) -> dict[int, float | None]:
+    """user_id → value as a run writes it (`insert_rule_results`, the nightly run's statement)."""
+    insert_rule_results(conn, rule, 1.0, d, CPH, None, utcnow())
+    rows = conn.execute(
+        select(KpiResult.user_id, KpiResult.value).where(
+            KpiResult.rule_id == rule.id, KpiResult.run_date == d
+        )
+    )
+    return {int(user_id): value for user_id, value in rows}
 
 
 def test_catalogue_has_the_ten_templates() -> None:
@@ -282,15 +293,15 @@ def test_a_rule_without_profiles_or_with_a_bad_template(world: World) -> None:
     w = world
     rule_id = w.b.rule("no profiles", "planned_meetings", None, 1, [])
     bad = w.b.rule("bad", "no_such_template", None, 1, [w.salg])
-    with w.b.db.connect() as conn:
+    with w.b.db.connect(write=True) as conn:
         rows = conn.execute(
             select(KpiRule.id, KpiRule.template, KpiRule.params)
             .where(KpiRule.id.in_([rule_id, bad]))
             .order_by(KpiRule.id)
         ).all()
-        assert compute_rule_values(conn, rows[0], D, CPH) == {}
+        assert written_values(conn, rows[0], D) == {}
         with pytest.raises(RuleError, match="unknown template 'no_such_template'"):
-            compute_rule_values(conn, rows[1], D, CPH)
+            written_values(conn, rows[1], D)
 
 
 def test_last_days_across_the_autumn_night(world: World) -> None:

@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from kpidesk.gui.formatting import (
-    contrast_ratio,
     format_date,
     format_score,
     format_value,
@@ -77,6 +76,24 @@ def test_dates_use_danish_month_names(qapp: object) -> None:
 )  # fmt: skip
 def test_score_levels(score: float | None, level: str | None) -> None:
     assert score_level(score) == level
+
+
+def contrast_ratio(first: QColor, second: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 … 21), as accessibility checkers compute it."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(c: int) -> float:
+            s = c / 255.0
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.red())
+            + 0.7152 * channel(colour.green())
+            + 0.0722 * channel(colour.blue())
+        )
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 @pytest.mark.parametrize("dark", [False, True])

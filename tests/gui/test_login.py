@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -13,6 +16,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from kpidesk.data.db import Database
 from kpidesk.gui import app as app_module
@@ -233,9 +238,19 @@ def test_danish_login_dialog(db: Database, qtbot: QtBot) -> None:
 
 def test_the_whole_start_logs_in_and_opens_the_main_window(db_url: str, db: Database,
                                                            qtbot: QtBot) -> None:  # fmt: skip
-    """`run()` as `kpidesk --db URL` does it: login shown at once, database opened behind it."""
+    """`run()` as `kpidesk --db URL` does it: login shown at once, database opened behind it,
+    and no statement of the start itself (app.py) on the GUI thread."""
     seed_crm(db)
     seen: list[str] = []
+    from_app_on_gui_thread: list[str] = []
+
+    def statement(conn, cursor, sql, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if threading.current_thread() is not threading.main_thread():
+            return
+        gui_frames = [frame.filename for frame in traceback.extract_stack()
+                      if f"kpidesk{os.sep}gui{os.sep}" in frame.filename]  # fmt: skip
+        if gui_frames and gui_frames[-1].endswith(f"gui{os.sep}app.py"):
+            from_app_on_gui_thread.append(sql)
 
     def log_in() -> None:
         dialog = QApplication.activeModalWidget()
@@ -260,13 +275,16 @@ def test_the_whole_start_logs_in_and_opens_the_main_window(db_url: str, db: Data
     QTimer.singleShot(0, log_in)
     app_module.make_application()
     i18n.save_language("en")
+    event.listen(Engine, "before_cursor_execute", statement)
     try:
         status = app_module.run(db_url, demo=False)
     finally:
+        event.remove(Engine, "before_cursor_execute", statement)
         QSettings().remove(i18n.SETTINGS_KEY)
         i18n.install_translations(QApplication.instance(), "en")  # type: ignore[arg-type]
     assert status == 0
     assert seen == ["loginDialog", "kpidesk – Mette Hansen"]
+    assert from_app_on_gui_thread == []
 
 
 def test_login_typed_before_the_database_is_open(db: Database, qtbot: QtBot) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kpidesk.data.db import Database
 from kpidesk.data.models import AuditEntry, KpiRule
 from kpidesk.gui.context import AppContext
+from kpidesk.gui.formatting import level_colour
 from kpidesk.gui.rule_editor import RuleEditorDialog
 from kpidesk.services import people, setup
 from tests.services.test_setup_service import Seed, meetings_draft, seed_small
@@ -139,10 +140,11 @@ def test_editing_shows_the_rule_and_guidance_for_its_profiles(
     rule = setup.create_rule(db, seed.admin, meetings_draft(seed, name="Tiende", target=4))
     editor, ctx = make_editor(qtbot, db, seed, rule)
     assert editor.nameEdit.text() == "Tiende" and editor.targetEdit.text() == "4"
-    assert editor.guidance_levels() == {"Salg": "amber"}
-    assert "10" in editor.guidanceLabel.text()
+    amber = f"color:{level_colour('amber', editor.palette()).name()}'>●</span> <b>Salg</b>"
+    assert amber in editor.guidanceLabel.text() and "10" in editor.guidanceLabel.text()
     editor.activeCheck.setChecked(False)
-    assert editor.guidance_levels() == {"Salg": "amber"}  # 9 left
+    assert amber in editor.guidanceLabel.text()  # 9 left
+    assert "9" in editor.guidanceLabel.text() and "10" not in editor.guidanceLabel.text()
     # the name of another rule is refused in place
     editor.nameEdit.clear()
     qtbot.keyClicks(editor.nameEdit, "regel 3")
@@ -150,4 +152,4 @@ def test_editing_shows_the_rule_and_guidance_for_its_profiles(
     # Escape cancels and nothing changes
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert editor.result() == 0
-    assert setup.get_rule(db, seed.admin, rule.id).name == "Tiende"
+    assert [r.name for r in setup.list_rules(db, seed.admin) if r.id == rule.id] == ["Tiende"]

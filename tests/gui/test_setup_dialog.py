@@ -185,7 +185,7 @@ def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, s
     dialog = open_setup(qtbot, db, seed)
     page = dialog.usersPage
     dialog.tabs.setCurrentWidget(page)
-    page.filter_by(seed.support)
+    page.filter.setCurrentIndex(page.filter.findData(seed.support))
     assert [u.login for u in page.model.rows()] == ["carl"]
     index = page.model.index(0, UsersModel.COL_PROFILE)
     page.table.setCurrentIndex(index)
@@ -200,7 +200,7 @@ def test_users_profile_changed_in_place_and_filter(qtbot: QtBot, db: Database, s
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "user")).one()
         assert entry.details == {"old": "Support", "new": "Salg"}
     assert page.model.rowCount() == 0  # carl left the Support filter
-    page.filter_by(seed.salg)
+    page.filter.setCurrentIndex(page.filter.findData(seed.salg))
     assert [u.login for u in page.model.rows()] == ["anna", "bo", "carl"]
 
 
@@ -326,10 +326,9 @@ def test_keyboard_enter_creates_and_edits_escape_closes(
     assert not dialog.isVisible()
 
 
-def test_admin_sets_a_password_twice_typed(
-    qtbot: QtBot, db: Database, seed: Seed, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from PySide6.QtWidgets import QInputDialog
+def test_admin_sets_a_password_twice_typed(qtbot: QtBot, db: Database, seed: Seed) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
 
     from kpidesk.services.auth import authenticate
 
@@ -338,11 +337,28 @@ def test_admin_sets_a_password_twice_typed(
     dialog.tabs.setCurrentWidget(page)
     row = [u.login for u in page.model.rows()].index("bo")
     page.table.setCurrentIndex(page.model.index(row, 0))
-    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-43"])
-    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: (next(typed), True))
+
+    def type_into_dialogs(*passwords: str) -> None:
+        """Type each password into the next "Set password" dialog and press OK."""
+        waiting = list(passwords)
+
+        def answer() -> None:
+            asking = QApplication.activeModalWidget()
+            if not isinstance(asking, QInputDialog) or not asking.isVisible():
+                QTimer.singleShot(20, answer)
+                return
+            assert asking.objectName() == "setPasswordDialog"
+            asking.setTextValue(waiting.pop(0))
+            asking.accept()
+            if waiting:
+                QTimer.singleShot(20, answer)
+
+        QTimer.singleShot(20, answer)
+
+    type_into_dialogs("Kaffe-og-kage-42", "Kaffe-og-kage-43")
     page.passwordButton.click()
     assert "differ" in page.message.text()
-    typed = iter(["Kaffe-og-kage-42", "Kaffe-og-kage-42"])
+    type_into_dialogs("Kaffe-og-kage-42", "Kaffe-og-kage-42")
     with qtbot.waitSignal(dialog.loaded, timeout=WAIT):
         page.passwordButton.click()
     assert authenticate(db, "bo", "Kaffe-og-kage-42", sleep=lambda _s: None).login == "bo"

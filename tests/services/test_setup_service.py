@@ -256,8 +256,8 @@ def test_rule_update_duplicate_activate_delete(db: Database, seed: Seed) -> None
         "Planlagte salgsmøder", "Planlagte salgsmøder (kopi)",
     ]  # fmt: skip
     assert audit_rows(db, "rule")[-1].action == "delete"
-    with pytest.raises(SetupError):
-        setup.get_rule(db, seed.admin, again.id)
+    with pytest.raises(SetupError, match=f"rule {again.id} does not exist"):
+        setup.set_rule_active(db, seed.admin, again.id, True)
 
 
 def test_percent_target_is_stored_as_a_fraction(db: Database, seed: Seed) -> None:
@@ -288,13 +288,15 @@ def test_rule_guidance(count: int, level: str, word: str) -> None:
         assert guidance.message("da").startswith("1 aktiv regel:")
 
 
-def test_guidance_by_profile_counts_active_rules(db: Database, seed: Seed) -> None:
+def test_guidance_per_profile_counts_active_rules(db: Database, seed: Seed) -> None:
     for number in range(10):
         setup.create_rule(db, seed.admin, meetings_draft(seed, name=f"Regel {number}"))
     setup.create_rule(db, seed.admin, meetings_draft(seed, name="Slukket", active=False))
-    guidance = {g.profile_name: g for g in people.guidance_by_profile(db, seed.admin)}
-    assert guidance["Salg"].active_rules == 10 and guidance["Salg"].guidance.level == "amber"
-    assert guidance["Support"].active_rules == 0 and guidance["Support"].guidance.level == "green"
+    # As the profiles table of KPI opsætning shows it: the count and its advice.
+    active = {p.name: p.active_rules_count for p in people.list_profiles(db, seed.admin)}
+    assert active == {"Salg": 10, "Support": 0}
+    assert people.rule_guidance(active["Salg"]).level == "amber"
+    assert people.rule_guidance(active["Support"]).level == "green"
     rules = setup.list_rules(db, seed.admin)
     counts = people.projected_rule_counts(
         rules, [seed.salg, seed.support], editing_rule_id=None, active=True
@@ -346,13 +348,11 @@ def test_a_user_gets_permission_denied_from_every_setup_function(db: Database, s
         lambda: people.set_user_profile(db, user, user.user_id or 0, seed.support),
         lambda: people.set_user_password(db, user, seed.users["bo"], "Hemmelig-123"),
         lambda: setup.list_rules(db, user),
-        lambda: setup.get_rule(db, user, rule.id),
         lambda: setup.create_rule(db, user, meetings_draft(seed, name="Ny")),
         lambda: setup.update_rule(db, user, rule.id, meetings_draft(seed, target=1)),
         lambda: setup.duplicate_rule(db, user, rule.id),
         lambda: setup.delete_rule(db, user, rule.id),
         lambda: setup.set_rule_active(db, user, rule.id, False),
-        lambda: people.guidance_by_profile(db, user),
         lambda: setup.activity_types(db, user),
         lambda: setup.preview(db, user, "planned_meetings", {}, 10, [seed.salg]),
     ]

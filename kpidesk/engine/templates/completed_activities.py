@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select
-
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
     ActivitySet,
-    ExplainQuery,
-    KpiTemplate,
+    ParticipantActivities,
     RuleContext,
     activities_as_of,
-    participant_activity_count,
-    participant_activity_rows,
 )
 
 
-class CompletedActivities(KpiTemplate):
+class CompletedActivities(ParticipantActivities):
     spec = TemplateSpec(
         key="completed_activities",
         name=Msg(da="Gennemførte aktiviteter", en="Completed activities"),
@@ -35,12 +28,6 @@ class CompletedActivities(KpiTemplate):
 
     def activities(self, ctx: RuleContext) -> ActivitySet:
         return activities_as_of(ctx, "done", window=ctx.last_days(ctx.params["days"]))
-
-    def values(self, ctx: RuleContext) -> Select[Any]:
-        return participant_activity_count(ctx, self.activities(ctx))
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return participant_activity_rows(ctx, user_id, self.activities(ctx))
 
 
 TEMPLATE = CompletedActivities()

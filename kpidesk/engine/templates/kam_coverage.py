@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Subquery
 
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
-    RuleContext,
-    activities_as_of,
-    coverage_rows,
-    managed_customers,
-    per_user,
+    ManagedCustomers,
     ratio,
 )
 
 
-class KamCoverage(KpiTemplate):
+class KamCoverage(ManagedCustomers):
     spec = TemplateSpec(
         key="kam_coverage",
         name=Msg(da="KAM-dækning", en="Key account coverage"),
@@ -40,14 +34,8 @@ class KamCoverage(KpiTemplate):
         ),
     )
 
-    def values(self, ctx: RuleContext) -> Select[Any]:
-        window = ctx.last_days(ctx.params["days"])
-        managed = managed_customers(ctx, activities_as_of(ctx, "done", window=window))
-        return per_user(ctx, managed, ratio(managed.c.covered, managed.c.managed))
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        window = ctx.last_days(ctx.params["days"])
-        return coverage_rows(ctx, user_id, activities_as_of(ctx, "done"), window)
+    def figure(self, managed: Subquery) -> ColumnElement[Any]:
+        return ratio(managed.c.covered, managed.c.managed)
 
 
 TEMPLATE = KamCoverage()

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Subquery, func
 
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, activity_types_param, days_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
-    RuleContext,
-    activities_as_of,
-    coverage_rows,
-    managed_customers,
-    per_user,
+    ManagedCustomers,
 )
 
 
-class NeglectedAccounts(KpiTemplate):
+class NeglectedAccounts(ManagedCustomers):
     spec = TemplateSpec(
         key="neglected_accounts",
         name=Msg(da="Forsømte kunder", en="Neglected accounts"),
@@ -35,15 +29,8 @@ class NeglectedAccounts(KpiTemplate):
         order=5,
     )
 
-    def values(self, ctx: RuleContext) -> Select[Any]:
-        window = ctx.last_days(ctx.params["days"])
-        managed = managed_customers(ctx, activities_as_of(ctx, "done", window=window))
-        neglected = func.coalesce(managed.c.managed, 0) - func.coalesce(managed.c.covered, 0)
-        return per_user(ctx, managed, neglected)
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        window = ctx.last_days(ctx.params["days"])
-        return coverage_rows(ctx, user_id, activities_as_of(ctx, "done"), window)
+    def figure(self, managed: Subquery) -> ColumnElement[Any]:
+        return func.coalesce(managed.c.managed, 0) - func.coalesce(managed.c.covered, 0)
 
 
 TEMPLATE = NeglectedAccounts()

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func
 
 from kpidesk.data.models import Opportunity
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
+    OwnedOpportunities,
     RuleContext,
-    opportunity_rows,
     opportunity_totals,
     per_user,
 )
 
 
-class NewOpportunities(KpiTemplate):
+class NewOpportunities(OwnedOpportunities):
     spec = TemplateSpec(
         key="new_opportunities",
         name=Msg(da="Nye salgsmuligheder", en="New opportunities"),
@@ -37,14 +35,12 @@ class NewOpportunities(KpiTemplate):
         window = ctx.last_days(int(ctx.params["days"]))
         return [Opportunity.created_at >= window.start, Opportunity.created_at < window.end]
 
+    def listed_by(self) -> tuple[SQLColumnExpression[Any], str]:
+        return Opportunity.created_at, "created"
+
     def values(self, ctx: RuleContext) -> Select[Any]:
         totals = opportunity_totals(ctx, self.conditions(ctx), n=func.count())
         return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(
-            ctx, user_id, self.conditions(ctx), Opportunity.created_at, "created"
-        )
 
 
 TEMPLATE = NewOpportunities()

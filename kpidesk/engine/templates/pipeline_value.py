@@ -5,25 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func
 
 from kpidesk.data.models import Opportunity
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
+    OwnedOpportunities,
     RuleContext,
     cents_to_float,
     money,
     open_at,
-    opportunity_rows,
     opportunity_totals,
     per_user,
 )
 
 
-class PipelineValue(KpiTemplate):
+class PipelineValue(OwnedOpportunities):
     spec = TemplateSpec(
         key="pipeline_value",
         name=Msg(da="Pipeline", en="Pipeline value"),
@@ -48,14 +46,12 @@ class PipelineValue(KpiTemplate):
             Opportunity.expected_close < end,
         ]
 
+    def listed_by(self) -> tuple[SQLColumnExpression[Any], str]:
+        return Opportunity.expected_close, "expected_close"
+
     def values(self, ctx: RuleContext) -> Select[Any]:
         totals = opportunity_totals(ctx, self.conditions(ctx), cents=money(Opportunity.amount))
         return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(
-            ctx, user_id, self.conditions(ctx), Opportunity.expected_close, "expected_close"
-        )
 
 
 TEMPLATE = PipelineValue()

@@ -10,18 +10,16 @@ from kpidesk.data.models import Opportunity
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
+    OwnedOpportunities,
     RuleContext,
     closed_in,
-    opportunity_rows,
     opportunity_totals,
     per_user,
     ratio,
 )
 
 
-class WinRate(KpiTemplate):
+class WinRate(OwnedOpportunities):
     spec = TemplateSpec(
         key="win_rate",
         name=Msg(da="Hitrate", en="Win rate"),
@@ -50,9 +48,6 @@ class WinRate(KpiTemplate):
         won = func.sum(case((Opportunity.stage == "won", 1), else_=0), type_=Integer)
         totals = opportunity_totals(ctx, self.conditions(ctx), won=won, closed=func.count())
         return per_user(ctx, totals, ratio(totals.c.won, totals.c.closed))
-
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(ctx, user_id, self.conditions(ctx), Opportunity.closed_at, "closed")
 
 
 TEMPLATE = WinRate()

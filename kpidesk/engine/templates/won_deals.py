@@ -10,11 +10,9 @@ from kpidesk.data.models import Opportunity
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param, period_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
+    OwnedOpportunities,
     RuleContext,
     closed_in,
-    opportunity_rows,
     opportunity_totals,
     per_user,
 )
@@ -25,7 +23,7 @@ def won_conditions(ctx: RuleContext) -> list[ColumnElement[bool]]:
     return [Opportunity.stage == "won", *closed_in(ctx, ctx.period_window())]
 
 
-class WonDeals(KpiTemplate):
+class WonDeals(OwnedOpportunities):
     spec = TemplateSpec(
         key="won_deals",
         name=Msg(da="Vundne ordrer", en="Won deals"),
@@ -39,12 +37,12 @@ class WonDeals(KpiTemplate):
         order=6,
     )
 
-    def values(self, ctx: RuleContext) -> Select[Any]:
-        totals = opportunity_totals(ctx, won_conditions(ctx), n=func.count())
-        return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        return won_conditions(ctx)
 
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(ctx, user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, self.conditions(ctx), n=func.count())
+        return per_user(ctx, totals, func.coalesce(totals.c.n, 0))
 
 
 TEMPLATE = WonDeals()

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Select, func
 
 from kpidesk.data.models import Opportunity
 from kpidesk.domain.messages import Msg
 from kpidesk.domain.templates import TemplateSpec, days_param, period_param
 from kpidesk.engine.base import (
-    ExplainQuery,
-    KpiTemplate,
+    OwnedOpportunities,
     RuleContext,
     cents_to_float,
     money,
-    opportunity_rows,
     opportunity_totals,
     per_user,
 )
 from kpidesk.engine.templates.won_deals import won_conditions
 
 
-class WonRevenue(KpiTemplate):
+class WonRevenue(OwnedOpportunities):
     spec = TemplateSpec(
         key="won_revenue",
         name=Msg(da="Vundet omsætning", en="Won revenue"),
@@ -36,12 +34,12 @@ class WonRevenue(KpiTemplate):
         order=7,
     )
 
-    def values(self, ctx: RuleContext) -> Select[Any]:
-        totals = opportunity_totals(ctx, won_conditions(ctx), cents=money(Opportunity.amount))
-        return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
+    def conditions(self, ctx: RuleContext) -> list[ColumnElement[bool]]:
+        return won_conditions(ctx)
 
-    def explain(self, ctx: RuleContext, user_id: int) -> ExplainQuery:
-        return opportunity_rows(ctx, user_id, won_conditions(ctx), Opportunity.closed_at, "closed")
+    def values(self, ctx: RuleContext) -> Select[Any]:
+        totals = opportunity_totals(ctx, self.conditions(ctx), cents=money(Opportunity.amount))
+        return per_user(ctx, totals, cents_to_float(func.coalesce(totals.c.cents, 0)))
 
 
 TEMPLATE = WonRevenue()

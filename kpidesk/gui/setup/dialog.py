@@ -44,6 +44,7 @@ from kpidesk.gui.setup.page import (
 from kpidesk.gui.setup.profiles_page import ProfilesPage
 from kpidesk.gui.setup.rules_page import RulesPage
 from kpidesk.gui.setup.users_page import UsersPage
+from kpidesk.gui.widgets import enter_is_not_close
 from kpidesk.services.run_control import RunListener
 from kpidesk.services.setup import RuleInfo
 
@@ -115,10 +116,7 @@ class KpiSetupDialog(QDialog):
             QShortcut(QKeySequence(f"Alt+{number + 1}"), self,
                       activated=lambda n=number: self.tabs.setCurrentIndex(n))  # fmt: skip
 
-        # Enter belongs to the focused field or table (create, edit, open), never to "Close".
-        for button in self.findChildren(QPushButton):
-            button.setAutoDefault(False)
-            button.setDefault(False)
+        enter_is_not_close(self)
         ctx.events.setupChanged.connect(self.reload)
         metrics = self.fontMetrics()
         # Wide enough for the rule table's names beside the rule's detail (1366×768: fits).

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kpidesk.gui.geometry import open_at_size
 from kpidesk.gui.setup.page import (
     ImmediatePage,
     PageMessage,
@@ -139,9 +147,6 @@ class UsersPage(ImmediatePage):
         self.filter.blockSignals(False)
         self._apply_filter()
 
-    def filter_by(self, profile_id: int) -> None:
-        self.filter.setCurrentIndex(max(self.filter.findData(profile_id), 0))
-
     def _apply_filter(self) -> None:
         wanted = self.filter.currentData()
         if wanted is None or wanted == self.ALL:
@@ -180,18 +185,11 @@ class UsersPage(ImmediatePage):
         user = self.selected()
         if user is None:
             return
-        password, ok = QInputDialog.getText(
-            self, self.tr("Set password"),
-            self.tr("New password for %1:").replace("%1", user.login),
-            QLineEdit.EchoMode.Password,
-        )  # fmt: skip
-        if not ok or not password:
+        password = self._ask_password(self.tr("New password for %1:").replace("%1", user.login))
+        if not password:
             return
-        again, ok = QInputDialog.getText(
-            self, self.tr("Set password"), self.tr("The same password again:"),
-            QLineEdit.EchoMode.Password,
-        )  # fmt: skip
-        if not ok:
+        again = self._ask_password(self.tr("The same password again:"))
+        if again is None:
             return
         if again != password:
             self.message.error(self.tr("The two passwords differ; nothing was changed."))
@@ -202,3 +200,17 @@ class UsersPage(ImmediatePage):
             self.message,
             lambda _r: self.tr("Password of %1 set.").replace("%1", user.login),
         )
+
+    def _ask_password(self, label: str) -> str | None:
+        """One password typed (None: cancelled), in a dialog that keeps the size it is given."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("setPasswordDialog")
+        dialog.setWindowTitle(self.tr("Set password"))
+        dialog.setLabelText(label)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        hint, em = dialog.sizeHint(), dialog.fontMetrics().horizontalAdvance("M")
+        open_at_size(dialog, "setPassword", QSize(max(hint.width(), em * 32), hint.height()))
+        accepted = dialog.exec() == QInputDialog.DialogCode.Accepted
+        password = dialog.textValue()
+        dialog.deleteLater()
+        return password if accepted else None
